@@ -1,0 +1,69 @@
+# #APTIC — every command a newcomer needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Embedded mode for everything run from here (SQLite under var/, e-mails on the console).
+export APTIC_ENV ?= embedded
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-postgres lint format check bench vendor territories lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/base.txt requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $@ $(VENV)/.installed-base
+
+run: $(VENV)/.installed-base ## Install, migrate SQLite under var/, load territories and demo data once, serve on http://127.0.0.1:8000
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_embedded
+	@echo "#APTIC sur http://$(HOST):$(PORT)/ — Ctrl+C pour arrêter."
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev ## Install test dependencies and run the whole suite (SQLite unless DATABASE_URL is set)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed-dev ## Run the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/aptic)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aptic} $(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev ## Reformat the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(VENV)/.installed-dev ## Django checks: no missing migration; deployment checklist with production settings
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	APTIC_ENV=production DJANGO_SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  DJANGO_ALLOWED_HOSTS=aptic.example DATABASE_URL=sqlite:///:memory: \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: $(VENV)/.installed-dev ## Run the benchmarks under bench/ (PostgreSQL, DATABASE_URL)
+	$(BIN)/python -m bench
+
+vendor: ## Refresh the vendored JS/CSS libraries from npm (frontend/package-lock.json)
+	frontend/vendor.sh
+
+territories: ## Re-derive the territories data files from npm and ../shared/data (yearly refresh)
+	cd scripts/territories && npm ci --no-audit --no-fund && $(PYTHON) derive.py
+
+lock: ## Re-pin requirements/*.txt from requirements/*.in (needs pip-tools)
+	cd requirements && pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links base.in -o base.txt
+	cd requirements && pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links dev.in -o dev.txt
+
+clean: ## Remove the virtual environment and the embedded database (var/)
+	rm -rf $(VENV) var

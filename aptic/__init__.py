@@ -1,0 +1,1 @@
+"""The #APTIC platform: the digital culture voucher."""

@@ -1,0 +1,55 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import Role
+
+EMAIL_ERRORS = {"invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."}
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with an e-mail field and French messages."""
+
+    username = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=254,
+        error_messages=EMAIL_ERRORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
+        "inactive": "Ce compte est désactivé.",
+    }
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Adresse e-mail de la personne", max_length=254, error_messages=EMAIL_ERRORS)
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.MEMBER)
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(label="Votre nom complet", max_length=150)
+    password = forms.CharField(
+        label="Choisissez un mot de passe",
+        help_text="Au moins 10 caractères, pas uniquement des chiffres.",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_confirm = forms.CharField(
+        label="Confirmez le mot de passe",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_confirm"):
+            self.add_error("password_confirm", "Les deux mots de passe ne sont pas identiques.")
+        return data

@@ -1,0 +1,79 @@
+"""The one permission layer (ADR 0004).
+
+Deny by default:
+- LoginRequiredMiddleware makes every view need a logged-in user;
+- a view opens to the public only through `@public`;
+- a view that acts for an organisation is decorated with `@organisation_required`, which loads the
+  organisation named in the URL only through the user's own membership, checks its kind and the
+  user's role, and puts both on the request;
+- views for any logged-in user (their own account pages) say so with `@authenticated`.
+A test walks every URL and fails on a view that carries none of these marks.
+"""
+
+from collections.abc import Iterable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+
+from aptic.core.errors import AccessDenied
+
+from .models import Membership, Role
+
+ACCESS_ATTR = "aptic_access"
+
+
+def _mark(view, level: str):
+    setattr(view, ACCESS_ATTR, level)
+    return view
+
+
+def public(view):
+    """Open to anyone, logged in or not."""
+    return _mark(login_not_required(view), "public")
+
+
+def authenticated(view):
+    """Open to any logged-in user, for pages about themselves only."""
+    return _mark(view, "user")
+
+
+def membership_for(user, org_slug: str, *, kinds: Iterable[str] | None = None, admin: bool = False) -> Membership:
+    """The user's membership of the organisation, or AccessDenied.
+
+    Unknown organisations and organisations the user does not belong to give the same answer,
+    so that the existence of another organisation is not revealed.
+    """
+    if not user.is_authenticated or not user.is_active:
+        raise AccessDenied()
+    membership = (
+        Membership.objects.select_related("organisation")
+        .filter(user=user, organisation__slug=org_slug, organisation__is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise AccessDenied("Vous n'êtes pas membre de cette organisation.")
+    if kinds is not None and membership.organisation.kind not in set(kinds):
+        raise AccessDenied("Cet espace n'est pas ouvert à votre type d'organisation.")
+    if admin and membership.role != Role.ADMIN:
+        raise AccessDenied("Cette action est réservée aux administrateurs de l'organisation.")
+    return membership
+
+
+def organisation_required(view=None, *, kinds: Iterable[str] | None = None, admin: bool = False):
+    """For views whose URL has an `org_slug`; sets request.organisation and request.membership."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(request, *args, org_slug, **kwargs):
+            try:
+                membership = membership_for(request.user, org_slug, kinds=kinds, admin=admin)
+            except AccessDenied as exc:
+                raise PermissionDenied(exc.message) from exc
+            request.membership = membership
+            request.organisation = membership.organisation
+            return func(request, *args, **kwargs)
+
+        return _mark(wrapper, "organisation")
+
+    return decorator(view) if view is not None else decorator

@@ -1,0 +1,186 @@
+"""Writes about people, organisations and memberships. Every function is atomic."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from aptic.core.errors import DomainError
+
+from .models import Invitation, Membership, Organisation, Role, User
+
+EMAIL_MAX_LENGTH = 254
+
+
+def normalise_email(raw: str) -> str:
+    """Lower-cased and checked, or a DomainError in French."""
+    email = (raw or "").strip().lower()
+    if not email:
+        raise DomainError("Indiquez une adresse e-mail.", field="email")
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise DomainError("Cette adresse e-mail est trop longue.", field="email")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError("Cette adresse e-mail n'est pas valide.", field="email") from None
+    return email
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def user_create(*, email: str, password: str | None, full_name: str = "", is_staff: bool = False) -> User:
+    email = normalise_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError("Un compte existe déjà avec cette adresse e-mail.", field="email")
+    user = User(email=email, full_name=full_name.strip()[:150], is_staff=is_staff)
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), field="password") from None
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def organisation_create(*, kind: str, name: str, legal_category: str = "other", **fields) -> Organisation:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Indiquez le nom de l'organisation.", field="name")
+    organisation = Organisation(kind=kind, name=name[:200], legal_category=legal_category, **fields)
+    organisation.slug = _unique_slug(name)
+    organisation.full_clean(exclude=["commune"])
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def membership_add(*, user: User, organisation: Organisation, role: str = Role.MEMBER) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    if not created and membership.role != role and role == Role.ADMIN:
+        membership.role = Role.ADMIN
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    if membership.role == Role.ADMIN and organisation.memberships.filter(role=Role.ADMIN).count() <= 1:
+        raise DomainError("L'organisation doit garder au moins un administrateur.")
+    membership.delete()
+
+
+def _send_invitation_email(invitation: Invitation, token: str) -> None:
+    link = settings.SITE_URL + reverse("accounts:invitation_accept", kwargs={"token": token})
+    context = {"invitation": invitation, "link": link, "days": settings.APTIC_INVITATION_DAYS}
+    send_mail(
+        subject=f"Invitation à rejoindre {invitation.organisation.name} sur #APTIC",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by: User) -> Invitation:
+    """Invite someone by e-mail; inviting the same address again sends a fresh link."""
+    email = normalise_email(email)
+    if role not in Role.values:
+        raise DomainError("Choisissez un rôle valide.", field="role")
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise DomainError("Cette personne est déjà membre de l'organisation.", field="email")
+    now = timezone.now()
+    organisation.invitations.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.APTIC_INVITATION_DAYS),
+    )
+    transaction.on_commit(lambda: _send_invitation_email(invitation, token))
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The pending invitation behind a link, or a DomainError saying why it cannot be used."""
+    if not token or len(token) > 100:
+        raise DomainError("Ce lien d'invitation n'est pas valide.")
+    invitation = Invitation.objects.select_related("organisation").filter(token_hash=hash_token(token)).first()
+    if invitation is None:
+        raise DomainError("Ce lien d'invitation n'est pas valide.")
+    if invitation.accepted_at:
+        raise DomainError("Cette invitation a déjà été acceptée. Connectez-vous pour accéder à votre espace.")
+    if invitation.revoked_at:
+        raise DomainError("Cette invitation a été annulée. Demandez une nouvelle invitation.")
+    if invitation.expires_at <= timezone.now():
+        raise DomainError("Cette invitation a expiré. Demandez une nouvelle invitation.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, token: str, user: User | None = None, full_name: str = "", password: str | None = None
+) -> Membership:
+    """Join the organisation: as the logged-in user, or by creating an account for the invited address."""
+    invitation = invitation_for_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise DomainError("Cette invitation n'est plus valable.")
+    if user is not None and user.is_authenticated:
+        if user.email.lower() != invitation.email.lower():
+            raise DomainError(
+                f"Cette invitation est adressée à {invitation.email}. Déconnectez-vous puis ouvrez à nouveau le lien."
+            )
+    else:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise DomainError(
+                "Un compte existe déjà pour cette adresse : connectez-vous, puis ouvrez à nouveau le lien."
+            )
+        if not (full_name or "").strip():
+            raise DomainError("Indiquez votre nom.", field="full_name")
+        user = user_create(email=invitation.email, password=password or "", full_name=full_name)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership_add(user=user, organisation=invitation.organisation, role=invitation.role)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> None:
+    if invitation.accepted_at:
+        raise DomainError("Cette invitation a déjà été acceptée.")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])

@@ -1,0 +1,123 @@
+"""Logging in, brute-force lockout and password reset, as a person does it through the pages."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from aptic.core.tests.factories import PASSWORD, MembershipFactory
+from aptic.core.tests.helpers import text
+
+LOGIN = reverse("accounts:login")
+
+
+@pytest.fixture(autouse=True)
+def _axes_reset(db):
+    from axes.utils import reset
+
+    reset()
+
+
+def post_login(client, email, password, ip="10.0.0.1"):
+    return client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_login_with_email_any_case_goes_to_the_organisation_space(client, funder_admin, funder):
+    response = post_login(client, funder_admin.email.upper(), PASSWORD)
+    assert response.status_code == 302
+    response = client.get(response.url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:organisation", kwargs={"org_slug": funder.slug})
+    assert funder.name in text(response)
+
+
+def test_login_page_is_french_and_labelled(client, db):
+    html = text(client.get(LOGIN))
+    assert '<html lang="fr">' in html
+    assert re.search(r'<label for="id_username">Adresse e-mail', html)
+    assert re.search(r'<label for="id_password">Mot de passe', html)
+
+
+@pytest.mark.parametrize(
+    "email,password,message",
+    [
+        ("", "", "Ce champ est obligatoire."),
+        ("pas-une-adresse", "x", "Saisissez une adresse e-mail valide"),
+        ("a" * 300 + "@exemple.fr", "x", "Assurez-vous que cette valeur comporte au plus 254 caractères"),
+        ("personne@exemple.fr\x00", "x", "Le caractère nul n’est pas autorisé."),
+        ("' OR 1=1 --@exemple.fr", "' OR '1'='1", "Saisissez une adresse e-mail valide"),
+        ("admin@exemple.fr", "' OR '1'='1", "Adresse e-mail ou mot de passe incorrect."),
+        ("inconnu@exemple.fr", "x" * 5000, "Assurez-vous que cette valeur comporte au plus 4096 caractères"),
+        ("inconnu@exemple.fr", "mauvais", "Adresse e-mail ou mot de passe incorrect."),
+    ],
+)
+def test_bad_login_input_gets_a_french_message(client, funder_admin, email, password, message):
+    response = post_login(client, email, password)
+    assert response.status_code == 200
+    assert message in text(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_with_undecodable_bytes_is_not_a_500(client, db):
+    response = client.generic(
+        "POST", LOGIN, b"username=%ff%fe%00&password=%c3%28", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in (200, 400, 403)
+
+
+def test_account_is_locked_after_five_failures_even_from_different_addresses(client, funder_admin):
+    for n in range(5):
+        post_login(client, funder_admin.email, "mauvais", ip=f"10.0.1.{n}")
+    response = post_login(client, funder_admin.email, PASSWORD, ip="10.0.1.99")
+    assert response.status_code == 429
+    assert "Connexion temporairement bloquée" in text(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_address_is_locked_after_five_failures_on_different_accounts(client, funder_admin):
+    for n in range(5):
+        post_login(client, f"inconnu{n}@exemple.fr", "mauvais", ip="10.0.2.1")
+    assert post_login(client, funder_admin.email, PASSWORD, ip="10.0.2.1").status_code == 429
+    # Another address can still log in to that account.
+    assert post_login(client, funder_admin.email, PASSWORD, ip="10.0.2.2").status_code == 302
+
+
+def test_password_reset_by_email_then_login_with_the_new_password(client, funder_admin):
+    response = client.post(reverse("accounts:password_reset"), {"email": funder_admin.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "nouveau mot de passe" in body
+    link = re.search(r"http://testserver(/compte/mot-de-passe/nouveau/\S+/)", body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Choisissez un nouveau mot de passe" in text(form_page)
+    new = "une-autre-phrase-secrete"
+    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    client.logout()
+    assert post_login(client, funder_admin.email, new).status_code == 302
+
+
+def test_password_reset_for_unknown_address_says_the_same_and_sends_nothing(client, db):
+    response = client.post(reverse("accounts:password_reset"), {"email": "personne@inconnu.fr"}, follow=True)
+    assert "Vérifiez votre messagerie" in text(response)
+    assert mail.outbox == []
+
+
+def test_logout_needs_post_and_ends_the_session(client, funder_admin):
+    client.force_login(funder_admin)
+    client.post(reverse("accounts:logout"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_production_hasher_is_argon2():
+    from aptic import settings as production_settings
+
+    assert production_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_member_of_two_organisations_chooses_in_my_space(client, funder_admin, provider):
+    MembershipFactory(user=funder_admin, organisation=provider)
+    client.force_login(funder_admin)
+    html = text(client.get(reverse("accounts:home")))
+    assert provider.name in html and "Mes organisations" in html

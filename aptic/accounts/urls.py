@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("compte/connexion/", views.login_view, name="login"),
+    path("compte/deconnexion/", views.logout_view, name="logout"),
+    path("compte/mot-de-passe/oublie/", views.password_reset, name="password_reset"),
+    path("compte/mot-de-passe/envoye/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "compte/mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("compte/mot-de-passe/change/", views.password_reset_complete, name="password_reset_complete"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("espace/", views.home, name="home"),
+    path("espace/<slug:org_slug>/", views.organisation_home, name="organisation"),
+    path("espace/<slug:org_slug>/membres/", views.members, name="members"),
+    path(
+        "espace/<slug:org_slug>/membres/<int:membership_id>/retirer/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "espace/<slug:org_slug>/invitations/<int:invitation_id>/annuler/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+]

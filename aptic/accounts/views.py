@@ -1,0 +1,145 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from aptic.core.errors import DomainError
+
+from . import selectors, services
+from .forms import InvitationAcceptForm, InvitationForm, LoginForm
+from .permissions import authenticated, organisation_required, public
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+login_view = public(LoginView.as_view())
+logout_view = authenticated(auth_views.LogoutView.as_view())
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url="/compte/mot-de-passe/envoye/",
+    )
+)
+password_reset_done = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = public(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html", success_url="/compte/mot-de-passe/change/"
+    )
+)
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+)
+
+
+@authenticated
+def home(request):
+    """'Mon espace': straight to the organisation's space when the user has only one."""
+    memberships = list(selectors.memberships_of(request.user))
+    if len(memberships) == 1 and not request.user.is_staff:
+        return redirect("accounts:organisation", org_slug=memberships[0].organisation.slug)
+    return render(request, "accounts/home.html", {"memberships": memberships})
+
+
+@organisation_required
+def organisation_home(request):
+    return render(request, "accounts/organisation_home.html", {"organisation": request.organisation})
+
+
+@organisation_required
+def members(request):
+    form = InvitationForm()
+    if request.method == "POST":
+        if not request.membership.is_admin:
+            raise PermissionDenied("Seuls les administrateurs de l'organisation peuvent inviter.")
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(
+                    organisation=request.organisation,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    invited_by=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"Invitation envoyée à {invitation.email}.")
+                return redirect("accounts:members", org_slug=request.organisation.slug)
+    context = {
+        "organisation": request.organisation,
+        "members": selectors.members_of(request.organisation),
+        "invitations": selectors.pending_invitations_of(request.organisation),
+        "form": form,
+    }
+    return render(request, "accounts/members.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@organisation_required(admin=True)
+def invitation_revoke(request, invitation_id):
+    invitation = get_object_or_404(request.organisation.invitations, pk=invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"L'invitation de {invitation.email} est annulée.")
+    return redirect("accounts:members", org_slug=request.organisation.slug)
+
+
+@require_POST
+@organisation_required(admin=True)
+def member_remove(request, membership_id):
+    membership = get_object_or_404(request.organisation.memberships.select_related("user"), pk=membership_id)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:members", org_slug=request.organisation.slug)
+    messages.success(request, f"{membership.user} ne fait plus partie de l'organisation.")
+    if membership.user_id == request.user.id:
+        return redirect("accounts:home")
+    return redirect("accounts:members", org_slug=request.organisation.slug)
+
+
+@public
+def invitation_accept(request, token):
+    try:
+        invitation = services.invitation_for_token(token)
+    except DomainError as exc:
+        return render(request, "accounts/invitation_invalid.html", {"message": exc.message}, status=404)
+    logged_in = request.user.is_authenticated
+    form = None if logged_in else InvitationAcceptForm()
+    if request.method == "POST":
+        form = None if logged_in else InvitationAcceptForm(request.POST)
+        if logged_in or form.is_valid():
+            data = form.cleaned_data if form else {}
+            try:
+                membership = services.invitation_accept(
+                    token=token,
+                    user=request.user if logged_in else None,
+                    full_name=data.get("full_name", ""),
+                    password=data.get("password"),
+                )
+            except DomainError as exc:
+                if form is not None:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                else:
+                    messages.error(request, exc.message)
+            else:
+                if not logged_in:
+                    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Bienvenue dans l'espace de {membership.organisation.name}.")
+                return redirect("accounts:organisation", org_slug=membership.organisation.slug)
+    status = 400 if (form is not None and form.errors) else 200
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}, status=status)

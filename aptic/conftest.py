@@ -1,0 +1,40 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def commune(db):
+    return CommuneFactory()
+
+
+@pytest.fixture
+def funder(db):
+    return OrganisationFactory(kind="funder", name="Département de test")
+
+
+@pytest.fixture
+def provider(db):
+    return OrganisationFactory(kind="provider", name="Fablab de test")
+
+
+@pytest.fixture
+def funder_admin(funder):
+    return MembershipFactory(organisation=funder, role="admin").user
+
+
+@pytest.fixture
+def funder_member(funder):
+    return MembershipFactory(organisation=funder, role="member").user
+
+
+@pytest.fixture
+def provider_admin(provider):
+    return MembershipFactory(organisation=provider, role="admin").user
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()

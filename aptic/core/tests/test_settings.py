@@ -1,0 +1,42 @@
+"""Production is the safe default; embedded mode must be asked for."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_check(env_overrides, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("APTIC_", "DJANGO_", "DATABASE_URL"))}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_check({})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required in production" in result.stderr
+
+
+def test_production_passes_the_deployment_checklist(tmp_path):
+    result = run_check(
+        {
+            "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
+            "DJANGO_ALLOWED_HOSTS": "aptic.example",
+            "DATABASE_URL": "sqlite:///:memory:",
+            "APTIC_VAR_DIR": str(tmp_path),
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unknown_mode_is_refused():
+    result = run_check({"APTIC_ENV": "dev"})
+    assert result.returncode != 0 and "APTIC_ENV must be" in result.stderr

@@ -1,0 +1,46 @@
+"""The demo dataset: deterministic, built on the real territories, grown by each issue's builder.
+
+Only in embedded mode: demo accounts share one known password.
+"""
+
+import random
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from aptic.core import reference
+from aptic.core.errors import DomainError
+
+from .builders import organisations, places
+
+DATASET = "demo"
+DEMO_PASSWORD = "aptic-demo-2026"
+SEED = 2026
+
+
+@dataclass
+class DemoContext:
+    """What builders share: the random source and what earlier builders made."""
+
+    rng: random.Random
+    password: str
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (email, role label, organisation)
+    organisations: dict[str, list] = field(default_factory=dict)
+
+
+BUILDERS = [organisations.build, places.build]
+
+
+@transaction.atomic
+def demo_build(*, force: bool = False) -> DemoContext | None:
+    """Build the demo data once; None when it is already there."""
+    if not settings.EMBEDDED and not force:
+        raise DomainError("Les données de démonstration ne se chargent qu'en mode embarqué (APTIC_ENV=embedded).")
+    if reference.is_loaded(DATASET, str(SEED)):
+        return None
+    context = DemoContext(rng=random.Random(SEED), password=DEMO_PASSWORD)
+    for build in BUILDERS:
+        build(context)
+    reference.mark_loaded(DATASET, str(SEED), sum(len(v) for v in context.organisations.values()))
+    return context

@@ -1,0 +1,113 @@
+"""The demo dataset, as `make run` loads it: realistic, deterministic, and every account works."""
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from aptic.accounts.models import Invitation, Membership, Organisation, User
+from aptic.catalogue import models as vocabulary
+from aptic.catalogue.services import vocabulary_load
+from aptic.core.errors import DomainError
+from aptic.core.models import ReferenceDataset
+from aptic.core.tests.helpers import text
+from aptic.demo.builders.organisations import SHOWN
+from aptic.demo.services import DEMO_PASSWORD, demo_build
+from aptic.providers.models import Place
+from aptic.territories.services import territories_load
+
+
+def _delete_demo():
+    Place.objects.all().delete()
+    Invitation.objects.all().delete()
+    Membership.objects.all().delete()
+    Organisation.objects.all().delete()
+    User.objects.all().delete()
+    for model in (vocabulary.ServiceCategory, vocabulary.PlaceTypology, vocabulary.Public, vocabulary.AccessMode,
+                  vocabulary.SupportMode):
+        model.objects.all().delete()
+    ReferenceDataset.objects.exclude(name="territories").delete()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Territories, vocabulary and demo, committed once for this module; the demo part removed after."""
+    with django_db_blocker.unblock():
+        territories_load()
+        vocabulary_load()
+        context = demo_build()
+        yield context
+        _delete_demo()
+
+
+@pytest.mark.django_db
+def test_funders_of_each_kind_distributors_and_about_forty_providers(demo):
+    funders = Organisation.objects.filter(kind="funder")
+    assert set(funders.values_list("legal_category", flat=True)) == {"departement", "ccas", "company"}
+    assert Organisation.objects.filter(kind="distributor").count() >= 2
+    providers = Organisation.objects.filter(kind="provider")
+    assert 35 <= providers.count() <= 45
+    departements = set(Place.objects.values_list("commune__departement_id", flat=True))
+    assert departements == {"33", "42"}
+    assert all(p.places.exists() for p in providers)
+    assert Place.objects.filter(typologies__isnull=False).distinct().count() == Place.objects.count()
+    assert all(o.memberships.filter(role="admin").exists() for o in Organisation.objects.all())
+
+
+@pytest.mark.django_db
+def test_demo_is_deterministic_and_loaded_once(demo):
+    names = list(Organisation.objects.order_by("pk").values_list("name", "commune_id"))
+    places = list(Place.objects.order_by("pk").values_list("name", "latitude", "longitude"))
+    assert demo_build() is None  # already there
+    _delete_demo()
+    vocabulary_load()
+    demo_build()
+    assert list(Organisation.objects.order_by("pk").values_list("name", "commune_id")) == names
+    assert list(Place.objects.order_by("pk").values_list("name", "latitude", "longitude")) == places
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email", SHOWN)
+def test_each_demo_account_logs_in_and_sees_its_own_space(client, demo, email):
+    from axes.utils import reset
+
+    reset()
+    response = client.post(reverse("accounts:login"), {"username": email, "password": DEMO_PASSWORD}, follow=True)
+    assert response.status_code == 200
+    user = User.objects.get(email=email)
+    membership = user.memberships.select_related("organisation").get()
+    assert membership.organisation.name in text(response)
+    space = client.get(reverse("accounts:organisation", kwargs={"org_slug": membership.organisation.slug}))
+    assert space.status_code == 200
+    others = Organisation.objects.exclude(pk=membership.organisation_id)[:3]
+    for other in others:
+        url = reverse("accounts:organisation", kwargs={"org_slug": other.slug})
+        assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_provider_admin_sees_its_places(client, demo):
+    user = User.objects.get(email="structure.1@demo.aptic.fr")
+    organisation = user.memberships.get().organisation
+    client.force_login(user)
+    html = text(client.get(reverse("providers:places", kwargs={"org_slug": organisation.slug})))
+    for place in organisation.places.all():
+        assert place.name in html
+
+
+@pytest.mark.django_db
+@override_settings(EMBEDDED=False)
+def test_demo_refuses_to_load_in_production():
+    with pytest.raises(DomainError, match="mode embarqué"):
+        demo_build()
+
+
+@pytest.mark.django_db
+def test_setup_embedded_prints_the_demo_accounts_and_loads_nothing_twice(demo, capsys):
+    call_command("setup_embedded")
+    out = capsys.readouterr().out
+    assert "Territoires déjà à jour" in out and "Vocabulaire déjà à jour." in out
+    assert "Données de démonstration déjà présentes." in out
+    assert DEMO_PASSWORD in out
+    for email in SHOWN:
+        assert email in out

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProvidersConfig(AppConfig):
+    name = "aptic.providers"
+    verbose_name = "Structures et lieux"

@@ -1,0 +1,70 @@
+"""Commune search, shared by the autocomplete field and every form that asks for a place."""
+
+import re
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from .models import Commune
+from .normalise import normalise_name
+
+MAX_QUERY_LENGTH = 100
+POSTAL_PREFIX = re.compile(r"^\d{2,5}$")
+INSEE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+
+
+class SearchError(ValueError):
+    """The query cannot be searched; the message is for the user."""
+
+
+def clean_query(raw) -> str:
+    if not isinstance(raw, str):
+        raise SearchError("Tapez le nom ou le code postal d'une commune.")
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise SearchError("Votre recherche est trop longue : tapez le nom ou le code postal d'une commune.")
+    if "\x00" in raw:
+        raise SearchError("Votre recherche contient des caractères non valides.")
+    return raw.strip()
+
+
+def search_communes(raw, *, limit: int = 10):
+    """Current communes matching a name (accents, case, 'st'/'saint' ignored) or a postal code prefix.
+
+    Exact names first, then names starting with the query, then by population.
+    """
+    query = clean_query(raw)
+    qs = Commune.objects.filter(is_current=True).select_related("departement")
+    if POSTAL_PREFIX.match(query):
+        return list(
+            qs.filter(postal_code_rows__code__startswith=query).distinct().order_by("-population", "name")[:limit]
+        )
+    needle = normalise_name(query)
+    if len(needle) < 2:
+        return []
+    ranked = qs.filter(Q(search_name__startswith=needle) | Q(search_name__contains=" " + needle)).annotate(
+        rank=Case(
+            When(search_name=needle, then=Value(0)),
+            When(search_name__startswith=needle, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+    return list(ranked.order_by("rank", "-population", "name")[:limit])
+
+
+def resolve_commune(raw) -> Commune:
+    """The one commune a typed or picked label designates, or a SearchError saying what to do."""
+    query = clean_query(raw)
+    if not query:
+        raise SearchError("Indiquez une commune.")
+    code = re.search(r"([0-9][0-9AB][0-9]{3})\s*$", query)
+    if code and INSEE_CODE.match(code.group(1)) and not POSTAL_PREFIX.match(query):
+        commune = Commune.objects.filter(insee_code=code.group(1)).first()
+        if commune:
+            return commune
+    exact = [c for c in search_communes(query, limit=20) if c.search_name == normalise_name(query)]
+    candidates = exact or search_communes(query, limit=2)
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise SearchError(f"Aucune commune ne correspond à « {query[:50]} ».")
+    raise SearchError(f"Plusieurs communes correspondent à « {query[:50]} » : choisissez-en une dans la liste.")

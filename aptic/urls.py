@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "#APTIC — back-office"
+admin.site.site_title = "#APTIC back-office"
+admin.site.index_title = "Administration de la plateforme"
+
+urlpatterns = [
+    path("", include("aptic.core.urls")),
+    path("", include("aptic.accounts.urls")),
+    path("", include("aptic.territories.urls")),
+    path("", include("aptic.providers.urls")),
+    path("back-office/", admin.site.urls),
+]
+
+handler400 = "aptic.core.views.bad_request"
+handler403 = "aptic.core.views.permission_denied"
+handler404 = "aptic.core.views.page_not_found"
+handler500 = "aptic.core.views.server_error"
