@@ -54,6 +54,7 @@ def test_unknown_and_foreign_organisations_answer_the_same(client, funder_admin)
     foreign = client.get(reverse("accounts:organisation", kwargs={"org_slug": other.slug}))
     unknown = client.get(reverse("accounts:organisation", kwargs={"org_slug": "nexiste-pas"}))
     assert foreign.status_code == unknown.status_code == 403
+
     def without_csrf(response):
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text(response))
 

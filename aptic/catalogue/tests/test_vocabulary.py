@@ -38,7 +38,11 @@ def test_load_gives_the_nine_categories_in_order_and_every_kind():
     counts = vocabulary_load()
     assert list(ServiceCategory.objects.values_list("standard_value", flat=True)) == NINE_CATEGORIES
     assert set(Public.objects.values_list("label", flat=True)) == {
-        "Jeunes", "Étudiants", "Familles et/ou enfants", "Seniors", "Femmes"
+        "Jeunes",
+        "Étudiants",
+        "Familles et/ou enfants",
+        "Seniors",
+        "Femmes",
     }
     assert AccessMode.objects.filter(standard_value="Prendre un RDV en ligne").exists()
     assert SupportMode.objects.count() == 4
@@ -68,8 +72,14 @@ def test_staff_extend_the_vocabulary_in_the_back_office(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.post(
         "/back-office/catalogue/servicecategory/add/",
-        {"code": "reemploi", "label": "Réemploi du matériel", "standard_value": "", "description": "",
-         "position": 10, "is_active": "on"},
+        {
+            "code": "reemploi",
+            "label": "Réemploi du matériel",
+            "standard_value": "",
+            "description": "",
+            "position": 10,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     assert ServiceCategory.objects.get(code="reemploi").label == "Réemploi du matériel"

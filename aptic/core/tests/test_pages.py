@@ -15,8 +15,12 @@ def test_home_page_speaks_to_each_kind_of_visitor(client, db):
     html = text(response)
     assert response.status_code == 200
     assert '<html lang="fr">' in html
-    for heading in ["Vous avez reçu des chèques #APTIC", "Vous financez l'inclusion numérique",
-                    "Vous distribuez des chèques", "Vous accompagnez au numérique"]:
+    for heading in [
+        "Vous avez reçu des chèques #APTIC",
+        "Vous financez l'inclusion numérique",
+        "Vous distribuez des chèques",
+        "Vous accompagnez au numérique",
+    ]:
         assert heading in html
     assert reverse("accounts:login") in html
 

@@ -23,8 +23,13 @@ def _delete_demo():
     Membership.objects.all().delete()
     Organisation.objects.all().delete()
     User.objects.all().delete()
-    for model in (vocabulary.ServiceCategory, vocabulary.PlaceTypology, vocabulary.Public, vocabulary.AccessMode,
-                  vocabulary.SupportMode):
+    for model in (
+        vocabulary.ServiceCategory,
+        vocabulary.PlaceTypology,
+        vocabulary.Public,
+        vocabulary.AccessMode,
+        vocabulary.SupportMode,
+    ):
         model.objects.all().delete()
     ReferenceDataset.objects.exclude(name="territories").delete()
 
