@@ -1,12 +1,14 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from aptic.core.forms import AptForm, FocusFirstErrorMixin
 
 from .models import Role
 
 EMAIL_ERRORS = {"invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."}
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(FocusFirstErrorMixin, AuthenticationForm):
     """Django's login form, with an e-mail field and French messages."""
 
     username = forms.EmailField(
@@ -26,13 +28,28 @@ class LoginForm(AuthenticationForm):
         "inactive": "Ce compte est désactivé.",
     }
 
+    def get_invalid_login_error(self):
+        # Tie the message to both fields, so that screen readers announce it with them.
+        for field in self.fields.values():
+            field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": "erreur-connexion"})
+        return super().get_invalid_login_error()
 
-class InvitationForm(forms.Form):
+
+class ResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=254,
+        error_messages=EMAIL_ERRORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class InvitationForm(AptForm):
     email = forms.EmailField(label="Adresse e-mail de la personne", max_length=254, error_messages=EMAIL_ERRORS)
     role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.MEMBER)
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(AptForm):
     full_name = forms.CharField(label="Votre nom complet", max_length=150)
     password = forms.CharField(
         label="Choisissez un mot de passe",

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from aptic.core.errors import DomainError
 
 from . import selectors, services
-from .forms import InvitationAcceptForm, InvitationForm, LoginForm
+from .forms import InvitationAcceptForm, InvitationForm, LoginForm, ResetForm
 from .permissions import authenticated, organisation_required, public
 
 
@@ -23,6 +23,7 @@ logout_view = authenticated(auth_views.LogoutView.as_view())
 password_reset = public(
     auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
+        form_class=ResetForm,
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
         success_url="/compte/mot-de-passe/envoye/",

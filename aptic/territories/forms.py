@@ -4,7 +4,9 @@ from django import forms
 from django.urls import reverse_lazy
 
 from .models import Commune
-from .selectors import SearchError, resolve_commune
+from aptic.core.forms import AptForm
+
+from .selectors import SearchError, resolve_commune, search_communes
 
 
 class CommuneInput(forms.TextInput):
@@ -17,6 +19,14 @@ class CommuneInput(forms.TextInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["search_url"] = reverse_lazy("territories:commune_search")
+        # After a refused submit, the suggestions for what was typed are there without JavaScript.
+        suggestions = []
+        if value and isinstance(value, str):
+            try:
+                suggestions = search_communes(value)
+            except SearchError:
+                pass
+        context["widget"]["suggestions"] = suggestions
         return context
 
 
@@ -46,5 +56,5 @@ class CommuneField(forms.Field):
             raise forms.ValidationError(str(exc), code="commune") from None
 
 
-class CommuneLookupForm(forms.Form):
+class CommuneLookupForm(AptForm):
     commune = CommuneField()

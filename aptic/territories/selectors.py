@@ -5,7 +5,7 @@ import re
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from .models import Commune
-from .normalise import normalise_name
+from .normalise import ends_with_whole_word, normalise_name
 
 MAX_QUERY_LENGTH = 100
 POSTAL_PREFIX = re.compile(r"^\d{2,5}$")
@@ -40,7 +40,12 @@ def search_communes(raw, *, limit: int = 10):
     needle = normalise_name(query)
     if len(needle) < 2:
         return []
-    ranked = qs.filter(Q(search_name__startswith=needle) | Q(search_name__contains=" " + needle)).annotate(
+    if ends_with_whole_word(query):
+        matches = Q(search_name=needle) | Q(search_name__startswith=needle + " ") | Q(search_name__contains=f" {needle} ")
+        matches |= Q(search_name__endswith=" " + needle)
+    else:
+        matches = Q(search_name__startswith=needle) | Q(search_name__contains=" " + needle)
+    ranked = qs.filter(matches).annotate(
         rank=Case(
             When(search_name=needle, then=Value(0)),
             When(search_name__startswith=needle, then=Value(1)),

@@ -121,3 +121,14 @@ def test_member_of_two_organisations_chooses_in_my_space(client, funder_admin, p
     client.force_login(funder_admin)
     html = text(client.get(reverse("accounts:home")))
     assert provider.name in html and "Mes organisations" in html
+
+
+def test_wrong_password_error_is_announced_and_tied_to_the_fields(client, funder_admin):
+    html = text(post_login(client, funder_admin.email, "mauvais"))
+    assert '<div id="erreur-connexion" class="errorlist nonfield" role="alert">' in html
+    assert html.count('aria-describedby="erreur-connexion"') == 2
+    assert "<title>Erreur : Connexion" in html
+
+
+def test_password_reset_form_says_adresse_e_mail(client, db):
+    assert '<label for="id_email">Adresse e-mail' in text(client.get(reverse("accounts:password_reset")))

@@ -44,7 +44,7 @@ def test_no_asset_comes_from_a_cdn(client, db):
 def test_navigation_depends_on_role_and_kind(client, funder, funder_admin, funder_member, provider, provider_admin):
     client.force_login(funder_member)
     html = text(client.get(reverse("accounts:organisation", kwargs={"org_slug": funder.slug})))
-    assert f'aria-label="Espace de {funder.name}"' in html
+    assert f'aria-label="Menu de l\'organisation {funder.name}"' in html
     assert ">Membres<" in html and "Membres et invitations" not in html and "Nos lieux" not in html
     assert "Back-office" not in html
 
@@ -102,3 +102,11 @@ def test_french_403_for_csrf_failure(db):
 
 def test_accessibility_statement(client, db):
     assert "RGAA" in text(client.get(reverse("core:accessibility")))
+
+
+def test_first_field_in_error_gets_the_focus(client, funder, funder_admin):
+    client.force_login(funder_admin)
+    html = text(client.post(reverse("accounts:members", kwargs={"org_slug": funder.slug}), {"email": "", "role": "x"}))
+    assert re.search(r'<input type="email" name="email"[^>]*autofocus', html)
+    assert not re.search(r'<select name="role"[^>]*autofocus', html)
+    assert "<title>Erreur : Membres" in html
