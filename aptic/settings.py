@@ -54,10 +54,14 @@ if not SECRET_KEY:
     )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if EMBEDDED else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required in production (comma-separated host names).")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Public base URL, used in e-mails (invitations, password reset) and later in QR codes.
 SITE_URL = os.environ.get("APTIC_SITE_URL", "http://127.0.0.1:8000" if EMBEDDED else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("APTIC_SITE_URL is required in production (e.g. https://aptic.fr).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -30,6 +30,8 @@ class DemoContext:
 
 
 BUILDERS = [organisations.build, places.build]
+# Which demo a database holds: a new builder gives a new version.
+VERSION = f"{SEED}:" + ",".join(build.__module__.rsplit(".", 1)[-1] for build in BUILDERS)
 
 
 @transaction.atomic
@@ -37,10 +39,16 @@ def demo_build(*, force: bool = False) -> DemoContext | None:
     """Build the demo data once; None when it is already there."""
     if not settings.EMBEDDED and not force:
         raise DomainError("Les données de démonstration ne se chargent qu'en mode embarqué (APTIC_ENV=embedded).")
-    if reference.is_loaded(DATASET, str(SEED)):
+    if reference.ReferenceDataset.objects.filter(name=DATASET).exists():
         return None
     context = DemoContext(rng=random.Random(SEED), password=DEMO_PASSWORD)
     for build in BUILDERS:
         build(context)
-    reference.mark_loaded(DATASET, str(SEED), sum(len(v) for v in context.organisations.values()))
+    reference.mark_loaded(DATASET, VERSION, sum(len(v) for v in context.organisations.values()))
     return context
+
+
+def demo_is_outdated() -> bool:
+    """A database whose demo was built by fewer builders than the code now has."""
+    loaded = reference.ReferenceDataset.objects.filter(name=DATASET).values_list("checksum", flat=True).first()
+    return loaded is not None and loaded != VERSION

@@ -1,11 +1,13 @@
 """The commune field every form reuses: type a name or a postal code, pick from the suggestions."""
 
+import contextlib
+
 from django import forms
 from django.urls import reverse_lazy
 
-from .models import Commune
 from aptic.core.forms import AptForm
 
+from .models import Commune
 from .selectors import SearchError, resolve_commune, search_communes
 
 
@@ -22,10 +24,8 @@ class CommuneInput(forms.TextInput):
         # After a refused submit, the suggestions for what was typed are there without JavaScript.
         suggestions = []
         if value and isinstance(value, str):
-            try:
+            with contextlib.suppress(SearchError):
                 suggestions = search_communes(value)
-            except SearchError:
-                pass
         context["widget"]["suggestions"] = suggestions
         return context
 

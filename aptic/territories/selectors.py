@@ -41,7 +41,9 @@ def search_communes(raw, *, limit: int = 10):
     if len(needle) < 2:
         return []
     if ends_with_whole_word(query):
-        matches = Q(search_name=needle) | Q(search_name__startswith=needle + " ") | Q(search_name__contains=f" {needle} ")
+        matches = (
+            Q(search_name=needle) | Q(search_name__startswith=needle + " ") | Q(search_name__contains=f" {needle} ")
+        )
         matches |= Q(search_name__endswith=" " + needle)
     else:
         matches = Q(search_name__startswith=needle) | Q(search_name__contains=" " + needle)

@@ -27,6 +27,7 @@ def test_production_passes_the_deployment_checklist(tmp_path):
         {
             "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
             "DJANGO_ALLOWED_HOSTS": "aptic.example",
+            "APTIC_SITE_URL": "https://aptic.example",
             "DATABASE_URL": "sqlite:///:memory:",
             "APTIC_VAR_DIR": str(tmp_path),
         },
@@ -35,6 +36,15 @@ def test_production_passes_the_deployment_checklist(tmp_path):
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_needs_allowed_hosts_and_site_url():
+    result = run_check({"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": "sqlite:///:memory:"})
+    assert result.returncode != 0 and "DJANGO_ALLOWED_HOSTS is required" in result.stderr
+    result = run_check(
+        {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": "sqlite:///:memory:", "DJANGO_ALLOWED_HOSTS": "a.fr"}
+    )
+    assert result.returncode != 0 and "APTIC_SITE_URL is required" in result.stderr
 
 
 def test_unknown_mode_is_refused():

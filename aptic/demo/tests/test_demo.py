@@ -116,3 +116,10 @@ def test_setup_embedded_prints_the_demo_accounts_and_loads_nothing_twice(demo, c
     assert DEMO_PASSWORD in out
     for email in SHOWN:
         assert email in out
+
+
+@pytest.mark.django_db
+def test_a_demo_built_by_older_code_is_reported(demo, capsys):
+    ReferenceDataset.objects.filter(name="demo").update(checksum="2026:organisations")
+    call_command("seed_demo")
+    assert "make clean" in capsys.readouterr().out
