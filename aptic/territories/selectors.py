@@ -4,8 +4,8 @@ import re
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from .models import Commune
-from .normalise import ends_with_whole_word, normalise_name
+from .models import Commune, PostalCode
+from .normalise import abbreviated_prefix, ends_with_whole_word, normalise_name
 
 MAX_QUERY_LENGTH = 100
 POSTAL_PREFIX = re.compile(r"^\d{2,5}$")
@@ -34,12 +34,17 @@ def search_communes(raw, *, limit: int = 10):
     query = clean_query(raw)
     qs = Commune.objects.filter(is_current=True).select_related("departement")
     if POSTAL_PREFIX.match(query):
-        return list(
-            qs.filter(postal_code_rows__code__startswith=query).distinct().order_by("-population", "name")[:limit]
-        )
+        postal = PostalCode.objects.filter(code__startswith=query).values("commune_id")
+        found = list(qs.filter(pk__in=postal).order_by("-population", "name")[:limit])
+        # Five digits that are no postal code may be an INSEE code (75056 is Paris).
+        return found or (list(qs.filter(insee_code=query)) if len(query) == 5 else [])
     needle = normalise_name(query)
-    if len(needle) < 2:
+    if not needle:
         return []
+    if len(needle) < 2:
+        # One letter is too short to search, but a commune may be called so ("Y", in the Somme).
+        return list(qs.filter(search_name=needle).order_by("-population")[:limit])
+    starts = Q(search_name__startswith=needle)
     if ends_with_whole_word(query):
         matches = (
             Q(search_name=needle) | Q(search_name__startswith=needle + " ") | Q(search_name__contains=f" {needle} ")
@@ -47,10 +52,18 @@ def search_communes(raw, *, limit: int = 10):
         matches |= Q(search_name__endswith=" " + needle)
     else:
         matches = Q(search_name__startswith=needle) | Q(search_name__contains=" " + needle)
+        if abbreviated := abbreviated_prefix(query):
+            other, whole = abbreviated
+            if whole:
+                other_matches = Q(search_name__startswith=other + " ") | Q(search_name__contains=f" {other} ")
+            else:
+                other_matches = Q(search_name__startswith=other) | Q(search_name__contains=" " + other)
+            matches |= other_matches
+            starts |= Q(search_name__startswith=other)
     ranked = qs.filter(matches).annotate(
         rank=Case(
             When(search_name=needle, then=Value(0)),
-            When(search_name__startswith=needle, then=Value(1)),
+            When(starts, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
         )
@@ -65,11 +78,16 @@ def resolve_commune(raw) -> Commune:
         raise SearchError("Indiquez une commune.")
     code = re.search(r"([0-9][0-9AB][0-9]{3})\s*$", query)
     if code and INSEE_CODE.match(code.group(1)) and not POSTAL_PREFIX.match(query):
-        commune = Commune.objects.filter(insee_code=code.group(1)).first()
+        commune = Commune.objects.filter(insee_code=code.group(1), is_current=True).first()
         if commune:
             return commune
-    exact = [c for c in search_communes(query, limit=20) if c.search_name == normalise_name(query)]
-    candidates = exact or search_communes(query, limit=2)
+    if POSTAL_PREFIX.match(query) and len(query) == 5:
+        # People type postal codes; an INSEE code is the fallback (69003 is Lyon 3e before Affoux).
+        current = Commune.objects.filter(is_current=True)
+        candidates = list(current.filter(postal_code_rows__code=query)[:2]) or list(current.filter(insee_code=query))
+    else:
+        exact = [c for c in search_communes(query, limit=20) if c.search_name == normalise_name(query)]
+        candidates = exact or search_communes(query, limit=2)
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:

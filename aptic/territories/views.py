@@ -1,11 +1,11 @@
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from aptic.accounts.permissions import public
 
 from .forms import CommuneLookupForm
 from .models import Commune
-from .selectors import SearchError, search_communes
+from .selectors import INSEE_CODE, SearchError, search_communes
 
 
 @public
@@ -45,5 +45,7 @@ def lookup(request):
 
 @public
 def commune_detail(request, insee_code):
+    if not INSEE_CODE.match(insee_code):
+        raise Http404("Code INSEE inconnu.")
     commune = get_object_or_404(Commune.objects.select_related("departement", "region", "epci"), insee_code=insee_code)
     return render(request, "territories/commune.html", {"commune": commune})

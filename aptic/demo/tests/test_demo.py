@@ -10,7 +10,7 @@ from aptic.catalogue import models as vocabulary
 from aptic.catalogue.services import vocabulary_load
 from aptic.core.errors import DomainError
 from aptic.core.models import ReferenceDataset
-from aptic.core.tests.helpers import text
+from aptic.core.tests.helpers import empty_territories, text
 from aptic.demo.builders.organisations import SHOWN
 from aptic.demo.services import DEMO_PASSWORD, demo_build
 from aptic.providers.models import Place
@@ -38,11 +38,13 @@ def _delete_demo():
 def demo(django_db_setup, django_db_blocker):
     """Territories, vocabulary and demo, committed once for this module; the demo part removed after."""
     with django_db_blocker.unblock():
-        territories_load()
+        loaded = territories_load().loaded
         vocabulary_load()
         context = demo_build()
         yield context
         _delete_demo()
+        if loaded:
+            empty_territories()
 
 
 @pytest.mark.django_db
