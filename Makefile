@@ -52,7 +52,7 @@ check: $(VENV)/.installed-dev ## Django checks: no missing migration; deployment
 	  DJANGO_ALLOWED_HOSTS=aptic.example APTIC_SITE_URL=https://aptic.example DATABASE_URL=sqlite:///:memory: \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-bench: $(VENV)/.installed-dev ## Run the benchmarks under bench/ (PostgreSQL, DATABASE_URL)
+bench: $(VENV)/.installed-dev ## Run the benchmarks under bench/ (own database; PostgreSQL server of DATABASE_URL if set)
 	$(BIN)/python -m bench
 
 vendor: ## Refresh the vendored JS/CSS libraries from npm (frontend/package-lock.json)

@@ -93,6 +93,19 @@ def test_each_demo_account_logs_in_and_sees_its_own_space(client, demo, email):
 
 
 @pytest.mark.django_db
+def test_every_demo_account_can_log_in_with_the_printed_password(client, demo):
+    from axes.utils import reset
+
+    users = list(User.objects.all())
+    assert len(users) == len(demo.accounts) >= 50
+    for user in users:
+        reset()
+        response = client.post(reverse("accounts:login"), {"username": user.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, user.email
+        client.logout()
+
+
+@pytest.mark.django_db
 def test_provider_admin_sees_its_places(client, demo):
     user = User.objects.get(email="structure.1@demo.aptic.fr")
     organisation = user.memberships.get().organisation
