@@ -1,6 +1,13 @@
 from django.db import models
 
 
+def coordinates_constraint(name: str) -> models.CheckConstraint:
+    """Latitude and longitude in their ranges, for every model that sits on the map."""
+    return models.CheckConstraint(
+        condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180), name=name
+    )
+
+
 class ReferenceDataset(models.Model):
     """Which version of a reference data file was loaded, so loading twice does nothing."""
 

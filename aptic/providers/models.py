@@ -3,6 +3,7 @@
 from django.db import models
 
 from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.core.models import coordinates_constraint
 
 
 class Place(models.Model):
@@ -31,10 +32,7 @@ class Place(models.Model):
         verbose_name_plural = "lieux"
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
-                name="place_coordinates_valid",
-            ),
+            coordinates_constraint("place_coordinates_valid"),
             models.UniqueConstraint(fields=["provider", "name"], name="place_name_unique_per_provider"),
         ]
 

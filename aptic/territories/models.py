@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from aptic.core.models import coordinates_constraint
+
 
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
@@ -64,10 +66,7 @@ class Commune(models.Model):
         verbose_name_plural = "communes"
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
-                name="commune_coordinates_valid",
-            ),
+            coordinates_constraint("commune_coordinates_valid"),
             models.CheckConstraint(
                 condition=models.Q(insee_code__regex=r"^[0-9][0-9AB][0-9]{3}$"), name="commune_code_format"
             ),
