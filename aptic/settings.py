@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "aptic.territories",
     "aptic.catalogue",
     "aptic.providers",
+    "aptic.places",
+    "aptic.opendata",
     "aptic.demo",
 ]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("aptic.accounts.urls")),
     path("", include("aptic.territories.urls")),
     path("", include("aptic.providers.urls")),
+    path("", include("aptic.places.urls")),
+    path("", include("aptic.opendata.urls")),
     path("back-office/", admin.site.urls),
 ]
 

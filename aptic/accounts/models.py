@@ -122,8 +122,10 @@ class Organisation(models.Model):
                 condition=models.Q(legal_category__in=LegalCategory.values),
                 name="organisation_legal_category_valid",
             ),
-            # Unique when given; the SIRET rules of providers come with their issue.
-            models.UniqueConstraint(fields=["siret"], condition=~models.Q(siret=""), name="organisation_siret_unique"),
+            # One structure per SIRET and role: a commune may both fund vouchers and run a place.
+            models.UniqueConstraint(
+                fields=["kind", "siret"], condition=~models.Q(siret=""), name="organisation_kind_siret_unique"
+            ),
         ]
 
     def __str__(self):

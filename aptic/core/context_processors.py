@@ -9,7 +9,7 @@ def _organisation_links(organisation, membership):
     slug = organisation.slug
     links = [("Tableau de bord", reverse("accounts:organisation", kwargs={"org_slug": slug}))]
     if organisation.kind == OrganisationKind.PROVIDER:
-        links.append(("Nos lieux", reverse("providers:places", kwargs={"org_slug": slug})))
+        links.append(("Nos lieux", reverse("places:mine", kwargs={"org_slug": slug})))
     links.append(
         (
             "Membres et invitations" if membership.is_admin else "Membres",

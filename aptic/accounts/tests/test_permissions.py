@@ -63,7 +63,7 @@ def test_unknown_and_foreign_organisations_answer_the_same(client, funder_admin)
 
 def test_provider_pages_are_closed_to_funders(client, funder, funder_admin):
     client.force_login(funder_admin)
-    response = client.get(reverse("providers:places", kwargs={"org_slug": funder.slug}))
+    response = client.get(reverse("places:mine", kwargs={"org_slug": funder.slug}))
     assert response.status_code == 403
     assert "pas ouvert à votre type d'organisation" in text(response)
 

@@ -1,7 +1,7 @@
 """Demo places: one to three per provider, in its commune and neighbouring ones."""
 
 from aptic.catalogue.models import PlaceTypology
-from aptic.providers import services as providers
+from aptic.places import services as providers
 from aptic.territories.models import Commune
 
 PLACE_NAMES = ["Antenne", "Point d'accueil", "Permanence", "Atelier"]

@@ -13,7 +13,7 @@ from aptic.core.models import ReferenceDataset
 from aptic.core.tests.helpers import empty_territories, text
 from aptic.demo.builders.organisations import SHOWN
 from aptic.demo.services import DEMO_PASSWORD, demo_build
-from aptic.providers.models import Place
+from aptic.places.models import Place
 from aptic.territories.services import territories_load
 
 
@@ -110,7 +110,7 @@ def test_provider_admin_sees_its_places(client, demo):
     user = User.objects.get(email="structure.1@demo.aptic.fr")
     organisation = user.memberships.get().organisation
     client.force_login(user)
-    html = text(client.get(reverse("providers:places", kwargs={"org_slug": organisation.slug})))
+    html = text(client.get(reverse("places:mine", kwargs={"org_slug": organisation.slug})))
     for place in organisation.places.all():
         assert place.name in html
 

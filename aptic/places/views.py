@@ -7,9 +7,9 @@ from .selectors import places_of
 
 
 @organisation_required(kinds=[OrganisationKind.PROVIDER])
-def places(request):
+def my_places(request):
     return render(
         request,
-        "providers/places.html",
+        "places/places.html",
         {"organisation": request.organisation, "places": places_of(request.organisation)},
     )

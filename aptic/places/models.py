@@ -1,0 +1,129 @@
+"""Where providers welcome people, and the services they offer there.
+
+Field names follow the national standard for places of digital mediation (v1.0.2) where it has
+one, so that export and import are a mapping, not a translation.
+"""
+
+from django.db import models
+
+from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.core.models import coordinates_constraint
+
+
+class Place(models.Model):
+    """A place where a provider welcomes the public: fixed, or the base of a mobile service."""
+
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name="structure",
+        on_delete=models.PROTECT,
+        related_name="places",
+        limit_choices_to={"kind": OrganisationKind.PROVIDER},
+    )
+    name = models.CharField("nom du lieu", max_length=200)
+    address = models.CharField("adresse", max_length=250)
+    address_complement = models.CharField("complément d'adresse", max_length=250, blank=True)
+    commune = models.ForeignKey(
+        "territories.Commune", verbose_name="commune", on_delete=models.PROTECT, related_name="places"
+    )
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    latitude = models.FloatField("latitude")
+    longitude = models.FloatField("longitude")
+    typologies = models.ManyToManyField("catalogue.PlaceTypology", verbose_name="typologies", blank=True)
+    is_mobile = models.BooleanField("itinérant", default=False)
+    opening_hours = models.CharField(
+        "horaires d'ouverture",
+        max_length=500,
+        blank=True,
+        help_text="Syntaxe OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00",
+    )
+    summary = models.CharField("présentation courte", max_length=280, blank=True)
+    description = models.TextField("présentation détaillée", blank=True)
+    accessibility = models.TextField("accessibilité", blank=True)
+    acceslibre_url = models.URLField("fiche Acceslibre", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True, help_text="Format international : +33…")
+    email = models.EmailField("e-mail", blank=True)
+    website = models.URLField("site web", blank=True)
+    booking_url = models.URLField("prise de rendez-vous en ligne", blank=True)
+    # What the place declares, as in the standard; priced services are its offers.
+    service_categories = models.ManyToManyField(
+        "catalogue.ServiceCategory", verbose_name="services proposés", blank=True
+    )
+    publics = models.ManyToManyField("catalogue.Public", verbose_name="publics spécifiquement adressés", blank=True)
+    access_modes = models.ManyToManyField("catalogue.AccessMode", verbose_name="modalités d'accès", blank=True)
+    support_modes = models.ManyToManyField(
+        "catalogue.SupportMode", verbose_name="modalités d'accompagnement", blank=True
+    )
+    is_published = models.BooleanField(
+        "visible dans le catalogue",
+        default=True,
+        help_text="Un lieu masqué n'apparaît ni sur la carte ni en open data.",
+    )
+    source = models.CharField("source", max_length=100, blank=True, help_text="D'où vient la fiche (import, saisie).")
+    external_id = models.CharField("identifiant d'origine", max_length=100, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "lieu"
+        verbose_name_plural = "lieux"
+        ordering = ["name"]
+        constraints = [
+            coordinates_constraint("place_coordinates_valid"),
+            models.UniqueConstraint(fields=["provider", "name"], name="place_name_unique_per_provider"),
+            models.UniqueConstraint(
+                fields=["provider", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="place_external_id_unique_per_provider",
+            ),
+        ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="place_coordinates_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.commune.name})"
+
+
+class OfferFormat(models.TextChoices):
+    INDIVIDUAL = "individual", "Accompagnement individuel"
+    GROUP = "group", "Atelier collectif"
+    REMOTE = "remote", "À distance"
+
+
+class Offer(models.Model):
+    """A service a place delivers, with its price: what a voucher pays for."""
+
+    place = models.ForeignKey(Place, verbose_name="lieu", on_delete=models.CASCADE, related_name="offers")
+    category = models.ForeignKey(
+        "catalogue.ServiceCategory", verbose_name="catégorie", on_delete=models.PROTECT, related_name="offers"
+    )
+    title = models.CharField("intitulé", max_length=200)
+    description = models.TextField("description", blank=True)
+    # Integer cents, VAT included; 0 means free.
+    price_cents = models.PositiveIntegerField("prix TTC (centimes)")
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
+    format = models.CharField("format", max_length=20, choices=OfferFormat.choices)
+    publics = models.ManyToManyField("catalogue.Public", verbose_name="publics", blank=True)
+    accepts_aptic = models.BooleanField("payable en chèques #APTIC", default=True)
+    is_active = models.BooleanField("proposé actuellement", default=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "service proposé"
+        verbose_name_plural = "services proposés"
+        ordering = ["place", "title"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price_cents__gte=0), name="offer_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0, duration_minutes__lte=24 * 60), name="offer_duration_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(format__in=OfferFormat.values), name="offer_format_valid"),
+            models.UniqueConstraint(fields=["place", "title"], name="offer_title_unique_per_place"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} — {self.place.name}"
+
+    @property
+    def is_free(self):
+        return self.price_cents == 0
