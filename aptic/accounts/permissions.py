@@ -6,7 +6,8 @@ Deny by default:
 - a view that acts for an organisation is decorated with `@organisation_required`, which loads the
   organisation named in the URL only through the user's own membership, checks its kind and the
   user's role, and puts both on the request;
-- views for any logged-in user (their own account pages) say so with `@authenticated`.
+- views for any logged-in user (their own account pages) say so with `@authenticated`;
+- pages of the platform team outside the Django admin use `@staff_required`.
 A test walks every URL and fails on a view that carries none of these marks.
 """
 
@@ -36,6 +37,18 @@ def public(view):
 def authenticated(view):
     """Open to any logged-in user, for pages about themselves only."""
     return _mark(view, "user")
+
+
+def staff_required(view):
+    """Platform team only (is_staff): the staff pages outside the Django admin."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
+            raise PermissionDenied("Cette page est réservée à l'équipe #APTIC.")
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapper, "staff")
 
 
 def membership_for(user, org_slug: str, *, kinds: Iterable[str] | None = None, admin: bool = False) -> Membership:
