@@ -225,5 +225,11 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Map tiles: any XYZ tile server; the default is OpenStreetMap's, whose usage policy suits low traffic.
+APTIC_MAP_TILE_URL = os.environ.get("APTIC_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+APTIC_MAP_ATTRIBUTION = os.environ.get(
+    "APTIC_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+
 # Invitations to join an organisation stay valid this long.
 APTIC_INVITATION_DAYS = 14
