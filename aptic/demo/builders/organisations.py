@@ -5,6 +5,8 @@ from stdnum import luhn
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, OrganisationKind, Role
+from aptic.catalogue.models import PlaceTypology
+from aptic.providers import services as providers
 from aptic.territories.models import Commune
 
 DEPARTEMENTS = ("33", "42")
@@ -205,25 +207,27 @@ def build(context) -> None:
         )
     )
     weights = [c.population for c in candidates]
+    typologies = {t.standard_value: t for t in PlaceTypology.objects.all()}
     used_names = set()
     for n in range(1, PROVIDER_COUNT + 1):
         commune = rng.choices(candidates, weights=weights)[0]
-        pattern, category, typologies = PROVIDER_KINDS[(n - 1) % len(PROVIDER_KINDS)]
+        pattern, category, typology_codes = PROVIDER_KINDS[(n - 1) % len(PROVIDER_KINDS)]
         name = pattern.format(c=commune.name)
         if name in used_names:
             name = f"{name} ({n})"
         used_names.add(name)
-        organisation = accounts.organisation_create(
-            kind=OrganisationKind.PROVIDER,
+        provider = providers.provider_create(
             name=name,
             legal_category=category,
             commune=commune,
+            typology=typologies.get(typology_codes[0]),
             siret=demo_siret(rng),
             address=f"{rng.randint(1, 120)} {rng.choice(['rue', 'avenue', 'place', 'allée'])} "
             f"{rng.choice(['Jean Jaurès', 'Victor Hugo', 'de la Mairie', 'des Écoles', 'du Marché', 'Pasteur'])}",
             email=f"structure.{n}@demo.aptic.fr",
         )
-        organisation.demo_typologies = typologies
+        organisation = provider.organisation
+        organisation.demo_typologies = typology_codes
         _add_user(context, organisation, f"structure.{n}@demo.aptic.fr", _person(rng), Role.ADMIN)
         if n % 4 == 1:
             _add_user(context, organisation, f"structure.{n}.membre@demo.aptic.fr", _person(rng), Role.MEMBER)
