@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "aptic.providers",
     "aptic.places",
     "aptic.opendata",
+    "aptic.ledger",
     "aptic.demo",
 ]
 

@@ -1,0 +1,74 @@
+"""Posting to the ledger: the only way money moves (ADR 0002)."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from aptic.core.errors import DomainError
+
+from .models import Account, AccountKind, Entry, Transaction
+
+PLATFORM_ACCOUNTS = {
+    "platform:bank": ("Banque #APTIC", AccountKind.ASSET),
+    "platform:fees": ("Frais de gestion", AccountKind.REVENUE),
+    "platform:vat": ("TVA collectée", AccountKind.LIABILITY),
+    "platform:territorial_fund": ("Fonds territorial pour l'innovation sociale et numérique", AccountKind.LIABILITY),
+}
+
+
+def account_for(*, code: str, name: str, kind: str, organisation=None) -> Account:
+    account, _ = Account.objects.get_or_create(
+        code=code, defaults={"name": name[:200], "kind": kind, "organisation": organisation}
+    )
+    return account
+
+
+def platform_account(code: str) -> Account:
+    name, kind = PLATFORM_ACCOUNTS[code]
+    return account_for(code=code, name=name, kind=kind)
+
+
+def funder_account(organisation) -> Account:
+    """What the platform holds for or owes a funder (its payments, less what was issued, plus credit)."""
+    return account_for(
+        code=f"funder:{organisation.pk}",
+        name=f"Commanditaire {organisation.name}",
+        kind=AccountKind.LIABILITY,
+        organisation=organisation,
+    )
+
+
+def provider_payable_account(organisation) -> Account:
+    return account_for(
+        code=f"provider:{organisation.pk}:payable",
+        name=f"À reverser à {organisation.name}",
+        kind=AccountKind.LIABILITY,
+        organisation=organisation,
+    )
+
+
+@transaction.atomic
+def transaction_post(
+    *, kind: str, description: str, reference: str, lines: Iterable[tuple[Account, int]], actor=None
+) -> Transaction:
+    """One balanced transaction. Lines on the same account are merged; a line of 0 is dropped."""
+    merged: dict[int, int] = defaultdict(int)
+    accounts = {}
+    for account, amount in lines:
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            raise DomainError("Un montant d'écriture doit être un nombre entier de centimes.")
+        merged[account.pk] += amount
+        accounts[account.pk] = account
+    entries = [(accounts[pk], amount) for pk, amount in merged.items() if amount != 0]
+    if len(entries) < 2:
+        raise DomainError("Une écriture comptable doit mouvementer au moins deux comptes.")
+    if sum(amount for _, amount in entries) != 0:
+        raise DomainError("Écriture déséquilibrée : la somme des débits et des crédits doit être nulle.")
+    posted = Transaction.objects.create(
+        kind=kind, description=description[:250], reference=reference[:100], actor=actor
+    )
+    Entry.objects.bulk_create(
+        [Entry(transaction=posted, account=account, amount_cents=amount) for account, amount in entries]
+    )
+    return posted
