@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "aptic.places",
     "aptic.opendata",
     "aptic.ledger",
+    "aptic.vouchers",
     "aptic.demo",
 ]
 

@@ -1,0 +1,129 @@
+"""Voucher state changes other than spending: activation, stop (lost or stolen), lifting a stop,
+expiry. Each is one service; each writes one event row per voucher changed.
+
+    issued → active → redeemed → reimbursed
+    issued/active → expired          (past the order's grace date)
+    issued/active ⇄ stopped          (stop, lift)
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from aptic.core.errors import DomainError
+from aptic.ledger import services as ledger
+
+from .accounts import order_outstanding_account
+from .models import UNREDEEMED, Booklet, Order, Voucher, VoucherEvent, VoucherStatus
+
+REASON_MAX = 250
+
+
+def _events(vouchers, to_status: str, actor, reason: str, redemption=None, from_status: str | None = None):
+    VoucherEvent.objects.bulk_create(
+        [
+            VoucherEvent(
+                voucher_id=v.pk,
+                from_status=from_status or v.status,
+                to_status=to_status,
+                actor=actor,
+                reason=reason[:REASON_MAX],
+                redemption=redemption,
+            )
+            for v in vouchers
+        ],
+        batch_size=5000,
+    )
+
+
+def _locked(queryset) -> list[Voucher]:
+    return list(queryset.select_for_update().order_by("pk").only("pk", "status", "status_before_stop", "order_id"))
+
+
+@transaction.atomic
+def booklet_activate(*, booklet: Booklet, actor=None, reason: str = "Carnet remis au bénéficiaire") -> int:
+    """Issued vouchers of the booklet become usable; returns how many changed."""
+    vouchers = [v for v in _locked(booklet.vouchers) if v.status == VoucherStatus.ISSUED]
+    if not vouchers:
+        return 0
+    Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.ISSUED).update(
+        status=VoucherStatus.ACTIVE
+    )
+    _events(vouchers, VoucherStatus.ACTIVE, actor, reason)
+    return len(vouchers)
+
+
+@transaction.atomic
+def vouchers_stop(*, vouchers, actor, reason: str) -> int:
+    """Opposition on lost or stolen vouchers; spent or expired ones are left as they are."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Indiquez le motif de l'opposition (perte, vol…).", field="reason")
+    locked = _locked(Voucher.objects.filter(pk__in=[v.pk for v in vouchers]))
+    stoppable = [v for v in locked if v.status in (VoucherStatus.ISSUED, VoucherStatus.ACTIVE)]
+    if not stoppable:
+        raise DomainError("Aucun de ces chèques ne peut être mis en opposition : ils sont déjà utilisés ou expirés.")
+    for status in (VoucherStatus.ISSUED, VoucherStatus.ACTIVE):
+        Voucher.objects.filter(pk__in=[v.pk for v in stoppable if v.status == status], status=status).update(
+            status=VoucherStatus.STOPPED, status_before_stop=status
+        )
+    _events(stoppable, VoucherStatus.STOPPED, actor, reason)
+    return len(stoppable)
+
+
+@transaction.atomic
+def vouchers_stop_lift(*, vouchers, actor, reason: str, day: datetime.date | None = None) -> int:
+    """Back to the state before the stop, or expired if the order's grace date has passed meanwhile."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Indiquez pourquoi l'opposition est levée.", field="reason")
+    day = day or timezone.localdate()
+    locked = _locked(Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.STOPPED))
+    if not locked:
+        raise DomainError("Aucun de ces chèques n'est en opposition.")
+    orders = {o.pk: o for o in Order.objects.filter(pk__in={v.order_id for v in locked})}
+    for voucher in locked:
+        target = VoucherStatus.EXPIRED if orders[voucher.order_id].is_expired(day) else voucher.status_before_stop
+        Voucher.objects.filter(pk=voucher.pk, status=VoucherStatus.STOPPED).update(status=target, status_before_stop="")
+        _events([voucher], target, actor, reason, from_status=VoucherStatus.STOPPED)
+    return len(locked)
+
+
+@transaction.atomic
+def order_expire(*, order: Order, day: datetime.date, actor=None) -> int:
+    """Expire the order's unredeemed vouchers and give their face value back to the funder's account."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not order.is_expired(day):
+        raise DomainError(f"La commande n° {order.pk} est valable jusqu'au {order.grace_until:%d/%m/%Y}.")
+    vouchers = _locked(order.vouchers.filter(status__in=UNREDEEMED))
+    if not vouchers:
+        return 0
+    Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status__in=UNREDEEMED).update(
+        status=VoucherStatus.EXPIRED, status_before_stop=""
+    )
+    _events(
+        vouchers, VoucherStatus.EXPIRED, actor, f"Date limite d'utilisation dépassée ({order.grace_until:%d/%m/%Y})"
+    )
+    amount = len(vouchers) * order.face_value_cents
+    ledger.transaction_post(
+        kind="expiry",
+        description=f"Expiration de {len(vouchers)} chèques (commande n° {order.pk}) : avoir au commanditaire",
+        reference=f"order:{order.pk}",
+        lines=[(order_outstanding_account(order), amount), (ledger.funder_account(order.funder), -amount)],
+        actor=actor,
+    )
+    return len(vouchers)
+
+
+def vouchers_expire(*, day: datetime.date | None = None) -> dict[int, int]:
+    """The daily task: every order past its grace date, one transaction each. {order id: vouchers expired}."""
+    day = day or timezone.localdate()
+    due = (
+        Order.objects.filter(issued_at__isnull=False, grace_until__lt=day)
+        .annotate(open=Count("vouchers", filter=Q(vouchers__status__in=UNREDEEMED)))
+        .filter(open__gt=0)
+        .order_by("pk")
+    )
+    return {order.pk: order_expire(order=order, day=day) for order in due}

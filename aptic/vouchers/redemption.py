@@ -1,0 +1,286 @@
+"""Spending vouchers at a labelled provider's place: test, redeem (all or none), cancel.
+
+No voucher is ever spent twice: the vouchers are locked (SELECT … FOR UPDATE) and flipped by a
+conditional UPDATE whose row count must match; the partial unique constraint on live redemption
+lines is the second barrier.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from aptic.core.errors import DomainError
+from aptic.core.templatetags.aptic import format_euros
+from aptic.ledger import services as ledger
+from aptic.providers.selectors import labelled_providers
+
+from . import codes as voucher_codes
+from .accounts import order_outstanding_account
+from .lifecycle import _events
+from .models import Redemption, RedemptionLine, Voucher, VoucherStatus
+from .rules import Setting, refusal, rules_for
+
+MAX_CODES = 50
+CANCEL_WINDOW = timedelta(hours=24)
+STATE_REFUSALS = {
+    VoucherStatus.ISSUED: "Ce chèque n'est pas encore activé : il doit d'abord être remis au bénéficiaire.",
+    VoucherStatus.REDEEMED: "Ce chèque a déjà été utilisé.",
+    VoucherStatus.REIMBURSED: "Ce chèque a déjà été utilisé.",
+    VoucherStatus.EXPIRED: "Ce chèque a expiré.",
+    VoucherStatus.STOPPED: "Ce chèque a été mis en opposition (perte ou vol).",
+}
+UNKNOWN = "Ce code ne correspond à aucun chèque."
+
+
+@dataclass
+class CodeResult:
+    """What the counter learns about one typed code."""
+
+    typed: str
+    code: str = ""
+    voucher: Voucher | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+class RedemptionRefused(DomainError):
+    """Nothing was spent; `results` says, code by code, what is wrong."""
+
+    def __init__(self, message: str, results: list[CodeResult] | None = None, code: str = "refused"):
+        super().__init__(message, code=code)
+        self.results = results or []
+
+
+def _check_counter(provider, place, offer) -> None:
+    if place.provider_id != provider.pk:
+        raise DomainError("Ce lieu n'appartient pas à votre structure.", code="forbidden_place")
+    if not labelled_providers().filter(pk=provider.pk).exists():
+        raise DomainError(
+            "Votre structure n'est pas labellisée aujourd'hui (qualification, charte ou abonnement) : "
+            "elle ne peut pas encore accepter de chèques.",
+            code="not_labelled",
+        )
+    if offer is not None:
+        if offer.place_id != place.pk:
+            raise DomainError("Ce service n'est pas proposé dans ce lieu.", code="offer_mismatch")
+        if not offer.is_active or not offer.accepts_aptic:
+            raise DomainError("Ce service n'est pas payable en chèques #APTIC.", code="offer_not_accepted")
+        if offer.price_cents == 0:
+            raise DomainError("Ce service est gratuit : il ne se paie pas en chèques.", code="offer_free")
+
+
+def _setting(place, offer, day) -> Setting:
+    commune = place.commune
+    return Setting(
+        day=day,
+        commune_id=commune.insee_code,
+        commune_name=commune.name,
+        epci_id=commune.epci_id,
+        departement_id=commune.departement_id,
+        region_id=commune.region_id,
+        typology_ids=frozenset(place.typologies.values_list("pk", flat=True)),
+        category_id=offer.category_id if offer else None,
+        category_label=offer.category.label if offer else "",
+    )
+
+
+def _read_codes(typed_codes) -> list[CodeResult]:
+    if not typed_codes:
+        raise RedemptionRefused("Saisissez au moins un code de chèque.", code="no_code")
+    if len(typed_codes) > MAX_CODES:
+        raise RedemptionRefused(
+            f"Trop de codes à la fois ({len(typed_codes)}) : {MAX_CODES} au plus par service.", code="too_many"
+        )
+    results = []
+    for typed in typed_codes:
+        result = CodeResult(typed=str(typed)[:64])
+        try:
+            result.code = voucher_codes.normalise(typed)
+        except voucher_codes.CodeError as exc:
+            result.problem = str(exc)
+        results.append(result)
+    seen = Counter(r.code for r in results if r.code)
+    for result in results:
+        if result.code and seen[result.code] > 1:
+            result.problem = "Ce code est saisi plusieurs fois."
+    return results
+
+
+def _judge(results, vouchers_by_code, setting: Setting | None) -> None:
+    """Fill in each result's voucher and problem (state, dates, rules, vouchers per act)."""
+    found = [vouchers_by_code[r.code] for r in results if r.ok and r.code in vouchers_by_code]
+    rules = rules_for({v.order_id for v in found})
+    per_order = Counter(v.order_id for v in found)
+    for result in results:
+        if not result.ok:
+            continue
+        voucher = vouchers_by_code.get(result.code)
+        if voucher is None:
+            result.problem = UNKNOWN
+            continue
+        result.voucher = voucher
+        order_rules = rules[voucher.order_id]
+        if voucher.status != VoucherStatus.ACTIVE:
+            result.problem = STATE_REFUSALS[voucher.status]
+        elif setting is not None and (problem := refusal(order_rules, setting)):
+            result.problem = problem
+        elif setting is None and voucher.order.is_expired(timezone.localdate()):
+            result.problem = f"Ce chèque a expiré le {order_rules.grace_until:%d/%m/%Y}."
+        elif order_rules.max_per_act and per_order[voucher.order_id] > order_rules.max_per_act:
+            result.problem = f"Au plus {order_rules.max_per_act} chèque(s) de ce commanditaire par service rendu."
+
+
+def vouchers_check(*, provider, place, offer=None, codes, day: datetime.date | None = None) -> list[CodeResult]:
+    """Test validity without spending: what would happen if these codes were redeemed here."""
+    _check_counter(provider, place, offer)
+    results = _read_codes(codes)
+    wanted = [r.code for r in results if r.ok]
+    vouchers = Voucher.objects.filter(code__in=wanted).select_related("order")
+    setting = _setting(place, offer, day or timezone.localdate()) if offer else None
+    _judge(results, {v.code: v for v in vouchers}, setting)
+    return results
+
+
+def _too_many(face_values: list[int], price: int) -> int | None:
+    """No change is given: the fewest vouchers that cover the price, when more were handed over."""
+    needed, covered = 0, 0
+    for value in sorted(face_values, reverse=True):
+        if covered >= price:
+            break
+        covered, needed = covered + value, needed + 1
+    return needed if needed < len(face_values) else None
+
+
+def _replay(provider, idempotency_key: str, place, offer, wanted: list[str]) -> Redemption | None:
+    if not idempotency_key:
+        return None
+    first = Redemption.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
+    if first is None:
+        return None
+    same = (
+        first.place_id == place.pk
+        and first.offer_id == offer.pk
+        and sorted(first.lines.values_list("voucher__code", flat=True)) == sorted(wanted)
+    )
+    if not same:
+        raise DomainError("Cette clé d'idempotence a déjà servi pour une autre demande.", code="idempotency_conflict")
+    first.replayed = True
+    return first
+
+
+@transaction.atomic
+def redemption_create(
+    *, provider, place, offer, codes, user, idempotency_key: str = "", day: datetime.date | None = None
+) -> Redemption:
+    """Pay `offer` at `place` with the vouchers of `codes`: all are spent, or none."""
+    idempotency_key = (idempotency_key or "").strip()
+    if len(idempotency_key) > 100:
+        raise DomainError("La clé d'idempotence est trop longue (100 caractères au plus).", code="invalid")
+    _check_counter(provider, place, offer)
+    results = _read_codes(codes)
+    wanted = [r.code for r in results if r.ok]
+    if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
+        return first
+    day = day or timezone.localdate()
+    locked = Voucher.objects.select_for_update().filter(code__in=wanted).select_related("order").order_by("pk")
+    vouchers_by_code = {v.code: v for v in locked}
+    # A concurrent retry of the same request may have committed while we waited for the locks.
+    if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
+        return first
+    _judge(results, vouchers_by_code, _setting(place, offer, day))
+    if not all(r.ok for r in results):
+        bad = sum(not r.ok for r in results)
+        raise RedemptionRefused(f"{bad} chèque(s) sur {len(results)} refusé(s) : aucun n'a été encaissé.", results)
+    vouchers = [r.voucher for r in results]
+    face_values = [v.order.face_value_cents for v in vouchers]
+    if (needed := _too_many(face_values, offer.price_cents)) is not None:
+        raise RedemptionRefused(
+            f"Trop de chèques : {needed} suffisent pour ce service à {format_euros(offer.price_cents)} "
+            "(la monnaie n'est pas rendue). Rendez les autres au bénéficiaire.",
+            results,
+            code="too_many_vouchers",
+        )
+    covered = sum(face_values)
+    try:
+        with transaction.atomic():
+            redemption = Redemption.objects.create(
+                provider=provider,
+                place=place,
+                offer=offer,
+                price_cents=offer.price_cents,
+                covered_cents=covered,
+                remainder_cents=max(0, offer.price_cents - covered),
+                voucher_count=len(vouchers),
+                created_by=user,
+                idempotency_key=idempotency_key,
+            )
+            RedemptionLine.objects.bulk_create(
+                [
+                    RedemptionLine(redemption=redemption, voucher=v, amount_cents=v.order.face_value_cents)
+                    for v in vouchers
+                ]
+            )
+    except IntegrityError:
+        raise RedemptionRefused("Un de ces chèques vient d'être utilisé : rien n'a été encaissé.") from None
+    changed = Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.ACTIVE).update(
+        status=VoucherStatus.REDEEMED, redemption=redemption
+    )
+    if changed != len(vouchers):
+        raise RedemptionRefused("Un de ces chèques vient d'être utilisé : rien n'a été encaissé.")
+    _events(vouchers, VoucherStatus.REDEEMED, user, f"Service « {offer.title[:150]} »", redemption=redemption)
+    by_order = defaultdict(int)
+    for voucher in vouchers:
+        by_order[voucher.order] += voucher.order.face_value_cents
+    ledger.transaction_post(
+        kind="redemption",
+        description=f"Utilisation n° {redemption.pk} : {len(vouchers)} chèque(s) chez {provider.name}",
+        reference=f"redemption:{redemption.pk}",
+        lines=[(order_outstanding_account(order), amount) for order, amount in by_order.items()]
+        + [(ledger.provider_payable_account(provider), -covered)],
+        actor=user,
+    )
+    redemption.replayed = False
+    return redemption
+
+
+@transaction.atomic
+def redemption_cancel(*, redemption: Redemption, user, reason: str, now: datetime.datetime | None = None) -> Redemption:
+    """Within 24 hours and before reimbursement, the provider takes a redemption back."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Indiquez le motif de l'annulation.", field="reason")
+    now = now or timezone.now()
+    redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
+    if redemption.cancelled_at:
+        raise DomainError("Cette utilisation est déjà annulée.", code="already_cancelled")
+    if now - redemption.created_at > CANCEL_WINDOW:
+        raise DomainError("Une utilisation ne peut être annulée que dans les 24 heures.", code="too_late")
+    vouchers = list(Voucher.objects.select_for_update().filter(redemption=redemption).select_related("order"))
+    if any(v.status != VoucherStatus.REDEEMED for v in vouchers):
+        raise DomainError("Ces chèques ont déjà été remboursés : l'utilisation ne peut plus être annulée.")
+    Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.REDEEMED).update(
+        status=VoucherStatus.ACTIVE, redemption=None
+    )
+    redemption.lines.update(is_cancelled=True)
+    _events(vouchers, VoucherStatus.ACTIVE, user, f"Annulation : {reason}", redemption=redemption)
+    redemption.cancelled_at, redemption.cancelled_by, redemption.cancel_reason = now, user, reason[:250]
+    redemption.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    by_order = defaultdict(int)
+    for voucher in vouchers:
+        by_order[voucher.order] += voucher.order.face_value_cents
+    ledger.transaction_post(
+        kind="redemption_cancel",
+        description=f"Annulation de l'utilisation n° {redemption.pk} : {reason[:150]}",
+        reference=f"redemption:{redemption.pk}",
+        lines=[(order_outstanding_account(order), -amount) for order, amount in by_order.items()]
+        + [(ledger.provider_payable_account(redemption.provider), redemption.covered_cents)],
+        actor=user,
+    )
+    return redemption

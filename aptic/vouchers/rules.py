@@ -1,0 +1,90 @@
+"""An order's usage rules, checked at every redemption. A refusal names the rule in plain French."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from .models import Order
+
+
+@dataclass(frozen=True)
+class OrderRules:
+    order_id: int
+    valid_from: datetime.date
+    grace_until: datetime.date
+    max_per_act: int | None
+    communes: frozenset = field(default_factory=frozenset)
+    epcis: frozenset = field(default_factory=frozenset)
+    departements: frozenset = field(default_factory=frozenset)
+    regions: frozenset = field(default_factory=frozenset)
+    typologies: frozenset = field(default_factory=frozenset)
+    categories: frozenset = field(default_factory=frozenset)
+
+    @property
+    def has_territory(self) -> bool:
+        return bool(self.communes or self.epcis or self.departements or self.regions)
+
+
+_RULES = {
+    "communes": ("rule_communes", "commune_id"),
+    "epcis": ("rule_epcis", "epci_id"),
+    "departements": ("rule_departements", "departement_id"),
+    "regions": ("rule_regions", "region_id"),
+    "typologies": ("rule_typologies", "placetypology_id"),
+    "categories": ("rule_categories", "servicecategory_id"),
+}
+
+
+def rules_for(order_ids) -> dict[int, OrderRules]:
+    """The rules of several orders: one query per kind of rule, whatever the number of orders."""
+    order_ids = set(order_ids)
+    sets: dict[str, dict[int, set]] = {name: {pk: set() for pk in order_ids} for name in _RULES}
+    for name, (relation, column) in _RULES.items():
+        through = getattr(Order, relation).through
+        for order_id, value in through.objects.filter(order_id__in=order_ids).values_list("order_id", column):
+            sets[name][order_id].add(value)
+    orders = Order.objects.filter(pk__in=order_ids).values("pk", "valid_from", "grace_until", "max_vouchers_per_act")
+    return {
+        o["pk"]: OrderRules(
+            order_id=o["pk"],
+            valid_from=o["valid_from"],
+            grace_until=o["grace_until"],
+            max_per_act=o["max_vouchers_per_act"],
+            **{name: frozenset(sets[name][o["pk"]]) for name in _RULES},
+        )
+        for o in orders
+    }
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Where and for what the vouchers would be spent."""
+
+    day: datetime.date
+    commune_id: str
+    commune_name: str
+    epci_id: str | None
+    departement_id: str
+    region_id: str
+    typology_ids: frozenset
+    category_id: int
+    category_label: str
+
+
+def refusal(rules: OrderRules, setting: Setting) -> str | None:
+    """None when the voucher may pay here; otherwise why not, for the person at the counter."""
+    if setting.day < rules.valid_from:
+        return f"Ce chèque n'est utilisable qu'à partir du {rules.valid_from:%d/%m/%Y}."
+    if setting.day > rules.grace_until:
+        return f"Ce chèque a expiré le {rules.grace_until:%d/%m/%Y}."
+    if rules.has_territory and not (
+        setting.commune_id in rules.communes
+        or (setting.epci_id and setting.epci_id in rules.epcis)
+        or setting.departement_id in rules.departements
+        or setting.region_id in rules.regions
+    ):
+        return f"Ce chèque n'est pas utilisable dans la commune de {setting.commune_name}."
+    if rules.typologies and not (rules.typologies & setting.typology_ids):
+        return "Ce chèque n'est pas utilisable dans ce type de lieu."
+    if rules.categories and setting.category_id not in rules.categories:
+        return f"Ce chèque ne peut pas payer un service « {setting.category_label} »."
+    return None

@@ -1,0 +1,88 @@
+"""A labelled provider with a place and offers, a funder, and issued orders: the counter's world."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from aptic.catalogue.models import PlaceTypology, ServiceCategory
+from aptic.catalogue.services import vocabulary_load
+from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
+from aptic.places.models import Offer, Place
+from aptic.providers.models import CharterAcceptance, CharterVersion, Provider, Subscription
+from aptic.vouchers.issuance import order_create, order_issue
+
+TODAY = datetime.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _vocabulary(db):
+    vocabulary_load()
+
+
+def make_labelled(organisation, user):
+    provider = Provider.objects.create(organisation=organisation, status="qualified", qualified_at=timezone.now())
+    charter = CharterVersion.objects.filter(published_at__isnull=False).order_by("-version").first()
+    if charter is None:
+        charter = CharterVersion.objects.create(
+            version=1, title="Charte", body="…", published_at=timezone.now() - datetime.timedelta(days=1)
+        )
+    CharterAcceptance.objects.create(provider=provider, version=charter, accepted_by=user)
+    today = timezone.localdate()
+    Subscription.objects.create(
+        provider=provider,
+        plan="yearly",
+        payment_method="netting",
+        price_cents=7700,
+        started_on=today - datetime.timedelta(days=40),
+        trial_until=today - datetime.timedelta(days=10),
+    )
+    return provider
+
+
+@pytest.fixture
+def counter(db):
+    """(provider organisation, its admin, a place in Saint-Étienne, a 25 € offer, a 10 € offer)."""
+    organisation = OrganisationFactory(kind="provider", name="Fablab du Forez")
+    admin = MembershipFactory(organisation=organisation, role="admin").user
+    make_labelled(organisation, admin)
+    commune = CommuneFactory()
+    place = Place.objects.create(
+        provider=organisation,
+        name="Fablab du Forez",
+        address="1 rue Test",
+        commune=commune,
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+    )
+    place.typologies.set([PlaceTypology.objects.get(standard_value="FABLAB")])
+    category = ServiceCategory.objects.get(standard_value="Maîtrise des outils numériques du quotidien")
+    workshop = Offer.objects.create(
+        place=place,
+        category=category,
+        title="Atelier smartphone",
+        price_cents=2500,
+        duration_minutes=120,
+        format="group",
+    )
+    short = Offer.objects.create(
+        place=place,
+        category=category,
+        title="Aide ponctuelle",
+        price_cents=1000,
+        duration_minutes=30,
+        format="individual",
+    )
+    return organisation, admin, place, workshop, short
+
+
+@pytest.fixture
+def issued(funder):
+    """An issued order of 20 active 10 € vouchers, valid all of 2026."""
+
+    def make(quantity=20, **kwargs):
+        kwargs.setdefault("valid_from", datetime.date(2026, 1, 1))
+        order = order_create(funder=funder, quantity=quantity, **kwargs)
+        return order_issue(order=order)
+
+    return make
