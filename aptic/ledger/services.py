@@ -17,11 +17,22 @@ PLATFORM_ACCOUNTS = {
 }
 
 
-def account_for(*, code: str, name: str, kind: str, organisation=None) -> Account:
+def account_for(*, code: str, name: str, kind: str, organisation=None, organisation_id=None) -> Account:
     account, _ = Account.objects.get_or_create(
-        code=code, defaults={"name": name[:200], "kind": kind, "organisation": organisation}
+        code=code,
+        defaults={
+            "name": name[:200],
+            "kind": kind,
+            "organisation_id": organisation.pk if organisation is not None else organisation_id,
+        },
     )
     return account
+
+
+def accounts_for(specs: list[dict]) -> list[Account]:
+    """Several accounts in one query (creating the missing ones): specs are account_for's arguments."""
+    found = {a.code: a for a in Account.objects.filter(code__in=[s["code"] for s in specs])}
+    return [found.get(spec["code"]) or account_for(**spec) for spec in specs]
 
 
 def platform_account(code: str) -> Account:
@@ -39,16 +50,20 @@ def funder_account(organisation) -> Account:
     )
 
 
+def provider_payable_spec(organisation) -> dict:
+    """What the platform owes a provider for the vouchers it accepted."""
+    return {
+        "code": f"provider:{organisation.pk}:payable",
+        "name": f"À reverser à {organisation.name}",
+        "kind": AccountKind.LIABILITY,
+        "organisation_id": organisation.pk,
+    }
+
+
 def provider_payable_account(organisation) -> Account:
-    return account_for(
-        code=f"provider:{organisation.pk}:payable",
-        name=f"À reverser à {organisation.name}",
-        kind=AccountKind.LIABILITY,
-        organisation=organisation,
-    )
+    return account_for(**provider_payable_spec(organisation))
 
 
-@transaction.atomic
 def transaction_post(
     *, kind: str, description: str, reference: str, lines: Iterable[tuple[Account, int]], actor=None
 ) -> Transaction:
@@ -65,10 +80,13 @@ def transaction_post(
         raise DomainError("Une écriture comptable doit mouvementer au moins deux comptes.")
     if sum(amount for _, amount in entries) != 0:
         raise DomainError("Écriture déséquilibrée : la somme des débits et des crédits doit être nulle.")
-    posted = Transaction.objects.create(
-        kind=kind, description=description[:250], reference=reference[:100], actor=actor
-    )
-    Entry.objects.bulk_create(
-        [Entry(transaction=posted, account=account, amount_cents=amount) for account, amount in entries]
-    )
+    # Checked above, before any write; no savepoint inside another service's transaction (this runs at
+    # every redemption), so a database error here aborts the caller's whole transaction.
+    with transaction.atomic(savepoint=False):
+        posted = Transaction.objects.create(
+            kind=kind, description=description[:250], reference=reference[:100], actor=actor
+        )
+        Entry.objects.bulk_create(
+            [Entry(transaction=posted, account=account, amount_cents=amount) for account, amount in entries]
+        )
     return posted

@@ -19,7 +19,7 @@ from aptic.ledger import services as ledger
 from aptic.providers.selectors import labelled_providers
 
 from . import codes as voucher_codes
-from .accounts import order_outstanding_account
+from .accounts import order_outstanding_spec
 from .lifecycle import _events
 from .models import Redemption, RedemptionLine, Voucher, VoucherStatus
 from .rules import Setting, refusal, rules_for
@@ -116,7 +116,7 @@ def _read_codes(typed_codes) -> list[CodeResult]:
 def _judge(results, vouchers_by_code, setting: Setting | None) -> None:
     """Fill in each result's voucher and problem (state, dates, rules, vouchers per act)."""
     found = [vouchers_by_code[r.code] for r in results if r.ok and r.code in vouchers_by_code]
-    rules = rules_for({v.order_id for v in found})
+    rules = rules_for({v.order for v in found})
     per_order = Counter(v.order_id for v in found)
     for result in results:
         if not result.ok:
@@ -146,6 +146,13 @@ def vouchers_check(*, provider, place, offer=None, codes, day: datetime.date | N
     setting = _setting(place, offer, day or timezone.localdate()) if offer else None
     _judge(results, {v.code: v for v in vouchers}, setting)
     return results
+
+
+def _amounts_by_order(vouchers) -> dict:
+    by_order = defaultdict(int)
+    for voucher in vouchers:
+        by_order[voucher.order] += voucher.order.face_value_cents
+    return by_order
 
 
 def _too_many(face_values: list[int], price: int) -> int | None:
@@ -208,25 +215,22 @@ def redemption_create(
             code="too_many_vouchers",
         )
     covered = sum(face_values)
+    # No savepoint: a constraint failure here aborts the whole redemption, which is what we want.
     try:
-        with transaction.atomic():
-            redemption = Redemption.objects.create(
-                provider=provider,
-                place=place,
-                offer=offer,
-                price_cents=offer.price_cents,
-                covered_cents=covered,
-                remainder_cents=max(0, offer.price_cents - covered),
-                voucher_count=len(vouchers),
-                created_by=user,
-                idempotency_key=idempotency_key,
-            )
-            RedemptionLine.objects.bulk_create(
-                [
-                    RedemptionLine(redemption=redemption, voucher=v, amount_cents=v.order.face_value_cents)
-                    for v in vouchers
-                ]
-            )
+        redemption = Redemption.objects.create(
+            provider=provider,
+            place=place,
+            offer=offer,
+            price_cents=offer.price_cents,
+            covered_cents=covered,
+            remainder_cents=max(0, offer.price_cents - covered),
+            voucher_count=len(vouchers),
+            created_by=user,
+            idempotency_key=idempotency_key,
+        )
+        RedemptionLine.objects.bulk_create(
+            [RedemptionLine(redemption=redemption, voucher=v, amount_cents=v.order.face_value_cents) for v in vouchers]
+        )
     except IntegrityError:
         raise RedemptionRefused("Un de ces chèques vient d'être utilisé : rien n'a été encaissé.") from None
     changed = Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.ACTIVE).update(
@@ -235,15 +239,15 @@ def redemption_create(
     if changed != len(vouchers):
         raise RedemptionRefused("Un de ces chèques vient d'être utilisé : rien n'a été encaissé.")
     _events(vouchers, VoucherStatus.REDEEMED, user, f"Service « {offer.title[:150]} »", redemption=redemption)
-    by_order = defaultdict(int)
-    for voucher in vouchers:
-        by_order[voucher.order] += voucher.order.face_value_cents
+    by_order = _amounts_by_order(vouchers)
+    *outstanding, payable = ledger.accounts_for(
+        [order_outstanding_spec(order) for order in by_order] + [ledger.provider_payable_spec(provider)]
+    )
     ledger.transaction_post(
         kind="redemption",
         description=f"Utilisation n° {redemption.pk} : {len(vouchers)} chèque(s) chez {provider.name}",
         reference=f"redemption:{redemption.pk}",
-        lines=[(order_outstanding_account(order), amount) for order, amount in by_order.items()]
-        + [(ledger.provider_payable_account(provider), -covered)],
+        lines=[*zip(outstanding, by_order.values(), strict=True), (payable, -covered)],
         actor=user,
     )
     redemption.replayed = False
@@ -272,15 +276,15 @@ def redemption_cancel(*, redemption: Redemption, user, reason: str, now: datetim
     _events(vouchers, VoucherStatus.ACTIVE, user, f"Annulation : {reason}", redemption=redemption)
     redemption.cancelled_at, redemption.cancelled_by, redemption.cancel_reason = now, user, reason[:250]
     redemption.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
-    by_order = defaultdict(int)
-    for voucher in vouchers:
-        by_order[voucher.order] += voucher.order.face_value_cents
+    by_order = _amounts_by_order(vouchers)
+    *outstanding, payable = ledger.accounts_for(
+        [order_outstanding_spec(order) for order in by_order] + [ledger.provider_payable_spec(redemption.provider)]
+    )
     ledger.transaction_post(
         kind="redemption_cancel",
         description=f"Annulation de l'utilisation n° {redemption.pk} : {reason[:150]}",
         reference=f"redemption:{redemption.pk}",
-        lines=[(order_outstanding_account(order), -amount) for order, amount in by_order.items()]
-        + [(ledger.provider_payable_account(redemption.provider), redemption.covered_cents)],
+        lines=[*zip(outstanding, (-a for a in by_order.values()), strict=True), (payable, redemption.covered_cents)],
         actor=user,
     )
     return redemption

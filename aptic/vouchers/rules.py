@@ -3,6 +3,9 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast
+
 from .models import Order
 
 
@@ -34,24 +37,31 @@ _RULES = {
 }
 
 
-def rules_for(order_ids) -> dict[int, OrderRules]:
-    """The rules of several orders: one query per kind of rule, whatever the number of orders."""
-    order_ids = set(order_ids)
-    sets: dict[str, dict[int, set]] = {name: {pk: set() for pk in order_ids} for name in _RULES}
-    for name, (relation, column) in _RULES.items():
-        through = getattr(Order, relation).through
-        for order_id, value in through.objects.filter(order_id__in=order_ids).values_list("order_id", column):
-            sets[name][order_id].add(value)
-    orders = Order.objects.filter(pk__in=order_ids).values("pk", "valid_from", "grace_until", "max_vouchers_per_act")
+def rules_for(orders) -> dict[int, OrderRules]:
+    """The rules of several orders (Order instances): the six kinds of rule in one UNION query."""
+    orders = {o.pk: o for o in orders}
+    sets: dict[str, dict[int, set]] = {name: {pk: set() for pk in orders} for name in _RULES}
+    if orders:
+        parts = []
+        for name, (relation, column) in _RULES.items():
+            through = getattr(Order, relation).through
+            parts.append(
+                through.objects.filter(order_id__in=orders)
+                .annotate(kind=Value(name), value=Cast(column, CharField()))
+                .values_list("order_id", "kind", "value")
+            )
+        for order_id, kind, value in parts[0].union(*parts[1:], all=True):
+            # Typologies and categories have integer keys, territories text ones.
+            sets[kind][order_id].add(int(value) if kind in ("typologies", "categories") else value)
     return {
-        o["pk"]: OrderRules(
-            order_id=o["pk"],
-            valid_from=o["valid_from"],
-            grace_until=o["grace_until"],
-            max_per_act=o["max_vouchers_per_act"],
-            **{name: frozenset(sets[name][o["pk"]]) for name in _RULES},
+        pk: OrderRules(
+            order_id=pk,
+            valid_from=o.valid_from,
+            grace_until=o.grace_until,
+            max_per_act=o.max_vouchers_per_act,
+            **{name: frozenset(sets[name][pk]) for name in _RULES},
         )
-        for o in orders
+        for pk, o in orders.items()
     }
 
 
