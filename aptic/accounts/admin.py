@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Invitation, Membership, Organisation, User
+from .models import ApiToken, Invitation, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,6 +33,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["commune"]
     inlines = [MembershipInline]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "prefix", "created_at", "last_used_at", "revoked_at"]
+    search_fields = ["name", "organisation__name", "prefix"]
+    readonly_fields = ["prefix", "token_hash", "created_by", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False  # keys are created by the provider, who alone sees them in clear
 
 
 @admin.register(Invitation)

@@ -49,6 +49,10 @@ class InvitationForm(AptForm):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.MEMBER)
 
 
+class ApiTokenForm(AptForm):
+    name = forms.CharField(label="Nom de la clé", max_length=100, help_text="Par exemple : caisse de l'accueil.")
+
+
 class InvitationAcceptForm(AptForm):
     full_name = forms.CharField(label="Votre nom complet", max_length=150)
     password = forms.CharField(

@@ -202,3 +202,29 @@ class Invitation(models.Model):
     @property
     def is_pending(self):
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ApiToken(models.Model):
+    """A key for an organisation's software (a provider's till) to call the API. Only a hash is stored;
+    the key itself is shown once, at creation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("nom", max_length=100, help_text="Par exemple : caisse de l'accueil.")
+    prefix = models.CharField("début de la clé", max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="créée par")
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "clé d'API"
+        verbose_name_plural = "clés d'API"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

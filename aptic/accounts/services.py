@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from aptic.core.errors import DomainError
 
-from .models import Invitation, Membership, Organisation, Role, User
+from .models import ApiToken, Invitation, Membership, Organisation, Role, User
 
 EMAIL_MAX_LENGTH = 254
 
@@ -184,3 +184,44 @@ def invitation_revoke(*, invitation: Invitation) -> None:
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+
+
+TOKEN_PREFIX = "aptic_"
+
+
+@transaction.atomic
+def api_token_create(*, organisation: Organisation, name: str, created_by: User) -> tuple[ApiToken, str]:
+    """A new key; the clear key is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Donnez un nom à la clé (par exemple : caisse de l'accueil).", field="name")
+    if organisation.api_tokens.filter(name=name, revoked_at__isnull=True).exists():
+        raise DomainError("Une clé active porte déjà ce nom.", field="name")
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        organisation=organisation, name=name[:100], prefix=key[:12], token_hash=hash_token(key), created_by=created_by
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_authenticate(key: str) -> ApiToken | None:
+    """The active token for a presented key, or None. Records its last use (at most once a minute)."""
+    if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("organisation", "created_by")
+        .filter(token_hash=hash_token(key), revoked_at__isnull=True, organisation__is_active=True)
+        .first()
+    )
+    if token is not None:
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

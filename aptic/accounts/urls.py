@@ -24,6 +24,8 @@ urlpatterns = [
         views.member_remove,
         name="member_remove",
     ),
+    path("espace/<slug:org_slug>/api/", views.api_tokens, name="api_tokens"),
+    path("espace/<slug:org_slug>/api/<int:token_id>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     path(
         "espace/<slug:org_slug>/invitations/<int:invitation_id>/annuler/",
         views.invitation_revoke,

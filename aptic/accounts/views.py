@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 from aptic.core.errors import DomainError
 
 from . import selectors, services
-from .forms import InvitationAcceptForm, InvitationForm, LoginForm, ResetForm
+from .forms import ApiTokenForm, InvitationAcceptForm, InvitationForm, LoginForm, ResetForm
+from .models import OrganisationKind
 from .permissions import authenticated, organisation_required, public
 
 
@@ -144,3 +145,40 @@ def invitation_accept(request, token):
                 return redirect("accounts:organisation", org_slug=membership.organisation.slug)
     status = 400 if (form is not None and form.errors) else 200
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}, status=status)
+
+
+@organisation_required(kinds=[OrganisationKind.PROVIDER], admin=True)
+def api_tokens(request):
+    """A provider's keys for its till software: create (the key is shown once), revoke."""
+    form = ApiTokenForm()
+    new_key = None
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                token, new_key = services.api_token_create(
+                    organisation=request.organisation, name=form.cleaned_data["name"], created_by=request.user
+                )
+            except DomainError as exc:
+                form.add_error("name", exc.message)
+            else:
+                messages.success(
+                    request, f"Clé « {token.name} » créée. Copiez-la maintenant : elle ne sera plus affichée."
+                )
+                form = ApiTokenForm()
+    context = {
+        "organisation": request.organisation,
+        "tokens": request.organisation.api_tokens.select_related("created_by"),
+        "form": form,
+        "new_key": new_key,
+    }
+    return render(request, "accounts/api_tokens.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@organisation_required(kinds=[OrganisationKind.PROVIDER], admin=True)
+def api_token_revoke(request, token_id):
+    token = get_object_or_404(request.organisation.api_tokens, pk=token_id)
+    services.api_token_revoke(token=token)
+    messages.success(request, f"La clé « {token.name} » est révoquée : elle ne permet plus d'appeler l'API.")
+    return redirect("accounts:api_tokens", org_slug=request.organisation.slug)

@@ -16,6 +16,8 @@ def _organisation_links(organisation, membership):
             reverse("accounts:members", kwargs={"org_slug": slug}),
         )
     )
+    if organisation.kind == OrganisationKind.PROVIDER and membership.is_admin:
+        links.append(("Clés d'API", reverse("accounts:api_tokens", kwargs={"org_slug": slug})))
     return links
 
 
