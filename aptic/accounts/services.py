@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -72,8 +72,14 @@ def organisation_create(*, kind: str, name: str, legal_category: str = "other", 
         raise DomainError("Indiquez le nom de l'organisation.", field="name")
     organisation = Organisation(kind=kind, name=name[:200], legal_category=legal_category, **fields)
     organisation.slug = _unique_slug(name)
-    organisation.full_clean(exclude=["commune"])
-    organisation.save()
+    try:
+        organisation.full_clean(exclude=["commune"])
+        organisation.save()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else (None, exc.messages)
+        raise DomainError(" ".join(messages), field=None if field == "__all__" else field) from None
+    except IntegrityError:  # a concurrent request took the same SIRET or slug between check and insert
+        raise DomainError("Une organisation identique vient d'être créée : vérifiez avant de recommencer.") from None
     return organisation
 
 

@@ -54,6 +54,8 @@ def home(request):
 
 @organisation_required
 def organisation_home(request):
+    if request.organisation.kind == OrganisationKind.PROVIDER:
+        return redirect("providers:dashboard", org_slug=request.organisation.slug)
     return render(request, "accounts/organisation_home.html", {"organisation": request.organisation})
 
 

@@ -1,38 +1,67 @@
 """The navigation, which depends on who is logged in and for which organisation they act."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from aptic.accounts.models import OrganisationKind
 
+# (label, url name, admins only) per kind of organisation, after its dashboard.
+ORGANISATION_LINKS = {
+    OrganisationKind.PROVIDER: [
+        ("Tableau de bord", "providers:dashboard", False),
+        ("Nos lieux et services", "places:mine", False),
+        ("Qualification", "providers:questionnaire", False),
+        ("Charte", "providers:charter", False),
+        ("Abonnement", "providers:subscription", False),
+        ("Clés d'API", "accounts:api_tokens", True),
+    ],
+    OrganisationKind.FUNDER: [
+        ("Tableau de bord", "accounts:organisation", False),
+        ("Parrainages", "providers:sponsorships", True),
+    ],
+}
+DEFAULT_LINKS = [("Tableau de bord", "accounts:organisation", False)]
+STAFF_LINKS = [
+    ("Back-office", "admin:index"),
+    ("Qualifications", "providers:review_list"),
+    ("Abonnements", "providers:staff_subscriptions"),
+    ("Import de lieux", "opendata:import"),
+]
+
+
+def _reverse(name, **kwargs):
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:  # an app not installed in this deployment
+        return None
+
 
 def _organisation_links(organisation, membership):
-    slug = organisation.slug
-    links = [("Tableau de bord", reverse("accounts:organisation", kwargs={"org_slug": slug}))]
-    if organisation.kind == OrganisationKind.PROVIDER:
-        links.append(("Nos lieux", reverse("places:mine", kwargs={"org_slug": slug})))
-    links.append(
-        (
-            "Membres et invitations" if membership.is_admin else "Membres",
-            reverse("accounts:members", kwargs={"org_slug": slug}),
-        )
-    )
-    if organisation.kind == OrganisationKind.PROVIDER and membership.is_admin:
-        links.append(("Clés d'API", reverse("accounts:api_tokens", kwargs={"org_slug": slug})))
-    return links
+    links = []
+    for label, name, admin_only in ORGANISATION_LINKS.get(organisation.kind, DEFAULT_LINKS):
+        if admin_only and not membership.is_admin:
+            continue
+        links.append((label, _reverse(name, org_slug=organisation.slug)))
+    label = "Membres et invitations" if membership.is_admin else "Membres"
+    links.append((label, _reverse("accounts:members", org_slug=organisation.slug)))
+    return [(label, url) for label, url in links if url]
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    links = [("Accueil", reverse("core:home")), ("Territoires", reverse("territories:lookup"))]
+    links = [
+        ("Accueil", reverse("core:home")),
+        ("Lieux et services", _reverse("places:catalogue")),
+        ("Territoires", reverse("territories:lookup")),
+    ]
     organisation = getattr(request, "organisation", None)
     membership = getattr(request, "membership", None)
-    context = {"nav_links": links, "nav_organisation": organisation, "nav_org_links": []}
+    context = {"nav_organisation": organisation, "nav_org_links": [], "nav_staff_links": []}
     if user is not None and user.is_authenticated:
         links.append(("Mon espace", reverse("accounts:home")))
         if user.is_staff:
-            links.append(("Back-office", reverse("admin:index")))
+            context["nav_staff_links"] = [(label, _reverse(name)) for label, name in STAFF_LINKS if _reverse(name)]
         if organisation is not None and membership is not None:
             context["nav_org_links"] = _organisation_links(organisation, membership)
-    current = request.path if request else ""
-    context["nav_current"] = current
+    context["nav_links"] = [(label, url) for label, url in links if url]
+    context["nav_current"] = request.path if request else ""
     return context

@@ -52,7 +52,10 @@ def test_navigation_depends_on_role_and_kind(client, funder, funder_admin, funde
     assert "Membres et invitations" in text(client.get(reverse("accounts:members", kwargs={"org_slug": funder.slug})))
 
     client.force_login(provider_admin)
-    assert "Nos lieux" in text(client.get(reverse("accounts:organisation", kwargs={"org_slug": provider.slug})))
+    page = client.get(reverse("accounts:organisation", kwargs={"org_slug": provider.slug}), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("providers:dashboard", kwargs={"org_slug": provider.slug})
+    for label in ["Nos lieux et services", "Qualification", "Charte", "Abonnement", "Clés d'API"]:
+        assert label in text(page)
 
 
 def test_staff_see_the_back_office_link(client, db):

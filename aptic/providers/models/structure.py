@@ -21,6 +21,8 @@ class Provider(models.Model):
     typology = models.ForeignKey(
         "catalogue.PlaceTypology", verbose_name="typologie", on_delete=models.PROTECT, null=True, blank=True
     )
+    # The person who filed the eligibility request; they become its first administrator by invitation.
+    contact_name = models.CharField("personne à contacter", max_length=150, blank=True)
     requested_at = models.DateTimeField("demande d'éligibilité le", auto_now_add=True)
     qualified_at = models.DateTimeField("qualifiée le", null=True, blank=True)
 
