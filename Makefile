@@ -52,8 +52,10 @@ check: $(VENV)/.installed-dev ## Django checks: no missing migration; deployment
 	  DJANGO_ALLOWED_HOSTS=aptic.example APTIC_SITE_URL=https://aptic.example DATABASE_URL=sqlite:///:memory: \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-bench: $(VENV)/.installed-dev ## Run the benchmarks under bench/ (own database; PostgreSQL server of DATABASE_URL if set)
-	$(BIN)/python -m bench
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories on SQLite, places and vouchers on PostgreSQL (own databases)
+	env -u DATABASE_URL $(BIN)/python -m bench territories places
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench places vouchers
 
 vendor: ## Refresh the vendored JS/CSS libraries from npm (frontend/package-lock.json)
 	frontend/vendor.sh

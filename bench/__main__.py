@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["territories"]
+BENCHMARKS = ["territories", "places", "vouchers"]
 
 
 def _fresh_postgres_database(url: str) -> str:

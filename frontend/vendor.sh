@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # Copies the pinned npm packages' built files into the static folder; their versions are in package-lock.json.
+# Source maps are copied too: the production static storage follows `sourceMappingURL` comments.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dest="$here/../aptic/core/static/vendor"
 cd "$here"
 npm ci --no-audit --no-fund
-rm -rf "$dest" && mkdir -p "$dest/htmx"
+rm -rf "$dest" && mkdir -p "$dest/htmx" "$dest/leaflet" "$dest/leaflet.markercluster"
+
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
 cp node_modules/htmx.org/LICENSE "$dest/htmx/LICENSE"
+
+leaflet=node_modules/leaflet
+cp "$leaflet"/dist/leaflet.js "$leaflet"/dist/leaflet.js.map "$leaflet"/dist/leaflet.css "$dest/leaflet/"
+cp -R "$leaflet"/dist/images "$dest/leaflet/images"
+cp "$leaflet"/LICENSE "$dest/leaflet/LICENSE"
+
+cluster=node_modules/leaflet.markercluster
+cp "$cluster"/dist/leaflet.markercluster.js "$cluster"/dist/leaflet.markercluster.js.map \
+  "$cluster"/dist/MarkerCluster.css "$cluster"/dist/MarkerCluster.Default.css "$dest/leaflet.markercluster/"
+cp "$cluster"/MIT-LICENCE.txt "$dest/leaflet.markercluster/LICENSE"
+
 echo "Vendored into $dest:"; find "$dest" -type f | sort

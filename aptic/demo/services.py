@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 
 from aptic.core import reference
 from aptic.core.errors import DomainError
 
-from .builders import organisations, places
+from .builders import organisations, places, providers
 
 DATASET = "demo"
 DEMO_PASSWORD = "aptic-demo-2026"
@@ -29,7 +30,7 @@ class DemoContext:
     organisations: dict[str, list] = field(default_factory=dict)
 
 
-BUILDERS = [organisations.build, places.build]
+BUILDERS = [organisations.build, places.build, providers.build]
 # Which demo a database holds: a new builder gives a new version.
 VERSION = f"{SEED}:" + ",".join(build.__module__.rsplit(".", 1)[-1] for build in BUILDERS)
 
@@ -42,8 +43,10 @@ def demo_build(*, force: bool = False) -> DemoContext | None:
     if reference.ReferenceDataset.objects.filter(name=DATASET).exists():
         return None
     context = DemoContext(rng=random.Random(SEED), password=DEMO_PASSWORD)
-    for build in BUILDERS:
-        build(context)
+    # The services e-mail as they would for real (decisions, invitations): keep those off the console.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for build in BUILDERS:
+            build(context)
     reference.mark_loaded(DATASET, VERSION, sum(len(v) for v in context.organisations.values()))
     return context
 

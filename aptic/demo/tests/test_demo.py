@@ -1,12 +1,14 @@
 """The demo dataset, as `make run` loads it: realistic, deterministic, and every account works."""
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from aptic.accounts.models import Invitation, Membership, Organisation, User
-from aptic.catalogue import models as vocabulary
+from aptic.accounts.models import Organisation, User
 from aptic.catalogue.services import vocabulary_load
 from aptic.core.errors import DomainError
 from aptic.core.models import ReferenceDataset
@@ -16,21 +18,28 @@ from aptic.demo.services import DEMO_PASSWORD, demo_build
 from aptic.places.models import Place
 from aptic.territories.services import territories_load
 
+# Reference content shipped by migrations (questionnaire, charter) stays; everything the demo made goes.
+KEPT = {
+    "providers.qualificationtheme",
+    "providers.questionnaire",
+    "providers.question",
+    "providers.answeroption",
+    "providers.charterversion",
+}
+
 
 def _delete_demo():
-    Place.objects.all().delete()
-    Invitation.objects.all().delete()
-    Membership.objects.all().delete()
-    Organisation.objects.all().delete()
-    User.objects.all().delete()
-    for model in (
-        vocabulary.ServiceCategory,
-        vocabulary.PlaceTypology,
-        vocabulary.Public,
-        vocabulary.AccessMode,
-        vocabulary.SupportMode,
-    ):
-        model.objects.all().delete()
+    tables = []
+    for app in ("accounts", "places", "providers", "catalogue"):
+        for model in apps.get_app_config(app).get_models():
+            if model._meta.label_lower in KEPT:
+                continue
+            tables.append(model._meta.db_table)
+            tables += [f.remote_field.through._meta.db_table for f in model._meta.local_many_to_many]
+    # In one transaction: foreign keys are checked at commit, when all the rows are gone.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+            cursor.execute(statement)
     ReferenceDataset.objects.exclude(name="territories").delete()
 
 
@@ -84,8 +93,8 @@ def test_each_demo_account_logs_in_and_sees_its_own_space(client, demo, email):
     user = User.objects.get(email=email)
     membership = user.memberships.select_related("organisation").get()
     assert membership.organisation.name in text(response)
-    space = client.get(reverse("accounts:organisation", kwargs={"org_slug": membership.organisation.slug}))
-    assert space.status_code == 200
+    space = client.get(reverse("accounts:organisation", kwargs={"org_slug": membership.organisation.slug}), follow=True)
+    assert space.status_code == 200 and membership.organisation.name in text(space)
     others = Organisation.objects.exclude(pk=membership.organisation_id)[:3]
     for other in others:
         url = reverse("accounts:organisation", kwargs={"org_slug": other.slug})

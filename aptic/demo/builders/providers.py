@@ -1,0 +1,86 @@
+"""Demo providers through their journey: most labelled, some pending, below the threshold, waiting for
+review or rejected; subscriptions of every kind, a few sponsored by the Département de la Gironde."""
+
+import datetime
+
+from django.utils import timezone
+
+from aptic.providers import services as providers
+from aptic.providers.models import PaymentMethod, SubscriptionPlan
+from aptic.providers.selectors import active_questionnaire, current_charter
+
+# By rank of the provider (1-based) modulo 10: what stage it reached.
+PENDING, BELOW, REVIEW, REJECTED = 0, 1, 2, 3
+PLANS = [
+    (SubscriptionPlan.YEARLY, PaymentMethod.NETTING),
+    (SubscriptionPlan.MONTHLY, PaymentMethod.NETTING),
+    (SubscriptionPlan.YEARLY, PaymentMethod.TRANSFER),
+    (SubscriptionPlan.MONTHLY, PaymentMethod.TRANSFER),
+]
+
+
+def _answers(questionnaire, best: bool) -> dict[int, int]:
+    answers = {}
+    for question in questionnaire.questions.prefetch_related("options"):
+        options = sorted(question.options.all(), key=lambda o: o.points)
+        answers[question.pk] = (options[-1] if best else options[0]).pk
+    return answers
+
+
+def _admin_of(organisation):
+    return organisation.memberships.filter(role="admin").select_related("user").first().user
+
+
+def build(context) -> None:
+    rng = context.rng
+    staff = _admin_of(context.organisations["platform"][0])
+    questionnaire = active_questionnaire()
+    charter = current_charter()
+    today = timezone.localdate()
+    gironde = context.organisations["funder_dep"][0]
+    gironde_admin = _admin_of(gironde)
+    sponsored = []
+    for rank, organisation in enumerate(context.organisations.get("providers", []), start=1):
+        provider = organisation.provider
+        admin = _admin_of(organisation)
+        stage = rank % 10
+        if stage == PENDING:
+            continue
+        submission = providers.submission_create(
+            provider=provider, answers=_answers(questionnaire, best=stage != BELOW), user=admin
+        )
+        if stage in (BELOW, REVIEW):
+            continue
+        if stage == REJECTED:
+            providers.submission_review(
+                submission=submission,
+                reviewer=staff,
+                approve=False,
+                reason="Les ateliers décrits relèvent de la formation bureautique payante, pas de la médiation "
+                "numérique : précisez l'accompagnement des publics éloignés du numérique.",
+            )
+            continue
+        providers.submission_review(submission=submission, reviewer=staff, approve=True, reason="Dossier complet.")
+        providers.charter_accept(provider=provider, version=charter, user=admin)
+        if organisation.commune.departement_id == "33" and len(sponsored) < 5:
+            sponsored.append(provider)
+            continue
+        plan, method = PLANS[rank % len(PLANS)]
+        started = today - datetime.timedelta(days=rng.randint(5, 300))
+        subscription = providers.subscription_start(
+            provider=provider, plan=plan, payment_method=method, user=admin, today=started
+        )
+        if method == PaymentMethod.TRANSFER:
+            providers.subscription_record_payment(
+                subscription=subscription,
+                covered_until=today + datetime.timedelta(days=rng.randint(20, 300)),
+                staff=staff,
+            )
+        providers.kit_shipment_record(
+            provider=provider,
+            shipped_on=min(today, started + datetime.timedelta(days=7)),
+            tracking=f"Colissimo 6A{rng.randint(10**9, 10**10 - 1)}",
+            staff=staff,
+        )
+    if sponsored:
+        providers.sponsorships_create(funder=gironde, providers=sponsored, starts_on=today, user=gironde_admin)

@@ -1,0 +1,450 @@
+"""Forms of the provider space and the catalogue search: types and formats only; rules live in services."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import forms
+from django.db.models import Q
+
+from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
+from aptic.core.forms import AptForm
+from aptic.territories.forms import CommuneField
+from aptic.territories.models import Commune
+
+from .models import OfferFormat
+from .selectors import PlaceSearch
+from .templatetags.places_extras import phone_display
+
+EUROS = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+SPACES = re.compile(r"[\s\u00a0\u202f]+")
+POSTAL_CODE = re.compile(r"^\d{5}$")
+
+
+def euros_to_cents(text: str) -> int | None:
+    """'12,50' or '12.50' → 1250; '12,505' → 1251 (half up to the cent); 'gratuit' → 0; None if unreadable."""
+    value = SPACES.sub("", text or "").lower().removesuffix("€").removesuffix("eur").removesuffix("euros")
+    if value in ("gratuit", "gratuite"):
+        return 0
+    if not EUROS.match(value):
+        return None
+    try:
+        return int((Decimal(value.replace(",", ".")) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    except InvalidOperation:
+        return None
+
+
+def cents_to_euros_input(cents: int | None) -> str:
+    """1250 → '12,50', 1000 → '10', 0 → '0': what the price field shows when editing."""
+    if cents is None:
+        return ""
+    euros, rest = divmod(int(cents), 100)
+    return str(euros) if rest == 0 else f"{euros},{rest:02d}"
+
+
+class EurosField(forms.CharField):
+    """A price typed in euros ("12,50", "12.50", "12,50 €", "0", "gratuit"), cleaned to integer cents."""
+
+    default_error_messages = {
+        "invalid": "Indiquez le prix en euros, par exemple 12,50 (ou 0 si le service est gratuit).",
+    }
+
+    MAX_LENGTH = 20
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)  # no max_length: its validator would measure the cents
+        self.widget.attrs.update({"inputmode": "decimal", "maxlength": str(self.MAX_LENGTH)})
+
+    def prepare_value(self, value):
+        return cents_to_euros_input(value) if isinstance(value, int) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        cents = euros_to_cents(text) if len(text) <= self.MAX_LENGTH else None
+        if cents is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return cents
+
+
+def _terms(model, current=()):
+    """Active terms, plus those a record already holds (a deactivated term is not silently removed)."""
+    return model.objects.filter(Q(is_active=True) | Q(pk__in=[term.pk for term in current])).order_by(
+        "position", "label"
+    )
+
+
+class TermsField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(queryset, **kwargs)
+
+
+class PlaceForm(AptForm):
+    required_css_class = "required"
+
+    name = forms.CharField(label="Nom du lieu", max_length=200, error_messages={"required": "Indiquez le nom du lieu."})
+    is_mobile = forms.TypedChoiceField(
+        label="Type d'accueil",
+        choices=[("0", "Lieu fixe : le public vient sur place"), ("1", "Itinérant : le service se déplace")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+        error_messages={
+            "required": "Indiquez si le lieu est fixe ou itinérant.",
+            "invalid_choice": "Indiquez si le lieu est fixe ou itinérant.",
+        },
+    )
+    address = forms.CharField(
+        label="Adresse",
+        max_length=250,
+        required=False,
+        help_text="Numéro et voie. Pour un service itinérant, l'adresse de rattachement (facultative).",
+    )
+    address_complement = forms.CharField(label="Complément d'adresse", max_length=250, required=False)
+    commune = CommuneField()
+    postal_code = forms.CharField(
+        label="Code postal",
+        max_length=5,
+        required=False,
+        help_text="Laissez vide pour le code postal principal de la commune.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    latitude = forms.FloatField(
+        label="Latitude",
+        required=False,
+        localize=True,
+        help_text="En degrés décimaux, par exemple 45,4397. Laissez la latitude et la longitude vides pour placer "
+        "le lieu au centre de la commune.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"invalid": "Indiquez la latitude en degrés décimaux, par exemple 45,4397."},
+    )
+    longitude = forms.FloatField(
+        label="Longitude",
+        required=False,
+        localize=True,
+        help_text="En degrés décimaux, par exemple 4,3872.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"invalid": "Indiquez la longitude en degrés décimaux, par exemple 4,3872."},
+    )
+    opening_hours = forms.CharField(
+        label="Horaires d'ouverture",
+        required=False,
+        help_text="Syntaxe OpenStreetMap, jours en anglais abrégés (Mo Tu We Th Fr Sa Su). Exemple : "
+        "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00; PH off (fermé les jours fériés).",
+        widget=forms.TextInput(attrs={"maxlength": "500", "spellcheck": "false", "autocomplete": "off"}),
+    )
+    summary = forms.CharField(
+        label="Présentation courte",
+        required=False,
+        help_text="280 caractères au plus : ce qui s'affiche dans la liste des lieux.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": "280"}),
+    )
+    description = forms.CharField(
+        label="Présentation détaillée", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    accessibility = forms.CharField(
+        label="Accessibilité",
+        required=False,
+        max_length=5000,
+        help_text="Accès en fauteuil roulant, boucle magnétique, documents en facile à lire…",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    acceslibre_url = forms.CharField(
+        label="Fiche Acceslibre",
+        required=False,
+        max_length=200,
+        help_text="Adresse de la fiche du lieu sur acceslibre.beta.gouv.fr, si elle existe.",
+        widget=forms.URLInput,
+    )
+    phone = forms.CharField(
+        label="Téléphone",
+        required=False,
+        max_length=30,
+        help_text="Par exemple 04 77 12 34 56.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(label="E-mail", required=False, max_length=254, widget=forms.EmailInput)
+    website = forms.CharField(label="Site web", required=False, max_length=200, widget=forms.URLInput)
+    booking_url = forms.CharField(
+        label="Prise de rendez-vous en ligne", required=False, max_length=200, widget=forms.URLInput
+    )
+    typologies = TermsField(PlaceTypology.objects.none(), label="Type de lieu")
+    service_categories = TermsField(ServiceCategory.objects.none(), label="Services proposés")
+    publics = TermsField(
+        Public.objects.none(),
+        label="Publics spécifiquement accueillis",
+        help_text="Ne cochez rien si le lieu accueille tous les publics.",
+    )
+    access_modes = TermsField(AccessMode.objects.none(), label="Modalités d'accès")
+    support_modes = TermsField(SupportMode.objects.none(), label="Modalités d'accompagnement")
+    is_published = forms.BooleanField(
+        label="Visible dans le catalogue public",
+        required=False,
+        initial=True,
+        help_text="Décochez pour préparer la fiche sans la montrer. Un lieu n'est public que si votre structure "
+        "est labellisée.",
+    )
+
+    M2M = ("typologies", "service_categories", "publics", "access_modes", "support_modes")
+    SECTIONS = (
+        ("Le lieu", ("name", "is_mobile", "summary", "description")),
+        ("Adresse et position", ("address", "address_complement", "commune", "postal_code", "latitude", "longitude")),
+        ("Horaires", ("opening_hours",)),
+        ("Accès et accessibilité", ("access_modes", "accessibility", "acceslibre_url")),
+        ("Contacts", ("phone", "email", "website", "booking_url")),
+        ("Services et publics", ("typologies", "service_categories", "support_modes", "publics")),
+        ("Publication", ("is_published",)),
+    )
+
+    def __init__(self, *args, place=None, **kwargs):
+        if place is not None:
+            kwargs.setdefault("initial", self.initial_for(place))
+        super().__init__(*args, **kwargs)
+        models = {
+            "typologies": PlaceTypology,
+            "service_categories": ServiceCategory,
+            "publics": Public,
+            "access_modes": AccessMode,
+            "support_modes": SupportMode,
+        }
+        for name, model in models.items():
+            current = getattr(place, name).all() if place is not None else ()
+            self.fields[name].queryset = _terms(model, current)
+
+    @classmethod
+    def initial_for(cls, place) -> dict:
+        initial = {name: getattr(place, name) for name in cls.base_fields if name not in cls.M2M}
+        initial["is_mobile"] = "1" if place.is_mobile else "0"
+        initial["phone"] = phone_display(place.phone)  # as people type it: 04 77 43 09 77
+        initial.update({name: list(getattr(place, name).all()) for name in cls.M2M})
+        return initial
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+
+class OfferForm(AptForm):
+    required_css_class = "required"
+
+    title = forms.CharField(
+        label="Intitulé du service", max_length=200, error_messages={"required": "Indiquez l'intitulé du service."}
+    )
+    category = forms.ModelChoiceField(
+        ServiceCategory.objects.none(),
+        label="Catégorie",
+        empty_label="Choisissez une catégorie",
+        error_messages={
+            "required": "Choisissez la catégorie du service.",
+            "invalid_choice": "Choisissez la catégorie du service dans la liste.",
+        },
+    )
+    description = forms.CharField(
+        label="Description", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    price = EurosField(
+        label="Prix TTC, en euros",
+        help_text="Par exemple 12,50. Indiquez 0 si le service est gratuit.",
+        error_messages={"required": "Indiquez le prix en euros (0 si le service est gratuit)."},
+    )
+    duration_minutes = forms.IntegerField(
+        label="Durée, en minutes",
+        help_text="Par exemple 90 pour 1 h 30 (24 heures au plus).",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1", "max": "1440", "step": "1"}),
+        error_messages={
+            "required": "Indiquez la durée en minutes, par exemple 90.",
+            "invalid": "Indiquez la durée en minutes, par exemple 90 pour 1 h 30.",
+        },
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        choices=OfferFormat.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez le format du service.",
+            "invalid_choice": "Choisissez le format du service dans la liste.",
+        },
+    )
+    publics = TermsField(
+        Public.objects.none(),
+        label="Publics visés",
+        help_text="Ne cochez rien si le service s'adresse à tous.",
+    )
+    accepts_aptic = forms.BooleanField(
+        label="Payable en chèques #APTIC",
+        required=False,
+        initial=True,
+        help_text="Décochez si ce service ne peut pas être réglé avec des chèques #APTIC.",
+    )
+
+    # Services name the price in cents; the form asks for euros.
+    SERVICE_FIELDS = {"price_cents": "price"}
+
+    def __init__(self, *args, offer=None, **kwargs):
+        if offer is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": offer.title,
+                    "category": offer.category,
+                    "description": offer.description,
+                    "price": offer.price_cents,
+                    "duration_minutes": offer.duration_minutes,
+                    "format": offer.format,
+                    "publics": list(offer.publics.all()),
+                    "accepts_aptic": offer.accepts_aptic,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = _terms(ServiceCategory, [offer.category] if offer else ())
+        self.fields["publics"].queryset = _terms(Public, offer.publics.all() if offer else ())
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["price_cents"] = data.pop("price")
+        return data
+
+
+class Area:
+    """Every commune of a postal code shared by several communes ("42140")."""
+
+    def __init__(self, postal_code: str, communes: list[Commune]):
+        self.postal_code = postal_code
+        self.communes = communes
+        self.name = f"code postal {postal_code}"
+        # The centre of the area: the plain mean of its communes' centres.
+        self.latitude = sum(c.latitude for c in communes) / len(communes)
+        self.longitude = sum(c.longitude for c in communes) / len(communes)
+
+
+class CommuneOrPostalCodeField(CommuneField):
+    """A commune (name, label or postal code), or an Area when a postal code covers several communes."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Commune ou code postal")
+        kwargs.setdefault("help_text", "Par exemple « Saint-Étienne » ou « 42000 ».")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and POSTAL_CODE.match(value.strip()):
+            return value.strip()  # a postal code stays as typed (it may also be another commune's INSEE code)
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, str) and POSTAL_CODE.match(value.strip()):
+            current = Commune.objects.filter(is_current=True)
+            communes = list(current.filter(postal_code_rows__code=value.strip()).distinct().order_by("name"))
+            if len(communes) > 1:
+                return Area(value.strip(), communes)
+        return super().to_python(value)
+
+
+DEFAULT_RADIUS_KM = 10
+RADIUS_CHOICES = [("", "Commune seulement")] + [(str(km), f"{km} km") for km in (5, 10, 20, 30, 50, 100)]
+MAX_RADIUS_KM = 200
+
+
+class RadiusSelect(forms.Select):
+    """The usual distances, plus the one asked for when it is another (a link with rayon=40)."""
+
+    def get_context(self, name, value, attrs):
+        text = str(value) if value is not None else ""
+        if text.isdigit() and 1 <= int(text) <= MAX_RADIUS_KM and text not in {str(c[0]) for c in self.choices}:
+            self.choices = sorted([*self.choices, (text, f"{text} km")], key=lambda c: int(c[0] or 0))
+        return super().get_context(name, value, attrs)
+
+
+class PlaceSearchForm(AptForm):
+    """The catalogue's filters (GET). Invalid values give French errors, never a crash."""
+
+    commune = CommuneOrPostalCodeField(required=False)
+    rayon = forms.IntegerField(
+        label="Distance",
+        required=False,
+        initial=DEFAULT_RADIUS_KM,  # what the select shows before a search: a commune search looks 10 km around
+        min_value=1,
+        max_value=MAX_RADIUS_KM,
+        widget=RadiusSelect(choices=RADIUS_CHOICES),
+        error_messages={
+            "invalid": f"Choisissez une distance entre 1 et {MAX_RADIUS_KM} km.",
+            "min_value": f"Choisissez une distance entre 1 et {MAX_RADIUS_KM} km.",
+            "max_value": f"Choisissez une distance entre 1 et {MAX_RADIUS_KM} km.",
+        },
+    )
+    # Filled by "Autour de moi" (the browser's position); read in clean(), with one error for both.
+    lat = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    lng = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    categorie = forms.ModelChoiceField(
+        ServiceCategory.objects.none(), label="Service", required=False, to_field_name="code", empty_label="Tous"
+    )
+    typologie = forms.ModelChoiceField(
+        PlaceTypology.objects.none(), label="Type de lieu", required=False, to_field_name="code", empty_label="Tous"
+    )
+    public = forms.ModelChoiceField(
+        Public.objects.none(), label="Public", required=False, to_field_name="code", empty_label="Tous"
+    )
+    format = forms.ChoiceField(label="Format", required=False, choices=[("", "Tous"), *OfferFormat.choices])
+    aptic = forms.BooleanField(label="Payable en chèques #APTIC", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categorie"].queryset = ServiceCategory.objects.filter(is_active=True)
+        self.fields["typologie"].queryset = PlaceTypology.objects.filter(is_active=True)
+        self.fields["public"].queryset = Public.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        position_error = forms.ValidationError(
+            "La position transmise n'est pas valide : cherchez plutôt par commune.", code="position"
+        )
+        if "lat" in self.errors or "lng" in self.errors:
+            self.errors.pop("lat", None)
+            self.errors.pop("lng", None)
+            raise position_error
+        raw_lat, raw_lng = (data.get("lat") or "").strip(), (data.get("lng") or "").strip()
+        data["lat"] = data["lng"] = None
+        if not raw_lat and not raw_lng:
+            return data
+        try:
+            lat, lng = float(raw_lat.replace(",", ".")), float(raw_lng.replace(",", "."))
+        except ValueError:
+            raise position_error from None
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):  # also refuses nan
+            raise position_error
+        data["lat"], data["lng"] = lat, lng
+        return data
+
+    def search(self) -> PlaceSearch:
+        data = self.cleaned_data
+        where = data.get("commune")
+        radius = data.get("rayon")
+        communes, centre = (), None
+        if where is not None:
+            if radius is None:
+                communes = tuple(where.communes) if isinstance(where, Area) else (where,)
+            centre = (where.latitude, where.longitude)
+        elif data.get("lat") is not None:
+            centre = (data["lat"], data["lng"])
+            radius = radius or DEFAULT_RADIUS_KM
+        return PlaceSearch(
+            communes=communes,
+            centre=centre,
+            radius_km=radius if centre is not None else None,
+            category=data.get("categorie"),
+            typology=data.get("typologie"),
+            public=data.get("public"),
+            format=data.get("format") or "",
+            aptic_only=bool(data.get("aptic")),
+        )
+
+    @property
+    def where(self):
+        """What the search is centred on, for the page's sentence: a commune, an area, 'position' or None."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("commune") is not None:
+            return data["commune"]
+        if data.get("lat") is not None:
+            return "position"
+        return None

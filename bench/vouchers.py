@@ -1,0 +1,109 @@
+"""Vouchers on PostgreSQL: issuance of a million vouchers beside a raw COPY of the same rows, and
+redemption through the service layer beside a raw single-statement conditional UPDATE.
+
+Goals (issue #4): issuance under 30 s and at least 1/3 of the COPY rate; service redemption at
+least 20 % of the raw UPDATE rate.
+"""
+
+import datetime
+import os
+import time
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+ISSUE_COUNT = int(os.environ.get("BENCH_ISSUE_COUNT", "1000000"))
+REDEEM_COUNT = int(os.environ.get("BENCH_REDEEM_COUNT", "2000"))
+
+
+def _world():
+    from aptic.catalogue.models import ServiceCategory
+    from aptic.catalogue.services import vocabulary_load
+    from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
+    from aptic.places.models import Offer, Place
+    from aptic.vouchers.tests.conftest import make_labelled
+
+    vocabulary_load()
+    funder = OrganisationFactory(kind="funder", name="Commanditaire du banc d'essai")
+    provider = OrganisationFactory(kind="provider", name="Structure du banc d'essai")
+    user = MembershipFactory(organisation=provider, role="admin").user
+    make_labelled(provider, user)
+    commune = CommuneFactory()
+    place = Place.objects.create(provider=provider, name="Lieu", address="x", commune=commune, latitude=45, longitude=4)
+    offer = Offer.objects.create(
+        place=place,
+        category=ServiceCategory.objects.first(),
+        title="Aide",
+        price_cents=1000,
+        duration_minutes=30,
+        format="individual",
+    )
+    return funder, provider, user, place, offer
+
+
+def _issuance(funder):
+    from aptic.vouchers import codes
+    from aptic.vouchers.issuance import order_create, order_issue
+    from aptic.vouchers.models import Voucher
+
+    today = timezone.localdate()
+    order = order_create(funder=funder, quantity=ISSUE_COUNT, valid_from=today)
+    started = time.perf_counter()
+    order_issue(order=order)
+    platform = time.perf_counter() - started
+
+    raw_order = order_create(funder=funder, quantity=ISSUE_COUNT, valid_from=today)
+    new_codes = codes.generate(ISSUE_COUNT)  # prepared before the clock starts: the baseline is the COPY alone
+    rows = [(raw_order.pk, s + 1, new_codes[s], "active", "") for s in range(ISSUE_COUNT)]
+    table = connection.ops.quote_name(Voucher._meta.db_table)
+    started = time.perf_counter()
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} (order_id, sequence, code, status, status_before_stop) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+    raw = time.perf_counter() - started
+    print(f"issuance of {ISSUE_COUNT:,} vouchers".replace(",", " "))
+    print(f"  platform order_issue   {platform:7.2f} s  {ISSUE_COUNT / platform:10,.0f} vouchers/s  (goal < 30 s)")
+    print(f"  raw COPY, same rows    {raw:7.2f} s  {ISSUE_COUNT / raw:10,.0f} vouchers/s")
+    print(f"  rate ratio platform/raw {raw / platform:6.2f}   (goal ≥ 0.33)")
+
+
+def _redemption(funder, provider, user, place, offer):
+    from aptic.vouchers.issuance import order_create, order_issue
+    from aptic.vouchers.models import Redemption, Voucher
+    from aptic.vouchers.redemption import redemption_create
+
+    order = order_issue(order=order_create(funder=funder, quantity=2 * REDEEM_COUNT, valid_from=datetime.date.today()))
+    all_codes = list(Voucher.objects.filter(order=order).order_by("sequence").values_list("code", flat=True))
+    platform_codes, raw_codes = all_codes[:REDEEM_COUNT], all_codes[REDEEM_COUNT:]
+    started = time.perf_counter()
+    for code in platform_codes:
+        redemption_create(provider=provider, place=place, offer=offer, codes=[code], user=user)
+    platform = time.perf_counter() - started
+
+    anchor = Redemption.objects.first()  # raw rows must satisfy the same constraints (a redemption to point at)
+    table = connection.ops.quote_name(Voucher._meta.db_table)
+    sql = f"UPDATE {table} SET status = 'redeemed', redemption_id = %s WHERE code = %s AND status = 'active'"  # noqa: S608
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for code in raw_codes:
+            cursor.execute(sql, [anchor.pk, code])  # autocommit: one transaction each, like each redemption
+    raw = time.perf_counter() - started
+    print(f"redemption, one client, {REDEEM_COUNT} redemptions of one voucher")
+    print(
+        f"  service redemption_create {platform / REDEEM_COUNT * 1000:6.2f} ms each  {REDEEM_COUNT / platform:8.0f} /s"
+    )
+    print(f"  raw conditional UPDATE    {raw / REDEEM_COUNT * 1000:6.2f} ms each  {REDEEM_COUNT / raw:8.0f} /s")
+    print(f"  rate ratio service/raw    {raw / platform:6.2f}   (goal ≥ 0.20)")
+
+
+def run():
+    if connection.vendor != "postgresql":
+        print("vouchers: skipped, these goals are about PostgreSQL (DATABASE_URL=postgresql://…)")
+        return
+    funder, provider, user, place, offer = _world()
+    _redemption(funder, provider, user, place, offer)
+    _issuance(funder)
