@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "opendata"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("opendata/lieux.csv", views.places_csv, name="places_csv"),
+    path("opendata/lieux.json", views.places_json, name="places_json"),
+    path("equipe/import-lieux/", views.places_import, name="import"),
+]

@@ -21,7 +21,8 @@ from .models import UNREDEEMED, Booklet, Order, Voucher, VoucherEvent, VoucherSt
 REASON_MAX = 250
 
 
-def _events(vouchers, to_status: str, actor, reason: str, redemption=None, from_status: str | None = None):
+def _events(vouchers, to_status: str, actor, reason: str, redemption=None, from_status: str | None = None, at=None):
+    at = at or timezone.now()
     VoucherEvent.objects.bulk_create(
         [
             VoucherEvent(
@@ -31,6 +32,7 @@ def _events(vouchers, to_status: str, actor, reason: str, redemption=None, from_
                 actor=actor,
                 reason=reason[:REASON_MAX],
                 redemption=redemption,
+                created_at=at,
             )
             for v in vouchers
         ],

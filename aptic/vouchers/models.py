@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
 
@@ -181,7 +182,7 @@ class VoucherEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     reason = models.CharField("motif", max_length=250, blank=True)
     redemption = models.ForeignKey("Redemption", on_delete=models.PROTECT, null=True, blank=True)
-    created_at = models.DateTimeField("le", auto_now_add=True)
+    created_at = models.DateTimeField("le", default=timezone.now)
 
     class Meta:
         verbose_name = "événement de chèque"
@@ -203,7 +204,7 @@ class Redemption(models.Model):
     remainder_cents = models.PositiveIntegerField("reste à payer par le bénéficiaire (centimes)")
     voucher_count = models.PositiveSmallIntegerField("chèques")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("le", default=timezone.now, db_index=True)
     # A retried API request with the same key gets the first answer (per provider).
     idempotency_key = models.CharField(max_length=100, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)

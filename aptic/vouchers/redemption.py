@@ -184,9 +184,19 @@ def _replay(provider, idempotency_key: str, place, offer, wanted: list[str]) -> 
 
 @transaction.atomic
 def redemption_create(
-    *, provider, place, offer, codes, user, idempotency_key: str = "", day: datetime.date | None = None
+    *,
+    provider,
+    place,
+    offer,
+    codes,
+    user,
+    idempotency_key: str = "",
+    day: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> Redemption:
-    """Pay `offer` at `place` with the vouchers of `codes`: all are spent, or none."""
+    """Pay `offer` at `place` with the vouchers of `codes`: all are spent, or none.
+
+    `at` back-dates the redemption (demo history, imports); the counter never passes it."""
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 100:
         raise DomainError("La clé d'idempotence est trop longue (100 caractères au plus).", code="invalid")
@@ -195,7 +205,8 @@ def redemption_create(
     wanted = [r.code for r in results if r.ok]
     if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
         return first
-    day = day or timezone.localdate()
+    at = at or timezone.now()
+    day = day or timezone.localdate(at)
     locked = Voucher.objects.select_for_update().filter(code__in=wanted).select_related("order").order_by("pk")
     vouchers_by_code = {v.code: v for v in locked}
     # A concurrent retry of the same request may have committed while we waited for the locks.
@@ -227,6 +238,7 @@ def redemption_create(
             voucher_count=len(vouchers),
             created_by=user,
             idempotency_key=idempotency_key,
+            created_at=at,
         )
         RedemptionLine.objects.bulk_create(
             [RedemptionLine(redemption=redemption, voucher=v, amount_cents=v.order.face_value_cents) for v in vouchers]
@@ -238,7 +250,7 @@ def redemption_create(
     )
     if changed != len(vouchers):
         raise RedemptionRefused("Un de ces chèques vient d'être utilisé : rien n'a été encaissé.")
-    _events(vouchers, VoucherStatus.REDEEMED, user, f"Service « {offer.title[:150]} »", redemption=redemption)
+    _events(vouchers, VoucherStatus.REDEEMED, user, f"Service « {offer.title[:150]} »", redemption=redemption, at=at)
     by_order = _amounts_by_order(vouchers)
     *outstanding, payable = ledger.accounts_for(
         [order_outstanding_spec(order) for order in by_order] + [ledger.provider_payable_spec(provider)]

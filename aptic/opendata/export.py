@@ -1,0 +1,56 @@
+"""The export of places in the national standard, as CSV and as JSON, written piece by piece.
+
+CSV is the standard's own format: UTF-8 without BOM, comma-separated, a header with the standard's
+column names in its order, RFC 4180 quoting, multi-valued cells joined with "|".
+
+JSON: the standard defines only the table, not a JSON form. We publish what the national
+cartography (ANCT) publishes with its library `@gouvfr-anct/lieux-de-mediation-numerique`
+(`toSchemaLieuxDeMediationNumerique`): an array of flat objects whose keys are the standard's
+column names, multi-valued fields as the same "|"-joined strings, latitude and longitude as JSON
+numbers, dates as "YYYY-MM-DD" strings. One difference: the ANCT omits empty fields, we keep every
+key in the standard's order with `null`, so that each object has the same keys as the CSV header.
+Converting the JSON to rows in that key order gives the CSV back, value for value.
+"""
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+
+from . import standard
+
+ROWS_PER_CHUNK = 200
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back to the csv writer's caller."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(rows: Iterable[dict]) -> Iterator[bytes]:
+    columns = standard.columns()
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow(columns).encode()
+    buffer = []
+    for row in rows:
+        buffer.append(writer.writerow([row[column] for column in columns]))
+        if len(buffer) >= ROWS_PER_CHUNK:
+            yield "".join(buffer).encode()
+            buffer = []
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+def json_chunks(rows: Iterable[dict]) -> Iterator[bytes]:
+    columns = standard.columns()
+    buffer = []
+    separator = "[\n"
+    for row in rows:
+        buffer.append(separator + json.dumps({column: row[column] for column in columns}, ensure_ascii=False))
+        separator = ",\n"
+        if len(buffer) >= ROWS_PER_CHUNK:
+            yield "".join(buffer).encode()
+            buffer = []
+    buffer.append("[]\n" if separator == "[\n" else "\n]\n")
+    yield "".join(buffer).encode()
