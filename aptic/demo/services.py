@@ -13,7 +13,7 @@ from django.test.utils import override_settings
 from aptic.core import reference
 from aptic.core.errors import DomainError
 
-from .builders import organisations, places, providers
+from .builders import organisations, places, providers, vouchers
 
 DATASET = "demo"
 DEMO_PASSWORD = "aptic-demo-2026"
@@ -26,23 +26,25 @@ class DemoContext:
 
     rng: random.Random
     password: str
+    # 1 for `make run`; the tests build a small version of the same world.
+    scale: float = 1.0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (email, role label, organisation)
     organisations: dict[str, list] = field(default_factory=dict)
 
 
-BUILDERS = [organisations.build, places.build, providers.build]
+BUILDERS = [organisations.build, places.build, providers.build, vouchers.build]
 # Which demo a database holds: a new builder gives a new version.
 VERSION = f"{SEED}:" + ",".join(build.__module__.rsplit(".", 1)[-1] for build in BUILDERS)
 
 
 @transaction.atomic
-def demo_build(*, force: bool = False) -> DemoContext | None:
+def demo_build(*, force: bool = False, scale: float = 1.0) -> DemoContext | None:
     """Build the demo data once; None when it is already there."""
     if not settings.EMBEDDED and not force:
         raise DomainError("Les données de démonstration ne se chargent qu'en mode embarqué (APTIC_ENV=embedded).")
     if reference.ReferenceDataset.objects.filter(name=DATASET).exists():
         return None
-    context = DemoContext(rng=random.Random(SEED), password=DEMO_PASSWORD)
+    context = DemoContext(rng=random.Random(SEED), password=DEMO_PASSWORD, scale=scale)
     # The services e-mail as they would for real (decisions, invitations): keep those off the console.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         for build in BUILDERS:

@@ -58,6 +58,23 @@ def booklet_activate(*, booklet: Booklet, actor=None, reason: str = "Carnet remi
 
 
 @transaction.atomic
+def booklets_activate(
+    *, order: Order, numbers: range, actor=None, reason: str = "Carnets remis aux bénéficiaires", at=None
+) -> int:
+    """Activate a run of booklets at once (a distributor hands out thousands): one UPDATE, events in bulk."""
+    size = order.booklet_size
+    first, last = (numbers.start - 1) * size + 1, (numbers.stop - 1) * size
+    if numbers.step != 1 or numbers.start < 1 or last > order.quantity or first > last:
+        raise DomainError(f"Les carnets {numbers.start} à {numbers.stop - 1} n'existent pas dans cette commande.")
+    in_range = Voucher.objects.filter(order=order, sequence__gte=first, sequence__lte=last)
+    vouchers = _locked(in_range.filter(status=VoucherStatus.ISSUED))
+    # The rows are locked above, so this updates exactly them (no IN list of thousands of ids).
+    in_range.filter(status=VoucherStatus.ISSUED).update(status=VoucherStatus.ACTIVE)
+    _events(vouchers, VoucherStatus.ACTIVE, actor, reason, at=at)
+    return len(vouchers)
+
+
+@transaction.atomic
 def vouchers_stop(*, vouchers, actor, reason: str) -> int:
     """Opposition on lost or stolen vouchers; spent or expired ones are left as they are."""
     reason = (reason or "").strip()

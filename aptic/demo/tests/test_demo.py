@@ -18,6 +18,7 @@ from aptic.demo.services import DEMO_PASSWORD, demo_build
 from aptic.places.models import Place
 from aptic.territories.services import territories_load
 
+SCALE = 0.02  # the same world as `make run`, with 2 % of its vouchers and redemptions
 # Reference content shipped by migrations (questionnaire, charter) stays; everything the demo made goes.
 KEPT = {
     "providers.qualificationtheme",
@@ -30,7 +31,7 @@ KEPT = {
 
 def _delete_demo():
     tables = []
-    for app in ("accounts", "places", "providers", "catalogue"):
+    for app in ("accounts", "places", "providers", "catalogue", "vouchers", "ledger"):
         for model in apps.get_app_config(app).get_models():
             if model._meta.label_lower in KEPT:
                 continue
@@ -49,7 +50,7 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         loaded = territories_load().loaded
         vocabulary_load()
-        context = demo_build()
+        context = demo_build(scale=SCALE)
         yield context
         _delete_demo()
         if loaded:
@@ -74,10 +75,10 @@ def test_funders_of_each_kind_distributors_and_about_forty_providers(demo):
 def test_demo_is_deterministic_and_loaded_once(demo):
     names = list(Organisation.objects.order_by("pk").values_list("name", "commune_id"))
     places = list(Place.objects.order_by("pk").values_list("name", "latitude", "longitude"))
-    assert demo_build() is None  # already there
+    assert demo_build(scale=SCALE) is None  # already there
     _delete_demo()
     vocabulary_load()
-    demo_build()
+    demo_build(scale=SCALE)
     assert list(Organisation.objects.order_by("pk").values_list("name", "commune_id")) == names
     assert list(Place.objects.order_by("pk").values_list("name", "latitude", "longitude")) == places
 
@@ -128,7 +129,7 @@ def test_provider_admin_sees_its_places(client, demo):
 @override_settings(EMBEDDED=False)
 def test_demo_refuses_to_load_in_production():
     with pytest.raises(DomainError, match="mode embarqué"):
-        demo_build()
+        demo_build(scale=SCALE)
 
 
 @pytest.mark.django_db
@@ -147,3 +148,16 @@ def test_a_demo_built_by_older_code_is_reported(demo, capsys):
     ReferenceDataset.objects.filter(name="demo").update(checksum="2026:organisations")
     call_command("seed_demo")
     assert "make clean" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_vouchers_in_every_state_and_months_of_redemptions_with_consistent_books(demo, capsys):
+    from aptic.vouchers.models import Redemption, Voucher
+
+    states = set(Voucher.objects.values_list("status", flat=True))
+    assert {"issued", "active", "redeemed", "expired", "stopped"} <= states
+    dates = list(Redemption.objects.order_by("created_at").values_list("created_at", flat=True))
+    assert len(dates) >= 20 and (dates[-1] - dates[0]).days >= 150
+    assert Redemption.objects.filter(cancelled_at__isnull=False).exists()
+    call_command("check_ledger")
+    assert "Grand livre cohérent." in capsys.readouterr().out

@@ -111,3 +111,16 @@ def test_expire_command(issued, capsys):
     order = issued(quantity=10, valid_from=datetime.date(2025, 1, 1))
     call_command("expire_vouchers")
     assert f"Commande n° {order.pk} : 10 chèque(s) expiré(s)." in capsys.readouterr().out
+
+
+def test_activate_a_run_of_booklets_at_once(issued, funder_admin):
+    from aptic.vouchers.lifecycle import booklets_activate
+
+    order = issued(quantity=50, activation="on_distribution")
+    assert booklets_activate(order=order, numbers=range(2, 4), actor=funder_admin) == 20
+    active = Voucher.objects.filter(order=order, status="active").values_list("sequence", flat=True)
+    assert sorted(active) == list(range(11, 31))
+    assert booklets_activate(order=order, numbers=range(2, 4), actor=funder_admin) == 0
+    assert VoucherEvent.objects.filter(to_status="active").count() == 20
+    with pytest.raises(DomainError, match="n'existent pas"):
+        booklets_activate(order=order, numbers=range(5, 7), actor=funder_admin)

@@ -1,0 +1,169 @@
+"""Demo orders and vouchers in every state, and six months of redemptions at the demo places.
+
+- Département de la Gironde: 200,000 vouchers for Gironde only, active once handed out; 5,000
+  booklets distributed, two reported stolen.
+- CCAS de Saint-Étienne: 50,000 vouchers for Saint-Étienne only, at most 2 per service.
+- The company: 20,000 vouchers anywhere, for three service categories (Premium targeting).
+- Gironde's order of last year: 30,000 vouchers, expired.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from aptic.catalogue.models import ServiceCategory
+from aptic.places.models import Offer
+from aptic.providers.selectors import labelled_providers
+from aptic.territories.models import Commune, Departement
+from aptic.vouchers.issuance import order_create, order_issue
+from aptic.vouchers.lifecycle import booklets_activate, vouchers_expire, vouchers_stop
+from aptic.vouchers.models import Voucher, VoucherStatus
+from aptic.vouchers.redemption import RedemptionRefused, redemption_cancel, redemption_create
+
+REDEMPTIONS = 1500
+ORDERS = {"gironde": 200_000, "ccas": 50_000, "company": 20_000, "expired": 30_000}
+DISTRIBUTED_BOOKLETS = 5000
+PARIS = ZoneInfo("Europe/Paris")
+COMPANY_CATEGORIES = [
+    "Insertion professionnelle via le numérique",
+    "Utilisation sécurisée du numérique",
+    "Maîtrise des outils numériques du quotidien",
+]
+
+
+def _admin(organisation):
+    return organisation.memberships.filter(role="admin").select_related("user").first().user
+
+
+def _size(context, name: str, multiple: int = 10) -> int:
+    return max(multiple, int(ORDERS[name] * context.scale) // multiple * multiple)
+
+
+def _orders(context, today):
+    year = today.year
+    gironde = context.organisations["funder_dep"][0]
+    ccas = context.organisations["funder_ccas"][0]
+    company = context.organisations["funder_company"][0]
+    staff = _admin(context.organisations["platform"][0])
+    start = datetime.date(year, 1, 1)
+    orders = {
+        "gironde": order_create(
+            funder=gironde,
+            quantity=_size(context, "gironde"),
+            valid_from=start,
+            activation="on_distribution",
+            actor=staff,
+            label=f"Chèques #APTIC {year} — Gironde",
+            rule_departements=[Departement.objects.get(pk="33")],
+        ),
+        "ccas": order_create(
+            funder=ccas,
+            quantity=_size(context, "ccas", 5),
+            booklet_size=5,
+            valid_from=start,
+            max_vouchers_per_act=2,
+            actor=staff,
+            label=f"Chèques #APTIC {year} — CCAS de Saint-Étienne",
+            rule_communes=[Commune.objects.get(pk="42218")],
+        ),
+        "company": order_create(
+            funder=company,
+            quantity=_size(context, "company"),
+            valid_from=start,
+            actor=staff,
+            label=f"Chèques #APTIC {year} — salariés",
+            rule_categories=list(ServiceCategory.objects.filter(standard_value__in=COMPANY_CATEGORIES)),
+        ),
+        "expired": order_create(
+            funder=gironde,
+            quantity=_size(context, "expired"),
+            valid_from=datetime.date(year - 1, 1, 1),
+            actor=staff,
+            label=f"Chèques #APTIC {year - 1} — Gironde",
+            rule_departements=[Departement.objects.get(pk="33")],
+        ),
+    }
+    for order in orders.values():
+        order_issue(order=order, actor=staff)
+    vouchers_expire(day=today)
+    gironde_admin = _admin(gironde)
+    distributed = max(2, int(DISTRIBUTED_BOOKLETS * context.scale))
+    booklets_activate(order=orders["gironde"], numbers=range(1, distributed + 1), actor=gironde_admin)
+    last = distributed * 10
+    stolen = Voucher.objects.filter(order=orders["gironde"], sequence__gt=last - 20, sequence__lte=last)
+    vouchers_stop(vouchers=list(stolen), actor=gironde_admin, reason="Carnets volés lors d'une permanence")
+    return orders
+
+
+def _counter_pool(orders):
+    """For each labelled place: its priced offers and which orders' vouchers it may take."""
+    labelled = labelled_providers().values("pk")
+    offers = (
+        Offer.objects.filter(place__provider_id__in=labelled, is_active=True, accepts_aptic=True, price_cents__gt=0)
+        .select_related("place__commune", "place__provider", "category")
+        .order_by("pk")
+    )
+    pool = []
+    for offer in offers:
+        place = offer.place
+        usable = []
+        if place.commune.departement_id == "33":
+            usable.append(orders["gironde"])
+        if place.commune_id == "42218":
+            usable.append(orders["ccas"])
+        if offer.category.standard_value in COMPANY_CATEGORIES:
+            usable.append(orders["company"])
+        if usable:
+            pool.append((offer, usable))
+    return pool
+
+
+def build(context) -> None:
+    rng = context.rng
+    today = timezone.localdate()
+    orders = _orders(context, today)
+    pool = _counter_pool(orders)
+    if not pool:
+        return
+    # Vouchers taken in order from each order's active ones, as beneficiaries would bring them.
+    queues = {
+        order.pk: iter(
+            Voucher.objects.filter(order=order, status=VoucherStatus.ACTIVE)
+            .order_by("sequence")
+            .values_list("code", flat=True)
+        )
+        for order in orders.values()
+    }
+    users = {}
+    six_months = 182
+    made = []
+    count_redemptions = max(10, int(REDEMPTIONS * context.scale))
+    latest = timezone.now() - datetime.timedelta(minutes=5)
+    for n in range(count_redemptions):
+        offer, usable = rng.choice(pool)
+        order = rng.choice(usable)
+        needed = max(1, -(-offer.price_cents // order.face_value_cents))
+        count = min(needed, order.max_vouchers_per_act or needed, rng.choice([needed, needed, max(1, needed - 1)]))
+        codes = [code for code in (next(queues[order.pk], None) for _ in range(count)) if code]
+        if not codes:
+            continue
+        day = today - datetime.timedelta(days=six_months * (count_redemptions - n) // count_redemptions)
+        at = datetime.datetime.combine(day, datetime.time(rng.randint(9, 18), rng.randint(0, 59)), tzinfo=PARIS)
+        at = min(at, latest)  # today's visits happened before now
+        provider = offer.place.provider
+        user = users.setdefault(provider.pk, _admin(provider))
+        try:
+            made.append(
+                redemption_create(provider=provider, place=offer.place, offer=offer, codes=codes, user=user, at=at)
+            )
+        except RedemptionRefused:
+            continue
+    # A few taken back by the provider the same day (recent ones: the 24-hour window).
+    for redemption in made[-3:]:
+        redemption_cancel(
+            redemption=redemption,
+            user=redemption.created_by,
+            reason="Service finalement non rendu",
+            now=redemption.created_at + datetime.timedelta(hours=1),
+        )
