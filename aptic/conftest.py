@@ -1,6 +1,14 @@
 """Fixtures shared by every app's tests."""
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# On CI, property tests draw the same examples every run: a red run must come from the code.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory, UserFactory
 

@@ -132,6 +132,7 @@ class VoucherLife(RuleBasedStateMachine):
 
 VoucherLife.TestCase.settings = settings(
     max_examples=30,
+    derandomize=True,  # the same walks on every machine: CI judges the code, not the draw
     stateful_step_count=15,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
