@@ -5,12 +5,22 @@ import os
 import pytest
 from hypothesis import settings
 
+from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory, UserFactory
+
 # On CI, property tests draw the same examples every run: a red run must come from the code.
 settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Caches live in the process; rolled-back rows (and reused ids) must not leave answers behind."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.utils import timezone
 from aptic.core.errors import DomainError
 from aptic.core.templatetags.aptic import format_euros
 from aptic.ledger import services as ledger
-from aptic.providers.selectors import labelled_providers
+from aptic.providers.selectors import is_labelled_now
 
 from . import codes as voucher_codes
 from .accounts import order_outstanding_spec
@@ -61,7 +61,7 @@ class RedemptionRefused(DomainError):
 def _check_counter(provider, place, offer) -> None:
     if place.provider_id != provider.pk:
         raise DomainError("Ce lieu n'appartient pas à votre structure.", code="forbidden_place")
-    if not labelled_providers().filter(pk=provider.pk).exists():
+    if not is_labelled_now(provider.pk):
         raise DomainError(
             "Votre structure n'est pas labellisée aujourd'hui (qualification, charte ou abonnement) : "
             "elle ne peut pas encore accepter de chèques.",
