@@ -161,3 +161,27 @@ def test_vouchers_in_every_state_and_months_of_redemptions_with_consistent_books
     assert Redemption.objects.filter(cancelled_at__isnull=False).exists()
     call_command("check_ledger")
     assert "Grand livre cohérent." in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_public_catalogue_map_and_open_data_work_on_the_demo(client, demo):
+    import csv
+    import io
+    import json
+
+    from aptic.providers.selectors import labelled_providers
+
+    labelled = labelled_providers()
+    assert labelled.count() >= 20 and Organisation.objects.filter(provider__status="pending").exists()
+    assert Organisation.objects.filter(provider__status="rejected").exists()
+    public = Place.objects.filter(provider_id__in=labelled.values("pk"), is_published=True)
+    page = client.get(reverse("places:catalogue"), {"commune": "Bordeaux", "rayon": 30})
+    assert page.status_code == 200 and any(p.name in text(page) for p in public)
+
+    def body(response):
+        return b"".join(response.streaming_content) if response.streaming else response.content
+
+    geojson = json.loads(body(client.get(reverse("places:geojson"))))
+    assert len(geojson["features"]) == public.count()
+    rows = list(csv.DictReader(io.StringIO(body(client.get("/opendata/lieux.csv")).decode())))
+    assert len(rows) == public.count()
