@@ -233,5 +233,15 @@ APTIC_MAP_ATTRIBUTION = os.environ.get(
     "APTIC_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
 
+# Public voucher page: lookups per address and window (seconds), against code enumeration. Use a
+# shared cache (Redis) in production, or the limit multiplies by the number of processes.
+APTIC_VOUCHER_LOOKUP_LIMIT = int(os.environ.get("APTIC_VOUCHER_LOOKUP_LIMIT", "30"))
+APTIC_VOUCHER_LOOKUP_WINDOW = int(os.environ.get("APTIC_VOUCHER_LOOKUP_WINDOW", "600"))
+APTIC_TRUSTED_PROXY_COUNT = int(os.environ.get("APTIC_TRUSTED_PROXY_COUNT", "0"))
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+
 # Invitations to join an organisation stay valid this long.
 APTIC_INVITATION_DAYS = 14

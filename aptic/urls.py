@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("aptic.providers.urls")),
     path("", include("aptic.places.urls")),
     path("", include("aptic.opendata.urls")),
+    path("", include("aptic.vouchers.urls")),
+    path("api/v1/", include("aptic.vouchers.api.urls")),
     path("back-office/", admin.site.urls),
 ]
 

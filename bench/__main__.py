@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["territories", "places", "vouchers"]
+BENCHMARKS = ["territories", "places", "vouchers", "api"]
 
 
 def _fresh_postgres_database(url: str) -> str:

@@ -7,7 +7,8 @@ Deny by default:
   organisation named in the URL only through the user's own membership, checks its kind and the
   user's role, and puts both on the request;
 - views for any logged-in user (their own account pages) say so with `@authenticated`;
-- pages of the platform team outside the Django admin use `@staff_required`.
+- pages of the platform team outside the Django admin use `@staff_required`;
+- operations of the JSON API are marked `api_endpoint`: the API authenticates them itself.
 A test walks every URL and fails on a view that carries none of these marks.
 """
 
@@ -37,6 +38,20 @@ def public(view):
 def authenticated(view):
     """Open to any logged-in user, for pages about themselves only."""
     return _mark(view, "user")
+
+
+def api_endpoint(view):
+    """An operation of the JSON API (aptic/vouchers/api/).
+
+    The API authenticates every request itself, deny by default: each operation inherits the
+    API's `auth` (an API key or the site's session with CSRF, acting for one provider), and a
+    request that brings neither gets a JSON 401. So LoginRequiredMiddleware, which would answer a
+    till's request with a redirect to the HTML login page, is lifted for these views only.
+    The URL guard test (accounts/tests/test_permissions.py) also checks, in the OpenAPI
+    document, that every API operation declares a security requirement: an operation opened with
+    `auth=None` breaks the build like a view without a mark.
+    """
+    return _mark(login_not_required(view), "api")
 
 
 def staff_required(view):

@@ -8,6 +8,8 @@ from aptic.accounts.models import OrganisationKind
 ORGANISATION_LINKS = {
     OrganisationKind.PROVIDER: [
         ("Tableau de bord", "providers:dashboard", False),
+        ("Encaisser", "vouchers:counter", False),
+        ("Mes encaissements", "vouchers:redemptions", False),
         ("Nos lieux et services", "places:mine", False),
         ("Qualification", "providers:questionnaire", False),
         ("Charte", "providers:charter", False),
@@ -51,6 +53,7 @@ def navigation(request):
     links = [
         ("Accueil", reverse("core:home")),
         ("Lieux et services", _reverse("places:catalogue")),
+        ("Vérifier un chèque", _reverse("vouchers:lookup")),
         ("Territoires", reverse("territories:lookup")),
     ]
     organisation = getattr(request, "organisation", None)

@@ -207,8 +207,15 @@ def is_labelled(organisation) -> bool:
 class Rating:
     average: float  # out of 5
     count: int
+    # The latest published comments (aptic.vouchers.models.Rating, with .offer), newest first.
+    comments: tuple = ()
 
 
 def rating_of(place: Place) -> Rating | None:
-    """Beneficiaries' ratings of the place. None until ratings exist (they come with the vouchers issue)."""
-    return None
+    """Beneficiaries' ratings of the place (ratings not hidden, of redemptions not cancelled); None without any."""
+    from aptic.vouchers.ratings import place_ratings  # vouchers depend on places, not the other way round
+
+    ratings = place_ratings(place.pk)
+    if not ratings.count:
+        return None
+    return Rating(average=ratings.average, count=ratings.count, comments=tuple(ratings.comments))

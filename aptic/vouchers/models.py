@@ -259,3 +259,59 @@ class RedemptionLine(models.Model):
 
     def __str__(self):
         return f"{self.redemption_id} / {self.voucher_id}"
+
+
+class RatingStatus(models.TextChoices):
+    PUBLISHED = "published", "Publié"
+    HELD = "held", "En attente de modération"
+    HIDDEN = "hidden", "Masqué"
+
+
+class Rating(models.Model):
+    """A beneficiary's rating of a service paid with vouchers, given from a voucher's public page.
+
+    One per redemption (one service act): the vouchers that paid it together share it, so paying
+    with three vouchers does not give three votes. Hidden ratings count nowhere; held ones count in
+    the average but their comment waits for staff (ratings.py)."""
+
+    redemption = models.OneToOneField(
+        Redemption, verbose_name="utilisation", on_delete=models.PROTECT, related_name="rating"
+    )
+    voucher = models.ForeignKey(
+        Voucher, verbose_name="chèque", on_delete=models.PROTECT, related_name="ratings", db_index=False
+    )
+    place = models.ForeignKey("places.Place", verbose_name="lieu", on_delete=models.PROTECT, related_name="ratings")
+    offer = models.ForeignKey(
+        "places.Offer", verbose_name="service", on_delete=models.PROTECT, related_name="ratings", db_index=False
+    )
+    score = models.PositiveSmallIntegerField("note sur 5")
+    comment = models.CharField("commentaire", max_length=1000, blank=True)
+    status = models.CharField("état", max_length=12, choices=RatingStatus.choices, default=RatingStatus.PUBLISHED)
+    created_at = models.DateTimeField("donné le", default=timezone.now)
+    moderated_at = models.DateTimeField("modéré le", null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="modéré par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderation_reason = models.CharField("motif de modération", max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = "avis"
+        verbose_name_plural = "avis"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"),
+            models.CheckConstraint(condition=models.Q(status__in=RatingStatus.values), name="rating_status"),
+            models.CheckConstraint(
+                condition=~models.Q(status="hidden") | ~models.Q(moderation_reason=""),
+                name="rating_hidden_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["place", "-created_at"], name="rating_place_recent_idx")]
+
+    def __str__(self):
+        return f"Avis n° {self.pk} — {self.score}/5"

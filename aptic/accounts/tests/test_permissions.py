@@ -31,6 +31,29 @@ def test_every_organisation_url_goes_through_the_membership_check():
             assert getattr(view, ACCESS_ATTR) == "organisation", route
 
 
+# The JSON API (aptic/vouchers/api/) authenticates its requests itself: its operations carry the
+# `api_endpoint` mark, which lifts the login redirect, and must each declare a security requirement
+# in the OpenAPI document (django-ninja's `auth`); only its documentation and JSON 404s are public.
+API_PUBLIC_ROUTES = {"api/v1/", "api/v1/openapi.json", "api/v1/docs", "api/v1/^.+$"}
+
+
+def test_api_urls_are_operations_or_their_documentation():
+    api_routes = {route: getattr(view, ACCESS_ATTR) for route, view in _walk(get_resolver().url_patterns)}
+    api_routes = {route: level for route, level in api_routes.items() if route.startswith("api/")}
+    assert {route for route, level in api_routes.items() if level == "public"} == API_PUBLIC_ROUTES
+    assert {level for route, level in api_routes.items() if route not in API_PUBLIC_ROUTES} == {"api"}
+
+
+def test_every_api_operation_requires_credentials():
+    from aptic.vouchers.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    operations = [(method, route, op) for route, item in paths.items() for method, op in item.items()]
+    assert operations
+    for method, route, operation in operations:
+        assert operation.get("security"), f"{method.upper()} {route} is open to anyone"
+
+
 def test_anonymous_visitor_is_sent_to_login(client, funder):
     for url in [reverse("accounts:home"), reverse("accounts:organisation", kwargs={"org_slug": funder.slug})]:
         response = client.get(url)

@@ -46,7 +46,7 @@ def test_every_list_and_page_opens(client, superuser, structure, structure_admin
     subscription = SubscriptionFactory(provider=structure)
     client.force_login(superuser)
     html = text(client.get(reverse("admin:index")))
-    assert "Structures et lieux" in html and "Questionnaires qualité" in html
+    assert "Structures de médiation numérique" in html and "Questionnaires qualité" in html
     for model in admin.site._registry:
         if model._meta.app_label == "providers":
             assert client.get(admin_url(model, "changelist")).status_code == 200, model

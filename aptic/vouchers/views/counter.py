@@ -1,0 +1,224 @@
+"""The provider's counter (test and redeem vouchers) and its redemptions (list, receipt, cancel).
+
+Open to administrators and members of a provider. Everything is fetched through
+request.organisation (ADR 0004): another provider's redemption is a 404. The counter works by
+typing alone; counter.js adds the camera, a field per scanned code and the choice of service by place.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from aptic.accounts.models import OrganisationKind
+from aptic.accounts.permissions import organisation_required
+from aptic.core.errors import DomainError
+from aptic.providers.selectors import is_labelled_now
+
+from .. import selectors
+from ..forms import CancelForm, CounterForm, RedemptionFilterForm
+from ..redemption import (
+    CANCEL_WINDOW,
+    CodeResult,
+    RedemptionRefused,
+    redemption_cancel,
+    redemption_create,
+    vouchers_check,
+)
+
+PROVIDERS = [OrganisationKind.PROVIDER]
+PER_PAGE = 50
+
+
+def new_key() -> str:
+    """The counter form's idempotency key: a double tap on Encaisser records one redemption."""
+    return "web-" + secrets.token_urlsafe(18)
+
+
+@dataclass
+class CodeRow:
+    """One code field of the counter, with what the last check or refusal said about it."""
+
+    typed: str = ""
+    result: CodeResult | None = None
+    autofocus: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None and self.result.ok
+
+    @property
+    def problem(self) -> str:
+        return self.result.problem if self.result is not None else ""
+
+
+def _rows(typed: list[str], results: list[CodeResult] | None = None, *, blank: bool = False) -> list[CodeRow]:
+    rows = [CodeRow(r.typed, r) for r in results] if results else [CodeRow(t) for t in typed]
+    if blank or not rows:
+        rows.append(CodeRow(autofocus=True))
+    elif first_bad := next((row for row in rows if row.problem), None):
+        first_bad.autofocus = True
+    return rows
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a redemption of the checked vouchers would give (redemption_create decides)."""
+
+    price: int
+    covered: int
+    remainder: int
+    count: int
+    needed: int  # the fewest vouchers that cover the price: no change is given
+
+
+def _preview(results: list[CodeResult], offer) -> Preview | None:
+    values = [r.voucher.order.face_value_cents for r in results if r.ok and r.voucher is not None]
+    if not values or len(values) != len(results):
+        return None
+    needed, covered = 0, 0
+    for value in sorted(values, reverse=True):
+        if covered >= offer.price_cents:
+            break
+        covered, needed = covered + value, needed + 1
+    total = sum(values)
+    return Preview(offer.price_cents, total, max(0, offer.price_cents - total), len(values), needed)
+
+
+def _counter_url(organisation, **query) -> str:
+    url = reverse("vouchers:counter", kwargs={"org_slug": organisation.slug})
+    query = {k: v for k, v in query.items() if v}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@organisation_required(kinds=PROVIDERS)
+def counter(request):
+    organisation = request.organisation
+    context = {"organisation": organisation}
+    if not is_labelled_now(organisation.pk):  # cached: the counter is the busiest page at workshop time
+        return render(request, "vouchers/counter.html", {**context, "not_labelled": True})
+    offers = selectors.counter_offers(organisation)
+    if not offers:
+        return render(request, "vouchers/counter.html", {**context, "no_offer": True})
+    context["receipt"] = None
+    if request.method != "POST":
+        if "recu" in request.GET:
+            receipt_id = request.GET["recu"]
+            receipt = selectors.redemption_of(organisation, int(receipt_id)) if receipt_id.isdigit() else None
+            if receipt is None:
+                raise Http404("Cet encaissement n'existe pas.")
+            context["receipt"] = receipt
+        initial = {"cle": new_key()}
+        for name in ("lieu", "service"):
+            if request.GET.get(name, "").isdigit():
+                initial[name] = int(request.GET[name])
+        form = CounterForm(initial=initial, offers=offers)
+        return render(request, "vouchers/counter.html", {**context, "form": form, "rows": _rows([])})
+
+    form = CounterForm(request.POST, offers=offers)
+    action = request.POST.get("action", "verifier")
+    if action == "ajouter":
+        # A field more (without JavaScript; also what a scanner's Enter key does). Nothing is looked up.
+        # An unbound form: a field more is not a submission, so no error is shown yet.
+        initial = {name: request.POST.get(name, "") for name in ("lieu", "service", "cle")}
+        rows = _rows(form.typed_codes(), blank=True)
+        form = CounterForm(initial={k: int(v) if v.isdigit() else v for k, v in initial.items()}, offers=offers)
+        return render(request, "vouchers/counter.html", {**context, "form": form, "rows": rows})
+    if not form.is_valid():
+        rows = _rows(form.typed_codes())
+        return render(request, "vouchers/counter.html", {**context, "form": form, "rows": rows}, status=400)
+
+    typed = form.cleaned_data["code"]
+    arguments = {"provider": organisation, "place": form.place, "offer": form.offer, "codes": typed}
+    try:
+        if action == "encaisser":
+            redemption = redemption_create(
+                **arguments, user=request.user, idempotency_key=form.cleaned_data.get("cle") or ""
+            )
+            if getattr(redemption, "replayed", False):
+                messages.info(request, "Cet encaissement avait déjà été enregistré : le voici.")
+            return redirect(_counter_url(organisation, recu=redemption.pk, lieu=form.place.pk, service=form.offer.pk))
+        results = vouchers_check(**arguments)
+    except RedemptionRefused as exc:
+        form.add_error(None, exc.message)
+        rows = _rows(typed, exc.results)
+        return render(
+            request, "vouchers/counter.html", {**context, "form": form, "rows": rows, "refused": True}, status=400
+        )
+    except DomainError as exc:
+        if exc.code == "idempotency_conflict":
+            # The page was used for an earlier redemption (browser's back button): a fresh key.
+            form.data = form.data.copy()
+            form.data["cle"] = new_key()
+            exc = DomainError(
+                "Ce formulaire a déjà servi à un encaissement : vérifiez les codes, puis encaissez à nouveau."
+            )
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        rows = _rows(typed)
+        return render(request, "vouchers/counter.html", {**context, "form": form, "rows": rows}, status=400)
+    rows = _rows(typed, results)
+    context.update(form=form, rows=rows, checked=True, all_ok=all(r.ok for r in results))
+    context["preview"] = _preview(results, form.offer)
+    context["valid_count"] = sum(r.ok for r in results)
+    return render(request, "vouchers/counter.html", context)
+
+
+@organisation_required(kinds=PROVIDERS)
+def redemptions(request):
+    organisation = request.organisation
+    places = list(organisation.places.order_by("name").only("pk", "name"))
+    form = RedemptionFilterForm(request.GET or None, places=places)
+    month = place_id = None
+    if form.is_bound and form.is_valid():
+        month, place_id = form.cleaned_data["mois"], form.cleaned_data["lieu"]
+    found = selectors.redemptions_of(organisation, month=month, place_id=place_id)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page") or 1)
+    for item in page.object_list:
+        item.cancellable = selectors.can_cancel(item)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "page": page,
+        "totals": selectors.redemption_totals(found),
+        "month": month,
+        "place": next((p for p in places if p.pk == place_id), None),
+        "query": query.urlencode(),
+    }
+    return render(request, "vouchers/redemptions.html", context, status=400 if form.errors else 200)
+
+
+@organisation_required(kinds=PROVIDERS)
+def redemption(request, pk):
+    """A redemption's receipt; POST cancels it (within 24 hours, with a reason)."""
+    organisation = request.organisation
+    found = selectors.redemption_of(organisation, pk)
+    if found is None:
+        raise Http404("Cet encaissement n'existe pas.")
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            redemption_cancel(redemption=found, user=request.user, reason=form.cleaned_data["motif"])
+        except DomainError as exc:
+            form.add_error("motif" if exc.field == "reason" else None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"L'encaissement n° {found.pk} est annulé : ses {found.voucher_count} chèque(s) sont de nouveau "
+                "utilisables.",
+            )
+            return redirect("vouchers:redemption", org_slug=organisation.slug, pk=found.pk)
+    context = {
+        "organisation": organisation,
+        "redemption": found,
+        "form": form,
+        "cancellable": selectors.can_cancel(found),
+        "cancel_until": found.created_at + CANCEL_WINDOW,
+    }
+    return render(request, "vouchers/redemption.html", context, status=400 if form.errors else 200)
