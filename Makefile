@@ -53,9 +53,9 @@ check: $(VENV)/.installed-dev ## Django checks: no missing migration; deployment
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
-bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories on SQLite, places and vouchers on PostgreSQL (own databases)
+bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories on SQLite; places, vouchers and the HTTP API on PostgreSQL
 	env -u DATABASE_URL $(BIN)/python -m bench territories places
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench places vouchers
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench places vouchers api
 
 vendor: ## Refresh the vendored JS/CSS libraries from npm (frontend/package-lock.json)
 	frontend/vendor.sh
