@@ -4,18 +4,15 @@ Providers are made labelled directly with the models (qualified, current charter
 subscription in its free month), so that these tests do not depend on other apps' screens.
 """
 
-import datetime
 from itertools import count
 
-from django.utils import timezone
 from stdnum import luhn
 
 from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
-from aptic.core.tests.factories import UserFactory
+from aptic.core.tests.world import label  # noqa: F401 (shared)
 from aptic.places import services as places
 from aptic.places.models import OfferFormat
 from aptic.providers import services as providers
-from aptic.providers.models import CharterAcceptance, CharterVersion, Provider, Subscription
 from aptic.territories.models import Commune
 
 _sirens = count(12_000_000)
@@ -27,33 +24,6 @@ def siret(number: int | None = None) -> str:
     siren = base + luhn.calc_check_digit(base)
     body = siren + "0001"
     return body + luhn.calc_check_digit(body)
-
-
-def label(organisation) -> Provider:
-    """Make the provider of this organisation labelled today."""
-    now = timezone.now()
-    today = timezone.localdate()
-    provider, _ = Provider.objects.get_or_create(organisation=organisation)
-    provider.status = "qualified"
-    provider.qualified_at = now
-    provider.save()
-    charter = CharterVersion.objects.filter(published_at__lte=now).order_by("-version").first()
-    if charter is None:
-        charter = CharterVersion.objects.create(
-            version=1, title="Charte #APTIC", body="Texte de la charte.", published_at=now - datetime.timedelta(days=1)
-        )
-    CharterAcceptance.objects.get_or_create(provider=provider, version=charter, defaults={"accepted_by": UserFactory()})
-    Subscription.objects.get_or_create(
-        provider=provider,
-        defaults={
-            "plan": "monthly",
-            "payment_method": "transfer",
-            "price_cents": 700,
-            "started_on": today,
-            "trial_until": today + datetime.timedelta(days=30),
-        },
-    )
-    return provider
 
 
 def provider(name: str = "Association Les Connectés", insee_code: str = "42218", labelled: bool = True):

@@ -8,36 +8,16 @@ rolled-back transaction on top.
 
 import pytest
 
-from aptic.catalogue import models as vocabulary
-from aptic.catalogue.services import DATASET as VOCABULARY
-from aptic.catalogue.services import vocabulary_load
-from aptic.core.models import ReferenceDataset
+from aptic.core.tests import world
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
-from aptic.core.tests.helpers import empty_territories
-from aptic.territories.services import territories_load
 
 from .factories import label
 
 
 @pytest.fixture(scope="package", autouse=True)
 def reference_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        territories_loaded = territories_load().loaded
-        vocabulary_loaded = vocabulary_load() is not None
-    yield
-    with django_db_blocker.unblock():
-        if vocabulary_loaded:
-            for model in (
-                vocabulary.ServiceCategory,
-                vocabulary.PlaceTypology,
-                vocabulary.Public,
-                vocabulary.AccessMode,
-                vocabulary.SupportMode,
-            ):
-                model.objects.all().delete()
-            ReferenceDataset.objects.filter(name=VOCABULARY).delete()
-        if territories_loaded:
-            empty_territories()
+    with world.reference_data(django_db_blocker):
+        yield
 
 
 @pytest.fixture

@@ -4,43 +4,13 @@ A provider is made labelled directly with the models (qualified, current charter
 subscription in its free month), never through another app's screens.
 """
 
-import datetime
-
 import factory
-from django.utils import timezone
 
 from aptic.catalogue.models import ServiceCategory
-from aptic.core.tests.factories import OrganisationFactory, UserFactory
+from aptic.core.tests.factories import OrganisationFactory
+from aptic.core.tests.world import label  # noqa: F401 (shared)
 from aptic.places.models import Offer, OfferFormat, Place
-from aptic.providers.models import CharterAcceptance, CharterVersion, Provider, Subscription
 from aptic.territories.models import Commune
-
-
-def label(organisation) -> Provider:
-    """Make the provider of this organisation labelled today."""
-    now = timezone.now()
-    today = timezone.localdate()
-    provider, _ = Provider.objects.get_or_create(organisation=organisation)
-    provider.status = "qualified"
-    provider.qualified_at = now
-    provider.save()
-    charter = CharterVersion.objects.filter(published_at__lte=now).order_by("-version").first()
-    if charter is None:
-        charter = CharterVersion.objects.create(
-            version=1, title="Charte #APTIC", body="Texte de la charte.", published_at=now - datetime.timedelta(days=1)
-        )
-    CharterAcceptance.objects.get_or_create(provider=provider, version=charter, defaults={"accepted_by": UserFactory()})
-    Subscription.objects.get_or_create(
-        provider=provider,
-        defaults={
-            "plan": "monthly",
-            "payment_method": "transfer",
-            "price_cents": 700,
-            "started_on": today,
-            "trial_until": today + datetime.timedelta(days=30),
-        },
-    )
-    return provider
 
 
 def commune(insee_code: str = "42218") -> Commune:
