@@ -37,18 +37,23 @@ BUILDERS = [organisations.build, places.build, providers.build, vouchers.build]
 VERSION = f"{SEED}:" + ",".join(build.__module__.rsplit(".", 1)[-1] for build in BUILDERS)
 
 
-@transaction.atomic
 def demo_build(*, force: bool = False, scale: float = 1.0) -> DemoContext | None:
     """Build the demo data once; None when it is already there."""
     if not settings.EMBEDDED and not force:
         raise DomainError("Les données de démonstration ne se chargent qu'en mode embarqué (APTIC_ENV=embedded).")
+    # The services e-mail as they would for real (decisions, invitations), at commit: keep those
+    # messages off the console of `make run`, so the setting must outlive the transaction.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        return _build(scale)
+
+
+@transaction.atomic
+def _build(scale: float) -> DemoContext | None:
     if reference.ReferenceDataset.objects.filter(name=DATASET).exists():
         return None
     context = DemoContext(rng=random.Random(SEED), password=DEMO_PASSWORD, scale=scale)
-    # The services e-mail as they would for real (decisions, invitations): keep those off the console.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        for build in BUILDERS:
-            build(context)
+    for build in BUILDERS:
+        build(context)
     reference.mark_loaded(DATASET, VERSION, sum(len(v) for v in context.organisations.values()))
     return context
 

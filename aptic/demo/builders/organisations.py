@@ -147,14 +147,14 @@ LAST_NAMES = [
     "Bonnet",
 ]
 
-# The accounts `make run` prints, one per kind of visitor.
+# The accounts `make run` prints, one per kind of visitor (structure 5 is labelled: it can take vouchers).
 SHOWN = [
     "equipe@demo.aptic.fr",
     "commanditaire.gironde@demo.aptic.fr",
     "suivi.gironde@demo.aptic.fr",
     "aiguilleur.merignac@demo.aptic.fr",
-    "structure.1@demo.aptic.fr",
-    "structure.1.membre@demo.aptic.fr",
+    "structure.5@demo.aptic.fr",
+    "structure.5.membre@demo.aptic.fr",
 ]
 
 
