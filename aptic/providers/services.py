@@ -141,12 +141,12 @@ def provider_create(
             email=email,
             phone=phone,
         )
-    except (IntegrityError, ValidationError) as exc:
+    except (IntegrityError, ValidationError, DomainError) as exc:
         # Two requests for one SIRET at once: the constraint decides (at validation or at insert), and
         # the other is told why. Any other invalid field becomes a French DomainError, not a crash.
         if Organisation.objects.filter(kind=OrganisationKind.PROVIDER, siret=siret).exists():
             raise _duplicate_siret(siret) from None
-        if isinstance(exc, IntegrityError):
+        if isinstance(exc, (IntegrityError, DomainError)):
             raise
         raise _domain_error(exc) from None
     provider = Provider.objects.create(organisation=organisation, typology=typology)
