@@ -185,4 +185,3 @@ def test_public_catalogue_map_and_open_data_work_on_the_demo(client, demo):
     assert len(geojson["features"]) == public.count()
     rows = list(csv.DictReader(io.StringIO(body(client.get("/opendata/lieux.csv")).decode())))
     assert len(rows) == public.count()
-
