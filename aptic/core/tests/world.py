@@ -15,7 +15,7 @@ from aptic.providers.models import CharterAcceptance, CharterVersion, Provider, 
 from aptic.territories.services import territories_load
 
 
-def label(organisation) -> Provider:
+def label(organisation, accepted_by=None) -> Provider:
     """Make the provider of this organisation labelled today, directly with the models: qualified,
     current charter accepted, subscription in its free month (never through another app's screens)."""
     now = timezone.now()
@@ -29,7 +29,9 @@ def label(organisation) -> Provider:
         charter = CharterVersion.objects.create(
             version=1, title="Charte #APTIC", body="Texte de la charte.", published_at=now - datetime.timedelta(days=1)
         )
-    CharterAcceptance.objects.get_or_create(provider=provider, version=charter, defaults={"accepted_by": UserFactory()})
+    CharterAcceptance.objects.get_or_create(
+        provider=provider, version=charter, defaults={"accepted_by": accepted_by or UserFactory()}
+    )
     Subscription.objects.get_or_create(
         provider=provider,
         defaults={

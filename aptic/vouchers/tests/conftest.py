@@ -3,13 +3,12 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from aptic.catalogue.models import PlaceTypology, ServiceCategory
 from aptic.catalogue.services import vocabulary_load
+from aptic.core.tests import world
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from aptic.places.models import Offer, Place
-from aptic.providers.models import CharterAcceptance, CharterVersion, Provider, Subscription
 from aptic.vouchers.issuance import order_create, order_issue
 
 TODAY = datetime.date(2026, 6, 15)
@@ -21,23 +20,8 @@ def _vocabulary(db):
 
 
 def make_labelled(organisation, user):
-    provider = Provider.objects.create(organisation=organisation, status="qualified", qualified_at=timezone.now())
-    charter = CharterVersion.objects.filter(published_at__isnull=False).order_by("-version").first()
-    if charter is None:
-        charter = CharterVersion.objects.create(
-            version=1, title="Charte", body="…", published_at=timezone.now() - datetime.timedelta(days=1)
-        )
-    CharterAcceptance.objects.create(provider=provider, version=charter, accepted_by=user)
-    today = timezone.localdate()
-    Subscription.objects.create(
-        provider=provider,
-        plan="yearly",
-        payment_method="netting",
-        price_cents=7700,
-        started_on=today - datetime.timedelta(days=40),
-        trial_until=today - datetime.timedelta(days=10),
-    )
-    return provider
+    """The organisation's provider labelled today, its charter accepted by `user`."""
+    return world.label(organisation, accepted_by=user)
 
 
 @pytest.fixture
