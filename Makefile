@@ -49,7 +49,7 @@ format: $(VENV)/.installed-dev ## Reformat the code with ruff
 check: $(VENV)/.installed-dev ## Django checks: no missing migration; deployment checklist with production settings
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	APTIC_ENV=production DJANGO_SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	  DJANGO_ALLOWED_HOSTS=aptic.example APTIC_SITE_URL=https://aptic.example DATABASE_URL=sqlite:///:memory: \
+	  DJANGO_ALLOWED_HOSTS=aptic.example REDIS_URL=redis://127.0.0.1:6379/0 APTIC_SITE_URL=https://aptic.example DATABASE_URL=sqlite:///:memory: \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres

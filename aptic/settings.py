@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "aptic.core",
+    "aptic.jobs",
     "aptic.accounts",
     "aptic.territories",
     "aptic.catalogue",
@@ -82,6 +83,10 @@ INSTALLED_APPS = [
     "aptic.opendata",
     "aptic.ledger",
     "aptic.vouchers",
+    "aptic.billing",
+    "aptic.printing",
+    "aptic.distribution",
+    "aptic.payouts",
     "aptic.demo",
 ]
 
@@ -242,6 +247,23 @@ if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     }
+
+# Background work (ADR 0013): Celery with Redis in production; a thread of the web process in
+# embedded mode; "sync" runs each job at once (tests, one-off commands).
+APTIC_JOBS_BACKEND = os.environ.get("APTIC_JOBS_BACKEND", "thread" if EMBEDDED else "celery")
+if APTIC_JOBS_BACKEND not in ("celery", "thread", "sync"):
+    raise ImproperlyConfigured("APTIC_JOBS_BACKEND must be 'celery', 'thread' or 'sync'.")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
+if APTIC_JOBS_BACKEND == "celery" and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured("REDIS_URL (or CELERY_BROKER_URL) is required for background work in production.")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Europe/Paris"
+
+# Files that only their owners and staff may read (bank statements, signed quotes, address files,
+# print files): kept outside MEDIA_ROOT and served by views that check access.
+PRIVATE_ROOT = Path(os.environ.get("APTIC_PRIVATE_ROOT", VAR_DIR / "private"))
 
 # Invitations to join an organisation stay valid this long.
 APTIC_INVITATION_DAYS = 14

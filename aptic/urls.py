@@ -13,6 +13,11 @@ urlpatterns = [
     path("", include("aptic.places.urls")),
     path("", include("aptic.opendata.urls")),
     path("", include("aptic.vouchers.urls")),
+    path("", include("aptic.jobs.urls")),
+    path("", include("aptic.billing.urls")),
+    path("", include("aptic.printing.urls")),
+    path("", include("aptic.distribution.urls")),
+    path("", include("aptic.payouts.urls")),
     path("api/v1/", include("aptic.vouchers.api.urls")),
     path("back-office/", admin.site.urls),
 ]

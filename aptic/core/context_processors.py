@@ -15,10 +15,21 @@ ORGANISATION_LINKS = {
         ("Charte", "providers:charter", False),
         ("Abonnement", "providers:subscription", False),
         ("Clés d'API", "accounts:api_tokens", True),
+        ("Remboursements", "payouts:provider_statements", False),
+        ("Coordonnées bancaires", "payouts:provider_bank", True),
     ],
     OrganisationKind.FUNDER: [
         ("Tableau de bord", "accounts:organisation", False),
+        ("Commandes", "billing:funder_orders", False),
+        ("Factures et avoirs", "billing:funder_documents", False),
+        ("Fonds territorial", "billing:funder_fund", False),
+        ("Expéditions", "distribution:funder_shipments", False),
+        ("Envois postaux", "distribution:funder_mailings", True),
         ("Parrainages", "providers:sponsorships", True),
+    ],
+    OrganisationKind.DISTRIBUTOR: [
+        ("Tableau de bord", "accounts:organisation", False),
+        ("Carnets à remettre", "distribution:distributor_booklets", False),
     ],
 }
 DEFAULT_LINKS = [("Tableau de bord", "accounts:organisation", False)]
@@ -27,6 +38,13 @@ STAFF_LINKS = [
     ("Qualifications", "providers:review_list"),
     ("Abonnements", "providers:staff_subscriptions"),
     ("Import de lieux", "opendata:import"),
+    ("Demandes de devis", "billing:staff_requests"),
+    ("Devis", "billing:staff_quotes"),
+    ("Factures", "billing:staff_invoices"),
+    ("Impression", "printing:staff_orders"),
+    ("Expéditions", "distribution:staff_shipments"),
+    ("Coordonnées bancaires", "payouts:staff_bank_details"),
+    ("Remboursements", "payouts:staff_runs"),
 ]
 
 
@@ -54,6 +72,7 @@ def navigation(request):
         ("Accueil", reverse("core:home")),
         ("Lieux et services", _reverse("places:catalogue")),
         ("Vérifier un chèque", _reverse("vouchers:lookup")),
+        ("Demander un devis", _reverse("billing:quote_request")),
         ("Territoires", reverse("territories:lookup")),
     ]
     organisation = getattr(request, "organisation", None)

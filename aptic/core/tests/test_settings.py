@@ -29,6 +29,7 @@ def test_production_passes_the_deployment_checklist(tmp_path):
             "DJANGO_ALLOWED_HOSTS": "aptic.example",
             "APTIC_SITE_URL": "https://aptic.example",
             "DATABASE_URL": "sqlite:///:memory:",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
             "APTIC_VAR_DIR": str(tmp_path),
         },
         "--deploy",
@@ -45,6 +46,12 @@ def test_production_needs_allowed_hosts_and_site_url():
         {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": "sqlite:///:memory:", "DJANGO_ALLOWED_HOSTS": "a.fr"}
     )
     assert result.returncode != 0 and "APTIC_SITE_URL is required" in result.stderr
+
+
+def test_production_needs_a_broker_for_background_work():
+    env = {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": "sqlite:///:memory:", "DJANGO_ALLOWED_HOSTS": "a.fr"}
+    result = run_check({**env, "APTIC_SITE_URL": "https://a.fr", "REDIS_URL": "", "CELERY_BROKER_URL": ""})
+    assert result.returncode != 0 and "REDIS_URL (or CELERY_BROKER_URL) is required" in result.stderr
 
 
 def test_unknown_mode_is_refused():

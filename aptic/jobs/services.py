@@ -1,0 +1,102 @@
+"""Queue, run and report background jobs (ADR 0013)."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from aptic.core.errors import DomainError
+
+from . import runner
+from .models import Job, JobStatus
+from .registry import handler_for
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+FAILURE = "Le travail a échoué sur une erreur inattendue ; l'équipe #APTIC est prévenue."
+
+
+def job_enqueue(*, kind: str, params: dict | None = None, user=None, organisation=None) -> Job:
+    """Record a job and hand it to the worker once the caller's transaction commits."""
+    handler_for(kind)  # an unknown kind fails now, in the caller, not later in a worker
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, params=params or {}, created_by=user, organisation=organisation)
+        transaction.on_commit(lambda: runner.dispatch(job.pk))
+    return job
+
+
+def job_progress(*, job: Job, done: int, total: int | None = None, message: str = "") -> None:
+    """Progress is written outside the handler's transactions, so the pages see it move."""
+    job.progress_done = done
+    fields = ["progress_done"]
+    if total is not None:
+        job.progress_total = total
+        fields.append("progress_total")
+    if message:
+        job.message = message[:300]
+        fields.append("message")
+    job.progress_done = min(job.progress_done, job.progress_total) if job.progress_total else job.progress_done
+    Job.objects.filter(pk=job.pk).update(**{name: getattr(job, name) for name in fields})
+
+
+def job_retry(*, job: Job) -> Job:
+    """Staff run a failed job again; handlers pick up where it stopped."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.status != JobStatus.FAILED:
+            raise DomainError("Seul un travail en échec peut être relancé.")
+        job.status, job.attempts, job.message = JobStatus.QUEUED, 0, ""
+        job.save(update_fields=["status", "attempts", "message"])
+        transaction.on_commit(lambda: runner.dispatch(job.pk))
+    return job
+
+
+def _claim(job_id: int) -> Job | None:
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status == JobStatus.DONE:
+            return None
+        if job.attempts >= MAX_ATTEMPTS:
+            job.status, job.message = JobStatus.FAILED, job.message or FAILURE
+            job.save(update_fields=["status", "message"])
+            return None
+        job.status, job.started_at, job.attempts = JobStatus.RUNNING, timezone.now(), job.attempts + 1
+        job.save(update_fields=["status", "started_at", "attempts"])
+    return job
+
+
+def job_run(*, job_id: int) -> Job | None:
+    """Run one job to its end. A job found running (its worker was killed) is simply run again."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    try:
+        result = handler_for(job.kind)(
+            job, lambda done, total=None, message="": job_progress(job=job, done=done, total=total, message=message)
+        )
+    except DomainError as exc:
+        _finish(job, JobStatus.FAILED, exc.message, {})
+    except Exception:
+        log.exception("job %s (%s) failed", job.pk, job.kind)
+        _finish(job, JobStatus.FAILED, FAILURE, {})
+        raise
+    else:
+        _finish(job, JobStatus.DONE, job.message if job.message else "Terminé.", result or {})
+    job.refresh_from_db()
+    return job
+
+
+def _finish(job: Job, status: str, message: str, result: dict) -> None:
+    done = job.progress_total if status == JobStatus.DONE else None
+    updates = {"status": status, "message": message[:300], "result": result, "finished_at": timezone.now()}
+    if done is not None:
+        updates["progress_done"] = done
+    Job.objects.filter(pk=job.pk).update(**updates)
+
+
+def jobs_resume() -> int:
+    """Hand again to the worker every job that did not finish (after a restart)."""
+    pending = list(Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).values_list("pk", flat=True))
+    for pk in pending:
+        runner.dispatch(pk)
+    return len(pending)

@@ -1,0 +1,19 @@
+"""Celery tasks (production): a job by id, and the periodic tick."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_job(job_id: int) -> None:
+    # acks_late + reject_on_worker_lost: a killed worker's job goes back to the queue; handlers
+    # are written to resume.
+    from .services import job_run
+
+    job_run(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def tick() -> None:
+    from .schedule import schedule_tick
+
+    schedule_tick()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PrintingConfig(AppConfig):
+    name = "aptic.printing"
+    verbose_name = "Impression des carnets"
+    default_auto_field = "django.db.models.BigAutoField"
