@@ -1,0 +1,227 @@
+"""Printing services (ADR 0015): release an order for printing, upload its cover, produce its files."""
+
+import hashlib
+import io
+import tempfile
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from PIL import Image, UnidentifiedImageError
+
+from aptic.core.errors import DomainError
+from aptic.jobs.services import job_enqueue
+from aptic.vouchers.issuance import order_issue
+from aptic.vouchers.links import voucher_url
+from aptic.vouchers.models import Order, Voucher
+
+from .models import PrintCover, PrintFile, PrintRelease, ReleaseReason
+from .render import PrintSpec, render
+
+JOB_KIND = "printing.generate"
+DEFAULT_FILE_VOUCHERS = 5000  # what a printer's RIP takes in one file
+JUSTIFICATION_MAX = 500
+COVER_MAX_BYTES = 15 * 1024 * 1024
+COVER_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+CHUNK = 2000
+
+
+def file_voucher_limit() -> int:
+    return int(getattr(settings, "APTIC_PRINT_FILE_VOUCHERS", DEFAULT_FILE_VOUCHERS))
+
+
+def order_print_release(*, order: Order, user, reason: str, justification: str = "") -> PrintRelease:
+    """Allow the order to be printed and start the print job.
+
+    reason "paid": billing calls this when the payment is recorded; "early": staff release a
+    public body's order before it pays (it pays after service), with a justification. Once per
+    order (the database refuses a second release). An order not yet issued is issued here: there
+    is nothing to print before its vouchers exist.
+    """
+    if reason not in ReleaseReason.values:
+        raise DomainError("Motif de libération inconnu.", field="reason")
+    justification = (justification or "").strip()
+    if reason == ReleaseReason.EARLY and not justification:
+        raise DomainError("Indiquez pourquoi cette commande est imprimée avant son paiement.", field="justification")
+    if len(justification) > JUSTIFICATION_MAX:
+        raise DomainError(f"La justification tient en {JUSTIFICATION_MAX} caractères.", field="justification")
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("funder").get(pk=order.pk)
+        if PrintRelease.objects.filter(order=order).exists():
+            raise DomainError(f"La commande n° {order.pk} est déjà libérée pour l'impression.", code="already")
+        if order.issued_at is None:
+            order = order_issue(order=order, actor=user)
+        try:
+            with transaction.atomic():
+                release = PrintRelease.objects.create(
+                    order=order, reason=reason, justification=justification, released_by=user
+                )
+        except IntegrityError:  # a concurrent release won the race
+            raise DomainError(
+                f"La commande n° {order.pk} est déjà libérée pour l'impression.", code="already"
+            ) from None
+        release.job = job_enqueue(kind=JOB_KIND, params={"order_id": order.pk}, user=user, organisation=order.funder)
+        release.save(update_fields=["job"])
+    return release
+
+
+def print_regenerate(*, order: Order, user) -> PrintRelease:
+    """Produce the files again (after a new cover, or a lost file): same vouchers, same bytes."""
+    with transaction.atomic():
+        release = PrintRelease.objects.select_for_update().filter(order=order).first()
+        if release is None:
+            raise DomainError("Cette commande n'est pas encore libérée pour l'impression.")
+        if release.job_id and not release.job.is_finished:
+            raise DomainError("Les fichiers de cette commande sont déjà en cours de production.")
+        release.job = job_enqueue(
+            kind=JOB_KIND, params={"order_id": order.pk, "force": True}, user=user, organisation=order.funder
+        )
+        release.save(update_fields=["job"])
+    return release
+
+
+def print_cover_upload(*, order: Order, user, upload) -> PrintCover:
+    """Staff upload the funder's cover (Premium): a JPEG or PNG image, checked by opening it."""
+    if upload is None:
+        raise DomainError("Choisissez une image.", field="image")
+    if upload.size > COVER_MAX_BYTES:
+        raise DomainError("L'image dépasse 15 Mo.", field="image")
+    data = upload.read()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()  # reads the whole file: a truncated or disguised file fails here
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise DomainError("Ce fichier n'est pas une image lisible (JPEG ou PNG attendu).", field="image") from None
+    if kind not in COVER_FORMATS:
+        raise DomainError(f"Format d'image {kind} non accepté : envoyez un JPEG ou un PNG.", field="image")
+    if min(width, height) < 600:
+        raise DomainError(
+            f"L'image est trop petite pour l'impression ({width} × {height} pixels ; 600 au moins de chaque côté).",
+            field="image",
+        )
+    with transaction.atomic():
+        cover = PrintCover.objects.select_for_update().filter(order=order).first() or PrintCover(order=order)
+        old = cover.image.name if cover.pk else None
+        cover.extension = COVER_FORMATS[kind]
+        cover.sha256 = hashlib.sha256(data).hexdigest()
+        cover.width, cover.height, cover.uploaded_by = width, height, user
+        if old:
+            cover.image.storage.delete(old)
+        cover.image.save("cover", ContentFile(data), save=False)
+        cover.save()
+    return cover
+
+
+# Producing the files (run by the job, see jobs_handlers.py).
+
+
+def print_spec(order: Order) -> PrintSpec:
+    placeholder = "0" * 16
+    prefix, suffix = voucher_url(placeholder).split(placeholder)
+    cover = PrintCover.objects.filter(order=order).first()
+    cover_bytes = None
+    if cover is not None:
+        with cover.image.open("rb") as handle:
+            cover_bytes = handle.read()
+    return PrintSpec(
+        order_id=order.pk,
+        year=order.year,
+        funder_name=order.funder.name,
+        face_value=_euros(order.face_value_cents),
+        valid_from=f"{order.valid_from:%d/%m/%Y}",
+        valid_until=f"{order.valid_until:%d/%m/%Y}",
+        booklet_size=order.booklet_size,
+        url_prefix=prefix,
+        url_suffix=suffix,
+        cover_image=cover_bytes,
+    )
+
+
+def _euros(cents: int) -> str:
+    return f"{cents // 100} €" if cents % 100 == 0 else f"{cents / 100:.2f} €".replace(".", ",")
+
+
+def file_parts(order: Order, limit: int | None = None) -> list[tuple[int, int, int]]:
+    """(part, first sequence, last sequence): whole booklets, at most `limit` vouchers a file."""
+    limit = limit or file_voucher_limit()
+    per_file = max(order.booklet_size, limit // order.booklet_size * order.booklet_size)
+    return [
+        (index + 1, first, min(first + per_file - 1, order.quantity))
+        for index, first in enumerate(range(1, order.quantity + 1, per_file))
+    ]
+
+
+def _rows(order: Order, first: int, last: int):
+    return (
+        Voucher.objects.filter(order=order, sequence__gte=first, sequence__lte=last)
+        .order_by("sequence")
+        .values_list("sequence", "code")
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def print_files_generate(*, order: Order, force: bool = False, progress=None, limit: int | None = None) -> list:
+    """Produce the order's files; without `force`, parts already produced are kept (a resumed job
+    picks up where it stopped). Returns the files."""
+    order = Order.objects.select_related("funder").get(pk=order.pk)
+    if order.issued_at is None:
+        raise DomainError(f"La commande n° {order.pk} n'est pas émise : rien à imprimer.")
+    if not PrintRelease.objects.filter(order=order).exists():
+        raise DomainError(f"La commande n° {order.pk} n'est pas libérée pour l'impression.")
+    spec = print_spec(order)
+    parts = file_parts(order, limit)
+    existing = {f.part: f for f in PrintFile.objects.filter(order=order)}
+    done, files = 0, []
+    for part, first, last in parts:
+        current = existing.get(part)
+        if not force and _reusable(current, first, last):
+            files.append(current)
+            done += last - first + 1
+            if progress:
+                progress(done)
+            continue
+        base = done
+
+        def step(count, base=base):
+            if progress:
+                progress(base + count)
+
+        files.append(_write_part(order, spec, part, first, last, step))
+        done += last - first + 1
+    # A smaller file limit since the last run leaves parts beyond the new last one.
+    for stale in PrintFile.objects.filter(order=order, part__gt=len(parts)):
+        stale.file.delete(save=False)
+        stale.delete()
+    return files
+
+
+def _reusable(current: PrintFile | None, first: int, last: int) -> bool:
+    return (
+        current is not None
+        and (current.first_sequence, current.last_sequence) == (first, last)
+        and current.file.storage.exists(current.file.name)
+    )
+
+
+def _write_part(order, spec, part, first, last, step) -> PrintFile:
+    with tempfile.TemporaryFile() as handle:
+        pages = render(handle, spec, _rows(order, first, last), progress=step)
+        size = handle.tell()
+        handle.seek(0)
+        digest = hashlib.sha256()
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+        handle.seek(0)
+        with transaction.atomic():
+            record = PrintFile.objects.select_for_update().filter(order=order, part=part).first()
+            record = record or PrintFile(order=order, part=part)
+            if record.file:
+                record.file.storage.delete(record.file.name)
+            record.first_sequence, record.last_sequence, record.pages = first, last, pages
+            record.size_bytes, record.sha256 = size, digest.hexdigest()
+            record.file.save(record.filename, File(handle), save=False)
+            record.save()
+    return record
