@@ -16,7 +16,7 @@ from aptic.vouchers.issuance import order_issue
 from aptic.vouchers.links import voucher_url
 from aptic.vouchers.models import Order, Voucher
 
-from .models import PrintCover, PrintFile, PrintRelease, ReleaseReason
+from .models import PrintCover, PrintFile, PrintRelease, ReleaseReason, cover_path, print_file_path
 from .render import PrintSpec, render
 
 JOB_KIND = "printing.generate"
@@ -110,6 +110,7 @@ def print_cover_upload(*, order: Order, user, upload) -> PrintCover:
         cover.width, cover.height, cover.uploaded_by = width, height, user
         if old:
             cover.image.storage.delete(old)
+        cover.image.storage.delete(cover_path(cover, ""))
         cover.image.save("cover", ContentFile(data), save=False)
         cover.save()
     return cover
@@ -220,6 +221,8 @@ def _write_part(order, spec, part, first, last, step) -> PrintFile:
             record = record or PrintFile(order=order, part=part)
             if record.file:
                 record.file.storage.delete(record.file.name)
+            # The path belongs to this order's part: a file left there (a rolled-back run) is replaced.
+            record.file.storage.delete(print_file_path(record, record.filename))
             record.first_sequence, record.last_sequence, record.pages = first, last, pages
             record.size_bytes, record.sha256 = size, digest.hexdigest()
             record.file.save(record.filename, File(handle), save=False)

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "printing"
-urlpatterns = []
+urlpatterns = [
+    path("equipe/impression/", views.staff_orders, name="staff_orders"),
+    path("equipe/impression/<int:pk>/", views.staff_order, name="staff_order"),
+    path("equipe/impression/<int:pk>/fichiers/<int:part>/", views.staff_file, name="staff_file"),
+    path("equipe/impression/<int:pk>/couverture/", views.staff_cover, name="staff_cover"),
+]
