@@ -1,0 +1,94 @@
+"""Mailing documents (reportlab): sheets of address labels and one cover letter per booklet.
+
+Labels: A4 sheets of 3 × 8 labels of 70 × 37 mm (the common 24-label sheet). Letters: the address
+in the window of a DL envelope (NF EN ISO 269, window on the right), the booklet number, a short
+text. Streamed page by page, invariant (regenerating gives the same bytes)."""
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+PAGE_W, PAGE_H = A4
+LABEL_COLS, LABEL_ROWS = 3, 8
+LABEL_W, LABEL_H = 70 * mm, 37 * mm
+LABEL_TOP = (PAGE_H - LABEL_ROWS * LABEL_H) / 2
+
+
+def _canvas(out, title: str) -> Canvas:
+    canvas = Canvas(out, pagesize=A4, invariant=1, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor("#APTIC")
+    canvas.setCreator("#APTIC")
+    canvas.setProducer("#APTIC (reportlab)")
+    return canvas
+
+
+def _address_lines(row) -> list[str]:
+    lines = [row.name, row.street]
+    if row.complement:
+        lines.append(row.complement)
+    lines.append(f"{row.postal_code} {row.city}")
+    return lines
+
+
+def render_labels(out, rows, *, title: str) -> int:
+    """rows: objects with name, street, complement, postal_code, city. Returns the page count."""
+    canvas = _canvas(out, title)
+    pages = slot = 0
+    for row in rows:
+        if slot == LABEL_COLS * LABEL_ROWS:
+            canvas.showPage()
+            pages += 1
+            slot = 0
+        col, line = slot % LABEL_COLS, slot // LABEL_COLS
+        x = col * LABEL_W + 6 * mm
+        y = PAGE_H - LABEL_TOP - line * LABEL_H - 10 * mm
+        canvas.setFont("Helvetica", 9.5)
+        for text in _address_lines(row):
+            canvas.drawString(x, y, text)
+            y -= 4.5 * mm
+        slot += 1
+    canvas.showPage()
+    canvas.save()
+    return pages + 1
+
+
+def render_letters(
+    out, rows, *, title: str, funder_name: str, order_id: int, face_value: str, size: int, valid_until: str
+) -> int:
+    """One letter a row: rows also carry booklet_number. Returns the page count."""
+    canvas = _canvas(out, title)
+    pages = 0
+    for row in rows:
+        canvas.setFont("Helvetica-Bold", 14)
+        canvas.drawString(20 * mm, PAGE_H - 25 * mm, funder_name[:60])
+        canvas.setFont("Helvetica", 9)
+        canvas.drawString(20 * mm, PAGE_H - 31 * mm, "avec #APTIC, le chèque culture numérique")
+        y = PAGE_H - 55 * mm  # the window of a DL envelope
+        canvas.setFont("Helvetica", 11)
+        for text in _address_lines(row):
+            canvas.drawString(110 * mm, y, text)
+            y -= 5 * mm
+        canvas.setFont("Helvetica-Bold", 12)
+        canvas.drawString(20 * mm, PAGE_H - 100 * mm, f"Votre carnet de chèques #APTIC n° {row.booklet_number}")
+        canvas.setFont("Helvetica", 11)
+        text = canvas.beginText(20 * mm, PAGE_H - 112 * mm)
+        text.setLeading(15)
+        for sentence in (
+            "Madame, Monsieur,",
+            "",
+            f"{funder_name[:60]} vous offre ce carnet de {size} chèques #APTIC de {face_value}.",
+            "Ils paient, en tout ou partie, un accompagnement au numérique dans un lieu labellisé :",
+            "atelier, aide individuelle, formation. Le code QR de chaque chèque mène à la liste",
+            "des lieux où l'utiliser près de chez vous.",
+            "",
+            f"Les chèques sont valables jusqu'au {valid_until}.",
+            "",
+            f"Carnet n° {row.booklet_number} — commande n° {order_id}.",
+        ):
+            text.textLine(sentence)
+        canvas.drawText(text)
+        canvas.showPage()
+        pages += 1
+    canvas.save()
+    return pages

@@ -1,0 +1,72 @@
+from django import forms
+from django.utils import timezone
+
+from aptic.core.forms import AptForm
+
+from .models import BeneficiaryCategory
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class OrderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, order):
+        return f"Commande n° {order.pk} — {order.funder.name} ({order.quantity} chèques)"
+
+
+class ShipmentForm(AptForm):
+    order = OrderChoiceField(label="Commande", queryset=None)
+    recipient = forms.ModelChoiceField(label="Destinataire (le commanditaire ou un aiguilleur)", queryset=None)
+    ranges = forms.CharField(
+        label="Carnets expédiés",
+        help_text="Numéros de carnets de la commande, par plages : « 1-100, 150, 200-250 ».",
+        max_length=2000,
+    )
+    shipped_on = forms.DateField(label="Expédiée le", widget=DateInput)
+    reference = forms.CharField(label="Référence de suivi (facultatif)", max_length=100, required=False)
+
+    def __init__(self, *args, orders, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = orders
+        self.fields["recipient"].queryset = recipients
+        self.fields["recipient"].label_from_instance = lambda o: f"{o.name} ({o.get_kind_display()})"
+        self.fields["shipped_on"].initial = timezone.localdate()
+
+
+class HandoutForm(AptForm):
+    order = forms.ModelChoiceField(label="Commande", queryset=None)
+    number = forms.IntegerField(label="Numéro du carnet (sur sa couverture)", min_value=1)
+    category = forms.ChoiceField(
+        label="Public du bénéficiaire",
+        choices=[("", "— choisir —")] + [c for c in BeneficiaryCategory.choices if c[0] != "not_stated"],
+        help_text="Seulement le public : aucune autre information sur la personne n'est enregistrée.",
+    )
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = orders
+        self.fields["order"].label_from_instance = lambda o: f"Commande n° {o.pk} ({o.funder.name})"
+
+
+class MailingForm(AptForm):
+    order = forms.ModelChoiceField(label="Commande", queryset=None)
+    file = forms.FileField(
+        label="Fichier des adresses (CSV ou Excel .xlsx)",
+        help_text=(
+            "Colonnes : nom, adresse, complement (facultative), code_postal, ville, categorie (facultative). "
+            "CSV en UTF-8 ou Latin-1, séparé par « ; » ou « , ». 100 000 adresses au plus."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = orders
+        self.fields["order"].label_from_instance = lambda o: f"Commande n° {o.pk} ({o.quantity} chèques)"
+
+
+class MailedForm(AptForm):
+    mailed_on = forms.DateField(label="Déposé à La Poste le", widget=DateInput)
