@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 
 from aptic.core.errors import DomainError
@@ -35,6 +36,19 @@ def accounts_for(specs: list[dict]) -> list[Account]:
     return [found.get(spec["code"]) or account_for(**spec) for spec in specs]
 
 
+def account_ids_for(specs: list[dict]) -> list[int]:
+    """accounts_for's ids, kept in the cache: an account's code never changes nor is it deleted
+    (append-only books), so the mapping can be cached for good. For the counter's hot path."""
+    keys = [f"ledger:account:{spec['code']}" for spec in specs]
+    found = cache.get_many(keys)
+    if len(found) < len(keys):
+        accounts = accounts_for(specs)
+        found = {key: account.pk for key, account in zip(keys, accounts, strict=True)}
+        # At commit only: an account created in a transaction that rolls back must not be remembered.
+        transaction.on_commit(lambda: cache.set_many(found, None))
+    return [found[key] for key in keys]
+
+
 def platform_account(code: str) -> Account:
     name, kind = PLATFORM_ACCOUNTS[code]
     return account_for(code=code, name=name, kind=kind)
@@ -64,22 +78,26 @@ def provider_payable_account(organisation) -> Account:
     return account_for(**provider_payable_spec(organisation))
 
 
-def transaction_post(
-    *, kind: str, description: str, reference: str, lines: Iterable[tuple[Account, int]], actor=None
-) -> Transaction:
-    """One balanced transaction. Lines on the same account are merged; a line of 0 is dropped."""
+def balanced_entries(lines: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(account id, cents) lines merged per account, zeros dropped; refused unless they balance."""
     merged: dict[int, int] = defaultdict(int)
-    accounts = {}
-    for account, amount in lines:
+    for account_id, amount in lines:
         if not isinstance(amount, int) or isinstance(amount, bool):
             raise DomainError("Un montant d'écriture doit être un nombre entier de centimes.")
-        merged[account.pk] += amount
-        accounts[account.pk] = account
-    entries = [(accounts[pk], amount) for pk, amount in merged.items() if amount != 0]
+        merged[account_id] += amount
+    entries = [(account_id, amount) for account_id, amount in merged.items() if amount != 0]
     if len(entries) < 2:
         raise DomainError("Une écriture comptable doit mouvementer au moins deux comptes.")
     if sum(amount for _, amount in entries) != 0:
         raise DomainError("Écriture déséquilibrée : la somme des débits et des crédits doit être nulle.")
+    return entries
+
+
+def transaction_post(
+    *, kind: str, description: str, reference: str, lines: Iterable[tuple[Account, int]], actor=None
+) -> Transaction:
+    """One balanced transaction. Lines on the same account are merged; a line of 0 is dropped."""
+    entries = balanced_entries((account.pk, amount) for account, amount in lines)
     # Checked above, before any write; no savepoint inside another service's transaction (this runs at
     # every redemption), so a database error here aborts the caller's whole transaction.
     with transaction.atomic(savepoint=False):
@@ -87,6 +105,6 @@ def transaction_post(
             kind=kind, description=description[:250], reference=reference[:100], actor=actor
         )
         Entry.objects.bulk_create(
-            [Entry(transaction=posted, account=account, amount_cents=amount) for account, amount in entries]
+            [Entry(transaction=posted, account_id=account_id, amount_cents=amount) for account_id, amount in entries]
         )
     return posted

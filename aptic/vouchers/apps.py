@@ -6,4 +6,6 @@ class VouchersConfig(AppConfig):
     verbose_name = "Chèques"
 
     def ready(self):
-        from . import invariants  # noqa: F401  (registers the voucher checks of check_ledger)
+        from . import invariants, signals  # noqa: F401  (invariants registers the checks of check_ledger)
+
+        signals.connect()

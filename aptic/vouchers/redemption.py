@@ -1,8 +1,8 @@
 """Spending vouchers at a labelled provider's place: test, redeem (all or none), cancel.
 
-No voucher is ever spent twice: the vouchers are locked (SELECT … FOR UPDATE) and flipped by a
-conditional UPDATE whose row count must match; the partial unique constraint on live redemption
-lines is the second barrier.
+No voucher is ever spent twice: the vouchers are read and judged, then flipped by a conditional
+UPDATE whose row count must match (or nothing is written); the partial unique constraint on live
+redemption lines is the second barrier (ADR 0017).
 """
 
 import datetime
@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from aptic.core.errors import DomainError
@@ -21,8 +21,10 @@ from aptic.providers.selectors import is_labelled_now
 from . import codes as voucher_codes
 from .accounts import order_outstanding_spec
 from .lifecycle import _events
-from .models import Redemption, RedemptionLine, Voucher, VoucherStatus
-from .rules import Setting, refusal, rules_for
+from .caches import cached_rules_for, place_profile
+from .models import Redemption, Voucher, VoucherStatus
+from .redemption_write import KeyTaken, VoucherTaken, write
+from .rules import Setting, refusal
 
 MAX_CODES = 50
 CANCEL_WINDOW = timedelta(hours=24)
@@ -34,6 +36,7 @@ STATE_REFUSALS = {
     VoucherStatus.STOPPED: "Ce chèque a été mis en opposition (perte ou vol).",
 }
 UNKNOWN = "Ce code ne correspond à aucun chèque."
+TAKEN = "Un de ces chèques vient d'être utilisé : rien n'a été encaissé."
 
 
 @dataclass
@@ -77,15 +80,15 @@ def _check_counter(provider, place, offer) -> None:
 
 
 def _setting(place, offer, day) -> Setting:
-    commune = place.commune
+    profile = place_profile(place)
     return Setting(
         day=day,
-        commune_id=commune.insee_code,
-        commune_name=commune.name,
-        epci_id=commune.epci_id,
-        departement_id=commune.departement_id,
-        region_id=commune.region_id,
-        typology_ids=frozenset(place.typologies.values_list("pk", flat=True)),
+        commune_id=profile.commune_id,
+        commune_name=profile.commune_name,
+        epci_id=profile.epci_id,
+        departement_id=profile.departement_id,
+        region_id=profile.region_id,
+        typology_ids=profile.typology_ids,
         category_id=offer.category_id if offer else None,
         category_label=offer.category.label if offer else "",
     )
@@ -116,7 +119,7 @@ def _read_codes(typed_codes) -> list[CodeResult]:
 def _judge(results, vouchers_by_code, setting: Setting | None) -> None:
     """Fill in each result's voucher and problem (state, dates, rules, vouchers per act)."""
     found = [vouchers_by_code[r.code] for r in results if r.ok and r.code in vouchers_by_code]
-    rules = rules_for({v.order for v in found})
+    rules = cached_rules_for({v.order for v in found})
     per_order = Counter(v.order_id for v in found)
     for result in results:
         if not result.ok:
@@ -182,7 +185,6 @@ def _replay(provider, idempotency_key: str, place, offer, wanted: list[str]) -> 
     return first
 
 
-@transaction.atomic
 def redemption_create(
     *,
     provider,
@@ -201,22 +203,37 @@ def redemption_create(
     if len(idempotency_key) > 100:
         raise DomainError("La clé d'idempotence est trop longue (100 caractères au plus).", code="invalid")
     _check_counter(provider, place, offer)
-    results = _read_codes(codes)
-    wanted = [r.code for r in results if r.ok]
+    for attempt in range(2):
+        results = _read_codes(codes)
+        wanted = [r.code for r in results if r.ok]
+        try:
+            return _redeem(provider, place, offer, results, wanted, user, idempotency_key, day, at)
+        except KeyTaken:
+            # A retry of the same request won the race: once ours is rolled back, answer as it did.
+            if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
+                return first
+            raise RedemptionRefused(TAKEN) from None
+        except VoucherTaken:
+            # A voucher changed between our read and our write: judge again on fresh rows, so the
+            # refusal says which code and why ("déjà utilisé", "mis en opposition"…).
+            if attempt:
+                raise RedemptionRefused(TAKEN) from None
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _redeem(provider, place, offer, results, wanted, user, idempotency_key, day, at) -> Redemption:
     if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
         return first
     at = at or timezone.now()
     day = day or timezone.localdate(at)
-    locked = Voucher.objects.select_for_update().filter(code__in=wanted).select_related("order").order_by("pk")
-    vouchers_by_code = {v.code: v for v in locked}
-    # A concurrent retry of the same request may have committed while we waited for the locks.
-    if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
-        return first
-    _judge(results, vouchers_by_code, _setting(place, offer, day))
+    # Read without locks: the write's conditional UPDATE re-checks each voucher's state (ADR 0017).
+    found = Voucher.objects.filter(code__in=wanted).select_related("order")
+    _judge(results, {v.code: v for v in found}, _setting(place, offer, day))
     if not all(r.ok for r in results):
         bad = sum(not r.ok for r in results)
         raise RedemptionRefused(f"{bad} chèque(s) sur {len(results)} refusé(s) : aucun n'a été encaissé.", results)
-    vouchers = [r.voucher for r in results]
+    vouchers = sorted((r.voucher for r in results), key=lambda v: v.pk)
     face_values = [v.order.face_value_cents for v in vouchers]
     if (needed := _too_many(face_values, offer.price_cents)) is not None:
         raise RedemptionRefused(
@@ -226,41 +243,29 @@ def redemption_create(
             code="too_many_vouchers",
         )
     covered = sum(face_values)
-    # No savepoint: a constraint failure here aborts the whole redemption, which is what we want.
-    try:
-        redemption = Redemption.objects.create(
-            provider=provider,
-            place=place,
-            offer=offer,
-            price_cents=offer.price_cents,
-            covered_cents=covered,
-            remainder_cents=max(0, offer.price_cents - covered),
-            voucher_count=len(vouchers),
-            created_by=user,
-            idempotency_key=idempotency_key,
-            created_at=at,
-        )
-        RedemptionLine.objects.bulk_create(
-            [RedemptionLine(redemption=redemption, voucher=v, amount_cents=v.order.face_value_cents) for v in vouchers]
-        )
-    except IntegrityError:
-        raise RedemptionRefused("Un de ces chèques vient d'être utilisé : rien n'a été encaissé.") from None
-    changed = Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.ACTIVE).update(
-        status=VoucherStatus.REDEEMED, redemption=redemption
-    )
-    if changed != len(vouchers):
-        raise RedemptionRefused("Un de ces chèques vient d'être utilisé : rien n'a été encaissé.")
-    _events(vouchers, VoucherStatus.REDEEMED, user, f"Service « {offer.title[:150]} »", redemption=redemption, at=at)
     by_order = _amounts_by_order(vouchers)
-    *outstanding, payable = ledger.accounts_for(
+    *outstanding, payable = ledger.account_ids_for(
         [order_outstanding_spec(order) for order in by_order] + [ledger.provider_payable_spec(provider)]
     )
-    ledger.transaction_post(
-        kind="redemption",
-        description=f"Utilisation n° {redemption.pk} : {len(vouchers)} chèque(s) chez {provider.name}",
-        reference=f"redemption:{redemption.pk}",
-        lines=[*zip(outstanding, by_order.values(), strict=True), (payable, -covered)],
-        actor=user,
+    redemption = Redemption(
+        provider=provider,
+        place=place,
+        offer=offer,
+        price_cents=offer.price_cents,
+        covered_cents=covered,
+        remainder_cents=max(0, offer.price_cents - covered),
+        voucher_count=len(vouchers),
+        created_by=user,
+        idempotency_key=idempotency_key,
+        created_at=at,
+    )
+    write(  # raises VoucherTaken or KeyTaken, which roll this transaction back
+        redemption=redemption,
+        vouchers=vouchers,
+        user=user,
+        reason=f"Service « {offer.title[:150]} »",
+        description=f"Utilisation n° {{id}} : {len(vouchers)} chèque(s) chez {provider.name}",
+        entries=ledger.balanced_entries([*zip(outstanding, by_order.values(), strict=True), (payable, -covered)]),
     )
     redemption.replayed = False
     return redemption
@@ -278,7 +283,9 @@ def redemption_cancel(*, redemption: Redemption, user, reason: str, now: datetim
         raise DomainError("Cette utilisation est déjà annulée.", code="already_cancelled")
     if now - redemption.created_at > CANCEL_WINDOW:
         raise DomainError("Une utilisation ne peut être annulée que dans les 24 heures.", code="too_late")
-    vouchers = list(Voucher.objects.select_for_update().filter(redemption=redemption).select_related("order"))
+    vouchers = list(
+        Voucher.objects.select_for_update(of=("self",)).filter(redemption=redemption).select_related("order")
+    )
     if any(v.status != VoucherStatus.REDEEMED for v in vouchers):
         raise DomainError("Ces chèques ont déjà été remboursés : l'utilisation ne peut plus être annulée.")
     Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.REDEEMED).update(

@@ -1,0 +1,94 @@
+"""The write half of a redemption, once the vouchers are judged spendable (ADR 0017).
+
+PostgreSQL: one call of the server-side function `aptic_redemption_write` (migration 0004), one
+round trip. Elsewhere (SQLite, embedded mode): the same rows through the ORM. Both flip the
+vouchers with a conditional UPDATE whose row count must match, and both leave the partial unique
+index on live redemption lines as the second barrier. Either raises VoucherTaken or KeyTaken."""
+
+from django.db import DatabaseError, IntegrityError, connection
+
+from aptic.ledger.models import Entry, Transaction
+
+from .lifecycle import _events
+from .models import Redemption, RedemptionLine, Voucher, VoucherStatus
+
+KEY_CONSTRAINT = "idempotency_key"  # the constraint (PostgreSQL) or the column (SQLite) named in the error
+
+
+class VoucherTaken(Exception):
+    """A voucher changed state since it was read: nothing was written."""
+
+
+class KeyTaken(Exception):
+    """Another request with the same idempotency key committed first."""
+
+
+def _constraint(exc: Exception) -> str:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") or str(exc)
+
+
+def write(*, redemption: Redemption, vouchers, user, reason: str, description: str, entries) -> Redemption:
+    """Save `redemption` (unsaved, fields set) with its lines, events, voucher flips and ledger
+    transaction (`entries`: balanced (account id, cents); `{id}` in `description` becomes its id)."""
+    try:
+        if connection.vendor == "postgresql":
+            _write_postgresql(redemption, vouchers, user, reason, description, entries)
+        else:
+            _write_orm(redemption, vouchers, user, reason, description, entries)
+    except IntegrityError as exc:
+        if redemption.idempotency_key and KEY_CONSTRAINT in _constraint(exc):
+            raise KeyTaken from exc
+        raise VoucherTaken from exc
+    except DatabaseError as exc:
+        if "aptic_voucher_taken" in str(exc):
+            raise VoucherTaken from exc
+        raise
+    return redemption
+
+
+def _write_postgresql(redemption, vouchers, user, reason, description, entries):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT aptic_redemption_write(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                redemption.provider_id,
+                redemption.place_id,
+                redemption.offer_id,
+                redemption.price_cents,
+                redemption.covered_cents,
+                user.pk,
+                redemption.created_at,
+                redemption.idempotency_key,
+                [v.pk for v in vouchers],
+                [v.order.face_value_cents for v in vouchers],
+                reason,
+                description,
+                [account_id for account_id, _ in entries],
+                [amount for _, amount in entries],
+            ],
+        )
+        redemption.pk = cursor.fetchone()[0]
+    redemption._state.adding, redemption._state.db = False, connection.alias
+
+
+def _write_orm(redemption, vouchers, user, reason, description, entries):
+    redemption.save(force_insert=True)
+    changed = Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.ACTIVE).update(
+        status=VoucherStatus.REDEEMED, redemption=redemption
+    )
+    if changed != len(vouchers):
+        raise VoucherTaken
+    RedemptionLine.objects.bulk_create(
+        [RedemptionLine(redemption=redemption, voucher=v, amount_cents=v.order.face_value_cents) for v in vouchers]
+    )
+    _events(vouchers, VoucherStatus.REDEEMED, user, reason, redemption=redemption, at=redemption.created_at)
+    posted = Transaction.objects.create(
+        kind="redemption",
+        description=description.replace("{id}", str(redemption.pk))[:250],
+        reference=f"redemption:{redemption.pk}",
+        actor=user,
+    )
+    Entry.objects.bulk_create(
+        [Entry(transaction=posted, account_id=account_id, amount_cents=amount) for account_id, amount in entries]
+    )
