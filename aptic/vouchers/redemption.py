@@ -20,8 +20,8 @@ from aptic.providers.selectors import is_labelled_now
 
 from . import codes as voucher_codes
 from .accounts import order_outstanding_spec
-from .lifecycle import _events
 from .caches import cached_rules_for, place_profile
+from .lifecycle import _events
 from .models import Redemption, Voucher, VoucherStatus
 from .redemption_write import KeyTaken, VoucherTaken, write
 from .rules import Setting, refusal
