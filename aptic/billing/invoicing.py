@@ -1,0 +1,416 @@
+"""Invoices, payments, credit notes and the territorial fund: every one a numbered, never-edited
+document with its ledger posting, in one transaction (ADR 0014).
+
+Ledger (positive = debit), on top of issuance (funder debit / order outstanding credit, face value):
+- invoice: funder debit fee + options + VAT; platform:fees credit fee + options; platform:vat credit VAT;
+- payment: platform:bank debit; funder credit;
+- paid order: platform:fees debit 1 % of face value; platform:territorial_fund credit;
+- correction credit note: platform:fees and platform:vat debit; funder credit;
+- expiry credit note: posted by vouchers.lifecycle.order_expire (outstanding debit, funder credit);
+  the document refers to that posting.
+A credit note deducted from an invoice moves no money: its credit is already on the funder's account,
+the invoice simply asks for less.
+"""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from aptic.core.errors import DomainError
+from aptic.ledger import services as ledger
+from aptic.ledger.models import Entry, Transaction
+from aptic.vouchers.models import Order
+
+from . import documents, einvoice, legal, numbering
+from .models import (
+    CreditApplication,
+    CreditNote,
+    CreditNoteKind,
+    DocumentKind,
+    FundMovement,
+    Invoice,
+    InvoiceLine,
+    OptionKind,
+    Payment,
+    PaymentMethod,
+)
+from .pdf import Line, euros
+from .pricing import apply_rate, fund_share, price
+
+logger = logging.getLogger(__name__)
+NATIONAL = ("national", "FR", "France (territoire du commanditaire non renseigné)")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _buyer_of(funder, quote=None) -> einvoice.Buyer:
+    if quote is not None:
+        commune = quote.buyer_commune
+        return einvoice.Buyer(
+            quote.buyer_name,
+            quote.buyer_siren,
+            quote.buyer_siret,
+            quote.buyer_address,
+            commune.postal_codes.split(" ")[0] if commune.postal_codes else "",
+            commune.name,
+        )
+    commune = funder.commune
+    return einvoice.Buyer(
+        funder.name,
+        funder.siret[:9],
+        funder.siret,
+        funder.address,
+        commune.postal_codes.split(" ")[0] if commune and commune.postal_codes else "",
+        commune.name if commune else "",
+    )
+
+
+def credit_available(funder) -> list[tuple[CreditNote, int]]:
+    """The funder's credit notes with something left to deduct, oldest first: (note, cents left)."""
+    notes = (
+        CreditNote.objects.filter(funder=funder)
+        .annotate(used=Sum("applications__amount_cents"))
+        .order_by("issued_on", "pk")
+    )
+    return [(n, n.total_cents - (n.used or 0)) for n in notes if n.total_cents - (n.used or 0) > 0]
+
+
+@transaction.atomic
+def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None = None) -> Invoice:
+    """The invoice of an issued order, with the funder's available credit notes deducted."""
+    order = Order.objects.select_for_update().select_related("funder__commune").get(pk=order.pk)
+    if not order.issued_at:
+        raise DomainError(f"La commande n° {order.pk} n'est pas encore émise : elle ne peut pas être facturée.")
+    if Invoice.objects.filter(order=order).exists():
+        raise DomainError(f"La commande n° {order.pk} est déjà facturée.")
+    quote = getattr(order, "quote", None)
+    issued_on = issued_on or _today()
+    seller = legal.seller()
+    options = [(OptionKind(o.kind).label, o.amount_cents) for o in quote.options.all()] if quote else []
+    rates = {"fee_rate": quote.fee_rate, "vat_rate": quote.vat_rate} if quote else {}
+    p = price(quantity=order.quantity, face_value_cents=order.face_value_cents, options=options, **rates)
+    lines = documents.pricing_lines(p, quantity=order.quantity, face_value_cents=order.face_value_cents)
+    # Lock the funder's credit notes so that two invoices cannot deduct the same credit.
+    list(CreditNote.objects.select_for_update().filter(funder=order.funder).values_list("pk", flat=True))
+    credits, left = [], p.total_cents
+    for note, available in credit_available(order.funder):
+        if left == 0:
+            break
+        used = min(available, left)
+        credits.append((note, used))
+        left -= used
+    buyer = _buyer_of(order.funder, quote)
+    number = numbering.number_next(kind=DocumentKind.INVOICE, year=issued_on.year)
+    invoice = Invoice(
+        number=number,
+        issued_on=issued_on,
+        due_on=issued_on + datetime.timedelta(days=seller.payment_days),
+        funder=order.funder,
+        order=order,
+        quote=quote,
+        buyer_name=buyer.name,
+        buyer_siren=buyer.siren,
+        buyer_siret=buyer.siret,
+        buyer_address=buyer.address,
+        buyer_postcode=buyer.postcode,
+        buyer_city=buyer.city,
+        purchase_order_ref=quote.purchase_order_ref if quote else "",
+        face_total_cents=p.face_total_cents,
+        fee_cents=p.fee_cents,
+        options_cents=p.options_cents,
+        vat_cents=p.vat_cents,
+        total_cents=p.total_cents,
+        credits_cents=p.total_cents - left,
+        due_cents=left,
+        created_by=actor,
+    )
+    invoice.pdf = documents.invoice_pdf(invoice, lines, [(n.number, n.issued_on, c) for n, c in credits])
+    charged = p.fee_cents + p.options_cents + p.vat_cents
+    if charged:
+        invoice.ledger_transaction = ledger.transaction_post(
+            kind="invoice",
+            description=f"Facture {number} : frais, options et TVA (commande n° {order.pk})",
+            reference=f"invoice:{number}",
+            lines=[
+                (ledger.funder_account(order.funder), charged),
+                (ledger.platform_account("platform:fees"), -(p.fee_cents + p.options_cents)),
+                (ledger.platform_account("platform:vat"), -p.vat_cents),
+            ],
+            actor=actor,
+        )
+    invoice.save()
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                invoice=invoice,
+                position=n,
+                label=line.label,
+                quantity=line.quantity,
+                unit_price_cents=line.unit_price_cents,
+                amount_cents=line.amount_cents,
+                vat_rate=line.vat_rate or 0,
+                vat_cents=line.vat_cents,
+            )
+            for n, line in enumerate(lines, start=1)
+        ]
+    )
+    CreditApplication.objects.bulk_create(
+        [CreditApplication(credit_note=n, invoice=invoice, amount_cents=c) for n, c in credits]
+    )
+    if invoice.due_cents == 0:
+        _order_paid(invoice, actor)
+    return invoice
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    invoice: Invoice,
+    amount_cents: int,
+    received_on: datetime.date,
+    actor,
+    method: str = PaymentMethod.TRANSFER,
+    reference: str = "",
+) -> Payment:
+    """The funder paid the invoice's net amount: in the books, then the order's fund share and printing."""
+    invoice = Invoice.objects.select_for_update().select_related("funder", "order").get(pk=invoice.pk)
+    if Payment.objects.filter(invoice=invoice).exists():
+        raise DomainError(f"La facture {invoice.number} est déjà payée.")
+    if invoice.due_cents == 0:
+        raise DomainError(f"La facture {invoice.number} est entièrement réglée par avoir : rien à encaisser.")
+    if method not in PaymentMethod.values:
+        raise DomainError("Choisissez le moyen de paiement.", field="method")
+    if not isinstance(amount_cents, int) or amount_cents != invoice.due_cents:
+        raise DomainError(
+            f"Le montant reçu ({euros(amount_cents) if isinstance(amount_cents, int) else amount_cents}) diffère du "
+            f"net à payer de la facture {invoice.number} ({euros(invoice.due_cents)}) : un paiement règle la "
+            "facture entière. Vérifiez le montant, ou contactez le commanditaire.",
+            field="amount",
+        )
+    if not isinstance(received_on, datetime.date) or received_on > _today():
+        raise DomainError("La date de réception ne peut pas être dans le futur.", field="received_on")
+    if received_on < invoice.issued_on:
+        raise DomainError(
+            f"La date de réception précède la facture (émise le {invoice.issued_on:%d/%m/%Y}).", field="received_on"
+        )
+    posted = ledger.transaction_post(
+        kind="payment",
+        description=f"Paiement de la facture {invoice.number} par {invoice.funder.name}",
+        reference=f"payment:{invoice.number}",
+        lines=[
+            (ledger.platform_account("platform:bank"), amount_cents),
+            (ledger.funder_account(invoice.funder), -amount_cents),
+        ],
+        actor=actor,
+    )
+    payment = Payment.objects.create(
+        invoice=invoice,
+        amount_cents=amount_cents,
+        received_on=received_on,
+        method=method,
+        reference=(reference or "").strip()[:100],
+        ledger_transaction=posted,
+        recorded_by=actor,
+    )
+    _order_paid(invoice, actor)
+    return payment
+
+
+def _funder_territory(funder) -> tuple[str, str, str]:
+    from aptic.providers.selectors import funder_territory
+
+    territory = funder_territory(funder)
+    return (territory.kind, territory.code, territory.label) if territory else NATIONAL
+
+
+def _order_paid(invoice: Invoice, actor) -> None:
+    """The order is paid: 1 % of its face value to its territory's fund, then printing may start."""
+    share = fund_share(invoice.face_total_cents)
+    if share:
+        kind, code, name = _funder_territory(invoice.funder)
+        posted = ledger.transaction_post(
+            kind="territorial_fund",
+            description=f"Fonds territorial {name} : 1 % de la commande n° {invoice.order_id}",
+            reference=f"fund:order:{invoice.order_id}",
+            lines=[
+                (ledger.platform_account("platform:fees"), share),
+                (ledger.platform_account("platform:territorial_fund"), -share),
+            ],
+            actor=actor,
+        )
+        FundMovement.objects.create(
+            territory_kind=kind,
+            territory_code=code,
+            territory_name=name[:100],
+            funder=invoice.funder,
+            order_id=invoice.order_id,
+            face_total_cents=invoice.face_total_cents,
+            amount_cents=share,
+            ledger_transaction=posted,
+        )
+    _release_printing(invoice.order, actor)
+
+
+def _release_printing(order: Order, actor) -> None:
+    try:  # the printing app may not be deployed (or built) yet
+        from aptic.printing.services import order_print_release
+    except ImportError:
+        logger.warning("Printing not available: order %s paid, no print release.", order.pk)
+        return
+    try:
+        from aptic.printing.models import PrintRelease
+    except ImportError:
+        PrintRelease = None  # noqa: N806
+    if PrintRelease is not None and PrintRelease.objects.filter(order=order).exists():
+        return  # released early (a public body paying after service): nothing more to do
+    order_print_release(order=order, user=actor, reason="paid")
+
+
+def _credit_note_create(note: CreditNote, lines: list[Line], buyer, preceding) -> CreditNote:
+    note.pdf = documents.credit_note_pdf(note, lines, buyer=buyer, preceding=preceding)
+    note.save()
+    return note
+
+
+@transaction.atomic
+def credit_note_correction_issue(*, invoice: Invoice, amount_excl_vat_cents: int, reason: str, actor) -> CreditNote:
+    """Correct an invoice's fee or options (never edited): a credit note of that amount plus its VAT."""
+    invoice = Invoice.objects.select_for_update().select_related("funder").get(pk=invoice.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Indiquez le motif de l'avoir.", field="reason")
+    if not isinstance(amount_excl_vat_cents, int) or amount_excl_vat_cents <= 0:
+        raise DomainError("Le montant HT de l'avoir doit être positif.", field="amount")
+    corrected = (
+        CreditNote.objects.filter(invoice=invoice, kind=CreditNoteKind.CORRECTION).aggregate(
+            total=Sum("amount_excl_vat_cents")
+        )["total"]
+        or 0
+    )
+    room = invoice.fee_cents + invoice.options_cents - corrected
+    if amount_excl_vat_cents > room:
+        raise DomainError(
+            f"Un avoir de correction porte sur les frais et options de la facture {invoice.number} : "
+            f"{euros(room)} HT au plus restent à corriger.",
+            field="amount",
+        )
+    vat_rate = invoice.lines.exclude(vat_rate=0).values_list("vat_rate", flat=True).first()
+    vat = apply_rate(amount_excl_vat_cents, vat_rate) if vat_rate else 0
+    total = amount_excl_vat_cents + vat
+    issued_on = _today()
+    number = numbering.number_next(kind=DocumentKind.CREDIT_NOTE, year=issued_on.year)
+    posted = ledger.transaction_post(
+        kind="credit_note",
+        description=f"Avoir {number} sur la facture {invoice.number} : {reason}",
+        reference=f"credit_note:{number}",
+        lines=[
+            (ledger.platform_account("platform:fees"), amount_excl_vat_cents),
+            (ledger.platform_account("platform:vat"), vat),
+            (ledger.funder_account(invoice.funder), -total),
+        ],
+        actor=actor,
+    )
+    note = CreditNote(
+        number=number,
+        issued_on=issued_on,
+        kind=CreditNoteKind.CORRECTION,
+        funder=invoice.funder,
+        order_id=invoice.order_id,
+        invoice=invoice,
+        buyer_name=invoice.buyer_name,
+        amount_excl_vat_cents=amount_excl_vat_cents,
+        vat_cents=vat,
+        total_cents=total,
+        reason=reason[:250],
+        ledger_transaction=posted,
+        created_by=actor,
+    )
+    line = Line(
+        f"Correction de la facture {invoice.number}",
+        1,
+        amount_excl_vat_cents,
+        amount_excl_vat_cents,
+        vat_rate or None,
+        vat,
+    )
+    buyer = einvoice.Buyer(
+        invoice.buyer_name,
+        invoice.buyer_siren,
+        invoice.buyer_siret,
+        invoice.buyer_address,
+        invoice.buyer_postcode,
+        invoice.buyer_city,
+    )
+    return _credit_note_create(note, [line], buyer, [(invoice.number, invoice.issued_on)])
+
+
+@transaction.atomic
+def expiry_credit_note_issue(*, posting: Transaction, actor=None) -> CreditNote | None:
+    """The credit note of one expiry posting (vouchers.lifecycle.order_expire): once per posting."""
+    posting = Transaction.objects.select_for_update().get(pk=posting.pk)
+    if posting.kind != "expiry" or CreditNote.objects.filter(ledger_transaction=posting).exists():
+        return None
+    order = Order.objects.select_related("funder__commune").get(pk=int(posting.reference.split(":")[1]))
+    credited = -(
+        Entry.objects.filter(transaction=posting, account=ledger.funder_account(order.funder)).aggregate(
+            total=Sum("amount_cents")
+        )["total"]
+        or 0
+    )
+    if credited <= 0 or credited % order.face_value_cents:
+        raise DomainError(f"L'écriture d'expiration n° {posting.pk} ne correspond pas à des chèques entiers.")
+    count = credited // order.face_value_cents
+    issued_on = _today()
+    number = numbering.number_next(kind=DocumentKind.CREDIT_NOTE, year=issued_on.year)
+    invoice = Invoice.objects.filter(order=order).first()
+    note = CreditNote(
+        number=number,
+        issued_on=issued_on,
+        kind=CreditNoteKind.EXPIRY,
+        funder=order.funder,
+        order=order,
+        invoice=None,
+        buyer_name=(invoice.buyer_name if invoice else order.funder.name),
+        voucher_count=count,
+        face_total_cents=credited,
+        total_cents=credited,
+        reason=f"{count} chèque(s) de la commande n° {order.pk} non utilisé(s) au {order.grace_until:%d/%m/%Y} : "
+        "avoir de leur valeur faciale.",
+        ledger_transaction=posting,
+        created_by=actor,
+    )
+    line = Line(f"Chèques expirés — commande n° {order.pk}", count, order.face_value_cents, credited, None, 0)
+    if invoice:
+        buyer = einvoice.Buyer(
+            invoice.buyer_name,
+            invoice.buyer_siren,
+            invoice.buyer_siret,
+            invoice.buyer_address,
+            invoice.buyer_postcode,
+            invoice.buyer_city,
+        )
+    else:
+        buyer = _buyer_of(order.funder, getattr(order, "quote", None))
+    preceding = [(invoice.number, invoice.issued_on)] if invoice else []
+    return _credit_note_create(note, [line], buyer, preceding)
+
+
+def expiry_credit_notes_issue(*, actor=None) -> list[CreditNote]:
+    """A credit note for every expiry posting that has none yet (run right after the daily expiry;
+    catches up on any run that stopped half-way). Each in its own transaction."""
+    pending = (
+        Transaction.objects.filter(kind="expiry")
+        .exclude(pk__in=CreditNote.objects.values("ledger_transaction_id"))
+        .order_by("pk")
+    )
+    made = []
+    for posting in pending:
+        note = expiry_credit_note_issue(posting=posting, actor=actor)
+        if note is not None:
+            made.append(note)
+    return made

@@ -1,0 +1,108 @@
+"""Billing's test world: the offers, a staff member, a quote request, and quotes at each stage."""
+
+import datetime
+import io
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from aptic.billing import services
+from aptic.billing.models import Offer
+from aptic.catalogue.services import vocabulary_load
+from aptic.core.tests.factories import CommuneFactory, UserFactory
+
+OFFERS = [
+    {"code": "standard", "name": "Standard", "position": 1, "minimum_quantity": 1000, "allows_booklet_5": False},
+    {
+        "code": "plus",
+        "name": "Plus",
+        "position": 2,
+        "minimum_quantity": 2000,
+        "allows_booklet_5": True,
+        "allows_platform_distribution": True,
+        "allows_network_delivery": True,
+    },
+    {
+        "code": "premium",
+        "name": "Premium",
+        "position": 3,
+        "minimum_quantity": 2000,
+        "allows_booklet_5": True,
+        "allows_custom_cover": True,
+        "allows_platform_distribution": True,
+        "allows_network_delivery": True,
+        "allows_service_targeting": True,
+        "white_label_exports": True,
+    },
+]
+SIRET = "21420218600018"  # a valid SIRET (Luhn), as a commune's
+
+
+@pytest.fixture(autouse=True)
+def offers(db):
+    """Seeded by a migration; recreated when a transactional test elsewhere flushed the table."""
+    for values in OFFERS:
+        values = dict(values)
+        Offer.objects.get_or_create(code=values.pop("code"), defaults=values)
+    return {o.code: o for o in Offer.objects.all()}
+
+
+@pytest.fixture
+def vocabulary(db):
+    vocabulary_load()
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True, full_name="Camille Équipe")
+
+
+def pdf_bytes(text: str = "Bon pour accord") -> bytes:
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer)
+    c.drawString(72, 720, text)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def quote_request(db):
+    def make(**kwargs):
+        values = {
+            "organisation_name": "Commune de Saint-Étienne",
+            "siret": SIRET,
+            "legal_category": "commune",
+            "address": "Place de l'Hôtel de Ville",
+            "commune": CommuneFactory(),
+            "contact_name": "Dominique Maire",
+            "email": "contact@saint-etienne.example",
+            "objectives": "Aider les seniors à utiliser leur smartphone.",
+            "quantity": 2000,
+            "wished_offer": Offer.objects.get(code="plus"),
+        }
+        values.update(kwargs)
+        return services.quote_request_create(**values)
+
+    return make
+
+
+@pytest.fixture
+def sent_quote(quote_request, staff):
+    """A Plus quote of 2,000 vouchers in booklets of 5, with network delivery at 350 €, sent."""
+
+    def make(quantity=2000, options=None, offer="plus", **kwargs):
+        quote = services.quote_create_from_request(request=quote_request(), actor=staff)
+        services.quote_update(
+            quote=quote,
+            actor=staff,
+            offer=Offer.objects.get(code=offer),
+            quantity=quantity,
+            booklet_size=5,
+            valid_until=datetime.date.today() + datetime.timedelta(days=30),
+            options={"network_delivery": 35000} if options is None else options,
+            **kwargs,
+        )
+        return services.quote_send(quote=quote, actor=staff)
+
+    return make

@@ -1,0 +1,56 @@
+"""The commercial chain through the services: quote, acceptance, validation, invoice, payment, expiry."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from aptic.billing import services
+from aptic.billing.invoicing import expiry_credit_notes_issue
+from aptic.billing.models import CreditNote, FundMovement, QuoteStatus
+from aptic.ledger.invariants import checks
+from aptic.ledger.models import Entry
+from aptic.vouchers.lifecycle import vouchers_expire
+
+from .conftest import pdf_bytes
+
+
+def balance(code):
+    return sum(Entry.objects.filter(account__code=code).values_list("amount_cents", flat=True))
+
+
+def books_hold():
+    for check in checks():
+        assert check() == [], check.__name__
+
+
+@pytest.mark.django_db
+def test_quote_to_credit_note(sent_quote, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        quote = sent_quote()
+    assert quote.number.startswith("D-") and quote.pdf.startswith(b"%PDF-")
+    assert "/devis/accepter/" in mail.outbox[-1].body
+    signed = SimpleUploadedFile("devis-signe.pdf", pdf_bytes(), content_type="application/pdf")
+    quote = services.quote_accept(quote=quote, kind="signed_quote", document=signed, signer_name="D. Maire, maire")
+    quote = services.quote_validate(quote=quote, actor=staff)
+    assert quote.status == QuoteStatus.VALIDATED
+    order = quote.order
+    assert order.quantity == 2000 and order.booklet_size == 5 and order.issued_at
+    assert order.funder.memberships.count() == 0 and order.funder.invitations.get().role == "admin"
+    invoice = services.invoice_issue(order=order, actor=staff)
+    # 2,000 × 10 € + 4 % fee (800 €) + VAT 20 % on fee (160 €) and on delivery 350 € (70 €)
+    assert (invoice.face_total_cents, invoice.fee_cents, invoice.options_cents) == (2_000_000, 80_000, 35_000)
+    assert (invoice.vat_cents, invoice.total_cents, invoice.due_cents) == (23_000, 2_138_000, 2_138_000)
+    books_hold()
+    services.payment_record(invoice=invoice, amount_cents=2_138_000, received_on=datetime.date.today(), actor=staff)
+    fund = FundMovement.objects.get(order=order)
+    assert fund.amount_cents == 20_000 and fund.territory_code == "42"
+    assert balance(f"funder:{order.funder_id}") == 0
+    assert balance("platform:territorial_fund") == -20_000
+    books_hold()
+    vouchers_expire(day=order.grace_until + datetime.timedelta(days=1))
+    notes = expiry_credit_notes_issue()
+    assert [n.total_cents for n in notes] == [2_000_000]
+    books_hold()
+    assert CreditNote.objects.get().number.startswith("A-")
