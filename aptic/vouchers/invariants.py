@@ -1,6 +1,12 @@
 """Voucher invariants of the books, run by `manage.py check_ledger`:
 - each order's outstanding account equals the face value of its unredeemed vouchers;
-- each provider's payable equals the face value of its redeemed, not yet reimbursed vouchers."""
+- each provider's payable equals the face value of its redeemed, not yet reimbursed vouchers.
+
+A payout (aptic/payouts, ADR 0016) posts payable → bank and turns its vouchers `reimbursed` in the
+same transaction, at export; a voucher in a run not yet exported is still `redeemed` and still
+owed; a transfer the bank rejects is reversed and its vouchers are `redeemed` again. So the payable
+balance is exactly the redeemed vouchers' value at every step; the payouts' own checks (each
+reimbursed voucher in one sent payout, each payout posted once) are in aptic/payouts/invariants.py."""
 
 from django.db.models import Count, F, Q, Sum
 
@@ -34,6 +40,7 @@ def outstanding_equals_unredeemed_vouchers() -> list[str]:
 
 @invariant
 def payable_equals_redeemed_unpaid_vouchers() -> list[str]:
+    # Reimbursed vouchers left the payable with their payout's transaction: only `redeemed` counts.
     balances = dict(
         Entry.objects.filter(account__code__startswith="provider:", account__code__endswith=":payable")
         .values_list("account__organisation_id")

@@ -1,0 +1,266 @@
+"""Payout runs, step by step, as staff drive them (ADR 0016):
+
+    preparing → draft → approved → exporting → exported → paid        (cancelled from draft/approved)
+
+The heavy work (lines, statuses, events, ledger, SEPA file) is in steps.py and runs as a job;
+these services check who may do what and hand the work over. Bank details: bank.py.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.core.errors import DomainError
+from aptic.jobs.models import JobStatus
+from aptic.jobs.services import job_enqueue, job_retry
+from aptic.ledger import services as ledger
+from aptic.vouchers.models import VoucherStatus
+
+from . import steps
+from .bank import bank_details_review, bank_details_submit  # noqa: F401 (the app's services, in one place)
+from .models import NettedFee, Payout, PayoutLine, PayoutRun, PayoutStatus, RunKind, RunStatus
+
+REASON_MAX = 250
+CANCEL_WINDOW = datetime.timedelta(hours=24)  # redemptions younger than this can still be cancelled
+
+
+def _check_staff(user) -> None:
+    if user is None or not (user.is_active and user.is_staff):
+        raise DomainError("Seule l'équipe #APTIC gère les virements aux structures.", code="forbidden")
+
+
+def _reason(reason: str, what: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(f"Indiquez le motif {what}.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(f"Le motif est trop long ({REASON_MAX} caractères au plus).", field="reason")
+    return reason
+
+
+def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    start = day.replace(day=1)
+    following = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, following - datetime.timedelta(days=1)
+
+
+def previous_month(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _enqueue(run: PayoutRun, kind: str, user) -> None:
+    run.job = job_enqueue(kind=kind, params={"run_id": run.pk}, user=user)
+    run.save(update_fields=["job"])
+
+
+@transaction.atomic
+def run_create(
+    *,
+    kind: str,
+    user=None,
+    month: datetime.date | None = None,
+    provider: Organisation | None = None,
+    now: datetime.datetime | None = None,
+) -> PayoutRun:
+    """A monthly run (vouchers redeemed up to the end of `month`, and older ones still owed) or an
+    on-demand run (everything owed now, optionally for one provider). Redemptions of the last 24 hours
+    wait for the next run: they can still be cancelled. `user` None: the scheduler."""
+    if user is not None:
+        _check_staff(user)
+    now = now or timezone.now()
+    latest = now - CANCEL_WINDOW
+    fields = {"kind": kind, "prepared_by": user, "status": RunStatus.PREPARING}
+    if kind == RunKind.MONTHLY:
+        if month is None:
+            raise DomainError("Choisissez le mois à rembourser.", field="month")
+        start, end = month_bounds(month)
+        end_of_month = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time()))
+        if end_of_month > now:
+            raise DomainError(
+                "Ce mois n'est pas terminé : son virement se prépare à partir du 1er du mois suivant.", field="month"
+            )
+        existing = PayoutRun.objects.filter(kind=RunKind.MONTHLY, period_start=start).exclude(
+            status=RunStatus.CANCELLED
+        )
+        if existing.exists():
+            raise DomainError(
+                f"Le virement mensuel de ce mois existe déjà ({existing.first().reference}).", field="month"
+            )
+        fields.update(period_start=start, period_end=end, cutoff=min(end_of_month, latest))
+    elif kind == RunKind.ON_DEMAND:
+        if user is None:
+            raise DomainError("Un virement à la demande est préparé par un membre de l'équipe.")
+        if provider is not None and provider.kind != OrganisationKind.PROVIDER:
+            raise DomainError("Choisissez une structure de médiation numérique.", field="provider")
+        fields.update(cutoff=latest, only_provider=provider)
+    else:
+        raise DomainError("Type de virement inconnu.", field="kind")
+    run = PayoutRun.objects.create(**fields)
+    _enqueue(run, "payouts.prepare", user)
+    return run
+
+
+def _locked(run: PayoutRun) -> PayoutRun:
+    return PayoutRun.objects.select_for_update().get(pk=run.pk)
+
+
+@transaction.atomic
+def run_take_charge(*, run: PayoutRun, user) -> PayoutRun:
+    """A run the scheduler prepared needs a staff member to sign its preparation, so that a second
+    one can approve it (four eyes)."""
+    _check_staff(user)
+    run = _locked(run)
+    if run.status != RunStatus.DRAFT:
+        raise DomainError("Seul un virement à approuver peut être repris.")
+    if run.prepared_by_id is not None:
+        raise DomainError("Ce virement a déjà été préparé par un membre de l'équipe.")
+    run.prepared_by = user
+    run.save(update_fields=["prepared_by"])
+    return run
+
+
+@transaction.atomic
+def run_approve(*, run: PayoutRun, user) -> PayoutRun:
+    _check_staff(user)
+    run = _locked(run)
+    if run.status != RunStatus.DRAFT:
+        raise DomainError(f"Ce virement ne peut pas être approuvé : il est « {run.get_status_display().lower()} ».")
+    if run.prepared_by_id is None:
+        raise DomainError(
+            "Ce virement a été préparé automatiquement : un membre de l'équipe doit d'abord le reprendre, "
+            "puis un autre l'approuver."
+        )
+    if run.prepared_by_id == user.pk:
+        raise DomainError(
+            "Vous avez préparé ce virement : il doit être approuvé par un autre membre de l'équipe.", code="four_eyes"
+        )
+    if not run.payouts.filter(status=PayoutStatus.PLANNED).exists():
+        raise DomainError("Ce virement ne contient aucun remboursement à virer.")
+    run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, user, timezone.now()
+    run.save(update_fields=["status", "approved_by", "approved_at"])
+    return run
+
+
+@transaction.atomic
+def run_export(*, run: PayoutRun, user) -> PayoutRun:
+    """Start the export: vouchers reimbursed, ledger posted, SEPA file written — once."""
+    _check_staff(user)
+    run = _locked(run)
+    if run.status in (RunStatus.EXPORTING, RunStatus.EXPORTED, RunStatus.PAID) or run.sepa_file:
+        raise DomainError(
+            "Ce virement a déjà été exporté : le fichier SEPA n'est produit qu'une fois.", code="already_exported"
+        )
+    if run.status != RunStatus.APPROVED:
+        raise DomainError("Ce virement doit d'abord être approuvé par un second membre de l'équipe.")
+    run.status, run.exported_by, run.execution_date = RunStatus.EXPORTING, user, timezone.localdate()
+    run.save(update_fields=["status", "exported_by", "execution_date"])
+    _enqueue(run, "payouts.export", user)
+    return run
+
+
+@transaction.atomic
+def run_mark_paid(*, run: PayoutRun, user) -> PayoutRun:
+    """The bank executed the file (seen on the account statement)."""
+    _check_staff(user)
+    run = _locked(run)
+    if run.status == RunStatus.PAID:
+        raise DomainError("Ce virement est déjà marqué payé.")
+    if run.status != RunStatus.EXPORTED:
+        raise DomainError(
+            "Ce virement n'a pas encore été exporté vers la banque : il ne peut pas être marqué payé.",
+            code="not_exported",
+        )
+    run.status, run.paid_by, run.paid_at = RunStatus.PAID, user, timezone.now()
+    run.save(update_fields=["status", "paid_by", "paid_at"])
+    return run
+
+
+def _void(payout_ids) -> None:
+    PayoutLine.objects.filter(payout_id__in=payout_ids, is_void=False).update(is_void=True)
+    NettedFee.objects.filter(payout_id__in=payout_ids, is_void=False).update(is_void=True)
+
+
+@transaction.atomic
+def run_cancel(*, run: PayoutRun, user, reason: str) -> PayoutRun:
+    """Before export only: its vouchers go back to what is owed, for a later run."""
+    _check_staff(user)
+    reason = _reason(reason, "de l'annulation")
+    run = _locked(run)
+    if run.status not in (RunStatus.DRAFT, RunStatus.APPROVED, RunStatus.PREPARING):
+        raise DomainError(
+            "Un virement exporté ne s'annule pas : marquez rejetés les remboursements refusés par la banque."
+        )
+    if run.status == RunStatus.PREPARING and run.job and run.job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        raise DomainError("La préparation est en cours : attendez qu'elle finisse (ou échoue) pour annuler.")
+    ids = list(run.payouts.values_list("pk", flat=True))
+    _void(ids)
+    run.payouts.exclude(status=PayoutStatus.HELD).update(status=PayoutStatus.CANCELLED)
+    run.status, run.cancelled_by, run.cancelled_at, run.cancel_reason = (
+        RunStatus.CANCELLED,
+        user,
+        timezone.now(),
+        reason,
+    )
+    run.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
+    return run
+
+
+@transaction.atomic
+def run_resume(*, run: PayoutRun, user):
+    """A failed preparation or export is run again; the steps pick up where they stopped."""
+    _check_staff(user)
+    run = _locked(run)
+    if run.status not in (RunStatus.PREPARING, RunStatus.EXPORTING) or run.job is None:
+        raise DomainError("Ce virement n'a pas de travail interrompu à reprendre.")
+    return job_retry(job=run.job)
+
+
+@transaction.atomic
+def payout_reject(*, payout: Payout, user, reason: str) -> Payout:
+    """The bank returned this transfer: its vouchers are owed again (for the next run), its netted
+    periods are due again, and its ledger transaction is reversed."""
+    _check_staff(user)
+    reason = _reason(reason, "du rejet (donné par la banque)")
+    payout = Payout.objects.select_for_update().select_related("run", "provider", "transaction").get(pk=payout.pk)
+    if payout.status == PayoutStatus.REJECTED:
+        raise DomainError("Ce remboursement est déjà marqué rejeté.")
+    if payout.status != PayoutStatus.SENT or payout.run.status not in (RunStatus.EXPORTED, RunStatus.PAID):
+        raise DomainError("Seul un remboursement transmis à la banque peut être rejeté par elle.")
+    moved = steps.vouchers_move(
+        [payout.pk],
+        from_status=VoucherStatus.REIMBURSED,
+        to_status=VoucherStatus.REDEEMED,
+        actor=user,
+        reason=f"Virement {payout.reference} rejeté par la banque : {reason}",
+    )
+    if moved != payout.voucher_count:
+        raise DomainError("Les chèques de ce remboursement ont changé d'état : rien n'a été modifié.")
+    _void([payout.pk])
+    entries = list(payout.transaction.entries.select_related("account"))
+    payout.reversal = ledger.transaction_post(
+        kind="payout_reversal",
+        description=f"Rejet du virement {payout.reference} à {payout.provider.name} : {reason}"[:250],
+        reference=f"payout:{payout.pk}",
+        lines=[(e.account, -e.amount_cents) for e in entries],
+        actor=user,
+    )
+    payout.status, payout.rejected_by, payout.rejected_at, payout.rejection_reason = (
+        PayoutStatus.REJECTED,
+        user,
+        timezone.now(),
+        reason,
+    )
+    payout.save(update_fields=["status", "reversal", "rejected_by", "rejected_at", "rejection_reason"])
+    return payout
+
+
+def open_monthly_run(month: datetime.date) -> PayoutRun | None:
+    return (
+        PayoutRun.objects.filter(kind=RunKind.MONTHLY, period_start=month_bounds(month)[0])
+        .filter(~Q(status=RunStatus.CANCELLED))
+        .first()
+    )

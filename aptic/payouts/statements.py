@@ -1,0 +1,136 @@
+"""A payout's statement for its provider, as CSV and PDF: every voucher (serial number, date, place,
+service, amount), then the face value, the subscription netted and the amount transferred."""
+
+import csv
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import reportlab
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from .models import Payout, PayoutStatus
+from .selectors import statement_rows
+
+FONT, FONT_BOLD = "AptVera", "AptVeraBold"
+_FONTS = Path(reportlab.__file__).parent / "fonts"
+HEADER = ["Numéro de chèque", "Date", "Lieu", "Service", "Montant (€)"]
+
+
+def _register_fonts() -> None:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(_FONTS / "Vera.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONTS / "VeraBd.ttf")))
+
+
+def _decimal(cents: int) -> str:
+    """1250 → '12,50' (French decimal comma, as a spreadsheet in French reads it)."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole},{rest:02d}"
+
+
+def _euros(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole:,}".replace(",", "\u00a0") + f",{rest:02d}\u00a0€"
+
+
+def filename(payout: Payout, extension: str) -> str:
+    return f"releve-{payout.reference}.{extension}"
+
+
+def _status_line(payout: Payout) -> str:
+    if payout.status == PayoutStatus.REJECTED:
+        return f"Virement rejeté par la banque : {payout.rejection_reason}. Ces chèques seront remboursés à nouveau."
+    if payout.status == PayoutStatus.HELD:
+        return f"Retenu : {payout.hold_reason}"
+    if payout.status == PayoutStatus.SENT:
+        return "Payé." if payout.run.status == "paid" else "Virement transmis à la banque."
+    return payout.get_status_display() + "."
+
+
+def statement_csv(payout: Payout) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for serial, at, place, service, amount in statement_rows(payout):
+        writer.writerow([serial, timezone.localtime(at).strftime("%d/%m/%Y %H:%M"), place, service, _decimal(amount)])
+    writer.writerow([])
+    writer.writerow(["Valeur des chèques", "", "", "", _decimal(payout.gross_cents)])
+    writer.writerow(["Abonnement déduit (TTC)", "", "", "", _decimal(-(payout.fee_cents + payout.vat_cents))])
+    writer.writerow(["Montant viré", "", "", "", _decimal(payout.net_cents)])
+    # A BOM, so that a spreadsheet opens the accents right.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def statement_pdf(payout: Payout) -> bytes:
+    _register_fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"Relevé de remboursement {payout.reference}",
+        author="#APTIC",
+        lang="fr-FR",
+        invariant=1,
+    )
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
+    title = ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=14, leading=18)
+    cell = ParagraphStyle("cell", parent=body, fontSize=8, leading=10)
+    run = payout.run
+    story = [
+        Paragraph(f"Relevé de remboursement {payout.reference}", title),
+        Spacer(1, 3 * mm),
+        Paragraph(escape(f"Structure : {payout.provider.name}"), body),
+        Paragraph(f"Virement : {run.reference} ({run.label})", body),
+        Paragraph(escape(_status_line(payout)), body),
+        Spacer(1, 4 * mm),
+    ]
+    rows = [HEADER]
+    for serial, at, place, service, amount in statement_rows(payout):
+        rows.append(
+            [
+                serial,
+                timezone.localtime(at).strftime("%d/%m/%Y"),
+                Paragraph(escape(place), cell),
+                Paragraph(escape(service), cell),
+                _euros(amount),
+            ]
+        )
+    rows += [
+        ["Valeur des chèques", "", "", "", _euros(payout.gross_cents)],
+        ["Abonnement déduit (TTC)", "", "", "", _euros(-(payout.fee_cents + payout.vat_cents))],
+        ["Montant viré", "", "", "", _euros(payout.net_cents)],
+    ]
+    table = LongTable(rows, colWidths=[38 * mm, 20 * mm, 50 * mm, 50 * mm, 22 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
+                ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
+                ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8),
+                ("ALIGN", (-1, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                ("LINEABOVE", (0, -3), (-1, -3), 0.5, colors.black),
+                ("SPAN", (0, -3), (3, -3)),
+                ("SPAN", (0, -2), (3, -2)),
+                ("SPAN", (0, -1), (3, -1)),
+            ]
+        )
+    )
+    story.append(table)
+    doc.build(story)
+    return buffer.getvalue()

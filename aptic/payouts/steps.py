@@ -1,0 +1,326 @@
+"""The heavy steps of a payout run, run as jobs (jobs_handlers.py), set-based and resumable.
+
+Each step works provider by provider, in batches committed one by one, each batch leaving a done
+marker in the same transaction as its work (`Payout.lines_ready` when preparing, status `sent` when
+exporting). A step killed at any point is run again from the top and only does what is left; the
+partial unique constraint on live payout lines and the conditional status updates (whose row counts
+must match) make a second pass over the same vouchers impossible.
+"""
+
+import logging
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Sum
+from django.utils import timezone
+
+from aptic.core.errors import DomainError
+from aptic.ledger import services as ledger
+from aptic.vouchers.models import Redemption, RedemptionLine, Voucher, VoucherEvent, VoucherStatus
+
+from . import netting
+from .bank import hold_reasons
+from .models import NettedFee, Payout, PayoutLine, PayoutRun, PayoutStatus, RunStatus
+
+log = logging.getLogger(__name__)
+BATCH_VOUCHERS = 100_000  # vouchers per committed batch (about a second of work on PostgreSQL)
+BATCH_PAYOUTS = 1000  # and payouts per batch at most
+qn = connection.ops.quote_name
+
+
+def _ids(values) -> str:
+    """An SQL list of integer ids (ints only: nothing else can reach the statement)."""
+    return ",".join(str(int(v)) for v in values)
+
+
+# --- Preparation ------------------------------------------------------------------------------
+
+
+def owed_lines(run: PayoutRun):
+    """Redemption lines the run pays: redeemed, not cancelled, older than the cutoff, in no live payout."""
+    in_payout = PayoutLine.objects.filter(voucher_id=OuterRef("voucher_id"), is_void=False)
+    lines = RedemptionLine.objects.filter(
+        is_cancelled=False,
+        voucher__status=VoucherStatus.REDEEMED,
+        redemption__cancelled_at__isnull=True,
+        redemption__created_at__lt=run.cutoff,
+    ).exclude(Exists(in_payout))
+    if run.only_provider_id:
+        lines = lines.filter(redemption__provider_id=run.only_provider_id)
+    return lines
+
+
+def _create_payouts(run: PayoutRun) -> None:
+    """One payout per provider owed something, planned or held (with its reason); existing ones
+    (from an interrupted pass) are kept as they are."""
+    owed = {
+        row["redemption__provider_id"]: (row["n"], row["total"])
+        for row in owed_lines(run)
+        .values("redemption__provider_id")
+        .annotate(n=Count("pk"), total=Sum("amount_cents"))
+        .order_by()
+    }
+    existing = set(run.payouts.values_list("provider_id", flat=True))
+    todo = [p for p in sorted(owed) if p not in existing]
+    reasons = hold_reasons(todo)
+    payouts = []
+    for provider_id in todo:
+        count, total = owed[provider_id]
+        details, reason = reasons[provider_id]
+        held = details is None
+        payouts.append(
+            Payout(
+                run=run,
+                provider_id=provider_id,
+                status=PayoutStatus.HELD if held else PayoutStatus.PLANNED,
+                hold_reason=reason,
+                voucher_count=count,
+                gross_cents=total,
+                net_cents=total,
+                lines_ready=held,  # a held payout takes no voucher: they stay owed for a later run
+                bank_details=details,
+            )
+        )
+    Payout.objects.bulk_create(payouts, batch_size=2000, ignore_conflicts=True)
+
+
+def _batches(queryset):
+    """Payouts in pk order, cut by vouchers (estimated by voucher_count) and by count."""
+    batch, vouchers = [], 0
+    for payout in queryset.order_by("pk").only("pk", "voucher_count", "provider_id"):
+        batch.append(payout)
+        vouchers += payout.voucher_count
+        if vouchers >= BATCH_VOUCHERS or len(batch) >= BATCH_PAYOUTS:
+            yield batch
+            batch, vouchers = [], 0
+    if batch:
+        yield batch
+
+
+def _insert_lines(run: PayoutRun, payout_ids) -> None:
+    """The owed vouchers of these payouts' providers, in one INSERT … SELECT. A voucher another run
+    took meanwhile is skipped by the partial unique constraint (ON CONFLICT DO NOTHING)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(PayoutLine._meta.db_table)} (payout_id, voucher_id, amount_cents, is_void) "  # noqa: S608
+            f"SELECT p.id, rl.voucher_id, rl.amount_cents, %s FROM {qn(Payout._meta.db_table)} p "
+            f"JOIN {qn(Redemption._meta.db_table)} r ON r.provider_id = p.provider_id "
+            f"JOIN {qn(RedemptionLine._meta.db_table)} rl ON rl.redemption_id = r.id "
+            f"JOIN {qn(Voucher._meta.db_table)} v ON v.id = rl.voucher_id "
+            f"WHERE p.id IN ({_ids(payout_ids)}) AND r.created_at < %s AND r.cancelled_at IS NULL "
+            "AND rl.is_cancelled = %s AND v.status = %s "
+            "ON CONFLICT DO NOTHING",
+            [False, run.cutoff, False, VoucherStatus.REDEEMED],
+        )
+
+
+def _settle_amounts(run: PayoutRun, batch: list[Payout]) -> None:
+    """Amounts from the lines actually written, less the subscription periods netted."""
+    ids = [p.pk for p in batch]
+    sums = {
+        row["payout_id"]: (row["n"], row["total"])
+        for row in PayoutLine.objects.filter(payout_id__in=ids, is_void=False)
+        .values("payout_id")
+        .annotate(n=Count("pk"), total=Sum("amount_cents"))
+        .order_by()
+    }
+    nets = netting.netting_subscriptions(p.provider_id for p in batch)
+    until = run.period_end or timezone.localdate(run.cutoff)
+    fees = []
+    for payout in batch:
+        count, total = sums.get(payout.pk, (0, 0))
+        payout.voucher_count, payout.gross_cents, payout.fee_cents, payout.vat_cents = count, total, 0, 0
+        payout.lines_ready = True
+        if count == 0:  # another run paid them first
+            payout.status = PayoutStatus.CANCELLED
+        elif (subscription := nets.get(payout.provider_id)) is not None:
+            for period in netting.periods_due(subscription, until=until, available_cents=total):
+                fees.append(
+                    NettedFee(
+                        payout=payout,
+                        subscription=subscription,
+                        period_start=period.start,
+                        period_end=period.end,
+                        fee_cents=period.fee_cents,
+                        vat_cents=period.vat_cents,
+                    )
+                )
+                payout.fee_cents += period.fee_cents
+                payout.vat_cents += period.vat_cents
+        payout.net_cents = payout.gross_cents - payout.fee_cents - payout.vat_cents
+    NettedFee.objects.bulk_create(fees)
+    Payout.objects.bulk_update(
+        batch,
+        ["voucher_count", "gross_cents", "fee_cents", "vat_cents", "net_cents", "lines_ready", "status"],
+        batch_size=1000,
+    )
+
+
+def prepare_batch(run: PayoutRun, batch: list[Payout]) -> None:
+    with transaction.atomic():
+        # Another worker on the same run skips the payouts this one holds (PostgreSQL).
+        ids = list(
+            Payout.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=[p.pk for p in batch], lines_ready=False)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return
+        mine = [p for p in batch if p.pk in set(ids)]
+        _insert_lines(run, ids)
+        _settle_amounts(run, mine)
+
+
+def prepare(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
+    run = PayoutRun.objects.get(pk=run.pk)
+    if run.status != RunStatus.PREPARING:
+        return {"status": run.status}
+    _create_payouts(run)
+    total = run.payouts.count()
+    pending = run.payouts.filter(lines_ready=False)
+    progress(total - pending.count(), total, "Sélection des chèques à rembourser…")
+    for batch in _batches(pending):
+        prepare_batch(run, batch)
+        progress(total - pending.count(), total)
+    with transaction.atomic():
+        run = PayoutRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == RunStatus.PREPARING and not run.payouts.filter(lines_ready=False).exists():
+            run.status = RunStatus.DRAFT
+            run.save(update_fields=["status"])
+    planned = run.payouts.filter(status=PayoutStatus.PLANNED)
+    held = run.payouts.filter(status=PayoutStatus.HELD).count()
+    progress(total, total, f"{planned.count()} remboursement(s) prévu(s), {held} retenu(s).")
+    return {"planned": planned.count(), "held": held}
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+
+def vouchers_move(payout_ids, *, from_status: str, to_status: str, actor, reason: str, at=None) -> int:
+    """Move the live vouchers of these payouts from one status to another, with one event each, in
+    two set-based statements; returns how many moved (the caller checks the count)."""
+    if not payout_ids:
+        return 0
+    at = at or timezone.now()
+    voucher, line = qn(Voucher._meta.db_table), qn(PayoutLine._meta.db_table)
+    ids = _ids(payout_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(VoucherEvent._meta.db_table)} "  # noqa: S608 (table names and ints only)
+            "(voucher_id, from_status, to_status, actor_id, reason, redemption_id, created_at) "
+            f"SELECT v.id, %s, %s, %s, %s, v.redemption_id, %s FROM {line} l JOIN {voucher} v ON v.id = l.voucher_id "
+            f"WHERE l.payout_id IN ({ids}) AND l.is_void = %s AND v.status = %s",
+            [from_status, to_status, getattr(actor, "pk", None), reason[:250], at, False, from_status],
+        )
+        events = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {voucher} SET status = %s WHERE status = %s AND id IN "  # noqa: S608
+            f"(SELECT voucher_id FROM {line} WHERE payout_id IN ({ids}) AND is_void = %s)",
+            [to_status, from_status, False],
+        )
+        moved = cursor.rowcount
+    if events != moved:
+        raise DomainError("Des chèques ont changé d'état pendant le virement : rien n'a été modifié.")
+    return moved
+
+
+def _post(run: PayoutRun, payouts: list[Payout], actor) -> None:
+    """One balanced ledger transaction per payout: provider payable → bank (+ netted fee and VAT)."""
+    specs = [ledger.provider_payable_spec(p.provider) for p in payouts]
+    payables = ledger.accounts_for(specs)
+    bank, fees, vat = (ledger.platform_account(c) for c in ("platform:bank", "platform:fees", "platform:vat"))
+    for payout, payable in zip(payouts, payables, strict=True):
+        payout.transaction = ledger.transaction_post(
+            kind="payout",
+            description=f"Virement {payout.reference} à {payout.provider.name} : {payout.voucher_count} chèque(s)"[
+                :250
+            ],
+            reference=f"payout:{payout.pk}",
+            lines=[
+                (payable, payout.gross_cents),
+                (bank, -payout.net_cents),
+                (fees, -payout.fee_cents),
+                (vat, -payout.vat_cents),
+            ],  # fmt: skip
+            actor=actor,
+        )
+
+
+def export_batch(run: PayoutRun, batch_ids: list[int]) -> int:
+    """Send one batch: hold those whose bank details are no longer verified, reimburse the others'
+    vouchers (status and events), post their ledger transactions, mark them sent. All or nothing."""
+    from .services import _void
+
+    with transaction.atomic():
+        payouts = list(
+            Payout.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=batch_ids, status=PayoutStatus.PLANNED)
+            .select_related("provider")
+            .order_by("pk")
+        )
+        if not payouts:
+            return 0
+        reasons = hold_reasons([p.provider_id for p in payouts])
+        held = [p for p in payouts if reasons[p.provider_id][0] is None]
+        for payout in held:
+            payout.status, payout.hold_reason = (
+                PayoutStatus.HELD,
+                f"Retenu à l'export : {reasons[payout.provider_id][1]}",
+            )
+        _void([p.pk for p in held])
+        sent = [p for p in payouts if reasons[p.provider_id][0] is not None]
+        expected = sum(p.voucher_count for p in sent)
+        moved = vouchers_move(
+            [p.pk for p in sent],
+            from_status=VoucherStatus.REDEEMED,
+            to_status=VoucherStatus.REIMBURSED,
+            actor=run.exported_by,
+            reason=f"Remboursé à la structure (virement {run.reference})",
+        )
+        if moved != expected:
+            raise DomainError(
+                f"{expected - moved} chèque(s) de ce virement ne sont plus à rembourser : l'export est arrêté, "
+                "rien n'a été écrit pour ce lot."
+            )
+        _post(run, sent, run.exported_by)
+        for payout in sent:
+            details = reasons[payout.provider_id][0]
+            payout.status, payout.bank_details = PayoutStatus.SENT, details
+            payout.holder, payout.iban, payout.bic = details.holder, details.iban, details.bic
+        Payout.objects.bulk_update(
+            payouts, ["status", "hold_reason", "bank_details", "holder", "iban", "bic", "transaction"], batch_size=1000
+        )
+        return len(payouts)
+
+
+def export(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
+    from .sepa import sepa_write
+
+    run = PayoutRun.objects.get(pk=run.pk)
+    if run.status != RunStatus.EXPORTING:
+        return {"status": run.status}
+    total = run.payouts.exclude(status=PayoutStatus.CANCELLED).count()
+    pending = run.payouts.filter(status=PayoutStatus.PLANNED)
+    progress(total - pending.count(), total, "Remboursement des chèques et écritures comptables…")
+    for batch in _batches(pending):
+        export_batch(run, [p.pk for p in batch])
+        progress(total - pending.count(), total)
+    with transaction.atomic():
+        run = PayoutRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RunStatus.EXPORTING or run.payouts.filter(status=PayoutStatus.PLANNED).exists():
+            return {"status": run.status}  # another worker holds the last batch; it finishes the run
+        sent = run.payouts.filter(status=PayoutStatus.SENT)
+        if not sent.exists():
+            run.status, run.cancelled_at, run.cancel_reason = (
+                RunStatus.CANCELLED,
+                timezone.now(),
+                "Toutes les structures ont été retenues à l'export : aucun virement.",
+            )
+            run.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+            return {"sent": 0}
+        progress(total, total, "Écriture du fichier SEPA…")
+        sepa_write(run)
+        run.status, run.exported_at = RunStatus.EXPORTED, timezone.now()
+        run.save(update_fields=["status", "exported_at", "sepa_file", "sepa_message_id", "sepa_sha256"])
+    count = sent.count()
+    progress(total, total, f"Fichier SEPA prêt : {count} virement(s).")
+    return {"sent": count}
