@@ -268,6 +268,8 @@ def _redeem(provider, place, offer, results, wanted, user, idempotency_key, day,
         entries=ledger.balanced_entries([*zip(outstanding, by_order.values(), strict=True), (payable, -covered)]),
     )
     redemption.replayed = False
+    # The printed numbers, in line order, for the answer (the API would otherwise read them back).
+    redemption.voucher_serials = [v.order.serial(v.sequence) for v in vouchers]
     return redemption
 
 

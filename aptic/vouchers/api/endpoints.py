@@ -220,7 +220,7 @@ def redeem(
     if getattr(redemption, "replayed", False):
         response[REPLAY_HEADER] = "true"
         return Status(200, _out(redemption))
-    return Status(201, _out(redemption))
+    return Status(201, _out(redemption, redemption.voucher_serials))
 
 
 @router.post(
