@@ -83,7 +83,7 @@ def credit_available(funder) -> list[tuple[CreditNote, int]]:
 @transaction.atomic
 def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None = None) -> Invoice:
     """The invoice of an issued order, with the funder's available credit notes deducted."""
-    order = Order.objects.select_for_update().select_related("funder__commune").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("funder__commune").get(pk=order.pk)
     if not order.issued_at:
         raise DomainError(f"La commande n° {order.pk} n'est pas encore émise : elle ne peut pas être facturée.")
     if Invoice.objects.filter(order=order).exists():
@@ -178,7 +178,7 @@ def payment_record(
     reference: str = "",
 ) -> Payment:
     """The funder paid the invoice's net amount: in the books, then the order's fund share and printing."""
-    invoice = Invoice.objects.select_for_update().select_related("funder", "order").get(pk=invoice.pk)
+    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("funder", "order").get(pk=invoice.pk)
     if Payment.objects.filter(invoice=invoice).exists():
         raise DomainError(f"La facture {invoice.number} est déjà payée.")
     if invoice.due_cents == 0:
@@ -280,7 +280,7 @@ def _credit_note_create(note: CreditNote, lines: list[Line], buyer, preceding) -
 @transaction.atomic
 def credit_note_correction_issue(*, invoice: Invoice, amount_excl_vat_cents: int, reason: str, actor) -> CreditNote:
     """Correct an invoice's fee or options (never edited): a credit note of that amount plus its VAT."""
-    invoice = Invoice.objects.select_for_update().select_related("funder").get(pk=invoice.pk)
+    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("funder").get(pk=invoice.pk)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Indiquez le motif de l'avoir.", field="reason")

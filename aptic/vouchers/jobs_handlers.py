@@ -1,4 +1,5 @@
-"""The vouchers' background work: the daily expiry of orders past their grace date."""
+"""The vouchers' background work: the daily expiry of orders past their grace date, and the credit
+notes of what expired (billing)."""
 
 from aptic.jobs.registry import handler
 from aptic.jobs.schedule import periodic
@@ -10,6 +11,13 @@ periodic("vouchers.expire", hour=2)
 
 @handler("vouchers.expire")
 def expire(job, progress) -> dict:
+    from aptic.billing.services import expiry_credit_notes_issue
+
     expired = vouchers_expire()
-    progress(len(expired), len(expired), f"{sum(expired.values())} chèque(s) expiré(s).")
-    return {"orders": {str(order_id): count for order_id, count in expired.items()}}
+    # Right after: one credit note per expiry posting, also catching up on an earlier run cut short.
+    notes = expiry_credit_notes_issue()
+    progress(len(expired), len(expired), f"{sum(expired.values())} chèque(s) expiré(s), {len(notes)} avoir(s) émis.")
+    return {
+        "orders": {str(order_id): count for order_id, count in expired.items()},
+        "credit_notes": [note.number for note in notes],
+    }

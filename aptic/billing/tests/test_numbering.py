@@ -1,0 +1,61 @@
+"""Gap-free numbers: sequential, given back on rollback, and exactly 1..N under concurrency (PostgreSQL)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from aptic.billing.models import DocumentCounter
+from aptic.billing.numbering import number_next
+
+
+@pytest.mark.django_db
+def test_numbers_follow_each_other_per_kind_and_year():
+    with transaction.atomic():
+        assert number_next(kind="invoice", year=2026) == "F-2026-00001"
+        assert number_next(kind="invoice", year=2026) == "F-2026-00002"
+        assert number_next(kind="credit_note", year=2026) == "A-2026-00001"
+        assert number_next(kind="quote", year=2027) == "D-2027-00001"
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_document_gives_its_number_back():
+    with transaction.atomic():
+        assert number_next(kind="invoice", year=2026) == "F-2026-00001"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        number_next(kind="invoice", year=2026)
+        raise RuntimeError("the document failed")
+    with transaction.atomic():
+        assert number_next(kind="invoice", year=2026) == "F-2026-00002"
+
+
+THREADS = 8
+PER_THREAD = 5
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_concurrent_numbering_gives_exactly_one_to_n():
+    """8 connections × 5 documents each, started together: numbers 1..40, no gap, no duplicate."""
+    got, errors = [], []
+    barrier = threading.Barrier(THREADS)
+
+    def work():
+        try:
+            barrier.wait()
+            for _ in range(PER_THREAD):
+                with transaction.atomic():
+                    got.append(number_next(kind="invoice", year=2031))
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(got) == [f"F-2031-{n:05d}" for n in range(1, THREADS * PER_THREAD + 1)]
+    assert DocumentCounter.objects.get(kind="invoice", year=2031).last == THREADS * PER_THREAD
