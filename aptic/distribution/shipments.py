@@ -10,7 +10,7 @@ from django.utils import timezone
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.core.errors import DomainError
 from aptic.printing.models import PrintRelease
-from aptic.vouchers.lifecycle import booklet_activate
+from aptic.vouchers.lifecycle import booklet_activate, booklets_activate
 from aptic.vouchers.models import Activation, Booklet, Order
 
 from .models import BeneficiaryCategory, Handout, Shipment, ShipmentKind, ShipmentRange, ShippedBooklet
@@ -168,3 +168,40 @@ def booklet_hand_out(
         if shipped.booklet.order.activation == Activation.ON_DISTRIBUTION:
             booklet_activate(booklet=shipped.booklet, actor=user, reason=f"Carnet remis par {organisation.name}")
     return handout
+
+
+@transaction.atomic
+def booklets_hand_out(
+    *, organisation: Organisation, order: Order, first: int, last: int, category: str, user, day: datetime.date
+) -> int:
+    """Booklets first … last handed out at once to beneficiaries of one public (an information
+    day at a distributor's); all or none. Returns how many."""
+    if category not in BeneficiaryCategory.values:
+        raise DomainError("Choisissez le public des bénéficiaires.", field="category")
+    if first > last:
+        raise DomainError("Le premier carnet vient après le dernier.", field="number")
+    shipped = list(
+        ShippedBooklet.objects.select_for_update()
+        .filter(booklet__order=order, booklet__number__gte=first, booklet__number__lte=last)
+        .filter(shipment__recipient=organisation, shipment__kind=ShipmentKind.DELIVERY, handout__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    if len(shipped) != last - first + 1:
+        raise DomainError(
+            f"Les carnets {first} à {last} n'ont pas tous été expédiés à votre organisation, "
+            "ou certains sont déjà remis.",
+            code="forbidden",
+            field="number",
+        )
+    Handout.objects.bulk_create(
+        [
+            Handout(shipped_id=pk, organisation=organisation, category=category, handed_out_on=day, recorded_by=user)
+            for pk in shipped
+        ],
+        batch_size=5000,
+    )
+    if order.activation == Activation.ON_DISTRIBUTION:
+        booklets_activate(
+            order=order, numbers=range(first, last + 1), actor=user, reason=f"Carnets remis par {organisation.name}"
+        )
+    return len(shipped)

@@ -31,7 +31,9 @@ def file_voucher_limit() -> int:
     return int(getattr(settings, "APTIC_PRINT_FILE_VOUCHERS", DEFAULT_FILE_VOUCHERS))
 
 
-def order_print_release(*, order: Order, user, reason: str, justification: str = "") -> PrintRelease:
+def order_print_release(
+    *, order: Order, user, reason: str, justification: str = "", produce: bool = True
+) -> PrintRelease:
     """Allow the order to be printed and start the print job.
 
     reason "paid": billing calls this when the payment is recorded; "early": staff release a
@@ -61,8 +63,11 @@ def order_print_release(*, order: Order, user, reason: str, justification: str =
             raise DomainError(
                 f"La commande n° {order.pk} est déjà libérée pour l'impression.", code="already"
             ) from None
-        release.job = job_enqueue(kind=JOB_KIND, params={"order_id": order.pk}, user=user, organisation=order.funder)
-        release.save(update_fields=["job"])
+        if produce:  # the demo records prints without files (print_files_record)
+            release.job = job_enqueue(
+                kind=JOB_KIND, params={"order_id": order.pk}, user=user, organisation=order.funder
+            )
+            release.save(update_fields=["job"])
     return release
 
 
@@ -203,6 +208,7 @@ def _reusable(current: PrintFile | None, first: int, last: int) -> bool:
     return (
         current is not None
         and (current.first_sequence, current.last_sequence) == (first, last)
+        and bool(current.file)
         and current.file.storage.exists(current.file.name)
     )
 
@@ -228,3 +234,22 @@ def _write_part(order, spec, part, first, last, step) -> PrintFile:
             record.file.save(record.filename, File(handle), save=False)
             record.save()
     return record
+
+
+@transaction.atomic
+def print_files_record(*, order: Order) -> list[PrintFile]:
+    """Record the order's parts as printed without producing their files (the demo at full scale:
+    hundreds of thousands of vouchers would take minutes). Staff can produce the files later."""
+    if not PrintRelease.objects.filter(order=order).exists():
+        raise DomainError(f"La commande n° {order.pk} n'est pas libérée pour l'impression.")
+    records = []
+    for part, first, last in file_parts(order):
+        booklets = (last - first + 1) // order.booklet_size
+        pages = booklets * (1 + -(-order.booklet_size // 5))
+        record, _ = PrintFile.objects.update_or_create(
+            order=order,
+            part=part,
+            defaults={"first_sequence": first, "last_sequence": last, "pages": pages, "size_bytes": 0, "sha256": ""},
+        )
+        records.append(record)
+    return records

@@ -1,0 +1,143 @@
+"""Demo shipments and distribution, after the vouchers and printing builders:
+
+- Gironde: booklets shipped to its two distributors and to itself; the booklets the vouchers
+  builder activated are recorded as handed out, with public categories;
+- CCAS de Saint-Étienne: shipped to its distributor, part handed out;
+- the company: shipped to itself, a few handed out to employees;
+- one postal mailing (Plus option) of a few addresses, posted, its addresses still kept.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from aptic.vouchers.models import Order, VoucherStatus
+
+from .mailings import mailing_create, mailing_documents_generate, mailing_mark_mailed
+from .models import BeneficiaryCategory
+from .shipments import booklets_hand_out, shipment_create
+
+CATEGORIES = [
+    BeneficiaryCategory.SENIOR,
+    BeneficiaryCategory.JOB_SEEKER,
+    BeneficiaryCategory.MINIMUM_INCOME,
+    BeneficiaryCategory.YOUNG,
+    BeneficiaryCategory.SMALL_BUSINESS,
+    BeneficiaryCategory.ASSOCIATION,
+]
+MAILING = (
+    "nom;adresse;complement;code_postal;ville;categorie\n"
+    "Jeanne Martin;12 rue des Lilas;;33000;Bordeaux;senior\n"
+    "Karim Benali;4 allée des Pins;Résidence Les Ormes;33600;Pessac;demandeur d'emploi\n"
+    "Sophie Dubois;27 cours Victor Hugo;;33130;Bègles;senior\n"
+)
+
+
+def _first(context, key):
+    return context.organisations.get(key, [None])[0]
+
+
+def _admin(organisation):
+    return organisation.memberships.filter(role="admin").select_related("user").first().user
+
+
+def _distributed_booklets(order) -> int:
+    """Booklets at the head of the order that the vouchers builder already activated."""
+    first_issued = (
+        order.vouchers.filter(status=VoucherStatus.ISSUED).order_by("sequence").values_list("sequence", flat=True)
+    ).first()
+    if first_issued is None:
+        return order.quantity // order.booklet_size
+    return (first_issued - 1) // order.booklet_size
+
+
+def _hand_out_in_runs(context, organisation, order, first, last, user, today):
+    """Split booklets first…last into runs of random categories, as a season of handouts."""
+    number = first
+    while number <= last:
+        run = min(last, number + context.rng.randint(0, max(1, (last - first) // 8)))
+        day = today - datetime.timedelta(days=context.rng.randint(1, 150))
+        booklets_hand_out(
+            organisation=organisation,
+            order=order,
+            first=number,
+            last=run,
+            category=context.rng.choice(CATEGORIES),
+            user=user,
+            day=day,
+        )
+        number = run + 1
+
+
+def build(context) -> None:
+    today = timezone.localdate()
+    staff = _admin(_first(context, "platform"))
+    gironde, ccas, company = (
+        _first(context, "funder_dep"),
+        _first(context, "funder_ccas"),
+        _first(context, "funder_company"),
+    )
+    medoc, mission, dist_ccas = (
+        _first(context, "dist_medoc"),
+        _first(context, "dist_mission"),
+        _first(context, "dist_ccas"),
+    )
+    year = today.year
+    current = {
+        o.funder_id: o for o in Order.objects.filter(print_release__isnull=False, valid_from__year=year).order_by("pk")
+    }
+    shipped_on = today - datetime.timedelta(days=160)
+
+    order = current.get(gironde.pk)
+    if order is not None:
+        count = order.quantity // order.booklet_size
+        distributed = _distributed_booklets(order)
+        # Distributors get the activated booklets and more; the funder keeps a stock; the rest waits.
+        to_medoc = max(1, min(count, distributed * 6 // 10 + count // 20))
+        to_mission = max(to_medoc + 1, min(count - 4, distributed + count // 10))
+        shipment_create(order=order, recipient=medoc, ranges=[(1, to_medoc)], shipped_on=shipped_on, user=staff)
+        shipment_create(
+            order=order, recipient=mission, ranges=[(to_medoc + 1, to_mission)], shipped_on=shipped_on, user=staff
+        )
+        stock = min(count - 4, to_mission + max(1, count // 20))
+        if stock > to_mission:
+            shipment_create(
+                order=order, recipient=gironde, ranges=[(to_mission + 1, stock)], shipped_on=shipped_on, user=staff
+            )
+        medoc_last = min(to_medoc, distributed)
+        if medoc_last >= 1:
+            _hand_out_in_runs(context, medoc, order, 1, medoc_last, _admin(medoc), today)
+        if distributed > to_medoc:
+            _hand_out_in_runs(
+                context, mission, order, to_medoc + 1, min(distributed, to_mission), _admin(mission), today
+            )
+        # The Plus option: the last four booklets posted to beneficiaries.
+        mailing = mailing_create(
+            funder=gironde,
+            order=order,
+            filename="beneficiaires-gironde.csv",
+            data=MAILING.encode(),
+            user=_admin(gironde),
+        )
+        mailing_documents_generate(mailing=mailing)
+        mailing_mark_mailed(mailing=mailing, mailed_on=today - datetime.timedelta(days=5), user=staff)
+
+    order = current.get(ccas.pk) if ccas else None
+    if order is not None and dist_ccas is not None:
+        count = order.quantity // order.booklet_size
+        shipment_create(order=order, recipient=dist_ccas, ranges=[(1, count // 2)], shipped_on=shipped_on, user=staff)
+        _hand_out_in_runs(context, dist_ccas, order, 1, max(1, count // 5), _admin(dist_ccas), today)
+
+    order = current.get(company.pk) if company else None
+    if order is not None:
+        count = order.quantity // order.booklet_size
+        shipment_create(order=order, recipient=company, ranges=[(1, count)], shipped_on=shipped_on, user=staff)
+        booklets_hand_out(
+            organisation=company,
+            order=order,
+            first=1,
+            last=max(1, count // 10),
+            category=BeneficiaryCategory.EMPLOYEE,
+            user=_admin(company),
+            day=today - datetime.timedelta(days=30),
+        )
