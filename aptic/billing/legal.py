@@ -9,7 +9,7 @@ from django.conf import settings
 
 DEFAULTS = {
     "NAME": "#APTIC — plateforme de démonstration",
-    "FORM": "SCIC SA à capital variable",
+    "FORM": "SCIC SA",
     "CAPITAL": "capital variable",
     "ADDRESS": "1 rue de la Démonstration",
     "POSTCODE": "33000",

@@ -1,0 +1,38 @@
+"""Checks on the documents as a funder's accountant, or Chorus Pro, would receive them."""
+
+import io
+
+from facturx import xml_check_xsd
+from lxml import etree
+from pypdf import PdfReader
+
+NS = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+}
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page, whitespace (line breaks, no-break spaces) collapsed to single spaces."""
+    reader = PdfReader(io.BytesIO(bytes(data)))
+    assert len(reader.pages) >= 1
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def facturx(data: bytes):
+    """The PDF opens, carries factur-x.xml, which passes the factur-x library's XSD check: its root."""
+    reader = PdfReader(io.BytesIO(bytes(data)))
+    assert len(reader.pages) >= 1
+    attachments = reader.attachments
+    assert "factur-x.xml" in attachments, list(attachments)
+    xml = attachments["factur-x.xml"][0]
+    assert xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
+    metadata = reader.xmp_metadata
+    assert metadata is not None  # the Factur-X XMP (PDF/A-3 identification) added by the library
+    return etree.fromstring(xml)
+
+
+def xpath(root, path: str) -> str:
+    found = root.xpath(path, namespaces=NS)
+    assert found, path
+    return found[0].text
