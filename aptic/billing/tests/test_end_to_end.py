@@ -21,6 +21,7 @@ from aptic.ledger.invariants import checks
 from .conftest import SIRET, pdf_bytes
 from .helpers import facturx, pdf_text, xpath
 
+PASSWORD = "un-mot-de-passe-solide"
 TOTALS = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation/"  # noqa: E501
 
 
