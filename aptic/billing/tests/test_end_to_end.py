@@ -34,7 +34,7 @@ def link_in(message, pattern):
     return re.search(r"https?://[^/\s]+(" + pattern + r"[^\s]*)", message.body).group(1)
 
 
-def request_quote(client, offers, **extra):
+def request_quote(client, offers, meta=None, **extra):
     data = {
         "organisation_name": "Commune de Saint-Étienne",
         "siret": "214 202 186 00018",
@@ -49,7 +49,7 @@ def request_quote(client, offers, **extra):
         "website": "",
     }
     data.update(extra)
-    return client.post(reverse("billing:quote_request"), data)
+    return client.post(reverse("billing:quote_request"), data, **(meta or {}))
 
 
 def staff_quotes_and_sends(staff_client, capture, offers):
