@@ -176,8 +176,12 @@ def payment_record(
     actor,
     method: str = PaymentMethod.TRANSFER,
     reference: str = "",
+    start_printing: bool = True,
 ) -> Payment:
-    """The funder paid the invoice's net amount: in the books, then the order's fund share and printing."""
+    """The funder paid the invoice's net amount: in the books, then the order's fund share and printing.
+
+    start_printing=False only for the demo, whose hundreds of thousands of vouchers are not printed
+    when `make run` starts (printing's own demo decides what it prints)."""
     invoice = Invoice.objects.select_for_update(of=("self",)).select_related("funder", "order").get(pk=invoice.pk)
     if Payment.objects.filter(invoice=invoice).exists():
         raise DomainError(f"La facture {invoice.number} est déjà payée.")
@@ -217,7 +221,7 @@ def payment_record(
         ledger_transaction=posted,
         recorded_by=actor,
     )
-    _order_paid(invoice, actor)
+    _order_paid(invoice, actor, start_printing=start_printing)
     return payment
 
 
@@ -228,7 +232,7 @@ def _funder_territory(funder) -> tuple[str, str, str]:
     return (territory.kind, territory.code, territory.label) if territory else NATIONAL
 
 
-def _order_paid(invoice: Invoice, actor) -> None:
+def _order_paid(invoice: Invoice, actor, *, start_printing: bool = True) -> None:
     """The order is paid: 1 % of its face value to its territory's fund, then printing may start."""
     share = fund_share(invoice.face_total_cents)
     if share:
@@ -253,7 +257,8 @@ def _order_paid(invoice: Invoice, actor) -> None:
             amount_cents=share,
             ledger_transaction=posted,
         )
-    _release_printing(invoice.order, actor)
+    if start_printing:
+        _release_printing(invoice.order, actor)
 
 
 def _release_printing(order: Order, actor) -> None:
