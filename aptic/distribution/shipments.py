@@ -181,7 +181,7 @@ def booklets_hand_out(
     if first > last:
         raise DomainError("Le premier carnet vient après le dernier.", field="number")
     shipped = list(
-        ShippedBooklet.objects.select_for_update()
+        ShippedBooklet.objects.select_for_update(of=("self",))
         .filter(booklet__order=order, booklet__number__gte=first, booklet__number__lte=last)
         .filter(shipment__recipient=organisation, shipment__kind=ShipmentKind.DELIVERY, handout__isnull=True)
         .values_list("pk", flat=True)

@@ -101,3 +101,29 @@ def test_funder_hands_out_its_own_booklets_and_sees_only_its_shipments(
     assert "1 sur 2" in page
     url = reverse("distribution:funder_shipments", kwargs={"org_slug": other_funder.slug})
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_run_of_booklets_is_handed_out_all_or_none(shipped, distributor, distributor_member):
+    from aptic.core.errors import DomainError
+    from aptic.distribution.shipments import booklets_hand_out
+
+    with pytest.raises(DomainError, match="pas tous été expédiés"):
+        booklets_hand_out(
+            organisation=distributor,
+            order=shipped,
+            first=4,
+            last=6,
+            category="senior",
+            user=distributor_member,
+            day=DAY,
+        )
+    assert not Handout.objects.exists()
+    count = booklets_hand_out(
+        organisation=distributor, order=shipped, first=1, last=3, category="young", user=distributor_member, day=DAY
+    )
+    assert count == 3 and Voucher.objects.filter(order=shipped, status="active").count() == 30
+    with pytest.raises(DomainError, match="déjà remis"):
+        booklets_hand_out(
+            organisation=distributor, order=shipped, first=3, last=4, category="young", user=distributor_member, day=DAY
+        )
