@@ -54,3 +54,46 @@ def test_quote_to_credit_note(sent_quote, staff, django_capture_on_commit_callba
     assert [n.total_cents for n in notes] == [2_000_000]
     books_hold()
     assert CreditNote.objects.get().number.startswith("A-")
+
+
+def _provider_of_the_loire():
+    from aptic.core.tests import world
+    from aptic.core.tests.factories import CommuneFactory, OrganisationFactory
+
+    return world.label(OrganisationFactory(kind="provider", name="Fablab de Firminy", commune=CommuneFactory()))
+
+
+@pytest.mark.django_db
+def test_sponsorships_at_validation_wait_for_staff_rights(sent_quote, staff):
+    """providers.services.sponsorship_create is for the funder's administrators: a staff member who is
+    not one is refused, and nothing is created (see ADR 0014)."""
+    from aptic.accounts.models import Organisation
+    from aptic.core.errors import DomainError
+
+    provider = _provider_of_the_loire()
+    quote = sent_quote(sponsored_providers=[provider], options={"sponsorship": 7700})
+    signed = SimpleUploadedFile("devis.pdf", pdf_bytes(), content_type="application/pdf")
+    quote = services.quote_accept(quote=quote, kind="signed_quote", document=signed, signer_name="M. X")
+    with pytest.raises(DomainError, match="administrateurs"):
+        services.quote_validate(quote=quote, actor=staff)
+    assert not Organisation.objects.filter(kind="funder").exists()
+
+
+@pytest.mark.django_db
+def test_sponsorships_created_at_validation(sent_quote, staff):
+    from aptic.accounts.models import Organisation
+    from aptic.core.tests.factories import CommuneFactory, MembershipFactory
+
+    from .conftest import SIRET
+
+    funder = Organisation.objects.create(
+        kind="funder", name="Commune de Saint-Étienne", slug="st-etienne", siret=SIRET, commune=CommuneFactory()
+    )
+    MembershipFactory(organisation=funder, user=staff, role="admin")
+    provider = _provider_of_the_loire()
+    quote = sent_quote(sponsored_providers=[provider], options={"sponsorship": 7700})
+    assert quote.funder == funder  # found by its SIRET
+    signed = SimpleUploadedFile("devis.pdf", pdf_bytes(), content_type="application/pdf")
+    quote = services.quote_accept(quote=quote, kind="signed_quote", document=signed, signer_name="M. X")
+    quote = services.quote_validate(quote=quote, actor=staff)
+    assert list(funder.sponsorships.values_list("provider_id", flat=True)) == [provider.pk]
