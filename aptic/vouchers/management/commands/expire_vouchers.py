@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from aptic.billing.services import expiry_credit_notes_issue
+from aptic.core.templatetags.aptic import format_euros
 from aptic.vouchers.lifecycle import vouchers_expire
 
 
@@ -16,4 +17,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Commande n° {order_id} : {count} chèque(s) expiré(s).")
         self.stdout.write(f"{sum(expired.values())} chèque(s) expiré(s) au total.")
         for note in expiry_credit_notes_issue():
-            self.stdout.write(f"Avoir {note.number} émis à {note.buyer_name} : {note.total_cents / 100:.2f} €.")
+            self.stdout.write(f"Avoir {note.number} émis à {note.buyer_name} : {format_euros(note.total_cents)}.")
