@@ -49,13 +49,15 @@ format: $(VENV)/.installed-dev ## Reformat the code with ruff
 check: $(VENV)/.installed-dev ## Django checks: no missing migration; deployment checklist with production settings
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	APTIC_ENV=production DJANGO_SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	  DJANGO_ALLOWED_HOSTS=aptic.example REDIS_URL=redis://127.0.0.1:6379/0 APTIC_SITE_URL=https://aptic.example DATABASE_URL=sqlite:///:memory: \
+	  DJANGO_ALLOWED_HOSTS=aptic.example REDIS_URL=redis://127.0.0.1:6379/0 \
+	  APTIC_LEGAL_NAME=Aptic APTIC_LEGAL_SIRET=73282932000074 APTIC_LEGAL_IBAN=FR7630006000011234567890189 \
+	  APTIC_SEPA_DEBTOR_IBAN=FR7630006000011234567890189 APTIC_SITE_URL=https://aptic.example DATABASE_URL=sqlite:///:memory: \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
-bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories on SQLite; places, vouchers and the HTTP API on PostgreSQL
+bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories on SQLite; places, vouchers, the HTTP API, printing and payouts on PostgreSQL
 	env -u DATABASE_URL $(BIN)/python -m bench territories places
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench places vouchers api
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench places vouchers api printing payouts
 
 vendor: ## Refresh the vendored JS/CSS libraries from npm (frontend/package-lock.json)
 	frontend/vendor.sh

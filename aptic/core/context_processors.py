@@ -24,6 +24,7 @@ ORGANISATION_LINKS = {
         ("Factures et avoirs", "billing:funder_documents", False),
         ("Fonds territorial", "billing:funder_fund", False),
         ("Expéditions", "distribution:funder_shipments", False),
+        ("Carnets à remettre", "distribution:distributor_booklets", False),
         ("Envois postaux", "distribution:funder_mailings", True),
         ("Parrainages", "providers:sponsorships", True),
     ],

@@ -13,6 +13,11 @@ from django.test.utils import override_settings
 from aptic.core import reference
 from aptic.core.errors import DomainError
 
+from aptic.billing import demo as billing
+from aptic.distribution import demo as distribution
+from aptic.payouts import demo as payouts
+from aptic.printing import demo as printing
+
 from .builders import organisations, places, providers, vouchers
 
 DATASET = "demo"
@@ -32,9 +37,22 @@ class DemoContext:
     organisations: dict[str, list] = field(default_factory=dict)
 
 
-BUILDERS = [organisations.build, places.build, providers.build, vouchers.build]
+# Each app's builder after those whose data it needs: billing invoices the vouchers' orders, printing
+# prints the paid ones, distribution ships and hands out printed booklets, payouts reimburses redemptions.
+BUILDERS = [
+    organisations.build,
+    places.build,
+    providers.build,
+    vouchers.build,
+    billing.build,
+    printing.build,
+    distribution.build,
+    payouts.build,
+]
 # Which demo a database holds: a new builder gives a new version.
-VERSION = f"{SEED}:" + ",".join(build.__module__.rsplit(".", 1)[-1] for build in BUILDERS)
+VERSION = f"{SEED}:" + ",".join(
+    build.__module__.split(".")[-2 if build.__module__.endswith(".demo") else -1] for build in BUILDERS
+)
 
 
 def demo_build(*, force: bool = False, scale: float = 1.0) -> DemoContext | None:

@@ -30,6 +30,10 @@ def test_production_passes_the_deployment_checklist(tmp_path):
             "APTIC_SITE_URL": "https://aptic.example",
             "DATABASE_URL": "sqlite:///:memory:",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "APTIC_LEGAL_NAME": "Aptic",
+            "APTIC_LEGAL_SIRET": "73282932000074",
+            "APTIC_LEGAL_IBAN": "FR7630006000011234567890189",
+            "APTIC_SEPA_DEBTOR_IBAN": "FR7630006000011234567890189",
             "APTIC_VAR_DIR": str(tmp_path),
         },
         "--deploy",
@@ -52,6 +56,19 @@ def test_production_needs_a_broker_for_background_work():
     env = {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": "sqlite:///:memory:", "DJANGO_ALLOWED_HOSTS": "a.fr"}
     result = run_check({**env, "APTIC_SITE_URL": "https://a.fr", "REDIS_URL": "", "CELERY_BROKER_URL": ""})
     assert result.returncode != 0 and "REDIS_URL (or CELERY_BROKER_URL) is required" in result.stderr
+
+
+def test_production_checklist_refuses_the_demonstration_identity(tmp_path):
+    env = {
+        "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "aptic.example",
+        "APTIC_SITE_URL": "https://aptic.example",
+        "DATABASE_URL": "sqlite:///:memory:",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "APTIC_VAR_DIR": str(tmp_path),
+    }
+    result = run_check(env, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0 and "aptic.W001" in result.stderr + result.stdout
 
 
 def test_unknown_mode_is_refused():
