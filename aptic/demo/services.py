@@ -10,10 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
+from aptic.billing import demo as billing
 from aptic.core import reference
 from aptic.core.errors import DomainError
-
-from aptic.billing import demo as billing
 from aptic.distribution import demo as distribution
 from aptic.payouts import demo as payouts
 from aptic.printing import demo as printing
