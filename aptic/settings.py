@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "aptic.printing",
     "aptic.distribution",
     "aptic.payouts",
+    "aptic.funders",
     "aptic.demo",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("aptic.printing.urls")),
     path("", include("aptic.distribution.urls")),
     path("", include("aptic.payouts.urls")),
+    path("", include("aptic.funders.urls")),
     path("api/v1/", include("aptic.vouchers.api.urls")),
     path("back-office/", admin.site.urls),
 ]

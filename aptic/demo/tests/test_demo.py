@@ -189,3 +189,26 @@ def test_public_catalogue_map_and_open_data_work_on_the_demo(client, demo):
     assert len(geojson["features"]) == public.count()
     rows = list(csv.DictReader(io.StringIO(body(client.get("/opendata/lieux.csv")).decode())))
     assert len(rows) == public.count()
+
+
+@pytest.mark.django_db
+def test_a_demo_funder_follows_its_orders_from_printing_to_use(client, demo):
+    """The funder space (issue #5, item 9): each order's stage and its vouchers counted at each step."""
+    from aptic.funders.selectors import funder_orders_progress
+    from aptic.vouchers.models import Order, Voucher
+
+    order = Order.objects.filter(vouchers__status="redeemed").select_related("funder").first()
+    funder = order.funder
+    admin = funder.memberships.filter(role="admin").first().user
+    client.force_login(admin)
+    page = client.get(reverse("funders:orders", kwargs={"org_slug": funder.slug}))
+    assert page.status_code == 200
+    rows = {row.order.pk: row for row in funder_orders_progress(funder)}
+    row = rows[order.pk]
+    redeemed = Voucher.objects.filter(order=order, status__in=["redeemed", "reimbursed"]).count()
+    assert row.redeemed == redeemed > 0 and row.stage in ("in_use", "expired")
+    assert row.printed >= row.shipped >= row.distributed > 0
+    body = text(page)
+    assert f"Commande n° {order.pk}" in body and row.stage_label in body
+    other = Organisation.objects.filter(kind="funder").exclude(pk=funder.pk).first()
+    assert client.get(reverse("funders:orders", kwargs={"org_slug": other.slug})).status_code == 403

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "funders"
+urlpatterns = [path("espace/<slug:org_slug>/suivi-des-cheques/", views.orders, name="orders")]
