@@ -225,7 +225,11 @@ def payout_reject(*, payout: Payout, user, reason: str) -> Payout:
     periods are due again, and its ledger transaction is reversed."""
     _check_staff(user)
     reason = _reason(reason, "du rejet (donné par la banque)")
-    payout = Payout.objects.select_for_update().select_related("run", "provider", "transaction").get(pk=payout.pk)
+    payout = (
+        Payout.objects.select_for_update(of=("self",))
+        .select_related("run", "provider", "transaction")
+        .get(pk=payout.pk)
+    )
     if payout.status == PayoutStatus.REJECTED:
         raise DomainError("Ce remboursement est déjà marqué rejeté.")
     if payout.status != PayoutStatus.SENT or payout.run.status not in (RunStatus.EXPORTED, RunStatus.PAID):

@@ -3,7 +3,7 @@
 import pytest
 
 from aptic.catalogue.services import vocabulary_load
-from aptic.demo.services import demo_build
+from aptic.demo.services import BUILDERS, demo_build
 from aptic.payouts import demo as payouts_demo
 from aptic.payouts.models import BankDetails, Payout, PayoutRun, PayoutStatus, RunStatus
 from aptic.territories.services import territories_load
@@ -22,7 +22,8 @@ def test_demo_pays_months_holds_one_provider_and_has_a_rejected_transfer(
     vocabulary_load()
     with django_capture_on_commit_callbacks(execute=False):
         context = demo_build(scale=SCALE, force=True)
-        payouts_demo.build(context)
+        if payouts_demo.build not in BUILDERS:  # before the lead wired it into the demo
+            payouts_demo.build(context)
     paid = PayoutRun.objects.filter(status=RunStatus.PAID)
     assert paid.count() >= 2
     assert PayoutRun.objects.filter(status=RunStatus.DRAFT, approved_by__isnull=True).count() == 1
