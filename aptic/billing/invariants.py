@@ -17,6 +17,8 @@ from aptic.vouchers.models import Order
 
 from .models import CreditApplication, CreditNote, FundMovement, Invoice, Payment
 
+FUNDER_POSTINGS = ("issuance", "invoice", "payment", "credit_note", "expiry")
+
 
 def _by_funder(queryset, field: str, amount) -> dict[int, int]:
     return {k: v or 0 for k, v in queryset.values_list(field).annotate(total=Sum(amount)).order_by()}
@@ -24,8 +26,11 @@ def _by_funder(queryset, field: str, amount) -> dict[int, int]:
 
 @invariant
 def funder_account_equals_documents() -> list[str]:
+    # Only the postings whose documents billing keeps (another app's or a hand-made posting is theirs).
     booked = _by_funder(
-        Entry.objects.filter(account__code__startswith="funder:"), "account__organisation_id", "amount_cents"
+        Entry.objects.filter(account__code__startswith="funder:", transaction__kind__in=FUNDER_POSTINGS),
+        "account__organisation_id",
+        "amount_cents",
     )
     issued = _by_funder(
         Order.objects.filter(issued_at__isnull=False), "funder_id", F("quantity") * F("face_value_cents")

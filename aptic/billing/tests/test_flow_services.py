@@ -97,3 +97,21 @@ def test_sponsorships_created_at_validation(sent_quote, staff):
     quote = services.quote_accept(quote=quote, kind="signed_quote", document=signed, signer_name="M. X")
     quote = services.quote_validate(quote=quote, actor=staff)
     assert list(funder.sponsorships.values_list("provider_id", flat=True)) == [provider.pk]
+
+
+@pytest.mark.django_db
+def test_invariants_catch_money_without_its_document(funder):
+    from aptic.billing.invariants import funder_account_equals_documents
+    from aptic.ledger import services as ledger
+
+    assert funder_account_equals_documents() == []
+    ledger.transaction_post(
+        kind="payment",
+        description="Virement saisi à la main, sans facture ni paiement enregistré",
+        reference="payment:manual",
+        lines=[(ledger.platform_account("platform:bank"), 500), (ledger.funder_account(funder), -500)],
+    )
+    assert funder_account_equals_documents() == [
+        f"Commanditaire n° {funder.pk} : -500 centimes à son compte au grand livre, "
+        "0 selon ses commandes, factures, paiements et avoirs."
+    ]
