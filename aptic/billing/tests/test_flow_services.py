@@ -64,19 +64,17 @@ def _provider_of_the_loire():
 
 
 @pytest.mark.django_db
-def test_sponsorships_at_validation_wait_for_staff_rights(sent_quote, staff):
-    """providers.services.sponsorship_create is for the funder's administrators: a staff member who is
-    not one is refused, and nothing is created (see ADR 0014)."""
+def test_staff_validating_a_quote_create_its_sponsorships_for_a_new_funder(sent_quote, staff):
+    """The funder has no account yet: staff, not its administrators, create the sponsorships."""
     from aptic.accounts.models import Organisation
-    from aptic.core.errors import DomainError
 
     provider = _provider_of_the_loire()
     quote = sent_quote(sponsored_providers=[provider], options={"sponsorship": 7700})
     signed = SimpleUploadedFile("devis.pdf", pdf_bytes(), content_type="application/pdf")
     quote = services.quote_accept(quote=quote, kind="signed_quote", document=signed, signer_name="M. X")
-    with pytest.raises(DomainError, match="administrateurs"):
-        services.quote_validate(quote=quote, actor=staff)
-    assert not Organisation.objects.filter(kind="funder").exists()
+    services.quote_validate(quote=quote, actor=staff)
+    funder = Organisation.objects.get(kind="funder")
+    assert list(funder.sponsorships.values_list("provider_id", flat=True)) == [provider.pk]
 
 
 @pytest.mark.django_db

@@ -1,11 +1,10 @@
-"""The printing and distribution demo builders, run after the existing demo (small scale)."""
+"""The printing and distribution demo builders, as the demo runs them (small scale)."""
 
 import pytest
 from django.db.models import Count, F
 
 from aptic.catalogue.services import vocabulary_load
 from aptic.demo.services import demo_build
-from aptic.distribution import demo as distribution_demo
 from aptic.distribution.models import Handout, Mailing, Shipment
 from aptic.distribution.selectors import vouchers_distributed, vouchers_shipped
 from aptic.printing import demo as printing_demo
@@ -22,9 +21,7 @@ def test_demo_prints_ships_and_distributes(django_capture_on_commit_callbacks):
     territories_load()
     vocabulary_load()
     with django_capture_on_commit_callbacks(execute=False):
-        context = demo_build(scale=SCALE, force=True)
-        printing_demo.build(context)
-        distribution_demo.build(context)
+        context = demo_build(scale=SCALE, force=True)  # its builders include printing's and distribution's
     funders = [context.organisations[key][0] for key in printing_demo.FUNDERS]
     orders = list(Order.objects.filter(issued_at__isnull=False, funder__in=funders))
     assert PrintRelease.objects.count() == len(orders) == 4
