@@ -33,7 +33,7 @@ THREADS = 8
 PER_THREAD = 5
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_concurrent_numbering_gives_exactly_one_to_n():
     """8 connections × 5 documents each, started together: numbers 1..40, no gap, no duplicate."""

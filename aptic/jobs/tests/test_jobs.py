@@ -133,14 +133,14 @@ def _wait_for(job, seconds=20):
     raise AssertionError(f"job {job.pk} still {job.status} after {seconds} s")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_embedded_mode_runs_jobs_in_a_thread_of_the_process(settings):
     settings.APTIC_JOBS_BACKEND = "thread"
     job = job_enqueue(kind="test.count", params={"n": 5})
     assert _wait_for(job).status == JobStatus.DONE
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_production_mode_runs_jobs_on_a_celery_worker_through_redis(settings):
     """A real Redis broker and a real worker (in a thread of the test)."""
     from celery.contrib.testing.worker import start_worker

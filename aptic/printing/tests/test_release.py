@@ -7,7 +7,7 @@ from aptic.printing.models import PrintFile, PrintRelease
 from aptic.printing.services import order_print_release
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_paid_release_issues_if_needed_and_prints_in_the_background(make_order, staff):
     order = make_order(quantity=20, issue=False)
     release = order_print_release(order=order, user=staff, reason="paid")

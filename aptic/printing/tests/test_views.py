@@ -14,7 +14,7 @@ def staff_client(client, staff):
     return client
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_staff_release_early_then_download_the_file(staff_client, make_order):
     order = make_order(quantity=20)
     page = staff_client.get(reverse("printing:staff_orders"))
