@@ -54,8 +54,16 @@ class Verdict:
 
 def lookup_hit(request, scope: str = "voucher") -> Verdict:
     """Count one lookup from this request's address; allowed while under the limit."""
-    limit = int(getattr(settings, "APTIC_VOUCHER_LOOKUP_LIMIT", DEFAULT_LIMIT))
-    window = int(getattr(settings, "APTIC_VOUCHER_LOOKUP_WINDOW", DEFAULT_WINDOW))
+    return rate_hit(
+        request,
+        scope=scope,
+        limit=int(getattr(settings, "APTIC_VOUCHER_LOOKUP_LIMIT", DEFAULT_LIMIT)),
+        window=int(getattr(settings, "APTIC_VOUCHER_LOOKUP_WINDOW", DEFAULT_WINDOW)),
+    )
+
+
+def rate_hit(request, *, scope: str, limit: int, window: int) -> Verdict:
+    """Count one hit of `scope` from this request's address; allowed while under `limit` per `window` s."""
     cache = caches[getattr(settings, "APTIC_VOUCHER_LOOKUP_CACHE", "default")]
     who = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]  # no address kept in clear
     now = time.time()
