@@ -1,14 +1,9 @@
 """Checks on the acceptance documents funders upload: a real PDF, of a reasonable size."""
 
-import io
-
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-
 from aptic.core.errors import DomainError
+from aptic.core.uploads import PDF_MAGIC, is_readable_pdf
 
 MAX_BYTES = 10 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 
 
 def check_pdf(uploaded, *, field: str = "document") -> bytes:
@@ -29,14 +24,7 @@ def check_pdf(uploaded, *, field: str = "document") -> bytes:
             f"Le fichier « {name} » n'est pas un PDF : enregistrez ou numérisez le document au format PDF.",
             field=field,
         )
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")
-        pages = len(reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
-        pages = 0
-    if pages == 0:
+    if not is_readable_pdf(data):
         raise DomainError(
             f"Le fichier « {name} » commence comme un PDF mais ne s'ouvre pas : il est peut-être abîmé. "
             "Enregistrez-le à nouveau au format PDF.",

@@ -3,7 +3,6 @@
 Every change makes a new row and suspends payouts until staff verify it; every administrator of the
 provider is told by e-mail."""
 
-import io
 import warnings
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from schwifty.exceptions import SchwiftyException
 
 from aptic.accounts.models import Membership, OrganisationKind, Role
 from aptic.core.errors import DomainError
+from aptic.core.uploads import image_info, is_readable_pdf
 
 from .models import BankDetails, BankDetailsStatus
 
@@ -84,31 +84,9 @@ def clean_bic(value: str, iban: IBAN) -> BIC:
     return bic
 
 
-def _is_pdf(data: bytes) -> bool:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    if not data.startswith(b"%PDF-"):
-        return False
-    try:
-        return len(PdfReader(io.BytesIO(data)).pages) > 0
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-        return False
-
-
 def _is_image(data: bytes) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
-        return False
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()  # verify() does not decode the pixels; a truncated image fails here
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return False
-    return True
+    info = image_info(data)
+    return info is not None and info[0] in ("PNG", "JPEG")
 
 
 def clean_rib(upload) -> bytes:
@@ -120,7 +98,7 @@ def clean_rib(upload) -> bytes:
     data = upload.read()
     if not data:
         raise DomainError("Le fichier du RIB est vide.", field="rib")
-    if not (_is_pdf(data) or _is_image(data)):
+    if not (is_readable_pdf(data) or _is_image(data)):
         raise DomainError(
             "Ce fichier n'est pas lisible comme un PDF, une image PNG ou JPEG : "
             "joignez le RIB fourni par votre banque.",

@@ -1,16 +1,15 @@
 """Printing services (ADR 0015): release an order for printing, upload its cover, produce its files."""
 
 import hashlib
-import io
 import tempfile
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from PIL import Image, UnidentifiedImageError
 
 from aptic.core.errors import DomainError
+from aptic.core.uploads import image_info
 from aptic.jobs.services import job_enqueue
 from aptic.vouchers.issuance import order_issue
 from aptic.vouchers.links import voucher_url
@@ -93,13 +92,9 @@ def print_cover_upload(*, order: Order, user, upload) -> PrintCover:
     if upload.size > COVER_MAX_BYTES:
         raise DomainError("L'image dépasse 15 Mo.", field="image")
     data = upload.read()
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()  # reads the whole file: a truncated or disguised file fails here
-        with Image.open(io.BytesIO(data)) as image:
-            kind, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise DomainError("Ce fichier n'est pas une image lisible (JPEG ou PNG attendu).", field="image") from None
+    if (info := image_info(data)) is None:
+        raise DomainError("Ce fichier n'est pas une image lisible (JPEG ou PNG attendu).", field="image")
+    kind, width, height = info
     if kind not in COVER_FORMATS:
         raise DomainError(f"Format d'image {kind} non accepté : envoyez un JPEG ou un PNG.", field="image")
     if min(width, height) < 600:
