@@ -4,6 +4,8 @@ accounting documents are never edited at all, see the database triggers)."""
 
 from django.contrib import admin
 
+from aptic.core.admin import ReadOnlyAdmin
+
 from .models import (
     CreditNote,
     DocumentCounter,
@@ -15,17 +17,6 @@ from .models import (
     Quote,
     QuoteRequest,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Offer)

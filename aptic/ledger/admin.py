@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from aptic.core.admin import ReadOnlyAdmin
+
 from .models import Account, Entry, Transaction
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The ledger is append-only: staff read it here; money moves only through services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EntryInline(admin.TabularInline):

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from aptic.core.admin import ReadOnlyMixin
 from aptic.core.errors import DomainError
 
 from . import services
@@ -24,19 +25,6 @@ from .models import (
     SubmissionAnswer,
     Subscription,
 )
-
-
-class ReadOnlyMixin:
-    """History and money-bearing records: shown, never edited in the back office."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ProviderEventInline(ReadOnlyMixin, admin.TabularInline):

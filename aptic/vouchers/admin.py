@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from aptic.core.admin import ReadOnlyMixin
 from aptic.core.errors import DomainError
 from aptic.core.templatetags.aptic import format_euros
 
@@ -42,17 +43,6 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self):
         return self.object_list[: self.CAP + 1].count()
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def masked(code: str) -> str:
