@@ -8,35 +8,17 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from aptic.core.pdf import FONT, FONT_BOLD, euros, register_fonts
+
 from .legal import Seller
-
-FONT, FONT_BOLD = "AptVera", "AptVeraBold"
-_FONTS = Path(reportlab.__file__).parent / "fonts"
-
-
-def _register_fonts() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(_FONTS / "Vera.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONTS / "VeraBd.ttf")))
-
-
-def euros(cents: int) -> str:
-    """1234567 → '12 345,67 €' (no-break spaces, which the embedded font has)."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole:,}".replace(",", "\u00a0") + f",{rest:02d}\u00a0€"
 
 
 def rate(value: Decimal | None) -> str:
@@ -91,7 +73,7 @@ def _esc(text: str) -> str:
 
 
 def render(doc: Document) -> bytes:
-    _register_fonts()
+    register_fonts()
     st = _styles()
     buffer = io.BytesIO()
     template = SimpleDocTemplate(

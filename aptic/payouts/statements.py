@@ -3,31 +3,21 @@ service, amount), then the face value, the subscription netted and the amount tr
 
 import csv
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from aptic.core.pdf import FONT, FONT_BOLD, euros, register_fonts
 
 from .models import Payout, PayoutStatus
 from .selectors import statement_rows
 
-FONT, FONT_BOLD = "AptVera", "AptVeraBold"
-_FONTS = Path(reportlab.__file__).parent / "fonts"
 HEADER = ["Numéro de chèque", "Date", "Lieu", "Service", "Montant (€)"]
-
-
-def _register_fonts() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(_FONTS / "Vera.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONTS / "VeraBd.ttf")))
 
 
 def _decimal(cents: int) -> str:
@@ -35,12 +25,6 @@ def _decimal(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, rest = divmod(abs(int(cents)), 100)
     return f"{sign}{whole},{rest:02d}"
-
-
-def _euros(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole:,}".replace(",", "\u00a0") + f",{rest:02d}\u00a0€"
 
 
 def filename(payout: Payout, extension: str) -> str:
@@ -72,7 +56,7 @@ def statement_csv(payout: Payout) -> bytes:
 
 
 def statement_pdf(payout: Payout) -> bytes:
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -106,13 +90,13 @@ def statement_pdf(payout: Payout) -> bytes:
                 timezone.localtime(at).strftime("%d/%m/%Y"),
                 Paragraph(escape(place), cell),
                 Paragraph(escape(service), cell),
-                _euros(amount),
+                euros(amount),
             ]
         )
     rows += [
-        ["Valeur des chèques", "", "", "", _euros(payout.gross_cents)],
-        ["Abonnement déduit (TTC)", "", "", "", _euros(-(payout.fee_cents + payout.vat_cents))],
-        ["Montant viré", "", "", "", _euros(payout.net_cents)],
+        ["Valeur des chèques", "", "", "", euros(payout.gross_cents)],
+        ["Abonnement déduit (TTC)", "", "", "", euros(-(payout.fee_cents + payout.vat_cents))],
+        ["Montant viré", "", "", "", euros(payout.net_cents)],
     ]
     table = LongTable(rows, colWidths=[38 * mm, 20 * mm, 50 * mm, 50 * mm, 22 * mm], repeatRows=1)
     table.setStyle(
