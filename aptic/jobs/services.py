@@ -27,16 +27,13 @@ def job_enqueue(*, kind: str, params: dict | None = None, user=None, organisatio
 
 def job_progress(*, job: Job, done: int, total: int | None = None, message: str = "") -> None:
     """Progress is written outside the handler's transactions, so the pages see it move."""
-    job.progress_done = done
-    fields = ["progress_done"]
     if total is not None:
         job.progress_total = total
-        fields.append("progress_total")
+    job.progress_done = min(done, job.progress_total) if job.progress_total else done
+    updates = {"progress_done": job.progress_done, "progress_total": job.progress_total}
     if message:
-        job.message = message[:300]
-        fields.append("message")
-    job.progress_done = min(job.progress_done, job.progress_total) if job.progress_total else job.progress_done
-    Job.objects.filter(pk=job.pk).update(**{name: getattr(job, name) for name in fields})
+        job.message = updates["message"] = message[:300]
+    Job.objects.filter(pk=job.pk).update(**updates)
 
 
 def job_retry(*, job: Job) -> Job:
@@ -70,10 +67,12 @@ def job_run(*, job_id: int) -> Job | None:
     job = _claim(job_id)
     if job is None:
         return None
+
+    def progress(done: int, total: int | None = None, message: str = "") -> None:
+        job_progress(job=job, done=done, total=total, message=message)
+
     try:
-        result = handler_for(job.kind)(
-            job, lambda done, total=None, message="": job_progress(job=job, done=done, total=total, message=message)
-        )
+        result = handler_for(job.kind)(job, progress)
     except DomainError as exc:
         _finish(job, JobStatus.FAILED, exc.message, {})
     except Exception:
