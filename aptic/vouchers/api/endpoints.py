@@ -15,7 +15,6 @@ from aptic.places.models import Offer, Place
 from aptic.vouchers.models import Order, Redemption, RedemptionLine
 from aptic.vouchers.redemption import (
     CANCEL_WINDOW,
-    RedemptionRefused,
     redemption_cancel,
     redemption_create,
     vouchers_check,
@@ -201,22 +200,10 @@ def redeem(
     actor = request.auth
     key = _idempotency_key(request.headers.get("Idempotency-Key"))
     place, offer = _counter(payload.place_id, payload.offer_id)
-    arguments = {
-        "provider": actor.organisation,
-        "place": place,
-        "offer": offer,
-        "codes": payload.codes,
-        "user": actor.user,
-        "idempotency_key": key,
-    }
-    try:
-        redemption = redemption_create(**arguments)
-    except RedemptionRefused:
-        # Two requests with the same key at the same instant but different vouchers do not wait for each
-        # other's locks: the loser hits the unique key. Asked again, the service now answers replay or 409.
-        if not key or not Redemption.objects.filter(provider=actor.organisation, idempotency_key=key).exists():
-            raise
-        redemption = redemption_create(**arguments)
+    # A twin request with the same key that commits first is answered by the service (replay or 409).
+    redemption = redemption_create(
+        provider=actor.organisation, place=place, offer=offer, codes=payload.codes, user=actor.user, idempotency_key=key
+    )
     if getattr(redemption, "replayed", False):
         response[REPLAY_HEADER] = "true"
         return Status(200, _out(redemption))
