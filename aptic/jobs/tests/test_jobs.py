@@ -1,5 +1,5 @@
 import datetime
-import time
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,7 @@ from aptic.jobs.services import MAX_ATTEMPTS, job_enqueue, job_retry, job_run
 
 PARIS = ZoneInfo("Europe/Paris")
 calls = []
+handled = threading.Event()  # set by the counting handler, so tests need not poll a row another thread writes
 
 
 @registry.handler("test.count")
@@ -22,6 +23,7 @@ def _count(job, progress):
     for done in range(1, total + 1):
         progress(done, total)
     calls.append(job.pk)
+    handled.set()
     return {"counted": total}
 
 
@@ -38,6 +40,7 @@ def _crash(job, progress):
 @pytest.fixture(autouse=True)
 def _clear_calls():
     calls.clear()
+    handled.clear()
 
 
 def test_a_job_runs_once_its_transaction_commits(db, django_capture_on_commit_callbacks):
@@ -123,26 +126,20 @@ def test_the_daily_expiry_is_scheduled():
     assert "vouchers.expire" in {p.kind for p in PERIODIC}
 
 
-def _wait_for(job, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job.pk} still {job.status} after {seconds} s")
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_embedded_mode_runs_jobs_in_a_thread_of_the_process(settings):
     settings.APTIC_JOBS_BACKEND = "thread"
     job = job_enqueue(kind="test.count", params={"n": 5})
-    assert _wait_for(job).status == JobStatus.DONE
+    assert handled.wait(20), "the embedded worker did not run the job"
+    runner._thread_pool().submit(lambda: None).result(timeout=20)  # one worker: the job is finished
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result == {"counted": 5}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_production_mode_runs_jobs_on_a_celery_worker_through_redis(settings):
-    """A real Redis broker and a real worker (in a thread of the test)."""
+    """A real Redis broker and a real worker (in a thread of the test). The test reads the job only
+    once the worker has stopped: SQLite's shared in-memory test database locks whole tables."""
     from celery.contrib.testing.worker import start_worker
 
     from aptic.celery import app
@@ -151,7 +148,9 @@ def test_production_mode_runs_jobs_on_a_celery_worker_through_redis(settings):
     app.conf.update(broker_url="redis://127.0.0.1:6379/15", result_backend=None, task_always_eager=False)
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
         job = job_enqueue(kind="test.count", params={"n": 2})
-        assert _wait_for(job).status == JobStatus.DONE
+        assert handled.wait(20), "the Celery worker did not run the job"
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result == {"counted": 2}
     assert runner.backend() == "celery"
 
 
