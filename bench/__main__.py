@@ -39,6 +39,8 @@ def _fresh_postgres_database(url: str) -> str:
 
 def setup_django():
     os.environ.setdefault("APTIC_ENV", "embedded")
+    # Measure what production runs: no query logging (DEBUG wraps every cursor to record its SQL).
+    os.environ.setdefault("DJANGO_DEBUG", "0")
     workdir = tempfile.mkdtemp(prefix="aptic-bench-")
     os.environ["APTIC_VAR_DIR"] = workdir
     url = os.environ.get("DATABASE_URL", "")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 ISSUE_COUNT = int(os.environ.get("BENCH_ISSUE_COUNT", "1000000"))
 REDEEM_COUNT = int(os.environ.get("BENCH_REDEEM_COUNT", "2000"))
+ROUND = 100
 
 
 def _world():
@@ -81,26 +82,31 @@ def _redemption(funder, provider, user, place, offer):
     order = order_issue(order=order_create(funder=funder, quantity=2 * REDEEM_COUNT, valid_from=datetime.date.today()))
     all_codes = list(Voucher.objects.filter(order=order).order_by("sequence").values_list("code", flat=True))
     platform_codes, raw_codes = all_codes[:REDEEM_COUNT], all_codes[REDEEM_COUNT:]
-    started = time.perf_counter()
-    for code in platform_codes:
-        redemption_create(provider=provider, place=place, offer=offer, codes=[code], user=user)
-    platform = time.perf_counter() - started
-
+    redemption_create(provider=provider, place=place, offer=offer, codes=[platform_codes.pop()], user=user)
     anchor = Redemption.objects.first()  # raw rows must satisfy the same constraints (a redemption to point at)
     table = connection.ops.quote_name(Voucher._meta.db_table)
     sql = f"UPDATE {table} SET status = 'redeemed', redemption_id = %s WHERE code = %s AND status = 'active'"  # noqa: S608
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for code in raw_codes:
-            cursor.execute(sql, [anchor.pk, code])  # autocommit: one transaction each, like each redemption
-    raw = time.perf_counter() - started
+    platform = raw = 0.0
+    # Rounds taken in turn, so that the machine's other work weighs on both alike.
+    for start in range(0, REDEEM_COUNT, ROUND):
+        started = time.perf_counter()
+        for code in platform_codes[start : start + ROUND]:
+            redemption_create(provider=provider, place=place, offer=offer, codes=[code], user=user)
+        platform += time.perf_counter() - started
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for code in raw_codes[start : start + ROUND]:
+                cursor.execute(sql, [anchor.pk, code])  # autocommit: one transaction each, like each redemption
+        raw += time.perf_counter() - started
     Voucher.objects.filter(code__in=raw_codes).update(status="active", redemption=None)  # see _issuance
-    print(f"redemption, one client, {REDEEM_COUNT} redemptions of one voucher")
+    platform_count, raw_count = len(platform_codes), len(raw_codes)
+    print(f"redemption, one client, {platform_count} redemptions of one voucher, in rounds of {ROUND}")
     print(
-        f"  service redemption_create {platform / REDEEM_COUNT * 1000:6.2f} ms each  {REDEEM_COUNT / platform:8.0f} /s"
+        f"  service redemption_create {platform / platform_count * 1000:6.2f} ms each"
+        f"  {platform_count / platform:8.0f} /s"
     )
-    print(f"  raw conditional UPDATE    {raw / REDEEM_COUNT * 1000:6.2f} ms each  {REDEEM_COUNT / raw:8.0f} /s")
-    print(f"  rate ratio service/raw    {raw / platform:6.2f}   (goal ≥ 0.20)")
+    print(f"  raw conditional UPDATE    {raw / raw_count * 1000:6.2f} ms each  {raw_count / raw:8.0f} /s")
+    print(f"  rate ratio service/raw    {(platform_count / platform) / (raw_count / raw):6.2f}   (goal ≥ 0.20)")
 
 
 def run():

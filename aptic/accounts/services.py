@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from aptic.core.errors import DomainError
 
+from . import token_cache
 from .models import ApiToken, Invitation, Membership, Organisation, Role, User
 
 EMAIL_MAX_LENGTH = 254
@@ -218,16 +219,26 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 
 def api_token_authenticate(key: str) -> ApiToken | None:
-    """The active token for a presented key, or None. Records its last use (at most once a minute)."""
+    """The active token for a presented key, or None. Records its last use (at most once a minute).
+
+    Kept in the cache (token_cache.py): every API request of a till asks, and the token, its
+    organisation and its creator change rarely; each change drops the entry."""
     if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
         return None
-    token = (
-        ApiToken.objects.select_related("organisation", "created_by")
-        .filter(token_hash=hash_token(key), revoked_at__isnull=True, organisation__is_active=True)
-        .first()
-    )
-    if token is not None:
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    digest = hash_token(key)
+    cache_key, token = token_cache.cached_token(digest)
+    if token is None:
+        token = (
+            ApiToken.objects.select_related("organisation", "created_by")
+            .filter(token_hash=digest, revoked_at__isnull=True, organisation__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        token_cache.token_remember(cache_key, token)
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+        token_cache.token_remember(cache_key, token)
     return token

@@ -13,6 +13,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from aptic.accounts.models import LegalCategory, Membership, Organisation, Role
+from aptic.core.generations import Generation
 from aptic.places.models import Offer, Place
 from aptic.territories.models import Departement, Region
 
@@ -81,30 +82,15 @@ def is_labelled(provider: Provider, day: datetime.date | None = None) -> bool:
 
 
 # The counter asks "is this structure labelled?" at every redemption; the answer is cached and
-# every write that can change it (see signals.py) moves the version, so it is never stale after a
+# every write that can change it (see signals.py) moves the generation, so it is never stale after a
 # committed change. A charter whose publication date arrives with no write is seen within the TTL.
 LABELLED_CACHE_SECONDS = 60
-_LABELLED_VERSION = "providers:labelled:version"
-
-
-def _labelled_version() -> int:
-    version = cache.get(_LABELLED_VERSION)
-    if version is None:
-        cache.add(_LABELLED_VERSION, 1, None)
-        version = cache.get(_LABELLED_VERSION, 1)
-    return version
-
-
-def labelled_cache_invalidate() -> None:
-    try:
-        cache.incr(_LABELLED_VERSION)
-    except ValueError:
-        cache.set(_LABELLED_VERSION, 2, None)
+LABELLED = Generation("providers:labelled")
 
 
 def is_labelled_now(provider_id: int) -> bool:
     """is_labelled for today, cached: the redemption path's form."""
-    key = f"providers:labelled:{_labelled_version()}:{provider_id}:{today().isoformat()}"
+    key = LABELLED.key(provider_id, today().isoformat())
     answer = cache.get(key)
     if answer is None:
         answer = labelled_providers().filter(pk=provider_id).exists()

@@ -1,10 +1,15 @@
 """What every redemption reads but rarely changes, kept in the cache (Redis in production): an
-order's rules and a place's whereabouts. Signals (signals.py) drop an entry when its source
-changes, now and again at commit, so a reader in between cannot keep the old answer."""
+order's rules and a place's whereabouts (signals.py drops an entry when its source changes, now
+and again at commit, so a reader in between cannot keep the old answer), and the offer sold at the
+counter with its place and category (under a generation any such change moves)."""
 
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+from aptic.catalogue.models import ServiceCategory
+from aptic.core.generations import Generation
+from aptic.places.models import Offer, Place
 
 from .rules import OrderRules, rules_for
 
@@ -64,3 +69,22 @@ def order_rules_forget(order_id: int) -> None:
 
 def place_profile_forget(place_id: int) -> None:
     cache.delete(_place_key(place_id))
+
+
+COUNTER_OFFERS = Generation("vouchers:counter-offers")
+
+
+def counter_offer(offer_id: int) -> Offer | None:
+    """The offer with its place and category loaded, as the counter and the API read it."""
+    key = COUNTER_OFFERS.key(offer_id)
+    offer = cache.get(key)
+    if offer is None:
+        offer = Offer.objects.select_related("category", "place").filter(pk=offer_id).first()
+        if offer is None:
+            return None
+        cache.set(key, offer, TTL)
+    return offer
+
+
+def counter_offers_follow() -> None:
+    COUNTER_OFFERS.follow(Offer, Place, ServiceCategory)

@@ -7,10 +7,11 @@ redemption lines is the second barrier (ADR 0017).
 
 import datetime
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from aptic.core.errors import DomainError
@@ -23,6 +24,7 @@ from .accounts import order_outstanding_spec
 from .caches import cached_rules_for, place_profile
 from .lifecycle import _events
 from .models import Redemption, Voucher, VoucherStatus
+from .redemption_read import vouchers_for_codes
 from .redemption_write import KeyTaken, VoucherTaken, write
 from .rules import Setting, refusal
 
@@ -145,7 +147,7 @@ def vouchers_check(*, provider, place, offer=None, codes, day: datetime.date | N
     _check_counter(provider, place, offer)
     results = _read_codes(codes)
     wanted = [r.code for r in results if r.ok]
-    vouchers = Voucher.objects.filter(code__in=wanted).select_related("order")
+    vouchers = vouchers_for_codes(wanted)
     setting = _setting(place, offer, day or timezone.localdate()) if offer else None
     _judge(results, {v.code: v for v in vouchers}, setting)
     return results
@@ -221,14 +223,22 @@ def redemption_create(
     raise AssertionError("unreachable")
 
 
-@transaction.atomic
 def _redeem(provider, place, offer, results, wanted, user, idempotency_key, day, at) -> Redemption:
+    # On PostgreSQL the write is one statement, hence its own transaction, and the read needs none
+    # (ADR 0017): outside an outer transaction, no BEGIN/COMMIT round trips. Inside one, a
+    # savepoint, so a VoucherTaken can be retried. The ORM write (SQLite) needs a transaction.
+    alone = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with nullcontext() if alone else transaction.atomic():
+        return _judge_and_write(provider, place, offer, results, wanted, user, idempotency_key, day, at)
+
+
+def _judge_and_write(provider, place, offer, results, wanted, user, idempotency_key, day, at) -> Redemption:
     if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
         return first
     at = at or timezone.now()
     day = day or timezone.localdate(at)
     # Read without locks: the write's conditional UPDATE re-checks each voucher's state (ADR 0017).
-    found = Voucher.objects.filter(code__in=wanted).select_related("order")
+    found = vouchers_for_codes(wanted)
     _judge(results, {v.code: v for v in found}, _setting(place, offer, day))
     if not all(r.ok for r in results):
         bad = sum(not r.ok for r in results)

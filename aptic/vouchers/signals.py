@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_save
 
 from aptic.places.models import Place
 
-from .caches import order_rules_forget, place_profile_forget
+from .caches import counter_offers_follow, order_rules_forget, place_profile_forget
 from .models import Order
 from .rules import _RULES
 
@@ -44,6 +44,7 @@ def _place_typologies_changed(sender, instance, action, reverse, pk_set, **kwarg
 
 
 def connect():
+    counter_offers_follow()
     post_save.connect(_order_saved, sender=Order, dispatch_uid="vouchers-order-rules")
     for relation, _column in _RULES.values():
         through = getattr(Order, relation).through

@@ -12,6 +12,7 @@ from ninja import Query, Router, Status
 
 from aptic.core.errors import DomainError
 from aptic.places.models import Offer, Place
+from aptic.vouchers.caches import counter_offer
 from aptic.vouchers.models import Order, Redemption, RedemptionLine
 from aptic.vouchers.redemption import (
     CANCEL_WINDOW,
@@ -59,7 +60,7 @@ def _counter(place_id: int, offer_id: int | None) -> tuple[Place, Offer | None]:
     An offer of another place is returned as it is: the service refuses it with its own message."""
     offer = None
     if offer_id is not None:
-        offer = Offer.objects.select_related("category", "place__commune").filter(pk=offer_id).first()
+        offer = counter_offer(offer_id)
         if offer is not None and offer.place_id == place_id:
             return offer.place, offer
     place = _place(place_id)

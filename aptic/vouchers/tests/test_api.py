@@ -269,6 +269,20 @@ def test_the_counter_must_be_the_providers_own_and_labelled(client, shop):
     assert snapshot() == before
 
 
+def test_an_offer_changed_after_a_redemption_applies_to_the_next(client, shop):
+    """The counter's offer is cached (caches.counter_offer): a new price or a withdrawal counts at once."""
+    assert redeem(client, shop, shop.codes[:3]).status_code == 201  # the workshop is now cached
+    shop.workshop.price_cents = 2000
+    shop.workshop.save()
+    before = snapshot()
+    error_of(redeem(client, shop, shop.codes[3:6]), 422, "too_many_vouchers", "Trop de chèques : 2 suffisent")
+    assert snapshot() == before
+    shop.workshop.is_active = False
+    shop.workshop.save()
+    error_of(redeem(client, shop, shop.codes[3:5]), 422, "offer_not_accepted")
+    assert snapshot() == before
+
+
 MALFORMED = [
     # (raw body, content type, status, error, words of the message)
     (b"{not json", "application/json", 400, "invalid_json", "pas du JSON valide"),

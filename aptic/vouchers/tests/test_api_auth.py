@@ -7,6 +7,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 
+from aptic.accounts import token_cache
 from aptic.accounts.models import ApiToken
 from aptic.accounts.services import api_token_create, api_token_revoke
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
@@ -67,7 +68,19 @@ def test_a_revoked_key_stops_at_once(client, shop):
     assert snapshot() == before
 
 
+def test_a_key_revoked_while_a_request_read_it_is_not_remembered(client, shop):
+    """A request loads the token just before another one revokes it and caches it just after: the
+    revocation moved the cache's generation, so the stale copy is never read."""
+    assert call(client, "get", LIST, key=shop.key).status_code == 200
+    cache_key, _ = token_cache.cached_token(shop.token.token_hash)  # as the request does, before its read
+    stale = ApiToken.objects.select_related("organisation", "created_by").get(pk=shop.token.pk)
+    api_token_revoke(token=shop.token)
+    token_cache.token_remember(cache_key, stale)
+    error_of(call(client, "get", LIST, key=shop.key), 401, "invalid_token")
+
+
 def test_a_deactivated_organisations_key_stops(client, shop):
+    assert call(client, "get", LIST, key=shop.key).status_code == 200  # the key is now cached
     shop.organisation.is_active = False
     shop.organisation.save()
     error_of(call(client, "get", LIST, key=shop.key), 401, "invalid_token")
