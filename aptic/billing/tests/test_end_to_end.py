@@ -18,8 +18,8 @@ from aptic.billing.models import CreditNote, FundMovement, Invoice, Quote, Quote
 from aptic.core.tests.factories import CommuneFactory
 from aptic.ledger.invariants import checks
 
-from .conftest import SIRET, pdf_bytes
-from .helpers import facturx, pdf_text, xpath
+from .conftest import SIRET
+from .helpers import facturx, pdf_bytes, pdf_text, xpath
 
 PASSWORD = "un-mot-de-passe-solide"
 TOTALS = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation/"  # noqa: E501
