@@ -2,7 +2,16 @@
 
 Labels: A4 sheets of 3 × 8 labels of 70 × 37 mm (the common 24-label sheet). Letters: the address
 in the window of a DL envelope (NF EN ISO 269, window on the right), the booklet number, a short
-text. Streamed page by page, invariant (regenerating gives the same bytes)."""
+text. Streamed page by page, invariant (regenerating gives the same bytes).
+
+reportlab keeps a file's pages in memory until it saves (about 7 KB a letter): a large mailing's
+letters are split into PDFs of at most `limit` letters, stored together in one ZIP, so that memory
+stays bounded by the limit, not by the mailing."""
+
+import itertools
+import shutil
+import tempfile
+import zipfile
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -92,3 +101,23 @@ def render_letters(
         pages += 1
     canvas.save()
     return pages
+
+
+def render_letter_parts(out, rows, *, limit: int, title: str, **letter) -> int:
+    """Letters in PDFs of at most `limit` letters each (courriers-001.pdf, …), written one after the
+    other into a ZIP (`out`, seekable), each through a temporary file. Returns the number of PDFs."""
+    rows = iter(rows)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for part in itertools.count(1):
+            first = next(rows, None)
+            if first is None:
+                return part - 1
+            chunk = itertools.chain([first], itertools.islice(rows, limit - 1))
+            with tempfile.TemporaryFile() as pdf:
+                render_letters(pdf, chunk, title=f"{title} — fichier {part}", **letter)
+                pdf.seek(0)
+                # A fixed date: producing the documents again gives the same bytes.
+                member = zipfile.ZipInfo(f"courriers-{part:03d}.pdf", date_time=(2000, 1, 1, 0, 0, 0))
+                with archive.open(member, "w") as handle:
+                    shutil.copyfileobj(pdf, handle, 1 << 20)
+    return 0

@@ -7,6 +7,7 @@ import logging
 import tempfile
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from aptic.vouchers.lifecycle import booklets_activate
 from aptic.vouchers.models import Activation, Booklet, Order
 
 from .addresses import read_address_file
-from .documents import render_labels, render_letters
+from .documents import render_labels, render_letter_parts, render_letters
 from .models import (
     AddressPurge,
     Handout,
@@ -37,6 +38,11 @@ DOCUMENTS_JOB = "distribution.mailing_documents"
 PURGE_JOB = "distribution.purge_addresses"
 KEEP_DAYS = 30
 BATCH = 5000
+DEFAULT_FILE_LETTERS = 5000  # letters in one PDF; more go into a ZIP of such PDFs (documents.py)
+
+
+def file_letter_limit() -> int:
+    return int(getattr(settings, "APTIC_MAILING_FILE_LETTERS", DEFAULT_FILE_LETTERS))
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:
@@ -156,21 +162,24 @@ def mailing_documents_generate(*, mailing: Mailing, progress=None) -> dict:
     _save(mailing, "labels", "etiquettes.pdf", lambda out: render_labels(out, _letters(mailing), title=title))
     if progress:
         progress(1)
-    _save(
-        mailing,
-        "letters",
-        "courriers.pdf",
-        lambda out: render_letters(
-            out,
-            _letters(mailing),
-            title=title,
-            funder_name=order.funder.name,
-            order_id=order.pk,
-            face_value=value,
-            size=order.booklet_size,
-            valid_until=f"{order.valid_until:%d/%m/%Y}",
-        ),
-    )
+    letter = {
+        "title": title,
+        "funder_name": order.funder.name,
+        "order_id": order.pk,
+        "face_value": value,
+        "size": order.booklet_size,
+        "valid_until": f"{order.valid_until:%d/%m/%Y}",
+    }
+    limit = file_letter_limit()
+    if mailing.address_count <= limit:
+        _save(mailing, "letters", "courriers.pdf", lambda out: render_letters(out, _letters(mailing), **letter))
+    else:
+        _save(
+            mailing,
+            "letters",
+            "courriers.zip",
+            lambda out: render_letter_parts(out, _letters(mailing), limit=limit, **letter),
+        )
     with transaction.atomic():
         Mailing.objects.filter(pk=mailing.pk).update(labels=mailing.labels.name, letters=mailing.letters.name)
         Mailing.objects.filter(pk=mailing.pk, status=MailingStatus.PREPARING).update(status=MailingStatus.PREPARED)

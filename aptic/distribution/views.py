@@ -78,7 +78,9 @@ def _mailing_file(mailing, kind):
     if kind not in FILES:
         raise Http404("Ce document n'existe pas.")
     field_name, label = FILES[kind]
-    return file_response(getattr(mailing, field_name), f"envoi-{mailing.pk}-{label}.pdf")
+    field = getattr(mailing, field_name)
+    extension = "zip" if field.name.endswith(".zip") else "pdf"  # large mailings: letters in several PDFs
+    return file_response(field, f"envoi-{mailing.pk}-{label}.{extension}")
 
 
 @staff_required

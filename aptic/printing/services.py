@@ -4,6 +4,7 @@ import hashlib
 import tempfile
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -85,8 +86,28 @@ def print_regenerate(*, order: Order, user) -> PrintRelease:
     return release
 
 
+def cover_refusal(order: Order) -> str | None:
+    """Why the order may not have a custom cover, or None. A custom cover belongs to the offer the
+    order was sold with (Premium): the offer is the quote's, an order with no quote has none."""
+    try:
+        offer = order.quote.offer
+    except ObjectDoesNotExist:
+        return (
+            f"La commande n° {order.pk} n'a pas été vendue par un devis : son offre est inconnue, "
+            "et la couverture personnalisée est réservée à l'offre Premium."
+        )
+    if not offer.allows_custom_cover:
+        return (
+            f"La couverture personnalisée est réservée à l'offre Premium : "
+            f"la commande n° {order.pk} relève de l'offre {offer.name}."
+        )
+    return None
+
+
 def print_cover_upload(*, order: Order, user, upload) -> PrintCover:
     """Staff upload the funder's cover (Premium): a JPEG or PNG image, checked by opening it."""
+    if refusal := cover_refusal(order):
+        raise DomainError(refusal, code="offer")
     if upload is None:
         raise DomainError("Choisissez une image.", field="image")
     if upload.size > COVER_MAX_BYTES:

@@ -74,6 +74,7 @@ def staff_order(request, pk):
         "files": selectors.files_of(order),
         "release_form": release_form,
         "cover_form": cover_form,
+        "cover_refusal": services.cover_refusal(order),
         "file_limit": services.file_voucher_limit(),
     }
     return render(request, "printing/staff_order.html", context, status=400 if failed else 200)

@@ -1,10 +1,8 @@
 """Billing's test world: the offers, a staff member, a quote request, and quotes at each stage."""
 
 import datetime
-import io
 
 import pytest
-from reportlab.pdfgen import canvas
 
 from aptic.billing import services
 from aptic.billing.models import Offer
@@ -55,15 +53,6 @@ def vocabulary(db):
 @pytest.fixture
 def staff(db):
     return UserFactory(is_staff=True, full_name="Camille Équipe")
-
-
-def pdf_bytes(text: str = "Bon pour accord") -> bytes:
-    buffer = io.BytesIO()
-    c = canvas.Canvas(buffer)
-    c.drawString(72, 720, text)
-    c.showPage()
-    c.save()
-    return buffer.getvalue()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import io
 from facturx import xml_check_xsd
 from lxml import etree
 from pypdf import PdfReader
+from reportlab.pdfgen import canvas
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -36,3 +37,13 @@ def xpath(root, path: str) -> str:
     found = root.xpath(path, namespaces=NS)
     assert found, path
     return found[0].text
+
+
+def pdf_bytes(text: str = "Bon pour accord") -> bytes:
+    """A one-page PDF, as a funder's signed quote or purchase order."""
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer)
+    c.drawString(72, 720, text)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

@@ -12,7 +12,7 @@ from aptic.billing import services
 from aptic.billing.models import QuoteRequest
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 
-from .conftest import pdf_bytes
+from .helpers import pdf_bytes
 from .test_end_to_end import request_quote
 
 STAFF_PAGES = ["billing:staff_requests", "billing:staff_quotes", "billing:staff_invoices", "billing:staff_fund"]

@@ -11,7 +11,7 @@ from aptic.billing.models import Invoice, Offer, Quote, QuoteRequest
 from aptic.core.errors import DomainError
 from aptic.core.files import private_storage
 
-from .conftest import pdf_bytes
+from .helpers import pdf_bytes
 
 NEXT_MONTH = datetime.date.today() + datetime.timedelta(days=30)
 

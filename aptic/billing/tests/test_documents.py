@@ -10,8 +10,7 @@ from aptic.billing import services
 from aptic.billing.invoicing import expiry_credit_notes_issue
 from aptic.vouchers.lifecycle import vouchers_expire
 
-from .conftest import pdf_bytes
-from .helpers import facturx, pdf_text, xpath
+from .helpers import facturx, pdf_bytes, pdf_text, xpath
 
 TOTALS = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation/"  # noqa: E501
 

@@ -13,7 +13,7 @@ from aptic.ledger.invariants import checks
 from aptic.ledger.models import Entry
 from aptic.vouchers.lifecycle import vouchers_expire
 
-from .conftest import pdf_bytes
+from .helpers import pdf_bytes
 
 
 def balance(code):

@@ -3,6 +3,10 @@ column; labels and letters; the mailing; the deletion of the addresses 30 days l
 
 import datetime
 import io
+import tempfile
+import tracemalloc
+import zipfile
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +15,8 @@ from openpyxl import Workbook
 from pypdf import PdfReader
 
 from aptic.distribution.addresses import MAX_ROWS
-from aptic.distribution.mailings import addresses_purge, mailing_mark_mailed
+from aptic.distribution.documents import render_letter_parts, render_letters
+from aptic.distribution.mailings import addresses_purge, mailing_documents_generate, mailing_mark_mailed
 from aptic.distribution.models import (
     AddressPurge,
     Handout,
@@ -68,6 +73,53 @@ def test_utf8_semicolon_file_gives_labels_and_one_letter_per_booklet(
     labels = admin_client.get(f"{base}{mailing.pk}/etiquettes/")
     text = PdfReader(io.BytesIO(b"".join(labels.streaming_content))).pages[0].extract_text()
     assert "Jeanne Martin" in text and "Bât. B" in text
+
+
+@pytest.mark.django_db
+def test_letters_of_a_large_mailing_come_as_several_pdfs_in_a_zip(
+    admin_client, funder, released, settings, django_capture_on_commit_callbacks
+):
+    settings.APTIC_MAILING_FILE_LETTERS = 2
+    order = released(quantity=50)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(admin_client, funder, order, "adresses.csv", (HEADER + "".join(ROWS)).encode())
+    mailing = Mailing.objects.get()
+    base = reverse("distribution:funder_mailings", kwargs={"org_slug": funder.slug})
+    response = admin_client.get(f"{base}{mailing.pk}/courriers/")
+    assert response["Content-Disposition"].endswith(f'filename="envoi-{mailing.pk}-courriers.zip"')
+    data = b"".join(response.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["courriers-001.pdf", "courriers-002.pdf"]
+        parts = [PdfReader(io.BytesIO(archive.read(name))) for name in archive.namelist()]
+    assert [len(part.pages) for part in parts] == [2, 1]
+    assert "Paul Durand" in parts[1].pages[0].extract_text()
+    # Produced again, the same bytes.
+    mailing_documents_generate(mailing=mailing)
+    mailing.refresh_from_db()
+    with mailing.letters.open("rb") as handle:
+        assert handle.read() == data
+
+
+def test_letters_in_parts_keep_memory_bounded_by_the_part():
+    rows = [
+        SimpleNamespace(
+            name=f"Personne {n}", street=f"{n} rue Test", complement="", postal_code="42000", city="X", booklet_number=n
+        )
+        for n in range(600)
+    ]
+    letter = {"title": "t", "funder_name": "F", "order_id": 1, "face_value": "10 €", "size": 10, "valid_until": "x"}
+
+    def peak(write):
+        tracemalloc.start()
+        with tempfile.TemporaryFile() as out:
+            write(out)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return peak
+
+    whole = peak(lambda out: render_letters(out, rows, **letter))
+    parts = peak(lambda out: render_letter_parts(out, iter(rows), limit=100, **letter))
+    assert parts < whole / 2, (parts, whole)
 
 
 @pytest.mark.django_db

@@ -4,9 +4,7 @@ voucher's URL, split at the file limit, and come out byte for byte the same when
 import hashlib
 import io
 
-import pypdfium2 as pdfium
 import pytest
-import zxingcpp
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
@@ -19,20 +17,20 @@ from aptic.vouchers import codes
 from aptic.vouchers.links import voucher_url
 from aptic.vouchers.models import Voucher
 
+from .helpers import decoded
+
 
 def _bytes(record: PrintFile) -> bytes:
     with record.file.open("rb") as handle:
         return handle.read()
 
 
-def _decoded(pdf_bytes: bytes) -> list[list[str]]:
-    """The QR codes a real decoder reads on each rendered page."""
-    document = pdfium.PdfDocument(pdf_bytes)
-    return [[r.text for r in zxingcpp.read_barcodes(page.render(scale=2).to_pil())] for page in document]
-
-
 def _released(make_order, staff, **kwargs):
     order = make_order(**kwargs)
+    return _release(order, staff)
+
+
+def _release(order, staff):
     order_print_release(order=order, user=staff, reason="early", justification="Organisme public")
     return order
 
@@ -48,7 +46,7 @@ def test_pdf_opens_and_every_qr_code_decodes_to_its_voucher_url(make_order, staf
     voucher = Voucher.objects.get(order=order, sequence=1)
     assert order.funder.name in text and "10 €" in text and "31/12/2026" in text
     assert order.serial(1) in text and codes.display(voucher.code) in text
-    pages = _decoded(data)
+    pages = decoded(data)
     assert pages[0] == [] and pages[3] == []  # covers carry no QR code
     all_codes = list(Voucher.objects.filter(order=order).order_by("sequence").values_list("code", flat=True))
     expected = [voucher_url(code) for code in all_codes]
@@ -74,7 +72,7 @@ def test_files_split_at_the_limit_in_whole_booklets(make_order, staff):
         files = print_files_generate(order=order, force=True)
     assert [(f.part, f.first_sequence, f.last_sequence) for f in files] == [(1, 1, 20), (2, 21, 40), (3, 41, 50)]
     assert [len(PdfReader(io.BytesIO(_bytes(f))).pages) for f in files] == [6, 6, 3]
-    last = [url for page in _decoded(_bytes(files[2])) for url in page]
+    last = [url for page in decoded(_bytes(files[2])) for url in page]
     codes_41_50 = Voucher.objects.filter(order=order, sequence__gt=40).order_by("sequence")
     codes_41_50 = codes_41_50.values_list("code", flat=True)
     assert last == [voucher_url(c) for c in codes_41_50]
@@ -112,8 +110,8 @@ def _png(size=(800, 1100)) -> bytes:
 
 
 @pytest.mark.django_db
-def test_custom_cover_is_printed_on_every_booklet(make_order, staff):
-    order = _released(make_order, staff, quantity=20)
+def test_custom_cover_is_printed_on_every_booklet(sold_order, staff):
+    order = _release(sold_order(custom_cover=True, quantity=20), staff)
     print_cover_upload(order=order, user=staff, upload=SimpleUploadedFile("c.png", _png(), "image/png"))
     (record,) = print_files_generate(order=order, force=True)
     reader = PdfReader(io.BytesIO(_bytes(record)))
@@ -132,12 +130,23 @@ def test_custom_cover_is_printed_on_every_booklet(make_order, staff):
         ("cover.gif", None, "non accepté"),
     ],
 )
-def test_cover_that_is_not_a_usable_image_is_refused(make_order, staff, name, content, message):
+def test_cover_that_is_not_a_usable_image_is_refused(sold_order, staff, name, content, message):
     if content is None:
         buffer = io.BytesIO()
         Image.new("P", (800, 800)).save(buffer, format="GIF")
         content = buffer.getvalue()
-    order = make_order()
+    order = sold_order(custom_cover=True)
     with pytest.raises(DomainError, match=message):
         print_cover_upload(order=order, user=staff, upload=SimpleUploadedFile(name, content))
+    assert not PrintCover.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_custom_cover_is_for_premium_orders_only(sold_order, make_order, staff):
+    plus = sold_order(custom_cover=False)
+    with pytest.raises(DomainError, match="réservée à l'offre Premium : la commande n° .* relève de l'offre Plus"):
+        print_cover_upload(order=plus, user=staff, upload=SimpleUploadedFile("c.png", _png(), "image/png"))
+    # An order created without a quote (the back office) has no known offer.
+    with pytest.raises(DomainError, match="n'a pas été vendue par un devis"):
+        print_cover_upload(order=make_order(), user=staff, upload=SimpleUploadedFile("c.png", _png(), "image/png"))
     assert not PrintCover.objects.exists()

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 from pypdf import PdfReader
 
 from aptic.printing.models import PrintCover, PrintFile, PrintRelease
@@ -36,13 +37,28 @@ def test_staff_release_early_then_download_the_file(staff_client, make_order):
 
 
 @pytest.mark.django_db
-def test_cover_upload_that_is_not_an_image_gets_a_french_message(staff_client, make_order):
-    order = make_order()
+def test_cover_upload_that_is_not_an_image_gets_a_french_message(staff_client, sold_order):
+    order = sold_order(custom_cover=True)
     url = reverse("printing:staff_order", kwargs={"pk": order.pk})
     fake = SimpleUploadedFile("couverture.jpg", b"MZ\x90\x00 this is an executable", content_type="image/jpeg")
     response = staff_client.post(url, {"action": "cover", "cover-image": fake})
     assert response.status_code == 400
     assert "n&#x27;est pas une image lisible" in response.content.decode()
+    assert not PrintCover.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cover_of_an_order_that_is_not_premium_is_refused_in_french(staff_client, sold_order):
+    order = sold_order(custom_cover=False)
+    url = reverse("printing:staff_order", kwargs={"pk": order.pk})
+    page = staff_client.get(url).content.decode()
+    assert "réservée à l&#x27;offre Premium" in page and 'value="cover"' not in page
+    image = io.BytesIO()
+    Image.new("RGB", (800, 1100)).save(image, format="PNG")
+    upload = SimpleUploadedFile("couverture.png", image.getvalue(), content_type="image/png")
+    response = staff_client.post(url, {"action": "cover", "cover-image": upload})
+    assert response.status_code == 400
+    assert f"la commande n° {order.pk} relève de l&#x27;offre Plus" in response.content.decode()
     assert not PrintCover.objects.exists()
 
 
