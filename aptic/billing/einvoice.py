@@ -13,6 +13,8 @@ from decimal import Decimal
 from facturx import generate_from_binary
 from facturx.generate_xml import generate_cii_xml
 
+from aptic.core.pdf import with_output_intent
+
 from .legal import Seller
 from .pdf import Line
 
@@ -146,11 +148,12 @@ def cii_xml(doc: EInvoice) -> bytes:
 
 
 def embed(pdf: bytes, doc: EInvoice) -> bytes:
-    """The PDF with its factur-x.xml attached and the Factur-X XMP metadata (PDF/A-3 identification)."""
+    """The PDF with its sRGB output intent, its factur-x.xml attached and the Factur-X XMP metadata
+    (PDF/A-3 identification)."""
     xml = cii_xml(doc)
     title = ("Facture" if doc.type_code == INVOICE else "Avoir") + f" {doc.number}"
     return generate_from_binary(
-        pdf,
+        with_output_intent(pdf),
         xml,
         flavor="factur-x",
         level=LEVEL,

@@ -88,6 +88,7 @@ def render(doc: Document) -> bytes:
         subject=f"{doc.title} {doc.number}",
         creator="#APTIC",
         lang="fr-FR",
+        initialFontName=FONT,  # not reportlab's Helvetica, which is not embedded (PDF/A)
         invariant=1,
     )
     s = doc.seller
@@ -108,7 +109,15 @@ def render(doc: Document) -> bytes:
     )
     buyer_block = Paragraph("<b>Client</b><br/>" + "<br/>".join(_esc(x) for x in doc.buyer if x), st["base"])
     head = Table([[seller_block, buyer_block]], colWidths=[90 * mm, 84 * mm])
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (1, 0), (1, 0), 0.5, colors.grey)]))
+    head.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 9),  # else the table names Helvetica, not embedded (PDF/A)
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (1, 0), (1, 0), 0.5, colors.grey),
+            ]
+        )
+    )
     meta = [("Numéro", doc.number), ("Date", date_fr(doc.issued_on)), *doc.dates, *doc.references]
     story = [
         head,

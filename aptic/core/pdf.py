@@ -22,3 +22,39 @@ def euros(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, rest = divmod(abs(int(cents)), 100)
     return f"{sign}{whole:,}".replace(",", "\u00a0") + f",{rest:02d}\u00a0€"
+
+
+def _srgb_profile() -> bytes:
+    # littlecms (bundled with Pillow) writes the standard sRGB profile: nothing to vendor.
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def with_output_intent(pdf: bytes) -> bytes:
+    """The PDF with an sRGB output intent, which PDF/A (here PDF/A-3, for Factur-X) requires of a
+    document that paints in device colours, as reportlab does. Everything else is kept as it is."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+    from pypdf.generic import TextStringObject as Text
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    profile = DecodedStreamObject()
+    profile.set_data(_srgb_profile())
+    profile[NameObject("/N")] = NumberObject(3)
+    intent = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/OutputIntent"),
+            NameObject("/S"): NameObject("/GTS_PDFA1"),
+            NameObject("/OutputConditionIdentifier"): Text("sRGB IEC61966-2.1"),
+            NameObject("/RegistryName"): Text("http://www.color.org"),
+            NameObject("/Info"): Text("sRGB IEC61966-2.1"),
+            NameObject("/DestOutputProfile"): writer._add_object(profile),
+        }
+    )
+    writer.root_object[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

@@ -28,9 +28,28 @@ def facturx(data: bytes):
     assert "factur-x.xml" in attachments, list(attachments)
     xml = attachments["factur-x.xml"][0]
     assert xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
-    metadata = reader.xmp_metadata
-    assert metadata is not None  # the Factur-X XMP (PDF/A-3 identification) added by the library
+    pdfa_3(reader)
     return etree.fromstring(xml)
+
+
+def pdfa_3(reader: PdfReader) -> None:
+    """What PDF/A-3 asks that this platform controls: PDF/A-3 identification in the XMP metadata,
+    an output intent with an RGB ICC profile, every font embedded, a file identifier."""
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    part = next(xmp.get_element("", "http://www.aiim.org/pdfa/ns/id/", "part"))
+    assert (part.nodeValue or part.firstChild.nodeValue) == "3"
+    intents = reader.trailer["/Root"]["/OutputIntents"]
+    assert [i.get_object()["/S"] for i in intents] == ["/GTS_PDFA1"]
+    profile = intents[0].get_object()["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3 and profile.get_data()[36:40] == b"acsp"  # an ICC profile's signature
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object()
+            assert "/FontDescriptor" in descendant or "/DescendantFonts" in descendant, dict(descendant)
+            descriptor = descendant.get("/FontDescriptor") or descendant["/DescendantFonts"][0]["/FontDescriptor"]
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font
+    assert "/ID" in reader.trailer
 
 
 def xpath(root, path: str) -> str:
