@@ -39,8 +39,9 @@ class Account(models.Model):
 class Transaction(models.Model):
     kind = models.CharField("opération", max_length=30)
     description = models.CharField("libellé", max_length=250)
-    # What the movement is about, e.g. "order:34" or "redemption:991", to find it back.
-    reference = models.CharField("référence", max_length=100, db_index=True)
+    # What the movement is about, e.g. "order:34" or "redemption:991", to find it back (exact
+    # lookups: a Meta index, as db_index=True would add a LIKE index on PostgreSQL too).
+    reference = models.CharField("référence", max_length=100)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -50,6 +51,7 @@ class Transaction(models.Model):
         verbose_name = "écriture"
         verbose_name_plural = "écritures"
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["reference"], name="transaction_reference_idx")]
 
     def __str__(self):
         return f"#{self.pk} {self.kind} {self.reference}"
@@ -57,7 +59,8 @@ class Transaction(models.Model):
 
 class Entry(models.Model):
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    # Indexed by entry_account_idx, whose first column it is.
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
     amount_cents = models.BigIntegerField("montant (centimes, débit positif)")
 
     class Meta:

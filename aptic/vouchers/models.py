@@ -133,8 +133,9 @@ class Voucher(models.Model):
     # index, the redemption a partial one.
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="vouchers", db_index=False)
     sequence = models.PositiveIntegerField("rang dans la commande")
-    # Normalised (16 symbols, no separators): see codes.py.
-    code = models.CharField("code", max_length=16, unique=True)
+    # Normalised (16 symbols, no separators): see codes.py. Unique by a constraint rather than
+    # unique=True, which on PostgreSQL adds a second, pattern (LIKE) index nothing uses.
+    code = models.CharField("code", max_length=16)
     status = models.CharField("état", max_length=12, choices=VoucherStatus.choices)
     # Where a stopped voucher returns when the stop is lifted.
     status_before_stop = models.CharField(max_length=12, choices=VoucherStatus.choices, blank=True)
@@ -147,6 +148,7 @@ class Voucher(models.Model):
         verbose_name_plural = "chèques"
         constraints = [
             models.UniqueConstraint(fields=["order", "sequence"], name="voucher_sequence_unique"),
+            models.UniqueConstraint(fields=["code"], name="voucher_code_unique"),
             models.CheckConstraint(condition=models.Q(status__in=VoucherStatus.values), name="voucher_status"),
             # Spent vouchers point at their redemption; others never do.
             models.CheckConstraint(

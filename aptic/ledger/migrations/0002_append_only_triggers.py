@@ -40,9 +40,9 @@ POSTGRES_REVERSE = [
 # SQLite has no deferred triggers; updates are refused. Deletes stay possible there because
 # Django's test flush empties tables with DELETE; PostgreSQL (production) refuses them.
 SQLITE = [
-    """CREATE TRIGGER ledger_entry_no_update BEFORE UPDATE ON ledger_entry
+    """CREATE TRIGGER IF NOT EXISTS ledger_entry_no_update BEFORE UPDATE ON ledger_entry
        BEGIN SELECT RAISE(ABORT, 'le grand livre est en ajout seul'); END;""",
-    """CREATE TRIGGER ledger_transaction_no_update BEFORE UPDATE ON ledger_transaction
+    """CREATE TRIGGER IF NOT EXISTS ledger_transaction_no_update BEFORE UPDATE ON ledger_transaction
        BEGIN SELECT RAISE(ABORT, 'le grand livre est en ajout seul'); END;""",
 ]
 SQLITE_REVERSE = [
