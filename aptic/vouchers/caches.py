@@ -1,5 +1,5 @@
 """What every redemption reads but rarely changes, kept in the cache (Redis in production): an
-order's rules and a place's whereabouts (signals.py drops an entry when its source changes, now
+order with its rules, and a place's whereabouts (signals.py drops an entry when its source changes, now
 and again at commit, so a reader in between cannot keep the old answer), and the offer sold at the
 counter with its place and category (under a generation any such change moves)."""
 
@@ -11,6 +11,7 @@ from aptic.catalogue.models import ServiceCategory
 from aptic.core.generations import Generation
 from aptic.places.models import Offer, Place
 
+from .models import Order
 from .rules import OrderRules, rules_for
 
 TTL = 3600
@@ -26,24 +27,31 @@ class PlaceProfile:
     typology_ids: frozenset
 
 
-def _rules_key(order_id: int) -> str:
-    return f"vouchers:rules:{order_id}"
+def _order_key(order_id: int) -> str:
+    return f"vouchers:order:{order_id}"
 
 
 def _place_key(place_id: int) -> str:
     return f"vouchers:place:{place_id}"
 
 
-def cached_rules_for(orders) -> dict[int, OrderRules]:
-    orders = {o.pk: o for o in orders}
-    found = cache.get_many([_rules_key(pk) for pk in orders])
-    rules = {pk: found[_rules_key(pk)] for pk in orders if _rules_key(pk) in found}
-    missing = [o for pk, o in orders.items() if pk not in rules]
+def cached_orders(order_ids) -> dict[int, tuple[Order, OrderRules]]:
+    """Each order (a fresh instance each call) with its rules, for the counter's read."""
+    keys = {pk: _order_key(pk) for pk in set(order_ids)}
+    found = cache.get_many(list(keys.values()))
+    entries = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in entries]
     if missing:
-        fresh = rules_for(missing)
-        cache.set_many({_rules_key(pk): r for pk, r in fresh.items()}, TTL)
-        rules.update(fresh)
-    return rules
+        orders = list(Order.objects.filter(pk__in=missing))
+        rules = rules_for(orders)
+        fresh = {order.pk: (order, rules[order.pk]) for order in orders}
+        cache.set_many({keys[pk]: entry for pk, entry in fresh.items()}, TTL)
+        entries.update(fresh)
+    return entries
+
+
+def cached_rules_for(orders) -> dict[int, OrderRules]:
+    return {pk: rules for pk, (_, rules) in cached_orders(order.pk for order in orders).items()}
 
 
 def place_profile(place) -> PlaceProfile:
@@ -63,8 +71,8 @@ def place_profile(place) -> PlaceProfile:
     return profile
 
 
-def order_rules_forget(order_id: int) -> None:
-    cache.delete(_rules_key(order_id))
+def order_forget(order_id: int) -> None:
+    cache.delete(_order_key(order_id))
 
 
 def place_profile_forget(place_id: int) -> None:

@@ -47,10 +47,17 @@ def write(*, redemption: Redemption, vouchers, user, reason: str, description: s
     return redemption
 
 
+def _array(integers) -> str:
+    """An integer array as PostgreSQL's text literal, cast in the statement: the driver takes a
+    third of the time to send it than to adapt a Python list."""
+    return "{" + ",".join(str(int(value)) for value in integers) + "}"
+
+
 def _write_postgresql(redemption, vouchers, user, reason, description, entries):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT aptic_redemption_write(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "SELECT aptic_redemption_write(%s, %s, %s, %s, %s, %s, %s, %s, "
+            "%s::bigint[], %s::integer[], %s, %s, %s::bigint[], %s::bigint[])",
             [
                 redemption.provider_id,
                 redemption.place_id,
@@ -60,12 +67,12 @@ def _write_postgresql(redemption, vouchers, user, reason, description, entries):
                 user.pk,
                 redemption.created_at,
                 redemption.idempotency_key,
-                [v.pk for v in vouchers],
-                [v.order.face_value_cents for v in vouchers],
+                _array(v.pk for v in vouchers),
+                _array(v.order.face_value_cents for v in vouchers),
                 reason,
                 description,
-                [account_id for account_id, _ in entries],
-                [amount for _, amount in entries],
+                _array(account_id for account_id, _ in entries),
+                _array(amount for _, amount in entries),
             ],
         )
         redemption.pk = cursor.fetchone()[0]

@@ -1,11 +1,11 @@
-"""Drop the cached rules of an order, or profile of a place, when they change (see caches.py)."""
+"""Drop the cached order (with its rules), or profile of a place, when they change (see caches.py)."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 
 from aptic.places.models import Place
 
-from .caches import counter_offers_follow, order_rules_forget, place_profile_forget
+from .caches import counter_offers_follow, order_forget, place_profile_forget
 from .models import Order
 from .rules import _RULES
 
@@ -16,7 +16,7 @@ def _forget(forget, pk):
 
 
 def _order_saved(sender, instance, **kwargs):
-    _forget(order_rules_forget, instance.pk)
+    _forget(order_forget, instance.pk)
 
 
 def _order_rules_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -26,7 +26,7 @@ def _order_rules_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if reverse and action == "post_clear":  # a rule value cleared of all orders: rare, forget them all
         orders = Order.objects.values_list("pk", flat=True)
     for pk in orders:
-        _forget(order_rules_forget, pk)
+        _forget(order_forget, pk)
 
 
 def _place_saved(sender, instance, **kwargs):
