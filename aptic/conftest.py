@@ -18,9 +18,13 @@ def _fresh_cache():
     """Caches live in the process; rolled-back rows (and reused ids) must not leave answers behind."""
     from django.core.cache import cache
 
+    from aptic.core.generations import local_clear
+
     cache.clear()
+    local_clear()
     yield
     cache.clear()
+    local_clear()
 
 
 @pytest.fixture

@@ -246,7 +246,12 @@ APTIC_VOUCHER_LOOKUP_WINDOW = int(os.environ.get("APTIC_VOUCHER_LOOKUP_WINDOW", 
 APTIC_TRUSTED_PROXY_COUNT = int(os.environ.get("APTIC_TRUSTED_PROXY_COUNT", "0"))
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # Entries are keyed by database ids: two databases sharing one Redis need two prefixes.
+            "KEY_PREFIX": os.environ.get("APTIC_CACHE_PREFIX", ""),
+        }
     }
 
 # Background work (ADR 0013): Celery with Redis in production; a thread of the web process in

@@ -49,6 +49,8 @@ def setup_django():
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aptic.settings")
+    # With REDIS_URL (production's cache), entries of this run's database under their own prefix.
+    os.environ["APTIC_CACHE_PREFIX"] = os.path.basename(os.environ["DATABASE_URL"])
     import django
     from django.core.management import call_command
 

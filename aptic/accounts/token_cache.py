@@ -1,11 +1,9 @@
 """API tokens kept in the cache (Redis in production) for the tills' hot path (ADR 0017), under a
 generation that any change to a token, an organisation or a user moves (core/generations.py): a
-revoked key stops working at once.
+revoked key stops working at once in the process that revoked it, within a second in the others.
 
 The entry's key is taken before the token is read from the database, so a row read just before a
 revocation can only be filed under the generation that the revocation left behind."""
-
-from django.core.cache import cache
 
 from aptic.core.generations import Generation
 
@@ -17,12 +15,11 @@ TOKENS = Generation("accounts:tokens")
 
 def cached_token(digest: str) -> tuple[str, ApiToken | None]:
     """The entry's key (to remember the token under) and the token, if cached."""
-    key = TOKENS.key(digest)
-    return key, cache.get(key)
+    return TOKENS.get(digest)
 
 
 def token_remember(key: str, token: ApiToken) -> None:
-    cache.set(key, token, TTL)
+    TOKENS.set(key, token, TTL)
 
 
 def connect():

@@ -1,13 +1,57 @@
 """Cache entries filed under a generation number, for reads the hot paths repeat (the counter,
-the API's tokens) and that must never outlive a committed change.
+the API's tokens) and that must not outlive a committed change.
 
 Every write that can change the answer moves the generation, now and again at commit (signals):
 a reader that loaded the old rows in between files them under a generation nobody reads any more.
-Moving it forgets every entry of the family at once, so it suits data that changes rarely."""
+Moving it forgets every entry of the family at once, so it suits data that changes rarely.
+
+Two levels: the shared cache (Redis in production), and a small memory in each process, so a
+till's request costs no network round trip once warm. A process trusts the generation it last
+read for at most LOCAL_SECONDS; a move made in the same process is seen at once, one made in
+another process within that delay (ADR 0017).
+"""
+
+import threading
+import time
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+LOCAL_SECONDS = 1.0
+LOCAL_ENTRIES = 20_000
+
+_lock = threading.Lock()
+_values: OrderedDict = OrderedDict()  # key → (expires at, value), least recently used first
+_generations: dict[str, tuple[float, int]] = {}  # shared key → (read at, generation)
+
+
+def local_clear() -> None:
+    """Forget this process's memory (the tests, between two tests, with the shared cache)."""
+    with _lock:
+        _values.clear()
+        _generations.clear()
+
+
+def local_get(key: str):
+    with _lock:
+        entry = _values.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= time.monotonic():
+            del _values[key]
+            return None
+        _values.move_to_end(key)
+        return entry[1]
+
+
+def local_set(key: str, value, timeout: float) -> None:
+    with _lock:
+        _values[key] = (time.monotonic() + timeout, value)
+        _values.move_to_end(key)
+        while len(_values) > LOCAL_ENTRIES:
+            _values.popitem(last=False)
 
 
 class Generation:
@@ -16,24 +60,50 @@ class Generation:
         self._key = f"{family}:generation"
 
     def current(self) -> int:
+        seen = _generations.get(self._key)
+        now = time.monotonic()
+        if seen is not None and now - seen[0] < LOCAL_SECONDS:
+            return seen[1]
         generation = cache.get(self._key)
         if generation is None:
             cache.add(self._key, 1, None)
             generation = cache.get(self._key, 1)
+        _generations[self._key] = (now, generation)
         return generation
 
     def key(self, *parts) -> str:
         return ":".join([self.family, str(self.current()), *map(str, parts)])
+
+    def get(self, *parts) -> tuple[str, object]:
+        """The entry's key (to `set` under, taken before any database read) and its value or None."""
+        key = self.key(*parts)
+        value = local_get(key)
+        if value is None:
+            value = cache.get(key)
+            if value is not None:
+                # The shared entry's age is unknown here: kept briefly, so that no process keeps
+                # it much past the timeout it was stored with.
+                local_set(key, value, LOCAL_SECONDS)
+        return key, value
+
+    def set(self, key: str, value, timeout: int) -> None:
+        cache.set(key, value, timeout)
+        local_set(key, value, timeout)
 
     def move(self) -> None:
         try:
             cache.incr(self._key)
         except ValueError:  # evicted: any other number than the readers' will do
             cache.set(self._key, 2, None)
+        _generations.pop(self._key, None)
 
     def _changed(self, **kwargs) -> None:
         self.move()
         transaction.on_commit(self.move)
+
+    def _m2m_changed(self, action, **kwargs) -> None:
+        if action.startswith("post_"):
+            self._changed()
 
     def follow(self, *models) -> None:
         """Move on every save and delete of these models."""
@@ -42,3 +112,10 @@ class Generation:
                 signal.connect(
                     self._changed, sender=model, weak=False, dispatch_uid=f"{self.family}-{verb}-{model.__name__}"
                 )
+
+    def follow_m2m(self, *throughs) -> None:
+        """Move on every change of these many-to-many relations."""
+        for through in throughs:
+            m2m_changed.connect(
+                self._m2m_changed, sender=through, weak=False, dispatch_uid=f"{self.family}-m2m-{through.__name__}"
+            )

@@ -7,8 +7,11 @@ from django.core.cache import cache
 from django.db import transaction
 
 from aptic.core.errors import DomainError
+from aptic.core.generations import local_get, local_set
 
 from .models import Account, AccountKind, Entry, Transaction
+
+ACCOUNT_IDS_SECONDS = 24 * 3600
 
 PLATFORM_ACCOUNTS = {
     "platform:bank": ("Banque #APTIC", AccountKind.ASSET),
@@ -37,15 +40,20 @@ def accounts_for(specs: list[dict]) -> list[Account]:
 
 
 def account_ids_for(specs: list[dict]) -> list[int]:
-    """accounts_for's ids, kept in the cache: an account's code never changes nor is it deleted
-    (append-only books), so the mapping can be cached for good. For the counter's hot path."""
+    """accounts_for's ids, kept in the cache and in the process's memory: an account's code never
+    changes nor is it deleted (append-only books), so the mapping holds for good. For the
+    counter's hot path."""
     keys = [f"ledger:account:{spec['code']}" for spec in specs]
-    found = cache.get_many(keys)
+    found = {key: value for key in keys if (value := local_get(key)) is not None}
+    if len(found) == len(keys):
+        return [found[key] for key in keys]
+    found.update(cache.get_many([key for key in keys if key not in found]))
     if len(found) < len(keys):
         accounts = accounts_for(specs)
         found = {key: account.pk for key, account in zip(keys, accounts, strict=True)}
         # At commit only: an account created in a transaction that rolls back must not be remembered.
         transaction.on_commit(lambda: cache.set_many(found, None))
+    transaction.on_commit(lambda: [local_set(key, value, ACCOUNT_IDS_SECONDS) for key, value in found.items()])
     return [found[key] for key in keys]
 
 

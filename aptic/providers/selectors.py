@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -90,11 +89,10 @@ LABELLED = Generation("providers:labelled")
 
 def is_labelled_now(provider_id: int) -> bool:
     """is_labelled for today, cached: the redemption path's form."""
-    key = LABELLED.key(provider_id, today().isoformat())
-    answer = cache.get(key)
+    key, answer = LABELLED.get(provider_id, today().isoformat())
     if answer is None:
         answer = labelled_providers().filter(pk=provider_id).exists()
-        cache.set(key, answer, LABELLED_CACHE_SECONDS)
+        LABELLED.set(key, answer, LABELLED_CACHE_SECONDS)
     return answer
 
 

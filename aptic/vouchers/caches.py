@@ -1,15 +1,12 @@
-"""What every redemption reads but rarely changes, kept in the cache (Redis in production): an
-order with its rules, and a place's whereabouts (signals.py drops an entry when its source changes, now
-and again at commit, so a reader in between cannot keep the old answer), and the offer sold at the
-counter with its place and category (under a generation any such change moves)."""
+"""What every redemption reads but rarely changes: an order with its rules, a place's whereabouts,
+the offer sold at the counter with its place and category. Each family lives under a generation
+that any change to its sources moves (core/generations.py; signals.py connects them), in the
+shared cache and in the process's memory. The instances returned are shared: read them only."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
-from aptic.catalogue.models import ServiceCategory
 from aptic.core.generations import Generation
-from aptic.places.models import Offer, Place
+from aptic.places.models import Offer
 
 from .models import Order
 from .rules import OrderRules, rules_for
@@ -27,26 +24,26 @@ class PlaceProfile:
     typology_ids: frozenset
 
 
-def _order_key(order_id: int) -> str:
-    return f"vouchers:order:{order_id}"
-
-
-def _place_key(place_id: int) -> str:
-    return f"vouchers:place:{place_id}"
+ORDERS = Generation("vouchers:orders")
+PLACES = Generation("vouchers:places")
+COUNTER_OFFERS = Generation("vouchers:counter-offers")
 
 
 def cached_orders(order_ids) -> dict[int, tuple[Order, OrderRules]]:
-    """Each order (a fresh instance each call) with its rules, for the counter's read."""
-    keys = {pk: _order_key(pk) for pk in set(order_ids)}
-    found = cache.get_many(list(keys.values()))
-    entries = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [pk for pk in keys if pk not in entries]
+    """Each order with its rules, for the counter's read."""
+    entries, missing = {}, {}
+    for pk in set(order_ids):
+        key, entry = ORDERS.get(pk)
+        if entry is None:
+            missing[pk] = key
+        else:
+            entries[pk] = entry
     if missing:
         orders = list(Order.objects.filter(pk__in=missing))
         rules = rules_for(orders)
-        fresh = {order.pk: (order, rules[order.pk]) for order in orders}
-        cache.set_many({keys[pk]: entry for pk, entry in fresh.items()}, TTL)
-        entries.update(fresh)
+        for order in orders:
+            entries[order.pk] = (order, rules[order.pk])
+            ORDERS.set(missing[order.pk], entries[order.pk], TTL)
     return entries
 
 
@@ -55,8 +52,7 @@ def cached_rules_for(orders) -> dict[int, OrderRules]:
 
 
 def place_profile(place) -> PlaceProfile:
-    key = _place_key(place.pk)
-    profile = cache.get(key)
+    key, profile = PLACES.get(place.pk)
     if profile is None:
         commune = place.commune
         profile = PlaceProfile(
@@ -67,32 +63,16 @@ def place_profile(place) -> PlaceProfile:
             region_id=commune.region_id,
             typology_ids=frozenset(place.typologies.values_list("pk", flat=True)),
         )
-        cache.set(key, profile, TTL)
+        PLACES.set(key, profile, TTL)
     return profile
-
-
-def order_forget(order_id: int) -> None:
-    cache.delete(_order_key(order_id))
-
-
-def place_profile_forget(place_id: int) -> None:
-    cache.delete(_place_key(place_id))
-
-
-COUNTER_OFFERS = Generation("vouchers:counter-offers")
 
 
 def counter_offer(offer_id: int) -> Offer | None:
     """The offer with its place and category loaded, as the counter and the API read it."""
-    key = COUNTER_OFFERS.key(offer_id)
-    offer = cache.get(key)
+    key, offer = COUNTER_OFFERS.get(offer_id)
     if offer is None:
         offer = Offer.objects.select_related("category", "place").filter(pk=offer_id).first()
         if offer is None:
             return None
-        cache.set(key, offer, TTL)
+        COUNTER_OFFERS.set(key, offer, TTL)
     return offer
-
-
-def counter_offers_follow() -> None:
-    COUNTER_OFFERS.follow(Offer, Place, ServiceCategory)
