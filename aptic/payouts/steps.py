@@ -8,8 +8,9 @@ must match) make a second pass over the same vouchers impossible.
 """
 
 import logging
+import threading
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from .models import NettedFee, Payout, PayoutLine, PayoutRun, PayoutStatus, RunS
 log = logging.getLogger(__name__)
 BATCH_VOUCHERS = 100_000  # vouchers per committed batch (about a second of work on PostgreSQL)
 BATCH_PAYOUTS = 1000  # and payouts per batch at most
+WORKERS = 2  # database connections a step works on at once (PostgreSQL, outside a transaction)
 ROWS_PER_UPDATE = 1000  # rows per UPDATE … FROM (VALUES …) statement
 qn = connection.ops.quote_name
 
@@ -120,6 +122,43 @@ def _batches(queryset):
         yield batch
 
 
+def _run_batches(run: PayoutRun, pending, step, progress, total: int) -> None:
+    """Every batch of `pending` through `step(run, batch)`. On PostgreSQL outside a transaction, on
+    WORKERS connections at once (threads): the batches are cut once, worker k takes every WORKERS-th
+    from the k-th. Each batch claims its payouts with SKIP LOCKED, so a batch another worker (or
+    another job on the same run) holds is left to it. A worker's error is raised once all stopped."""
+    batches = list(_batches(pending))
+    workers = min(WORKERS, len(batches))
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        workers = 1  # SQLite writes one at a time; in a transaction, other connections would not see it
+
+    def work(k: int) -> None:
+        for batch in batches[k::workers]:
+            step(run, batch)
+            progress(total - pending.count(), total)
+
+    errors = []
+
+    def thread_work(k: int) -> None:
+        try:
+            work(k)
+        except Exception as exc:  # noqa: BLE001 (raised again below, in the job's thread)
+            errors.append(exc)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    threads = [threading.Thread(target=thread_work, args=(k,), name=f"payouts-{k}") for k in range(1, workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        work(0)
+    finally:
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+
+
 def _insert_lines(run: PayoutRun, payout_ids) -> None:
     """The owed vouchers of these payouts' providers, in one INSERT … SELECT. A voucher another run
     took meanwhile is skipped by the partial unique constraint (ON CONFLICT DO NOTHING). Vouchers go
@@ -202,9 +241,7 @@ def prepare(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
     total = run.payouts.count()
     pending = run.payouts.filter(lines_ready=False)
     progress(total - pending.count(), total, "Sélection des chèques à rembourser…")
-    for batch in _batches(pending):
-        prepare_batch(run, batch)
-        progress(total - pending.count(), total)
+    _run_batches(run, pending, prepare_batch, progress, total)
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run.pk)
         if run.status == RunStatus.PREPARING and not run.payouts.filter(lines_ready=False).exists():
@@ -220,20 +257,35 @@ def prepare(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
 
 
 def vouchers_move(payout_ids, *, from_status: str, to_status: str, actor, reason: str, at=None) -> int:
-    """Move the live vouchers of these payouts from one status to another, with one event each, in
-    two set-based statements; returns how many moved (the caller checks the count)."""
+    """Move the live vouchers of these payouts from one status to another, with one event each
+    (who, when, from, to, why), set-based; returns how many moved (the caller checks the count).
+
+    PostgreSQL: one statement, `WITH moved AS (UPDATE … RETURNING) INSERT INTO events SELECT … FROM
+    moved`, so each event is written for a voucher the statement itself moved (one pass over the
+    vouchers). SQLite has no UPDATE inside WITH: the events, then the update, whose counts must match."""
     if not payout_ids:
         return 0
     at = at or timezone.now()
-    voucher, line = qn(Voucher._meta.db_table), qn(PayoutLine._meta.db_table)
+    voucher, line, event = (qn(m._meta.db_table) for m in (Voucher, PayoutLine, VoucherEvent))
     ids = _ids(payout_ids)
+    event_columns = "(voucher_id, from_status, to_status, actor_id, reason, redemption_id, created_at)"
+    event_values = [from_status, to_status, getattr(actor, "pk", None), reason[:250], at]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH moved AS (UPDATE {voucher} v SET status = %s FROM {line} l "  # noqa: S608 (names and ints only)
+                f"WHERE l.voucher_id = v.id AND l.payout_id IN ({ids}) AND l.is_void = %s AND v.status = %s "
+                "RETURNING v.id, v.redemption_id) "
+                f"INSERT INTO {event} {event_columns} "
+                "SELECT id, %s, %s, %s, %s, redemption_id, %s FROM moved",
+                [to_status, False, from_status, *event_values],
+            )
+            return cursor.rowcount
         cursor.execute(
-            f"INSERT INTO {qn(VoucherEvent._meta.db_table)} "  # noqa: S608 (table names and ints only)
-            "(voucher_id, from_status, to_status, actor_id, reason, redemption_id, created_at) "
+            f"INSERT INTO {event} {event_columns} "  # noqa: S608
             f"SELECT v.id, %s, %s, %s, %s, v.redemption_id, %s FROM {line} l JOIN {voucher} v ON v.id = l.voucher_id "
             f"WHERE l.payout_id IN ({ids}) AND l.is_void = %s AND v.status = %s",
-            [from_status, to_status, getattr(actor, "pk", None), reason[:250], at, False, from_status],
+            [*event_values, False, from_status],
         )
         events = cursor.rowcount
         cursor.execute(
@@ -247,11 +299,22 @@ def vouchers_move(payout_ids, *, from_status: str, to_status: str, actor, reason
     return moved
 
 
+PLATFORM_CODES = ("platform:bank", "platform:fees", "platform:vat")
+
+
+def _open_accounts(payouts) -> None:
+    """The accounts the export posts to, created (if need be) before the batches: two workers creating
+    the same account would wait for each other's whole batch."""
+    for code in PLATFORM_CODES:
+        ledger.platform_account(code)
+    ledger.accounts_for([ledger.provider_payable_spec(p.provider) for p in payouts.select_related("provider")])
+
+
 def _post(payouts: list[Payout], actor) -> None:
     """One balanced ledger transaction per payout: provider payable → bank (+ netted fee and VAT),
     all of the batch's in two INSERT statements."""
     payables = ledger.accounts_for([ledger.provider_payable_spec(p.provider) for p in payouts])
-    bank, fees, vat = (ledger.platform_account(c) for c in ("platform:bank", "platform:fees", "platform:vat"))
+    bank, fees, vat = (ledger.platform_account(c) for c in PLATFORM_CODES)
     posted = ledger.transactions_post(
         kind="payout",
         postings=[
@@ -329,9 +392,8 @@ def export(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
     total = run.payouts.exclude(status=PayoutStatus.CANCELLED).count()
     pending = run.payouts.filter(status=PayoutStatus.PLANNED)
     progress(total - pending.count(), total, "Remboursement des chèques et écritures comptables…")
-    for batch in _batches(pending):
-        export_batch(run, batch)
-        progress(total - pending.count(), total)
+    _open_accounts(pending)
+    _run_batches(run, pending, export_batch, progress, total)
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run.pk)
         if run.status != RunStatus.EXPORTING or run.payouts.filter(status=PayoutStatus.PLANNED).exists():
