@@ -9,6 +9,7 @@ must match) make a second pass over the same vouchers impossible.
 
 import logging
 import threading
+import time
 
 from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, OuterRef, Sum
@@ -28,6 +29,18 @@ BATCH_PAYOUTS = 1000  # and payouts per batch at most
 WORKERS = 2  # database connections a step works on at once (PostgreSQL, outside a transaction)
 ROWS_PER_UPDATE = 1000  # rows per UPDATE … FROM (VALUES …) statement
 qn = connection.ops.quote_name
+
+
+class _Phases:
+    """Seconds spent in each phase of a step, given back in the job's result (runs are long)."""
+
+    def __init__(self):
+        self.seconds, self._last = {}, time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 2)
+        self._last = now
 
 
 def _ids(values) -> str:
@@ -237,11 +250,14 @@ def prepare(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
     run = PayoutRun.objects.get(pk=run.pk)
     if run.status != RunStatus.PREPARING:
         return {"status": run.status}
+    phases = _Phases()
     _create_payouts(run)
+    phases.done("payouts")
     total = run.payouts.count()
     pending = run.payouts.filter(lines_ready=False)
     progress(total - pending.count(), total, "Sélection des chèques à rembourser…")
     _run_batches(run, pending, prepare_batch, progress, total)
+    phases.done("lines")
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run.pk)
         if run.status == RunStatus.PREPARING and not run.payouts.filter(lines_ready=False).exists():
@@ -250,7 +266,7 @@ def prepare(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
     planned = run.payouts.filter(status=PayoutStatus.PLANNED)
     held = run.payouts.filter(status=PayoutStatus.HELD).count()
     progress(total, total, f"{planned.count()} remboursement(s) prévu(s), {held} retenu(s).")
-    return {"planned": planned.count(), "held": held}
+    return {"planned": planned.count(), "held": held, "seconds": phases.seconds}
 
 
 # --- Export -------------------------------------------------------------------------------------
@@ -261,8 +277,10 @@ def vouchers_move(payout_ids, *, from_status: str, to_status: str, actor, reason
     (who, when, from, to, why), set-based; returns how many moved (the caller checks the count).
 
     PostgreSQL: one statement, `WITH moved AS (UPDATE … RETURNING) INSERT INTO events SELECT … FROM
-    moved`, so each event is written for a voucher the statement itself moved (one pass over the
-    vouchers). SQLite has no UPDATE inside WITH: the events, then the update, whose counts must match."""
+    moved`, so each event is written for a voucher the statement itself moved, in one pass over the
+    vouchers; their ids come as an array (`id = ANY(ARRAY(…))`), so the vouchers are found by primary
+    key (a join made the planner hash the whole voucher table for every batch). SQLite has no UPDATE
+    inside WITH: the events, then the update, whose counts must match."""
     if not payout_ids:
         return 0
     at = at or timezone.now()
@@ -273,9 +291,9 @@ def vouchers_move(payout_ids, *, from_status: str, to_status: str, actor, reason
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"WITH moved AS (UPDATE {voucher} v SET status = %s FROM {line} l "  # noqa: S608 (names and ints only)
-                f"WHERE l.voucher_id = v.id AND l.payout_id IN ({ids}) AND l.is_void = %s AND v.status = %s "
-                "RETURNING v.id, v.redemption_id) "
+                f"WITH moved AS (UPDATE {voucher} v SET status = %s "  # noqa: S608 (names and ints only)
+                f"WHERE v.id = ANY(ARRAY(SELECT voucher_id FROM {line} WHERE payout_id IN ({ids}) AND is_void = %s)) "
+                "AND v.status = %s RETURNING v.id, v.redemption_id) "
                 f"INSERT INTO {event} {event_columns} "
                 "SELECT id, %s, %s, %s, %s, redemption_id, %s FROM moved",
                 [to_status, False, from_status, *event_values],
@@ -392,8 +410,11 @@ def export(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
     total = run.payouts.exclude(status=PayoutStatus.CANCELLED).count()
     pending = run.payouts.filter(status=PayoutStatus.PLANNED)
     progress(total - pending.count(), total, "Remboursement des chèques et écritures comptables…")
+    phases = _Phases()
     _open_accounts(pending)
+    phases.done("accounts")
     _run_batches(run, pending, export_batch, progress, total)
+    phases.done("batches")
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run.pk)
         if run.status != RunStatus.EXPORTING or run.payouts.filter(status=PayoutStatus.PLANNED).exists():
@@ -411,6 +432,7 @@ def export(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
         sepa_write(run)
         run.status, run.exported_at = RunStatus.EXPORTED, timezone.now()
         run.save(update_fields=["status", "exported_at", "sepa_file", "sepa_message_id", "sepa_sha256"])
+    phases.done("sepa")
     count = sent.count()
     progress(total, total, f"Fichier SEPA prêt : {count} virement(s).")
-    return {"sent": count}
+    return {"sent": count, "seconds": phases.seconds}

@@ -6,6 +6,7 @@ import re
 import pytest
 import xmlschema
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,6 +138,20 @@ def test_a_voucher_is_in_one_live_payout_line_only(pay, run_jobs):
         other = services.run_create(kind=RunKind.ON_DEMAND, user=pay.staff)
     other.refresh_from_db()
     assert other.payouts.count() == 0 and run.payouts.get().voucher_count == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement-level trigger is PostgreSQL's")
+def test_the_database_refuses_a_payout_line_for_a_voucher_that_does_not_exist(pay, run_jobs):
+    from django.db import IntegrityError, transaction
+
+    provider = pay.provider("Fablab Alpha")
+    pay.redeem(provider, 1)
+    with run_jobs():
+        services.run_create(kind=RunKind.ON_DEMAND, user=pay.staff)
+    line = PayoutLine.objects.get()
+    missing = Voucher.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    with pytest.raises(IntegrityError, match="chèque inexistant"), transaction.atomic():
+        PayoutLine.objects.create(payout=line.payout, voucher_id=missing, amount_cents=1000, is_void=True)
 
 
 def test_young_and_cancelled_redemptions_wait(pay, run_jobs):
