@@ -1,10 +1,11 @@
 """The heavy steps of a payout run, run as jobs (jobs_handlers.py), set-based and resumable.
 
-Each step works provider by provider, in batches committed one by one, each batch leaving a done
-marker in the same transaction as its work (`Payout.lines_ready` when preparing, status `sent` when
-exporting). A step killed at any point is run again from the top and only does what is left; the
-partial unique constraint on live payout lines and the conditional status updates (whose row counts
-must match) make a second pass over the same vouchers impossible.
+Each step works provider by provider, in batches committed one by one (on two connections at once,
+see _run_batches), each batch leaving a done marker in the same transaction as its work
+(`Payout.lines_ready` when preparing, status `sent` when exporting). A step killed at any point is
+run again from the top and only does what is left; the partial unique constraint on live payout
+lines and the conditional status updates (whose row counts must match) make a second pass over the
+same vouchers impossible.
 """
 
 import logging
