@@ -9,20 +9,16 @@ payout run is what needs it. PostgreSQL only."""
 
 from django.db import migrations
 
+from ._postgres import postgres_only
+
 FILLFACTOR = 80
 
 
-def set_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE vouchers_voucher SET (fillfactor = {FILLFACTOR})")
-
-
-def reset_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE vouchers_voucher RESET (fillfactor)")
+SET = [f"ALTER TABLE vouchers_voucher SET (fillfactor = {FILLFACTOR})"]
+RESET = ["ALTER TABLE vouchers_voucher RESET (fillfactor)"]
 
 
 class Migration(migrations.Migration):
     dependencies = [("payouts", "0001_initial"), ("vouchers", "0004_redemption_write_function")]
 
-    operations = [migrations.RunPython(set_fillfactor, reset_fillfactor)]
+    operations = [migrations.RunPython(postgres_only(SET), postgres_only(RESET))]

@@ -9,6 +9,8 @@ vouchers are never deleted anyway. PostgreSQL only, like the ledger's guards."""
 
 from django.db import migrations
 
+from ._postgres import postgres_only
+
 CREATE = [
     """
     CREATE OR REPLACE FUNCTION payouts_line_voucher_exists() RETURNS trigger AS $$
@@ -34,16 +36,7 @@ DROP = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement, params=None)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("payouts", "0002_voucher_fillfactor")]
 
-    operations = [migrations.RunPython(run(CREATE), run(DROP))]
+    operations = [migrations.RunPython(postgres_only(CREATE), postgres_only(DROP))]

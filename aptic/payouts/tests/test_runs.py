@@ -141,8 +141,10 @@ def test_a_voucher_is_in_one_live_payout_line_only(pay, run_jobs):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement-level trigger is PostgreSQL's")
-def test_the_database_refuses_a_payout_line_for_a_voucher_that_does_not_exist(pay, run_jobs):
+def test_the_database_refuses_a_payout_line_without_its_voucher_or_payout(pay, run_jobs):
     from django.db import IntegrityError, transaction
+
+    from ..models import Payout
 
     provider = pay.provider("Fablab Alpha")
     pay.redeem(provider, 1)
@@ -152,6 +154,10 @@ def test_the_database_refuses_a_payout_line_for_a_voucher_that_does_not_exist(pa
     missing = Voucher.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
     with pytest.raises(IntegrityError, match="chèque inexistant"), transaction.atomic():
         PayoutLine.objects.create(payout=line.payout, voucher_id=missing, amount_cents=1000, is_void=True)
+    with pytest.raises(IntegrityError, match="remboursement inexistant"), transaction.atomic():
+        PayoutLine.objects.create(payout_id=line.payout_id + 1000, voucher=line.voucher, amount_cents=10, is_void=True)
+    with pytest.raises(IntegrityError, match="ne peut pas être supprimé"), transaction.atomic():
+        Payout.objects.filter(pk=line.payout_id)._raw_delete(Payout.objects.db)
 
 
 def test_young_and_cancelled_redemptions_wait(pay, run_jobs):
