@@ -9,31 +9,11 @@ vouchers are never deleted anyway. PostgreSQL only, like the ledger's guards."""
 
 from django.db import migrations
 
-from ._postgres import postgres_only
+from ._postgres import line_reference_check, postgres_only
 
-CREATE = [
-    """
-    CREATE OR REPLACE FUNCTION payouts_line_voucher_exists() RETURNS trigger AS $$
-    DECLARE missing bigint;
-    BEGIN
-        SELECT n.voucher_id INTO missing FROM payouts_new_lines n
-        WHERE NOT EXISTS (SELECT 1 FROM vouchers_voucher v WHERE v.id = n.voucher_id) LIMIT 1;
-        IF FOUND THEN
-            RAISE EXCEPTION 'ligne de remboursement pour un chèque inexistant (n° %)', missing
-                USING ERRCODE = 'foreign_key_violation';
-        END IF;
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    """CREATE TRIGGER payouts_line_voucher_exists AFTER INSERT ON payouts_payoutline
-       REFERENCING NEW TABLE AS payouts_new_lines
-       FOR EACH STATEMENT EXECUTE FUNCTION payouts_line_voucher_exists();""",
-]
-DROP = [
-    "DROP TRIGGER IF EXISTS payouts_line_voucher_exists ON payouts_payoutline;",
-    "DROP FUNCTION IF EXISTS payouts_line_voucher_exists();",
-]
+CREATE, DROP = line_reference_check(
+    "voucher_id", "vouchers_voucher", "ligne de remboursement pour un chèque inexistant (n° %)"
+)
 
 
 class Migration(migrations.Migration):

@@ -9,26 +9,12 @@ PostgreSQL only, like the ledger's guards."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from ._postgres import postgres_only
+from ._postgres import line_reference_check, postgres_only
 
-CREATE = [
-    """
-    CREATE OR REPLACE FUNCTION payouts_line_payout_exists() RETURNS trigger AS $$
-    DECLARE missing bigint;
-    BEGIN
-        SELECT n.payout_id INTO missing FROM payouts_new_lines n
-        WHERE NOT EXISTS (SELECT 1 FROM payouts_payout p WHERE p.id = n.payout_id) LIMIT 1;
-        IF FOUND THEN
-            RAISE EXCEPTION 'ligne d''un remboursement inexistant (n° %)', missing
-                USING ERRCODE = 'foreign_key_violation';
-        END IF;
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    """CREATE TRIGGER payouts_line_payout_exists AFTER INSERT ON payouts_payoutline
-       REFERENCING NEW TABLE AS payouts_new_lines
-       FOR EACH STATEMENT EXECUTE FUNCTION payouts_line_payout_exists();""",
+LINE_CREATE, LINE_DROP = line_reference_check(
+    "payout_id", "payouts_payout", "ligne d''un remboursement inexistant (n° %)"
+)
+CREATE = LINE_CREATE + [
     """
     CREATE OR REPLACE FUNCTION payouts_payout_keep_lines() RETURNS trigger AS $$
     BEGIN
@@ -46,8 +32,7 @@ CREATE = [
 DROP = [
     "DROP TRIGGER IF EXISTS payouts_payout_keep_lines ON payouts_payout;",
     "DROP FUNCTION IF EXISTS payouts_payout_keep_lines();",
-    "DROP TRIGGER IF EXISTS payouts_line_payout_exists ON payouts_payoutline;",
-    "DROP FUNCTION IF EXISTS payouts_line_payout_exists();",
+    *LINE_DROP,
 ]
 
 
