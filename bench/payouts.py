@@ -159,7 +159,7 @@ def run():
         print("payouts: skipped, this goal is about PostgreSQL (DATABASE_URL=postgresql://…)")
         return
     from aptic.ledger.invariants import checks
-    from aptic.payouts import services
+    from aptic.payouts import services, steps
     from aptic.payouts.models import PayoutStatus, RunKind, RunStatus
     from aptic.vouchers.models import Voucher
 
@@ -173,15 +173,18 @@ def run():
     raw, rows = _raw_aggregate(cutoff)
 
     rss_before = _rss_mb()
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     run = services.run_create(kind=RunKind.MONTHLY, month=services.previous_month(), user=staff)
     prepared = time.perf_counter()
     run.refresh_from_db()
+    prepare_job = run.job
     services.run_approve(run=run, user=staff2)
     services.run_export(run=run, user=staff)
     platform = time.perf_counter() - started
     exported = platform - (prepared - started)
     run.refresh_from_db()
+    phases = {**prepare_job.result.get("seconds", {}), **run.job.result.get("seconds", {})}
     assert run.status == RunStatus.EXPORTED and run.cutoff == cutoff, (run.status, run.cutoff)
     sent = {
         p["provider_id"]: (p["voucher_count"], p["gross_cents"])
@@ -191,6 +194,14 @@ def run():
     assert Voucher.objects.filter(order=order, status="reimbursed").count() == VOUCHERS
     size = run.sepa_file.size
     print(f"  platform run: prepare {prepared - started:6.2f} s, approve + export + SEPA {exported:6.2f} s")
+    print(
+        "    phases: prepare — payouts {payouts:.2f} s, lines and amounts {lines:.2f} s; export — accounts "
+        "{accounts:.2f} s, vouchers + events + ledger {batches:.2f} s, SEPA file {sepa:.2f} s".format(**phases)
+    )
+    print(
+        f"    {steps.WORKERS} database connections per step; load average {load_before:.1f} before the run, "
+        f"{os.getloadavg()[0]:.1f} after ({os.cpu_count()} CPUs, shared)"
+    )
     print(f"  platform run in all                          {platform:7.2f} s  (goal < 60 s)")
     print(f"  raw SQL aggregate of the same payouts        {raw:7.2f} s")
     print(f"  time ratio platform/raw                      {platform / raw:7.1f}")

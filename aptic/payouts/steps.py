@@ -1,15 +1,18 @@
 """The heavy steps of a payout run, run as jobs (jobs_handlers.py), set-based and resumable.
 
-Each step works provider by provider, in batches committed one by one, each batch leaving a done
-marker in the same transaction as its work (`Payout.lines_ready` when preparing, status `sent` when
-exporting). A step killed at any point is run again from the top and only does what is left; the
-partial unique constraint on live payout lines and the conditional status updates (whose row counts
-must match) make a second pass over the same vouchers impossible.
+Each step works provider by provider, in batches committed one by one (on two connections at once,
+see _run_batches), each batch leaving a done marker in the same transaction as its work
+(`Payout.lines_ready` when preparing, status `sent` when exporting). A step killed at any point is
+run again from the top and only does what is left; the partial unique constraint on live payout
+lines and the conditional status updates (whose row counts must match) make a second pass over the
+same vouchers impossible.
 """
 
 import logging
+import threading
+import time
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
@@ -24,13 +27,49 @@ from .models import NettedFee, Payout, PayoutLine, PayoutRun, PayoutStatus, RunS
 log = logging.getLogger(__name__)
 BATCH_VOUCHERS = 100_000  # vouchers per committed batch (about a second of work on PostgreSQL)
 BATCH_PAYOUTS = 1000  # and payouts per batch at most
-BULK_UPDATE = 100  # rows per bulk_update statement: its CASE WHEN grows with the square of this
+WORKERS = 2  # database connections a step works on at once (PostgreSQL, outside a transaction)
+ROWS_PER_UPDATE = 1000  # rows per UPDATE … FROM (VALUES …) statement
 qn = connection.ops.quote_name
+
+
+class _Phases:
+    """Seconds spent in each phase of a step, given back in the job's result (runs are long)."""
+
+    def __init__(self):
+        self.seconds, self._last = {}, time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 2)
+        self._last = now
 
 
 def _ids(values) -> str:
     """An SQL list of integer ids (ints only: nothing else can reach the statement)."""
     return ",".join(str(int(v)) for v in values)
+
+
+def update_rows(model, fields: list[str], rows) -> None:
+    """Write different values to many rows in one statement per ROWS_PER_UPDATE rows:
+    `WITH v (pk, fields…) AS (VALUES …) UPDATE table SET field = v.field … FROM v WHERE pk = v.pk`.
+    `rows` are tuples (pk, one value per field, foreign keys as ids). bulk_update's CASE WHEN grows
+    with the square of its batch; this does not. PostgreSQL and SQLite (3.33+) alike."""
+    meta = model._meta
+    columns = [meta.pk] + [meta.get_field(name) for name in fields]
+    names = [qn(field.column) for field in columns]
+    row_sql = "(" + ", ".join(f"CAST(%s AS {field.db_type(connection)})" for field in columns) + ")"
+    table, pk = qn(meta.db_table), names[0]
+    assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
+    rows = list(rows)
+    for start in range(0, len(rows), ROWS_PER_UPDATE):
+        chunk = rows[start : start + ROWS_PER_UPDATE]
+        params = [f.get_db_prep_value(v, connection) for row in chunk for f, v in zip(columns, row, strict=True)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH v ({', '.join(names)}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "  # noqa: S608
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{pk} = v.{pk}",
+                params,
+            )
 
 
 # --- Preparation ------------------------------------------------------------------------------
@@ -85,11 +124,11 @@ def _create_payouts(run: PayoutRun) -> None:
 
 
 def _batches(queryset):
-    """Payouts in pk order, cut by vouchers (estimated by voucher_count) and by count."""
+    """Payout ids in pk order, cut by vouchers (estimated by voucher_count) and by count."""
     batch, vouchers = [], 0
-    for payout in queryset.order_by("pk").only("pk", "voucher_count", "provider_id"):
-        batch.append(payout)
-        vouchers += payout.voucher_count
+    for pk, count in queryset.order_by("pk").values_list("pk", "voucher_count"):
+        batch.append(pk)
+        vouchers += count
         if vouchers >= BATCH_VOUCHERS or len(batch) >= BATCH_PAYOUTS:
             yield batch
             batch, vouchers = [], 0
@@ -97,9 +136,48 @@ def _batches(queryset):
         yield batch
 
 
+def _run_batches(run: PayoutRun, pending, step, progress, total: int) -> None:
+    """Every batch of `pending` through `step(run, batch)`. On PostgreSQL outside a transaction, on
+    WORKERS connections at once (threads): the batches are cut once, worker k takes every WORKERS-th
+    from the k-th. Each batch claims its payouts with SKIP LOCKED, so a batch another worker (or
+    another job on the same run) holds is left to it. A worker's error is raised once all stopped."""
+    batches = list(_batches(pending))
+    workers = min(WORKERS, len(batches))
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        workers = 1  # SQLite writes one at a time; in a transaction, other connections would not see it
+
+    def work(k: int) -> None:
+        for batch in batches[k::workers]:
+            step(run, batch)
+            progress(total - pending.count(), total)
+
+    errors = []
+
+    def thread_work(k: int) -> None:
+        try:
+            work(k)
+        except Exception as exc:  # noqa: BLE001 (raised again below, in the job's thread)
+            errors.append(exc)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    threads = [threading.Thread(target=thread_work, args=(k,), name=f"payouts-{k}") for k in range(1, workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        work(0)
+    finally:
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+
+
 def _insert_lines(run: PayoutRun, payout_ids) -> None:
     """The owed vouchers of these payouts' providers, in one INSERT … SELECT. A voucher another run
-    took meanwhile is skipped by the partial unique constraint (ON CONFLICT DO NOTHING)."""
+    took meanwhile is skipped by the partial unique constraint (ON CONFLICT DO NOTHING). Vouchers go
+    in id order: two runs taking the same vouchers at once wait for each other in one order, never
+    in a cycle (a deadlock)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {qn(PayoutLine._meta.db_table)} (payout_id, voucher_id, amount_cents, is_void) "  # noqa: S608
@@ -109,35 +187,35 @@ def _insert_lines(run: PayoutRun, payout_ids) -> None:
             f"JOIN {qn(Voucher._meta.db_table)} v ON v.id = rl.voucher_id "
             f"WHERE p.id IN ({_ids(payout_ids)}) AND r.created_at < %s AND r.cancelled_at IS NULL "
             "AND rl.is_cancelled = %s AND v.status = %s "
-            "ON CONFLICT DO NOTHING",
+            "ORDER BY rl.voucher_id ON CONFLICT DO NOTHING",
             [False, run.cutoff, False, VoucherStatus.REDEEMED],
         )
 
 
-def _settle_amounts(run: PayoutRun, batch: list[Payout]) -> None:
-    """Amounts from the lines actually written, less the subscription periods netted."""
-    ids = [p.pk for p in batch]
+def _settle_amounts(run: PayoutRun, payouts: list[tuple[int, int]]) -> None:
+    """Amounts from the lines actually written, less the subscription periods netted; `payouts` are
+    (id, provider id) pairs."""
     sums = {
         row["payout_id"]: (row["n"], row["total"])
-        for row in PayoutLine.objects.filter(payout_id__in=ids, is_void=False)
+        for row in PayoutLine.objects.filter(payout_id__in=[pk for pk, _ in payouts], is_void=False)
         .values("payout_id")
         .annotate(n=Count("pk"), total=Sum("amount_cents"))
         .order_by()
     }
-    nets = netting.netting_subscriptions(p.provider_id for p in batch)
+    nets = netting.netting_subscriptions(provider_id for _, provider_id in payouts)
     until = run.period_end or timezone.localdate(run.cutoff)
-    fees = []
-    for payout in batch:
-        count, total = sums.get(payout.pk, (0, 0))
-        payout.voucher_count, payout.gross_cents, payout.fee_cents, payout.vat_cents = count, total, 0, 0
-        payout.lines_ready = True
+    fees, rows = [], []
+    for pk, provider_id in payouts:
+        count, gross = sums.get(pk, (0, 0))
+        fee = vat = 0
+        status = PayoutStatus.PLANNED
         if count == 0:  # another run paid them first
-            payout.status = PayoutStatus.CANCELLED
-        elif (subscription := nets.get(payout.provider_id)) is not None:
-            for period in netting.periods_due(subscription, until=until, available_cents=total):
+            status = PayoutStatus.CANCELLED
+        elif (subscription := nets.get(provider_id)) is not None:
+            for period in netting.periods_due(subscription, until=until, available_cents=gross):
                 fees.append(
                     NettedFee(
-                        payout=payout,
+                        payout_id=pk,
                         subscription=subscription,
                         period_start=period.start,
                         period_end=period.end,
@@ -145,43 +223,42 @@ def _settle_amounts(run: PayoutRun, batch: list[Payout]) -> None:
                         vat_cents=period.vat_cents,
                     )
                 )
-                payout.fee_cents += period.fee_cents
-                payout.vat_cents += period.vat_cents
-        payout.net_cents = payout.gross_cents - payout.fee_cents - payout.vat_cents
+                fee += period.fee_cents
+                vat += period.vat_cents
+        rows.append((pk, count, gross, fee, vat, gross - fee - vat, True, status))
     NettedFee.objects.bulk_create(fees)
-    Payout.objects.bulk_update(
-        batch,
-        ["voucher_count", "gross_cents", "fee_cents", "vat_cents", "net_cents", "lines_ready", "status"],
-        batch_size=BULK_UPDATE,
+    update_rows(
+        Payout, ["voucher_count", "gross_cents", "fee_cents", "vat_cents", "net_cents", "lines_ready", "status"], rows
     )
 
 
-def prepare_batch(run: PayoutRun, batch: list[Payout]) -> None:
+def prepare_batch(run: PayoutRun, batch: list[int]) -> None:
     with transaction.atomic():
         # Another worker on the same run skips the payouts this one holds (PostgreSQL).
-        ids = list(
+        payouts = list(
             Payout.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=[p.pk for p in batch], lines_ready=False)
-            .values_list("pk", flat=True)
+            .filter(pk__in=batch, lines_ready=False, status=PayoutStatus.PLANNED)
+            .order_by("pk")
+            .values_list("pk", "provider_id")
         )
-        if not ids:
+        if not payouts:
             return
-        _insert_lines(run, ids)
-        # Whole rows (the batch's are partial): bulk_update reads every field it writes.
-        _settle_amounts(run, list(Payout.objects.filter(pk__in=ids).order_by("pk")))
+        _insert_lines(run, [pk for pk, _ in payouts])
+        _settle_amounts(run, payouts)
 
 
 def prepare(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
     run = PayoutRun.objects.get(pk=run.pk)
     if run.status != RunStatus.PREPARING:
         return {"status": run.status}
+    phases = _Phases()
     _create_payouts(run)
+    phases.done("payouts")
     total = run.payouts.count()
     pending = run.payouts.filter(lines_ready=False)
     progress(total - pending.count(), total, "Sélection des chèques à rembourser…")
-    for batch in _batches(pending):
-        prepare_batch(run, batch)
-        progress(total - pending.count(), total)
+    _run_batches(run, pending, prepare_batch, progress, total)
+    phases.done("lines")
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run.pk)
         if run.status == RunStatus.PREPARING and not run.payouts.filter(lines_ready=False).exists():
@@ -190,27 +267,44 @@ def prepare(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
     planned = run.payouts.filter(status=PayoutStatus.PLANNED)
     held = run.payouts.filter(status=PayoutStatus.HELD).count()
     progress(total, total, f"{planned.count()} remboursement(s) prévu(s), {held} retenu(s).")
-    return {"planned": planned.count(), "held": held}
+    return {"planned": planned.count(), "held": held, "seconds": phases.seconds}
 
 
 # --- Export -------------------------------------------------------------------------------------
 
 
 def vouchers_move(payout_ids, *, from_status: str, to_status: str, actor, reason: str, at=None) -> int:
-    """Move the live vouchers of these payouts from one status to another, with one event each, in
-    two set-based statements; returns how many moved (the caller checks the count)."""
+    """Move the live vouchers of these payouts from one status to another, with one event each
+    (who, when, from, to, why), set-based; returns how many moved (the caller checks the count).
+
+    PostgreSQL: one statement, `WITH moved AS (UPDATE … RETURNING) INSERT INTO events SELECT … FROM
+    moved`, so each event is written for a voucher the statement itself moved, in one pass over the
+    vouchers; their ids come as an array (`id = ANY(ARRAY(…))`), so the vouchers are found by primary
+    key (a join made the planner hash the whole voucher table for every batch). SQLite has no UPDATE
+    inside WITH: the events, then the update, whose counts must match."""
     if not payout_ids:
         return 0
     at = at or timezone.now()
-    voucher, line = qn(Voucher._meta.db_table), qn(PayoutLine._meta.db_table)
+    voucher, line, event = (qn(m._meta.db_table) for m in (Voucher, PayoutLine, VoucherEvent))
     ids = _ids(payout_ids)
+    event_columns = "(voucher_id, from_status, to_status, actor_id, reason, redemption_id, created_at)"
+    event_values = [from_status, to_status, getattr(actor, "pk", None), reason[:250], at]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH moved AS (UPDATE {voucher} v SET status = %s "  # noqa: S608 (names and ints only)
+                f"WHERE v.id = ANY(ARRAY(SELECT voucher_id FROM {line} WHERE payout_id IN ({ids}) AND is_void = %s)) "
+                "AND v.status = %s RETURNING v.id, v.redemption_id) "
+                f"INSERT INTO {event} {event_columns} "
+                "SELECT id, %s, %s, %s, %s, redemption_id, %s FROM moved",
+                [to_status, False, from_status, *event_values],
+            )
+            return cursor.rowcount
         cursor.execute(
-            f"INSERT INTO {qn(VoucherEvent._meta.db_table)} "  # noqa: S608 (table names and ints only)
-            "(voucher_id, from_status, to_status, actor_id, reason, redemption_id, created_at) "
+            f"INSERT INTO {event} {event_columns} "  # noqa: S608
             f"SELECT v.id, %s, %s, %s, %s, v.redemption_id, %s FROM {line} l JOIN {voucher} v ON v.id = l.voucher_id "
             f"WHERE l.payout_id IN ({ids}) AND l.is_void = %s AND v.status = %s",
-            [from_status, to_status, getattr(actor, "pk", None), reason[:250], at, False, from_status],
+            [*event_values, False, from_status],
         )
         events = cursor.rowcount
         cursor.execute(
@@ -224,26 +318,36 @@ def vouchers_move(payout_ids, *, from_status: str, to_status: str, actor, reason
     return moved
 
 
-def _post(run: PayoutRun, payouts: list[Payout], actor) -> None:
-    """One balanced ledger transaction per payout: provider payable → bank (+ netted fee and VAT)."""
-    specs = [ledger.provider_payable_spec(p.provider) for p in payouts]
-    payables = ledger.accounts_for(specs)
-    bank, fees, vat = (ledger.platform_account(c) for c in ("platform:bank", "platform:fees", "platform:vat"))
-    for payout, payable in zip(payouts, payables, strict=True):
-        payout.transaction = ledger.transaction_post(
-            kind="payout",
-            description=f"Virement {payout.reference} à {payout.provider.name} : {payout.voucher_count} chèque(s)"[
-                :250
-            ],
-            reference=f"payout:{payout.pk}",
-            lines=[
-                (payable, payout.gross_cents),
-                (bank, -payout.net_cents),
-                (fees, -payout.fee_cents),
-                (vat, -payout.vat_cents),
-            ],  # fmt: skip
-            actor=actor,
-        )
+PLATFORM_CODES = ("platform:bank", "platform:fees", "platform:vat")
+
+
+def _open_accounts(payouts) -> None:
+    """The accounts the export posts to, created (if need be) before the batches: two workers creating
+    the same account would wait for each other's whole batch."""
+    for code in PLATFORM_CODES:
+        ledger.platform_account(code)
+    ledger.accounts_for([ledger.provider_payable_spec(p.provider) for p in payouts.select_related("provider")])
+
+
+def _post(payouts: list[Payout], actor) -> None:
+    """One balanced ledger transaction per payout: provider payable → bank (+ netted fee and VAT),
+    all of the batch's in two INSERT statements."""
+    payables = ledger.accounts_for([ledger.provider_payable_spec(p.provider) for p in payouts])
+    bank, fees, vat = (ledger.platform_account(c) for c in PLATFORM_CODES)
+    posted = ledger.transactions_post(
+        kind="payout",
+        postings=[
+            (
+                f"Virement {p.reference} à {p.provider.name} : {p.voucher_count} chèque(s)",
+                f"payout:{p.pk}",
+                [(payable, p.gross_cents), (bank, -p.net_cents), (fees, -p.fee_cents), (vat, -p.vat_cents)],
+            )
+            for p, payable in zip(payouts, payables, strict=True)
+        ],
+        actor=actor,
+    )
+    for payout, txn in zip(payouts, posted, strict=True):
+        payout.transaction = txn
 
 
 def export_batch(run: PayoutRun, batch_ids: list[int]) -> int:
@@ -282,15 +386,18 @@ def export_batch(run: PayoutRun, batch_ids: list[int]) -> int:
                 f"{expected - moved} chèque(s) de ce virement ne sont plus à rembourser : l'export est arrêté, "
                 "rien n'a été écrit pour ce lot."
             )
-        _post(run, sent, run.exported_by)
+        _post(sent, run.exported_by)
         for payout in sent:
             details = reasons[payout.provider_id][0]
             payout.status, payout.bank_details = PayoutStatus.SENT, details
             payout.holder, payout.iban, payout.bic = details.holder, details.iban, details.bic
-        Payout.objects.bulk_update(
-            payouts,
+        update_rows(
+            Payout,
             ["status", "hold_reason", "bank_details", "holder", "iban", "bic", "transaction"],
-            batch_size=BULK_UPDATE,
+            [
+                (p.pk, p.status, p.hold_reason, p.bank_details_id, p.holder, p.iban, p.bic, p.transaction_id)
+                for p in payouts
+            ],
         )
         return len(payouts)
 
@@ -304,9 +411,11 @@ def export(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
     total = run.payouts.exclude(status=PayoutStatus.CANCELLED).count()
     pending = run.payouts.filter(status=PayoutStatus.PLANNED)
     progress(total - pending.count(), total, "Remboursement des chèques et écritures comptables…")
-    for batch in _batches(pending):
-        export_batch(run, [p.pk for p in batch])
-        progress(total - pending.count(), total)
+    phases = _Phases()
+    _open_accounts(pending)
+    phases.done("accounts")
+    _run_batches(run, pending, export_batch, progress, total)
+    phases.done("batches")
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run.pk)
         if run.status != RunStatus.EXPORTING or run.payouts.filter(status=PayoutStatus.PLANNED).exists():
@@ -324,6 +433,7 @@ def export(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
         sepa_write(run)
         run.status, run.exported_at = RunStatus.EXPORTED, timezone.now()
         run.save(update_fields=["status", "exported_at", "sepa_file", "sepa_message_id", "sepa_sha256"])
+    phases.done("sepa")
     count = sent.count()
     progress(total, total, f"Fichier SEPA prêt : {count} virement(s).")
-    return {"sent": count}
+    return {"sent": count, "seconds": phases.seconds}

@@ -6,6 +6,7 @@ import re
 import pytest
 import xmlschema
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,6 +138,26 @@ def test_a_voucher_is_in_one_live_payout_line_only(pay, run_jobs):
         other = services.run_create(kind=RunKind.ON_DEMAND, user=pay.staff)
     other.refresh_from_db()
     assert other.payouts.count() == 0 and run.payouts.get().voucher_count == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement-level trigger is PostgreSQL's")
+def test_the_database_refuses_a_payout_line_without_its_voucher_or_payout(pay, run_jobs):
+    from django.db import IntegrityError, transaction
+
+    from ..models import Payout
+
+    provider = pay.provider("Fablab Alpha")
+    pay.redeem(provider, 1)
+    with run_jobs():
+        services.run_create(kind=RunKind.ON_DEMAND, user=pay.staff)
+    line = PayoutLine.objects.get()
+    missing = Voucher.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    with pytest.raises(IntegrityError, match="chèque inexistant"), transaction.atomic():
+        PayoutLine.objects.create(payout=line.payout, voucher_id=missing, amount_cents=1000, is_void=True)
+    with pytest.raises(IntegrityError, match="remboursement inexistant"), transaction.atomic():
+        PayoutLine.objects.create(payout_id=line.payout_id + 1000, voucher=line.voucher, amount_cents=10, is_void=True)
+    with pytest.raises(IntegrityError, match="ne peut pas être supprimé"), transaction.atomic():
+        Payout.objects.filter(pk=line.payout_id)._raw_delete(Payout.objects.db)
 
 
 def test_young_and_cancelled_redemptions_wait(pay, run_jobs):
