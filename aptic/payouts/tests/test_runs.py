@@ -158,6 +158,10 @@ def test_the_database_refuses_a_payout_line_without_its_voucher_or_payout(pay, r
         PayoutLine.objects.create(payout_id=line.payout_id + 1000, voucher=line.voucher, amount_cents=10, is_void=True)
     with pytest.raises(IntegrityError, match="ne peut pas être supprimé"), transaction.atomic():
         Payout.objects.filter(pk=line.payout_id)._raw_delete(Payout.objects.db)
+    with pytest.raises(IntegrityError, match="ne change ni"), transaction.atomic():
+        PayoutLine.objects.filter(pk=line.pk).update(payout_id=line.payout_id + 1000)
+    with pytest.raises(IntegrityError, match="ne change ni"), transaction.atomic():
+        PayoutLine.objects.filter(pk=line.pk).update(voucher_id=missing)
 
 
 def test_young_and_cancelled_redemptions_wait(pay, run_jobs):
