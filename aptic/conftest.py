@@ -28,6 +28,18 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def vocabulary(db):
+    from aptic.catalogue.services import vocabulary_load
+
+    vocabulary_load()
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True, full_name="Camille Équipe")
+
+
+@pytest.fixture
 def commune(db):
     return CommuneFactory()
 

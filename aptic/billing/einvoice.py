@@ -42,6 +42,18 @@ class Buyer:
     postcode: str = ""
     city: str = ""
 
+    @classmethod
+    def of(cls, invoice) -> "Buyer":
+        """The buyer as an issued invoice recorded it (credit notes repeat it)."""
+        return cls(
+            invoice.buyer_name,
+            invoice.buyer_siren,
+            invoice.buyer_siret,
+            invoice.buyer_address,
+            invoice.buyer_postcode,
+            invoice.buyer_city,
+        )
+
 
 @dataclass
 class EInvoice:

@@ -343,14 +343,7 @@ def credit_note_correction_issue(*, invoice: Invoice, amount_excl_vat_cents: int
         vat_rate or None,
         vat,
     )
-    buyer = einvoice.Buyer(
-        invoice.buyer_name,
-        invoice.buyer_siren,
-        invoice.buyer_siret,
-        invoice.buyer_address,
-        invoice.buyer_postcode,
-        invoice.buyer_city,
-    )
+    buyer = einvoice.Buyer.of(invoice)
     return _credit_note_create(note, [line], buyer, [(invoice.number, invoice.issued_on)])
 
 
@@ -390,17 +383,7 @@ def expiry_credit_note_issue(*, posting: Transaction, actor=None) -> CreditNote 
         created_by=actor,
     )
     line = Line(f"Chèques expirés — commande n° {order.pk}", count, order.face_value_cents, credited, None, 0)
-    if invoice:
-        buyer = einvoice.Buyer(
-            invoice.buyer_name,
-            invoice.buyer_siren,
-            invoice.buyer_siret,
-            invoice.buyer_address,
-            invoice.buyer_postcode,
-            invoice.buyer_city,
-        )
-    else:
-        buyer = _buyer_of(order.funder, getattr(order, "quote", None))
+    buyer = einvoice.Buyer.of(invoice) if invoice else _buyer_of(order.funder, getattr(order, "quote", None))
     preceding = [(invoice.number, invoice.issued_on)] if invoice else []
     return _credit_note_create(note, [line], buyer, preceding)
 

@@ -1,9 +1,15 @@
 """What every PDF the platform writes with reportlab shares: an embedded font with French
-characters and no-break spaces (PDF/A wants embedded fonts), and amounts written in full."""
+characters and no-break spaces (PDF/A wants embedded fonts), the sRGB output intent PDF/A also
+wants, and amounts written in full."""
 
+import io
 from pathlib import Path
 
 import reportlab
+from PIL import ImageCms
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+from pypdf.generic import TextStringObject as Text
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -26,20 +32,12 @@ def euros(cents: int) -> str:
 
 def _srgb_profile() -> bytes:
     # littlecms (bundled with Pillow) writes the standard sRGB profile: nothing to vendor.
-    from PIL import ImageCms
-
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
 def with_output_intent(pdf: bytes) -> bytes:
     """The PDF with an sRGB output intent, which PDF/A (here PDF/A-3, for Factur-X) requires of a
     document that paints in device colours, as reportlab does. Everything else is kept as it is."""
-    import io
-
-    from pypdf import PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
-    from pypdf.generic import TextStringObject as Text
-
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
     profile = DecodedStreamObject()
     profile.set_data(_srgb_profile())

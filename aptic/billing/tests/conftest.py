@@ -6,8 +6,7 @@ import pytest
 
 from aptic.billing import services
 from aptic.billing.models import Offer
-from aptic.catalogue.services import vocabulary_load
-from aptic.core.tests.factories import CommuneFactory, UserFactory
+from aptic.core.tests.factories import CommuneFactory
 
 OFFERS = [
     {"code": "standard", "name": "Standard", "position": 1, "minimum_quantity": 1000, "allows_booklet_5": False},
@@ -43,16 +42,6 @@ def offers(db):
         values = dict(values)
         Offer.objects.get_or_create(code=values.pop("code"), defaults=values)
     return {o.code: o for o in Offer.objects.all()}
-
-
-@pytest.fixture
-def vocabulary(db):
-    vocabulary_load()
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(is_staff=True, full_name="Camille Équipe")
 
 
 @pytest.fixture

@@ -2,14 +2,9 @@ import datetime
 
 import pytest
 
-from aptic.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.printing.models import PrintRelease
 from aptic.vouchers.issuance import order_create, order_issue
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(is_staff=True, email="equipe@aptic.test")
 
 
 @pytest.fixture

@@ -6,13 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from aptic.billing import services as billing
 from aptic.billing.models import Offer
 from aptic.billing.tests.helpers import pdf_bytes
-from aptic.core.tests.factories import CommuneFactory, UserFactory
+from aptic.core.tests.factories import CommuneFactory
 from aptic.vouchers.issuance import order_create, order_issue
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(is_staff=True, email="equipe@aptic.test")
 
 
 @pytest.fixture

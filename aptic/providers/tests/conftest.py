@@ -2,20 +2,7 @@
 
 import pytest
 
-from aptic.catalogue.services import vocabulary_load
-from aptic.core.tests.factories import UserFactory
-
 from .factories import ProviderFactory, admin_of, member_of
-
-
-@pytest.fixture
-def vocabulary(db):
-    vocabulary_load()
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(is_staff=True, full_name="Camille Équipe")
 
 
 @pytest.fixture
