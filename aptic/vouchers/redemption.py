@@ -20,12 +20,13 @@ from aptic.ledger import services as ledger
 from aptic.providers.selectors import is_labelled_now
 
 from . import codes as voucher_codes
+from . import redemption_fast as fast
 from .accounts import order_outstanding_spec
 from .caches import cached_rules_for, place_profile
 from .lifecycle import _events
 from .models import Redemption, Voucher, VoucherStatus
 from .redemption_read import vouchers_for_codes
-from .redemption_write import KeyTaken, VoucherTaken, write
+from .redemption_write import KeyTaken, Till, VoucherTaken, unsaved, write
 from .rules import Setting, refusal
 
 MAX_CODES = 50
@@ -205,41 +206,85 @@ def redemption_create(
     if len(idempotency_key) > 100:
         raise DomainError("La clé d'idempotence est trop longue (100 caractères au plus).", code="invalid")
     _check_counter(provider, place, offer)
+    at = at or timezone.now()
+    setting = _setting(place, offer, day or timezone.localdate(at))
+    counter = Till(provider, place, offer, user, idempotency_key, at)
+    known = fast.known_orders(setting) if connection.vendor == "postgresql" else None
+    if known is not None and (redemption := _spend_fast(counter, known, codes)) is not None:
+        return redemption
     for attempt in range(2):
         results = _read_codes(codes)
         wanted = [r.code for r in results if r.ok]
         try:
-            return _redeem(provider, place, offer, results, wanted, user, idempotency_key, day, at)
+            redemption = _redeem(counter, results, wanted, setting)
         except KeyTaken:
-            # A retry of the same request won the race: once ours is rolled back, answer as it did.
-            if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
-                return first
-            raise RedemptionRefused(TAKEN) from None
+            return _key_taken(provider, idempotency_key, place, offer, wanted)
         except VoucherTaken:
             # A voucher changed between our read and our write: judge again on fresh rows, so the
             # refusal says which code and why ("déjà utilisé", "mis en opposition"…).
             if attempt:
                 raise RedemptionRefused(TAKEN) from None
+            continue
+        if known is not None and not redemption.replayed:
+            known.learn(r.voucher.order for r in results)  # they passed the rules here, today
+        return redemption
     raise AssertionError("unreachable")
 
 
-def _redeem(provider, place, offer, results, wanted, user, idempotency_key, day, at) -> Redemption:
+def _spend_fast(counter, known, codes) -> Redemption | None:
+    """One round trip when the vouchers' orders are known to pass here (redemption_fast), or None:
+    nothing was written and the usual path will say why, or find that all is well after all."""
+    results = _read_codes(codes)
+    if not known.orders or not all(r.ok for r in results):
+        return None
+    provider, place, offer, user, idempotency_key, at = counter
+    wanted = [r.code for r in results]
+    try:
+        return fast.spend(
+            till=counter,
+            codes=wanted,
+            known=known,
+            reason=_reason(offer),
+            description=_description(provider, len(wanted)),
+        )
+    except KeyTaken:
+        return _key_taken(provider, idempotency_key, place, offer, wanted)
+    except fast.NotFast:
+        return None
+
+
+def _key_taken(provider, idempotency_key, place, offer, wanted) -> Redemption:
+    # A retry of the same request won the race: once ours is rolled back, answer as it did.
+    if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
+        return first
+    raise RedemptionRefused(TAKEN)
+
+
+def _reason(offer) -> str:
+    return f"Service « {offer.title[:150]} »"
+
+
+def _description(provider, count: int) -> str:
+    return f"Utilisation n° {{id}} : {count} chèque(s) chez {provider.name}"
+
+
+def _redeem(counter, results, wanted, setting) -> Redemption:
     # On PostgreSQL the write is one statement, hence its own transaction, and the read needs none
     # (ADR 0017): outside an outer transaction, no BEGIN/COMMIT round trips. Inside one, a
     # savepoint, so a VoucherTaken can be retried. The ORM write (SQLite) needs a transaction.
     alone = connection.vendor == "postgresql" and not connection.in_atomic_block
     with nullcontext() if alone else transaction.atomic():
-        return _judge_and_write(provider, place, offer, results, wanted, user, idempotency_key, day, at)
+        return _judge_and_write(counter, results, wanted, setting)
 
 
-def _judge_and_write(provider, place, offer, results, wanted, user, idempotency_key, day, at) -> Redemption:
-    if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
-        return first
-    at = at or timezone.now()
-    day = day or timezone.localdate(at)
+def _judge_and_write(counter, results, wanted, setting) -> Redemption:
+    provider, place, offer, user, idempotency_key, at = counter
     # Read without locks: the write's conditional UPDATE re-checks each voucher's state (ADR 0017).
     found = vouchers_for_codes(wanted)
-    _judge(results, {v.code: v for v in found}, _setting(place, offer, day))
+    # Then look for a twin request: one whose vouchers this read saw spent had committed before it.
+    if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
+        return first
+    _judge(results, {v.code: v for v in found}, setting)
     if not all(r.ok for r in results):
         bad = sum(not r.ok for r in results)
         raise RedemptionRefused(f"{bad} chèque(s) sur {len(results)} refusé(s) : aucun n'a été encaissé.", results)
@@ -257,24 +302,13 @@ def _judge_and_write(provider, place, offer, results, wanted, user, idempotency_
     *outstanding, payable = ledger.account_ids_for(
         [order_outstanding_spec(order) for order in by_order] + [ledger.provider_payable_spec(provider)]
     )
-    redemption = Redemption(
-        provider=provider,
-        place=place,
-        offer=offer,
-        price_cents=offer.price_cents,
-        covered_cents=covered,
-        remainder_cents=max(0, offer.price_cents - covered),
-        voucher_count=len(vouchers),
-        created_by=user,
-        idempotency_key=idempotency_key,
-        created_at=at,
-    )
+    redemption = unsaved(counter, covered=covered, count=len(vouchers))
     write(  # raises VoucherTaken or KeyTaken, which roll this transaction back
         redemption=redemption,
         vouchers=vouchers,
         user=user,
-        reason=f"Service « {offer.title[:150]} »",
-        description=f"Utilisation n° {{id}} : {len(vouchers)} chèque(s) chez {provider.name}",
+        reason=_reason(offer),
+        description=_description(provider, len(vouchers)),
         entries=ledger.balanced_entries([*zip(outstanding, by_order.values(), strict=True), (payable, -covered)]),
     )
     redemption.replayed = False

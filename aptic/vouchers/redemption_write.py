@@ -5,6 +5,8 @@ round trip. Elsewhere (SQLite, embedded mode): the same rows through the ORM. Bo
 vouchers with a conditional UPDATE whose row count must match, and both leave the partial unique
 index on live redemption lines as the second barrier. Either raises VoucherTaken or KeyTaken."""
 
+from typing import NamedTuple
+
 from django.db import DatabaseError, IntegrityError, connection
 
 from aptic.ledger.models import Entry, Transaction
@@ -26,6 +28,33 @@ class KeyTaken(Exception):
 def _constraint(exc: Exception) -> str:
     diag = getattr(exc.__cause__, "diag", None)
     return getattr(diag, "constraint_name", "") or str(exc)
+
+
+class Till(NamedTuple):
+    """A redemption's circumstances: who, where, for which service, under which key, when."""
+
+    provider: object
+    place: object
+    offer: object
+    user: object
+    idempotency_key: str
+    at: object
+
+
+def unsaved(till: Till, *, covered: int, count: int) -> Redemption:
+    """The redemption row as both writers fill it in."""
+    return Redemption(
+        provider=till.provider,
+        place=till.place,
+        offer=till.offer,
+        price_cents=till.offer.price_cents,
+        covered_cents=covered,
+        remainder_cents=max(0, till.offer.price_cents - covered),
+        voucher_count=count,
+        created_by=till.user,
+        idempotency_key=till.idempotency_key,
+        created_at=till.at,
+    )
 
 
 def write(*, redemption: Redemption, vouchers, user, reason: str, description: str, entries) -> Redemption:

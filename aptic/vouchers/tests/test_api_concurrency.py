@@ -60,7 +60,7 @@ def test_simultaneous_retries_with_one_key_pay_once(shop):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {shop.key}", "HTTP_IDEMPOTENCY_KEY": "caisse-7"}
     responses = race([(body, headers)] * ATTEMPTS)
     statuses = sorted(r.status_code for r in responses)
-    assert statuses == [200] * (ATTEMPTS - 1) + [201], statuses
+    assert statuses == [200] * (ATTEMPTS - 1) + [201], [r.content[:80] for r in responses if r.status_code != 200]
     assert len({r.content for r in responses}) == 1  # every one got the same answer
     assert Redemption.objects.count() == 1
 
