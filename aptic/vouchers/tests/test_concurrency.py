@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from aptic.vouchers import redemption_fast as fast
 from aptic.vouchers.models import Redemption, RedemptionLine, Voucher
 from aptic.vouchers.redemption import RedemptionRefused, redemption_create
 
@@ -18,10 +19,24 @@ pytestmark = [
 ]
 
 
-def test_64_simultaneous_redemptions_of_one_voucher_give_one_success(counter, issued):
+@pytest.mark.parametrize("path", ["usual", "one trip"])
+def test_64_simultaneous_redemptions_of_one_voucher_give_one_success(counter, issued, path, monkeypatch):
+    """The usual path (read, judge, write) for an order not yet seen at the counter; one trip
+    (redemption_fast) once a first redemption has taught the counter that the order passes here."""
     organisation, admin, place, workshop, short = counter
     order = issued(quantity=10)
-    code = Voucher.objects.filter(order=order).order_by("sequence").values_list("code", flat=True).first()
+    code, other = Voucher.objects.filter(order=order).order_by("sequence").values_list("code", flat=True)[:2]
+    if path == "one trip":
+        redemption_create(provider=organisation, place=place, offer=short, codes=[other], user=admin)
+    spent_in_one_trip = []
+    spend = fast.spend
+
+    def counted(**kwargs):
+        redemption = spend(**kwargs)
+        spent_in_one_trip.append(redemption.pk)
+        return redemption
+
+    monkeypatch.setattr(fast, "spend", counted)
     start = threading.Barrier(ATTEMPTS)
     outcomes = []
     lock = threading.Lock()
@@ -48,6 +63,7 @@ def test_64_simultaneous_redemptions_of_one_voucher_give_one_success(counter, is
     assert len(outcomes) == ATTEMPTS
     assert outcomes.count("ok") == 1, sorted(set(outcomes))
     assert all(o == "ok" or "déjà été utilisé" in o for o in outcomes), sorted(set(outcomes))
-    assert Redemption.objects.count() == 1
-    assert RedemptionLine.objects.filter(is_cancelled=False).count() == 1
+    assert len(spent_in_one_trip) == (path == "one trip")
+    assert Redemption.objects.count() == 1 + (path == "one trip")
+    assert RedemptionLine.objects.filter(is_cancelled=False, voucher__code=code).count() == 1
     assert Voucher.objects.get(code=code).status == "redeemed"
