@@ -19,7 +19,7 @@ from aptic.ledger import services as ledger
 from .accounts import order_outstanding_spec
 from .caches import ORDERS, TTL, cached_orders
 from .models import Redemption
-from .redemption_write import KEY_CONSTRAINT, KeyTaken, Till, _constraint, unsaved
+from .redemption_write import KEY_CONSTRAINT, KeyTaken, Till, _constraint, deadlocked, unsaved
 from .rules import Setting
 
 
@@ -98,7 +98,7 @@ def spend(*, till: Till, codes: list[str], known: Known, reason: str, descriptio
             raise KeyTaken from exc
         raise NotFast from exc  # the second barrier: the usual path reads again and says which voucher
     except DatabaseError as exc:
-        if "aptic_not_fast" in str(exc):
+        if "aptic_not_fast" in str(exc) or deadlocked(exc):
             raise NotFast from exc
         raise
     redemption = unsaved(till, covered=sum(amount for *_, amount in rows), count=len(rows))

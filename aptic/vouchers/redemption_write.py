@@ -70,10 +70,16 @@ def write(*, redemption: Redemption, vouchers, user, reason: str, description: s
             raise KeyTaken from exc
         raise VoucherTaken from exc
     except DatabaseError as exc:
-        if "aptic_voucher_taken" in str(exc):
+        if "aptic_voucher_taken" in str(exc) or deadlocked(exc):
             raise VoucherTaken from exc
         raise
     return redemption
+
+
+def deadlocked(exc: Exception) -> bool:
+    """PostgreSQL chose this statement to break a deadlock: it was undone, and can be tried again.
+    Both writers take the key then the vouchers in id order, so this is a last resort."""
+    return getattr(exc.__cause__, "sqlstate", None) == "40P01"
 
 
 def _array(integers) -> str:

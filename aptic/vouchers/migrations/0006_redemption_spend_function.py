@@ -10,6 +10,10 @@ voucher more than the price needs. Anything else raises `aptic_not_fast`: the st
 undone whole and the service takes its usual read-judge-write path, which names the refusal. So
 this function never refuses by itself; it only spares the read when everything is in order.
 
+Like `aptic_redemption_write`, it takes the idempotency key (the redemption row) before the
+vouchers, and the vouchers in id order, as the lifecycle does: twins on the two paths, or tills
+sharing a voucher, queue instead of deadlocking.
+
 The ledger's deferred trigger still checks the transaction balances at commit."""
 
 from django.db import migrations
@@ -23,7 +27,7 @@ CREATE OR REPLACE FUNCTION aptic_redemption_spend(
 ) RETURNS TABLE (r_redemption bigint, r_voucher bigint, r_order bigint, r_sequence integer, r_amount integer)
 LANGUAGE plpgsql AS $$
 DECLARE
-    redemption bigint := nextval('{sequence}'::regclass);
+    redemption bigint;
     ids bigint[];
     orders bigint[];
     sequences integer[];
@@ -32,13 +36,24 @@ DECLARE
     covered integer;
     posted bigint;
 BEGIN
+    -- The idempotency key first, then the vouchers in id order, as aptic_redemption_write and the
+    -- lifecycle take them: two tills on either path queue, they never deadlock. The amounts are
+    -- set once the vouchers are known (a provisional row that satisfies the checks).
+    INSERT INTO vouchers_redemption (provider_id, place_id, offer_id, price_cents, covered_cents,
+        remainder_cents, voucher_count, created_by_id, created_at, idempotency_key, cancel_reason)
+    VALUES (p_provider, p_place, p_offer, p_price, 0, p_price, greatest(1, cardinality(p_codes)), p_user, p_at,
+        p_key, '')
+    RETURNING id INTO redemption;
     -- The first barrier, as in aptic_redemption_write: only active vouchers flip, and only those
-    -- of the known orders. The voucher's foreign key to its redemption is deferred, so the
-    -- redemption row can follow.
-    WITH flipped AS (
-        UPDATE vouchers_voucher SET status = 'redeemed', redemption_id = redemption
+    -- of the known orders.
+    WITH locked AS (
+        SELECT id FROM vouchers_voucher
         WHERE code = ANY(p_codes) AND status = 'active' AND order_id = ANY(p_orders)
-        RETURNING id, order_id, sequence
+        ORDER BY id FOR UPDATE
+    ), flipped AS (
+        UPDATE vouchers_voucher v SET status = 'redeemed', redemption_id = redemption
+        FROM locked l WHERE v.id = l.id AND v.status = 'active'
+        RETURNING v.id, v.order_id, v.sequence
     )
     SELECT array_agg(f.id ORDER BY f.id), array_agg(f.order_id ORDER BY f.id), array_agg(f.sequence ORDER BY f.id),
         array_agg(k.face ORDER BY f.id), array_agg(k.account ORDER BY f.id), sum(k.face)
@@ -47,7 +62,7 @@ BEGIN
     -- Every code found and active; then, for more than one voucher, the funder's maximum per
     -- service act and no change given (the fewest vouchers, largest first, that cover the price).
     -- Otherwise the usual path says why.
-    IF coalesce(cardinality(ids), 0) <> cardinality(p_codes) OR covered = 0 THEN
+    IF coalesce(cardinality(ids), 0) <> cardinality(p_codes) OR coalesce(covered, 0) = 0 THEN
         RAISE EXCEPTION 'aptic_not_fast' USING ERRCODE = 'P0001';
     END IF;
     IF cardinality(ids) > 1 AND (
@@ -64,10 +79,8 @@ BEGIN
     ) THEN
         RAISE EXCEPTION 'aptic_not_fast' USING ERRCODE = 'P0001';
     END IF;
-    INSERT INTO vouchers_redemption (id, provider_id, place_id, offer_id, price_cents, covered_cents,
-        remainder_cents, voucher_count, created_by_id, created_at, idempotency_key, cancel_reason)
-    VALUES (redemption, p_provider, p_place, p_offer, p_price, covered, greatest(0, p_price - covered),
-        cardinality(ids), p_user, p_at, p_key, '');
+    UPDATE vouchers_redemption SET covered_cents = covered, remainder_cents = greatest(0, p_price - covered)
+    WHERE id = redemption;
     INSERT INTO vouchers_redemptionline (redemption_id, voucher_id, amount_cents, is_cancelled)
     SELECT redemption, v, a, false FROM unnest(ids, faces) AS u(v, a);
     INSERT INTO vouchers_voucherevent (voucher_id, from_status, to_status, actor_id, reason, redemption_id, created_at)
@@ -88,11 +101,7 @@ $$;
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute("SELECT pg_get_serial_sequence('vouchers_redemption', 'id')")
-            [sequence] = cursor.fetchone()
-        # The sequence by name, resolved here rather than at every call.
-        schema_editor.execute(FUNCTION.replace("{sequence}", sequence))
+        schema_editor.execute(FUNCTION)
 
 
 def drop(apps, schema_editor):

@@ -175,6 +175,20 @@ def test_a_retried_key_is_answered_with_the_first_redemption(counter, issued):
     assert Voucher.objects.filter(code__in=codes_of(order, 3, start=3), status="active").count() == 3
 
 
+def test_an_order_edited_after_it_was_learnt_is_judged_afresh(counter, issued):
+    """What the counter learnt of an order (here its maximum per act) is forgotten when the order
+    is saved: the next redemption reads it again."""
+    order = issued()
+    _learnt(counter, order)
+    order.max_vouchers_per_act = 1
+    order.save()
+    before = snapshot()
+    with pytest.raises(RedemptionRefused) as refused:
+        redeem(counter, codes_of(order, 2))
+    assert "Au plus 1 chèque(s) de ce commanditaire" in refused.value.results[0].problem
+    assert snapshot() == before
+
+
 # Both paths, from the same rows, on random orders and counters: the one-trip write succeeds exactly
 # when the usual path does, and then writes the same rows.
 FACES = st.sampled_from([500, 1000, 2000])
@@ -204,6 +218,15 @@ def _outcome(attempt):
     return outcome
 
 
+def _taught(setting, orders) -> fast.Known:
+    """The counter's memory for this setting once it has learnt these orders, read back through
+    the cache as a till would read it."""
+    fast.known_orders(setting).learn(orders)
+    known = fast.known_orders(setting)
+    assert set(known.orders) == {order.pk for order in orders}
+    return known
+
+
 PRICES = st.sampled_from([500, 1500, 2500, 4000, 6000])
 
 
@@ -228,13 +251,13 @@ def test_both_paths_agree(counter, issued, orders, picks, price):
             typed += codes_of(order, picks.draw(st.integers(1, 2)))
         setting = _setting(place, workshop, TODAY)
         rules = cached_rules_for(made)
-        passing = fast.entries(order for order in made if refusal(rules[order.pk], setting) is None)
+        passing = [order for order in made if refusal(rules[order.pk], setting) is None]
         usual = _outcome(lambda: redeem(counter, typed))
         one_trip = _outcome(
             lambda: fast.spend(
                 till=Till(organisation, place, workshop, admin, "", timezone.now()),
                 codes=typed,
-                known=fast.Known(key="test", orders=passing),
+                known=_taught(setting, passing),
                 reason=_reason(workshop),
                 description=_description(organisation, len(typed)),
             )
