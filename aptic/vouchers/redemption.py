@@ -7,7 +7,6 @@ redemption lines is the second barrier (ADR 0017).
 
 import datetime
 from collections import Counter, defaultdict
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,7 +25,7 @@ from .caches import cached_rules_for, place_profile
 from .lifecycle import _events
 from .models import Redemption, Voucher, VoucherStatus
 from .redemption_read import vouchers_for_codes
-from .redemption_write import KeyTaken, Till, VoucherTaken, unsaved, write
+from .redemption_write import KeyTaken, Till, VoucherTaken, own_statement, unsaved, write
 from .rules import Setting, refusal
 
 MAX_CODES = 50
@@ -208,15 +207,15 @@ def redemption_create(
     _check_counter(provider, place, offer)
     at = at or timezone.now()
     setting = _setting(place, offer, day or timezone.localdate(at))
-    counter = Till(provider, place, offer, user, idempotency_key, at)
+    till = Till(provider, place, offer, user, idempotency_key, at)
     known = fast.known_orders(setting) if connection.vendor == "postgresql" else None
-    if known is not None and (redemption := _spend_fast(counter, known, codes)) is not None:
+    if known is not None and (redemption := _spend_fast(till, known, codes)) is not None:
         return redemption
     for attempt in range(2):
         results = _read_codes(codes)
         wanted = [r.code for r in results if r.ok]
         try:
-            redemption = _redeem(counter, results, wanted, setting)
+            redemption = _redeem(till, results, wanted, setting)
         except KeyTaken:
             return _key_taken(provider, idempotency_key, place, offer, wanted)
         except VoucherTaken:
@@ -231,17 +230,19 @@ def redemption_create(
     raise AssertionError("unreachable")
 
 
-def _spend_fast(counter, known, codes) -> Redemption | None:
+def _spend_fast(till, known, codes) -> Redemption | None:
     """One round trip when the vouchers' orders are known to pass here (redemption_fast), or None:
     nothing was written and the usual path will say why, or find that all is well after all."""
-    results = _read_codes(codes)
-    if not known.orders or not all(r.ok for r in results):
+    if not known.orders:
         return None
-    provider, place, offer, user, idempotency_key, at = counter
+    results = _read_codes(codes)
+    if not all(r.ok for r in results):
+        return None
+    provider, place, offer, _, idempotency_key, _ = till
     wanted = [r.code for r in results]
     try:
         return fast.spend(
-            till=counter,
+            till=till,
             codes=wanted,
             known=known,
             reason=_reason(offer),
@@ -268,17 +269,14 @@ def _description(provider, count: int) -> str:
     return f"Utilisation n° {{id}} : {count} chèque(s) chez {provider.name}"
 
 
-def _redeem(counter, results, wanted, setting) -> Redemption:
-    # On PostgreSQL the write is one statement, hence its own transaction, and the read needs none
-    # (ADR 0017): outside an outer transaction, no BEGIN/COMMIT round trips. Inside one, a
-    # savepoint, so a VoucherTaken can be retried. The ORM write (SQLite) needs a transaction.
-    alone = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with nullcontext() if alone else transaction.atomic():
-        return _judge_and_write(counter, results, wanted, setting)
+def _redeem(till, results, wanted, setting) -> Redemption:
+    # The read takes no lock and needs no transaction: the write's conditional UPDATE re-checks.
+    with own_statement():
+        return _judge_and_write(till, results, wanted, setting)
 
 
-def _judge_and_write(counter, results, wanted, setting) -> Redemption:
-    provider, place, offer, user, idempotency_key, at = counter
+def _judge_and_write(till, results, wanted, setting) -> Redemption:
+    provider, place, offer, user, idempotency_key, at = till
     # Read without locks: the write's conditional UPDATE re-checks each voucher's state (ADR 0017).
     found = vouchers_for_codes(wanted)
     # Then look for a twin request: one whose vouchers this read saw spent had committed before it.
@@ -302,7 +300,7 @@ def _judge_and_write(counter, results, wanted, setting) -> Redemption:
     *outstanding, payable = ledger.account_ids_for(
         [order_outstanding_spec(order) for order in by_order] + [ledger.provider_payable_spec(provider)]
     )
-    redemption = unsaved(counter, covered=covered, count=len(vouchers))
+    redemption = unsaved(till, covered=covered, count=len(vouchers))
     write(  # raises VoucherTaken or KeyTaken, which roll this transaction back
         redemption=redemption,
         vouchers=vouchers,

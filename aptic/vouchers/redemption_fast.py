@@ -9,17 +9,16 @@ order or its rules forgets it. The next redemption with vouchers of known orders
 checks the per-act maximum and the no-change rule on the rows it flipped. When anything is not in
 order it raises, nothing is written, and the caller takes the usual path, which says why."""
 
-from contextlib import nullcontext
 from dataclasses import dataclass
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection
 
 from aptic.ledger import services as ledger
 
 from .accounts import order_outstanding_spec
 from .caches import ORDERS, TTL, cached_orders
 from .models import Redemption
-from .redemption_write import KEY_CONSTRAINT, KeyTaken, Till, _constraint, deadlocked, unsaved
+from .redemption_write import KEY_CONSTRAINT, KeyTaken, Till, _constraint, deadlocked, own_statement, unsaved
 from .rules import Setting
 
 
@@ -70,9 +69,8 @@ def spend(*, till: Till, codes: list[str], known: Known, reason: str, descriptio
     otherwise NotFast (or KeyTaken), with nothing written."""
     provider, place, offer, user, idempotency_key, at = till
     [payable] = ledger.account_ids_for([ledger.provider_payable_spec(provider)])
-    alone = not connection.in_atomic_block  # else a savepoint, so that a refusal spoils nothing around
     try:
-        with nullcontext() if alone else transaction.atomic(), connection.cursor() as cursor:
+        with own_statement(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT * FROM aptic_redemption_spend(%s, %s, %s, %s, %s, %s, %s, %s::varchar[], "
                 "%s::bigint[], %s::integer[], %s::integer[], %s::bigint[], %s, %s, %s)",

@@ -5,9 +5,10 @@ round trip. Elsewhere (SQLite, embedded mode): the same rows through the ORM. Bo
 vouchers with a conditional UPDATE whose row count must match, and both leave the partial unique
 index on live redemption lines as the second barrier. Either raises VoucherTaken or KeyTaken."""
 
+from contextlib import nullcontext
 from typing import NamedTuple
 
-from django.db import DatabaseError, IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from aptic.ledger.models import Entry, Transaction
 
@@ -55,6 +56,15 @@ def unsaved(till: Till, *, covered: int, count: int) -> Redemption:
         idempotency_key=till.idempotency_key,
         created_at=till.at,
     )
+
+
+def own_statement():
+    """The scope of a write: on PostgreSQL outside an outer transaction, none (the write is one
+    statement, hence its own transaction: no BEGIN/COMMIT round trips, ADR 0017); inside one, a
+    savepoint, so that a refused write spoils nothing around it and can be retried; the ORM write
+    (SQLite) needs a transaction."""
+    alone = connection.vendor == "postgresql" and not connection.in_atomic_block
+    return nullcontext() if alone else transaction.atomic()
 
 
 def write(*, redemption: Redemption, vouchers, user, reason: str, description: str, entries) -> Redemption:
