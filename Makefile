@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format check bench vendor territories lock clean
+.PHONY: help run test test-postgres lint format check a11y bench vendor territories lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ check: $(VENV)/.installed-dev ## Django checks: no missing migration; deployment
 	  APTIC_LEGAL_NAME=Aptic APTIC_LEGAL_SIRET=73282932000074 APTIC_LEGAL_IBAN=FR7630006000011234567890189 \
 	  APTIC_SEPA_DEBTOR_IBAN=FR7630006000011234567890189 APTIC_SITE_URL=https://aptic.example DATABASE_URL=sqlite:///:memory: \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+a11y: $(VENV)/.installed-base ## Accessibility crawl: every page of each demo role, desktop and phone, through axe-core in headless Chromium
+	scripts/a11y/run.sh
 
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories on SQLite; places, vouchers, the HTTP API, printing and payouts on PostgreSQL
