@@ -13,3 +13,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
 APTIC_LOGIN_FAILURE_LIMIT = 5
 APTIC_JOBS_BACKEND = "sync"
+# The suite runs in one process: its memory cache is the whole cache (core/generations.py).
+APTIC_SINGLE_PROCESS = True
