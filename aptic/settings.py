@@ -250,6 +250,9 @@ APTIC_MAP_ATTRIBUTION = os.environ.get(
 APTIC_VOUCHER_LOOKUP_LIMIT = int(os.environ.get("APTIC_VOUCHER_LOOKUP_LIMIT", "30"))
 APTIC_VOUCHER_LOOKUP_WINDOW = int(os.environ.get("APTIC_VOUCHER_LOOKUP_WINDOW", "600"))
 APTIC_TRUSTED_PROXY_COUNT = int(os.environ.get("APTIC_TRUSTED_PROXY_COUNT", "0"))
+# Public forms that send e-mails (ADR 0018): sent forms per client address and per target e-mail, per window (s).
+APTIC_PASSWORD_RESET_THROTTLE = {"per_address": 10, "per_email": 3, "window": 3600}
+APTIC_PROVIDER_APPLY_THROTTLE = {"per_address": 5, "per_email": 3, "window": 86400}
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
