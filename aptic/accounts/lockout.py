@@ -13,9 +13,11 @@
 import ipaddress
 
 from axes.attempts import get_cool_off_threshold
+from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
+from django.shortcuts import render
 
 from aptic.vouchers.throttle import client_address
 
@@ -53,3 +55,9 @@ def failure_limit(request, credentials: dict | None = None) -> int:
     if address_failures(request) >= settings.APTIC_LOGIN_ADDRESS_FAILURE_LIMIT:
         return 0
     return settings.APTIC_LOGIN_FAILURE_LIMIT
+
+
+def lockout_response(request, original_response=None, credentials: dict | None = None):
+    """AXES_LOCKOUT_CALLABLE: the French page, with the cool-off time in minutes (not « 0:30:00 »)."""
+    minutes = max(1, round(get_cool_off(request).total_seconds() / 60))
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

@@ -71,6 +71,7 @@ def test_account_is_locked_after_five_failures_even_from_different_addresses(cli
     response = post_login(client, funder_admin.email, PASSWORD, ip="10.0.1.99")
     assert response.status_code == 429
     assert "Connexion temporairement bloquée" in text(response)
+    assert "bloquée pendant 30 minutes." in text(response)
     assert "_auth_user_id" not in client.session
 
 
