@@ -164,12 +164,18 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
-# Brute-force protection: lock an account, and separately an address, after repeated failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Brute-force protection (ADR 0018, accounts/lockout.py): failures count per account, whatever the
+# letter case, and per account and address; an address alone, that a whole staff may share, locks
+# at a much higher count.
+APTIC_LOGIN_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+APTIC_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("APTIC_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+AXES_FAILURE_LIMIT = "aptic.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "aptic.accounts.lockout.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "aptic.accounts.lockout.login_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "aptic.accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
@@ -244,6 +250,9 @@ APTIC_MAP_ATTRIBUTION = os.environ.get(
 APTIC_VOUCHER_LOOKUP_LIMIT = int(os.environ.get("APTIC_VOUCHER_LOOKUP_LIMIT", "30"))
 APTIC_VOUCHER_LOOKUP_WINDOW = int(os.environ.get("APTIC_VOUCHER_LOOKUP_WINDOW", "600"))
 APTIC_TRUSTED_PROXY_COUNT = int(os.environ.get("APTIC_TRUSTED_PROXY_COUNT", "0"))
+# Public forms that send e-mails (ADR 0018): sent forms per client address and per target e-mail, per window (s).
+APTIC_PASSWORD_RESET_THROTTLE = {"per_address": 10, "per_email": 3, "window": 3600}
+APTIC_PROVIDER_APPLY_THROTTLE = {"per_address": 5, "per_email": 3, "window": 86400}
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from aptic.core.forms import AptForm, FocusFirstErrorMixin
 
-from .models import Role
+from .models import Role, email_key
 
 EMAIL_ERRORS = {"invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."}
 
@@ -27,6 +27,10 @@ class LoginForm(FocusFirstErrorMixin, AuthenticationForm):
         "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
     }
+
+    def clean_username(self):
+        # One spelling, before authentication and before the lockout counts it (lockout.py).
+        return email_key(self.cleaned_data["username"])
 
     def get_invalid_login_error(self):
         # Tie the message to both fields, so that screen readers announce it with them.

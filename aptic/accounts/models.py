@@ -7,17 +7,25 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
+def email_key(raw: str) -> str:
+    """An e-mail address in its one spelling (stripped, lower-cased): what a login is looked up by,
+    and what the login lockout counts failures against (lockout.py)."""
+    return (raw or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        # Logins are case-insensitive on the e-mail address.
-        return self.get(email__iexact=username)
+        # Logins are case-insensitive on the e-mail address: the typed address in its one spelling
+        # against the stored one lower-cased (the unique index's expression), never a looser match
+        # of the database's own, so that every spelling that logs in is counted as one by the lockout.
+        return self.alias(email_lower=Lower("email")).get(email_lower=email_key(username))
 
     def create_user(self, email, password=None, **extra):
         if not email:
             raise ValueError("L'adresse e-mail est obligatoire.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=email_key(self.normalize_email(email)), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user

@@ -18,14 +18,14 @@ from django.utils.text import slugify
 from aptic.core.errors import DomainError
 
 from . import token_cache
-from .models import ApiToken, Invitation, Membership, Organisation, Role, User
+from .models import ApiToken, Invitation, Membership, Organisation, Role, User, email_key
 
 EMAIL_MAX_LENGTH = 254
 
 
 def normalise_email(raw: str) -> str:
     """Lower-cased and checked, or a DomainError in French."""
-    email = (raw or "").strip().lower()
+    email = email_key(raw)
     if not email:
         raise DomainError("Indiquez une adresse e-mail.", field="email")
     if len(email) > EMAIL_MAX_LENGTH:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -6,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from aptic.core.errors import DomainError
+from aptic.vouchers import throttle
 
 from . import selectors, services
 from .forms import ApiTokenForm, InvitationAcceptForm, InvitationForm, LoginForm, ResetForm
-from .models import OrganisationKind
+from .models import OrganisationKind, email_key
 from .permissions import authenticated, organisation_required, public
 
 
@@ -21,8 +23,33 @@ class LoginView(auth_views.LoginView):
 
 login_view = public(LoginView.as_view())
 logout_view = authenticated(auth_views.LogoutView.as_view())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, counted per address and per target address once the form is valid (ADR 0018).
+    Refused or not, it never says whether an account has that address."""
+
+    def form_valid(self, form):
+        verdict = throttle.sent_form_hit(
+            self.request,
+            scope="password_reset",
+            email=email_key(form.cleaned_data["email"]),
+            limits=settings.APTIC_PASSWORD_RESET_THROTTLE,
+        )
+        if not verdict.allowed:
+            form.add_error(
+                None,
+                "Plusieurs demandes de nouveau mot de passe ont déjà été faites depuis cette connexion ou pour "
+                f"cette adresse. Réessayez {throttle.retry_text(verdict)}, et vérifiez vos courriers indésirables.",
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
+        return super().form_valid(form)
+
+
 password_reset = public(
-    auth_views.PasswordResetView.as_view(
+    PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         form_class=ResetForm,
         email_template_name="accounts/email/password_reset.txt",

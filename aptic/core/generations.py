@@ -9,13 +9,23 @@ Two levels: the shared cache (Redis in production), and a small memory in each p
 till's request costs no network round trip once warm. A process trusts the generation it last
 read for at most LOCAL_SECONDS; a move made in the same process is seen at once, one made in
 another process within that delay (ADR 0017).
+
+That holds only if the "shared" cache is shared: a process's own memory (LocMem) is not, and each
+process would then keep its own generation and its entries for their whole timeout (ADR 0018).
+Without a shared cache, entries live at most LOCAL_SECONDS, and a family that must never be
+stale (API tokens: `shared_only`) is not cached across requests at all. Production refuses such a
+cache (core/checks.py); the test suite, one process, declares its memory the whole cache
+(APTIC_SINGLE_PROCESS).
 """
 
 import threading
 import time
 from collections import OrderedDict
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -25,6 +35,21 @@ LOCAL_ENTRIES = 20_000
 _lock = threading.Lock()
 _values: OrderedDict = OrderedDict()  # key → (expires at, value), least recently used first
 _generations: dict[str, tuple[float, int]] = {}  # shared key → (read at, generation)
+
+
+def shared_across_processes(alias: str = "default") -> bool:
+    """Whether every process of the site reads this cache (Redis, Memcached, the database, files):
+    neither each process's own memory nor no cache at all."""
+    return not isinstance(caches[alias], (LocMemCache, DummyCache))
+
+
+def cache_is_shared() -> bool:
+    """Whether what one process writes in the default cache, the site's other processes read:
+    a shared backend, or a process's memory when settings declare the site one process
+    (APTIC_SINGLE_PROCESS; the dummy cache keeps nothing, so not even then)."""
+    if shared_across_processes():
+        return True
+    return getattr(settings, "APTIC_SINGLE_PROCESS", False) and not isinstance(caches["default"], DummyCache)
 
 
 def local_clear() -> None:
@@ -55,8 +80,11 @@ def local_set(key: str, value, timeout: float) -> None:
 
 
 class Generation:
-    def __init__(self, family: str):
+    def __init__(self, family: str, *, shared_only: bool = False):
+        """`shared_only`: entries that must never outlive a change made in another process (API
+        tokens) are cached only in a shared cache; without one, every request reads the database."""
         self.family = family
+        self.shared_only = shared_only
         self._key = f"{family}:generation"
 
     def current(self) -> int:
@@ -77,6 +105,8 @@ class Generation:
     def get(self, *parts) -> tuple[str, object]:
         """The entry's key (to `set` under, taken before any database read) and its value or None."""
         key = self.key(*parts)
+        if self.shared_only and not cache_is_shared():
+            return key, None
         value = local_get(key)
         if value is None:
             value = cache.get(key)
@@ -87,6 +117,12 @@ class Generation:
         return key, value
 
     def set(self, key: str, value, timeout: int) -> None:
+        if not cache_is_shared():
+            # This process's moves are the only ones it will see: trust its entries no longer than
+            # it would trust a generation read from a shared cache.
+            if self.shared_only:
+                return
+            timeout = LOCAL_SECONDS if timeout is None else min(timeout, LOCAL_SECONDS)
         cache.set(key, value, timeout)
         local_set(key, value, timeout)
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from aptic.accounts.models import LegalCategory
+from aptic.billing import legal
 from aptic.catalogue.models import PlaceTypology
 from aptic.core.errors import DomainError
 from aptic.core.forms import AptForm
@@ -116,9 +117,14 @@ class ApplyForm(AptForm):
 
     def clean_siret(self):
         try:
-            return services.clean_siret(self.cleaned_data["siret"])
+            siret = services.clean_siret(self.cleaned_data["siret"])
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from None
+        if siret[:9] == legal.seller().siren:
+            raise forms.ValidationError(
+                "Ce numéro SIRET est celui de la plateforme #APTIC elle-même : indiquez celui de votre structure."
+            )
+        return siret
 
     def clean(self):
         data = super().clean()

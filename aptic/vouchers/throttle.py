@@ -10,6 +10,8 @@ Settings (read at each call, so tests may override them):
 - APTIC_VOUCHER_LOOKUP_LIMIT: lookups allowed per window (30);
 - APTIC_VOUCHER_LOOKUP_WINDOW: the window, in seconds (600);
 - APTIC_VOUCHER_LOOKUP_CACHE: the cache alias (default);
+- APTIC_PASSWORD_RESET_THROTTLE, APTIC_PROVIDER_APPLY_THROTTLE: the public forms that send
+  e-mails, per address and per target e-mail (`sent_form_hit`);
 - APTIC_TRUSTED_PROXY_COUNT: reverse proxies in front of the site that append to X-Forwarded-For
   (0: the client is REMOTE_ADDR).
 """
@@ -62,10 +64,12 @@ def lookup_hit(request, scope: str = "voucher") -> Verdict:
     )
 
 
-def rate_hit(request, *, scope: str, limit: int, window: int) -> Verdict:
-    """Count one hit of `scope` from this request's address; allowed while under `limit` per `window` s."""
+def rate_hit(request, *, scope: str, limit: int, window: int, key: str | None = None) -> Verdict:
+    """Count one hit of `scope` from this request's address, or for `key` when given (an e-mail
+    address, say); allowed while under `limit` per `window` s."""
     cache = caches[getattr(settings, "APTIC_VOUCHER_LOOKUP_CACHE", "default")]
-    who = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]  # no address kept in clear
+    who = key if key is not None else client_address(request)
+    who = hashlib.sha256(who.encode()).hexdigest()[:32]  # no address kept in clear
     now = time.time()
     bucket = int(now // window)
     key = f"aptic:lookup:{scope}:{who}:{bucket}"
@@ -88,3 +92,24 @@ def rate_hit(request, *, scope: str, limit: int, window: int) -> Verdict:
     else:
         wait = (1 - elapsed) * window
     return Verdict(False, max(1, math.ceil(wait)))
+
+
+def sent_form_hit(request, *, scope: str, email: str, limits: dict) -> Verdict:
+    """Count one public form that passed validation and will send an e-mail: per client address and
+    per target e-mail address (`email`, in its one spelling), each under its limit
+    (`limits`: per_address, per_email, window in seconds). A client over its limit does not use up
+    the target's budget. The same answer whether an account exists for `email` or not."""
+    window = int(limits["window"])
+    verdict = rate_hit(request, scope=f"{scope}:address", limit=int(limits["per_address"]), window=window)
+    if not verdict.allowed:
+        return verdict
+    return rate_hit(request, scope=f"{scope}:email", limit=int(limits["per_email"]), window=window, key=email)
+
+
+def retry_text(verdict: Verdict) -> str:
+    """When to try again, in French: « dans 12 minutes », « dans 3 heures »."""
+    minutes = max(1, math.ceil(verdict.retry_after / 60))
+    if minutes < 90:
+        return f"dans {minutes} minute{'s' if minutes > 1 else ''}"
+    hours = round(minutes / 60)
+    return f"dans {hours} heure{'s' if hours > 1 else ''}"

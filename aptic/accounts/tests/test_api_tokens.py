@@ -7,6 +7,9 @@ from django.urls import reverse
 from aptic.accounts.models import ApiToken
 from aptic.accounts.services import api_token_authenticate
 from aptic.core.tests.helpers import text
+from aptic.core.tests.test_generations import Process
+
+LIST = "/api/v1/redemptions"
 
 
 def url(org):
@@ -51,3 +54,21 @@ def test_only_provider_admins_manage_keys(client, provider, funder, funder_admin
     client.force_login(funder_admin)
     assert client.get(url(funder)).status_code == 403
     assert client.get(url(provider)).status_code == 403
+
+
+def test_a_key_revoked_in_one_process_is_refused_at_once_by_another_without_a_shared_cache(
+    client, provider, provider_admin
+):
+    """The review's bench: gunicorn workers without Redis, each with its own memory cache. A key that
+    worker B has already accepted once must be refused there as soon as worker A revokes it."""
+    client.force_login(provider_admin)
+    key = re.search(r"(aptic_[\w-]+)</code>", text(client.post(url(provider), {"name": "Caisse"}))).group(1)
+    token = ApiToken.objects.get()
+    a, b = Process("worker-a"), Process("worker-b")
+    for worker in (a, b):
+        with worker.running():
+            assert client.get(LIST, HTTP_AUTHORIZATION=f"Bearer {key}").status_code != 401
+    with a.running():
+        client.post(reverse("accounts:api_token_revoke", kwargs={"org_slug": provider.slug, "token_id": token.pk}))
+    with b.running():
+        assert client.get(LIST, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401

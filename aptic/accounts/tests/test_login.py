@@ -71,15 +71,75 @@ def test_account_is_locked_after_five_failures_even_from_different_addresses(cli
     response = post_login(client, funder_admin.email, PASSWORD, ip="10.0.1.99")
     assert response.status_code == 429
     assert "Connexion temporairement bloquée" in text(response)
+    assert "bloquée pendant 30 minutes." in text(response)
     assert "_auth_user_id" not in client.session
 
 
-def test_address_is_locked_after_five_failures_on_different_accounts(client, funder_admin):
-    for n in range(5):
-        post_login(client, f"inconnu{n}@exemple.fr", "mauvais", ip="10.0.2.1")
+def spellings(email):
+    """Ways of typing one address that all log in: letter case and surrounding spaces."""
+    local, domain = email.split("@")
+    return [email.upper(), email.title(), f"  {email} ", f"{local.upper()}@{domain}", f"{local}@{domain.upper()}"]
+
+
+def test_every_spelling_of_an_address_logs_in(client, funder_admin):
+    for spelling in spellings(funder_admin.email):
+        client.logout()
+        assert post_login(client, spelling, PASSWORD).status_code == 302, spelling
+
+
+def test_failures_in_any_letter_case_count_against_one_account(client, funder_admin):
+    """The review's attack: failures spread over spellings and addresses, then the right password."""
+    typed = spellings(funder_admin.email)
+    statuses = [post_login(client, typed[n], "mauvais", ip=f"10.0.3.{n}").status_code for n in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks
+    for n, spelling in enumerate([*typed, funder_admin.email]):
+        response = post_login(client, spelling, PASSWORD, ip=f"10.0.4.{n}")
+        assert response.status_code == 429, spelling
+        assert "_auth_user_id" not in client.session
+
+
+def test_back_office_failures_in_any_letter_case_count_against_one_account(client, staff):
+    url = reverse("admin:login")
+    typed = spellings(staff.email)
+    statuses = [
+        client.post(url, {"username": typed[n], "password": "mauvais"}, REMOTE_ADDR=f"10.0.5.{n}").status_code
+        for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    response = client.post(url, {"username": staff.email.upper(), "password": PASSWORD}, REMOTE_ADDR="10.0.5.99")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Counted with the site's login page: the same account is locked there too.
+    assert post_login(client, staff.email, PASSWORD, ip="10.0.5.98").status_code == 429
+
+
+def test_failures_on_one_account_do_not_lock_the_others_behind_the_same_address(client, funder_admin, funder):
+    """A library's or a France Services' staff share one address: one person's mistakes lock only them."""
+    other = MembershipFactory(organisation=funder).user
+    for _ in range(5):
+        post_login(client, funder_admin.email, "mauvais", ip="10.0.2.1")
     assert post_login(client, funder_admin.email, PASSWORD, ip="10.0.2.1").status_code == 429
+    assert post_login(client, other.email, PASSWORD, ip="10.0.2.1").status_code == 302
+
+
+def test_an_address_alone_is_locked_at_its_own_higher_limit(client, funder_admin, settings):
+    settings.APTIC_LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    assert settings.APTIC_LOGIN_ADDRESS_FAILURE_LIMIT > settings.APTIC_LOGIN_FAILURE_LIMIT
+    for n in range(11):
+        post_login(client, f"inconnu{n}@exemple.fr", "mauvais", ip="10.0.6.1")
+    assert post_login(client, funder_admin.email, PASSWORD, ip="10.0.6.1").status_code == 302
+    client.logout()
+    post_login(client, "inconnu99@exemple.fr", "mauvais", ip="10.0.6.1")  # the twelfth failure
+    response = post_login(client, funder_admin.email, PASSWORD, ip="10.0.6.1")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
     # Another address can still log in to that account.
-    assert post_login(client, funder_admin.email, PASSWORD, ip="10.0.2.2").status_code == 302
+    assert post_login(client, funder_admin.email, PASSWORD, ip="10.0.6.2").status_code == 302
+
+
+def test_the_default_address_limit_is_much_higher_than_the_accounts():
+    from aptic import settings as production_settings
+
+    assert production_settings.APTIC_LOGIN_ADDRESS_FAILURE_LIMIT >= 10 * production_settings.APTIC_LOGIN_FAILURE_LIMIT
 
 
 def test_password_reset_by_email_then_login_with_the_new_password(client, funder_admin):

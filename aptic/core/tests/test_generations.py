@@ -1,8 +1,12 @@
 """The two-level cache of the hot paths (core/generations.py): a move is seen at once in its own
 process, within LOCAL_SECONDS in the others; the process's memory stays bounded and expires."""
 
+from collections import OrderedDict
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from aptic.core import generations
 from aptic.core.generations import Generation
@@ -62,3 +66,59 @@ def test_local_entries_expire_with_their_timeout_and_stay_bounded(clock, monkeyp
     for n in range(5):
         generations.local_set(f"k{n}", n, 60)
     assert [generations.local_get(f"k{n}") for n in range(5)] == [None, None, 2, 3, 4]
+
+
+class Process:
+    """One of the site's processes without a shared cache: its own memory cache (a LocMem store
+    of its own name, as each gunicorn worker has) and its own local memory of generations.py."""
+
+    def __init__(self, name):
+        self.caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}}
+        self.values, self.generations = OrderedDict(), {}
+        with self.running():
+            cache.clear()
+
+    @contextmanager
+    def running(self):
+        saved = generations._values, generations._generations
+        generations._values, generations._generations = self.values, self.generations
+        try:
+            with override_settings(CACHES=self.caches, APTIC_SINGLE_PROCESS=False):
+                yield
+        finally:
+            generations._values, generations._generations = saved
+
+
+def test_without_a_shared_cache_another_process_sees_a_move_within_local_seconds(clock, monkeypatch):
+    """ADR 0017's bound holds without Redis too: each process's entries live LOCAL_SECONDS at most."""
+    monkeypatch.setattr(generations.time, "time", clock)  # the memory cache's own clock
+    family = Generation("test:family")
+    a, b = Process("process-a"), Process("process-b")
+    with b.running():
+        key, _ = family.get(7)
+        family.set(key, "ancien", 300)
+        assert family.get(7)[1] == "ancien"
+    with a.running():
+        family.move()  # seen by process A only: B's memory cache is its own
+    with b.running():
+        assert family.get(7)[1] == "ancien"
+        clock.now += generations.LOCAL_SECONDS
+        assert family.get(7)[1] is None
+
+
+def test_without_a_shared_cache_a_shared_only_family_is_not_cached(clock):
+    family = Generation("test:tokens", shared_only=True)
+    with Process("process-a").running():
+        key, _ = family.get(7)
+        family.set(key, "jeton", 300)
+        assert family.get(7)[1] is None
+    key, _ = family.get(7)  # the suite's own cache, declared the whole cache (one process)
+    family.set(key, "jeton", 300)
+    assert family.get(7)[1] == "jeton"
+
+
+def test_the_dummy_cache_is_never_shared(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert generations.cache_is_shared() is False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+    assert generations.cache_is_shared() is True

@@ -74,3 +74,23 @@ def test_production_checklist_refuses_the_demonstration_identity(tmp_path):
 def test_unknown_mode_is_refused():
     result = run_check({"APTIC_ENV": "dev"})
     assert result.returncode != 0 and "APTIC_ENV must be" in result.stderr
+
+
+def test_production_checklist_refuses_a_cache_its_processes_do_not_share(tmp_path):
+    """Without REDIS_URL (jobs in a thread, so no broker needed), the cache is each process's memory."""
+    env = {
+        "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "aptic.example",
+        "APTIC_SITE_URL": "https://aptic.example",
+        "DATABASE_URL": "sqlite:///:memory:",
+        "APTIC_JOBS_BACKEND": "thread",
+        "APTIC_LEGAL_NAME": "Aptic",
+        "APTIC_LEGAL_SIRET": "73282932000074",
+        "APTIC_LEGAL_IBAN": "FR7630006000011234567890189",
+        "APTIC_SEPA_DEBTOR_IBAN": "FR7630006000011234567890189",
+        "APTIC_VAR_DIR": str(tmp_path),
+    }
+    result = run_check(env, "--deploy")
+    assert result.returncode != 0 and "aptic.E001" in result.stderr + result.stdout
+    assert "REDIS_URL" in result.stderr + result.stdout
+    assert run_check({**env, "REDIS_URL": "redis://127.0.0.1:6379/0"}, "--deploy").returncode == 0

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.shortcuts import redirect, render
 
+from aptic.accounts.models import email_key
 from aptic.accounts.permissions import public
 from aptic.core.errors import DomainError
+from aptic.vouchers import throttle
 
 from .. import services
 from ..forms import HONEYPOT, ApplyForm, add_domain_error
@@ -14,6 +17,18 @@ def apply(request):
     form = ApplyForm(request.POST) if request.method == "POST" else ApplyForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Counted once valid (a typo costs nothing), per address and per invited address (ADR 0018).
+        limits = settings.APTIC_PROVIDER_APPLY_THROTTLE
+        verdict = throttle.sent_form_hit(request, scope="provider_apply", email=email_key(data["email"]), limits=limits)
+        if not verdict.allowed:
+            form.add_error(
+                None,
+                "Plusieurs demandes d'inscription ont déjà été envoyées depuis cette connexion ou pour cette adresse "
+                f"e-mail. Réessayez {throttle.retry_text(verdict)}, ou écrivez à l'équipe #APTIC.",
+            )
+            response = render(request, "providers/apply.html", {"form": form, "honeypot": HONEYPOT}, status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
         try:
             provider = services.provider_apply(
                 siret=data["siret"],
