@@ -37,11 +37,15 @@ def _staff_only(request):
         raise PermissionDenied("La double authentification concerne l'équipe #APTIC.")
 
 
-def _refused(user) -> str:
+def _throttled(user) -> str | None:
+    """Before an attempt: django-otp's delay after failed attempts, in French."""
     wait = two_factor.throttle_wait(user)
     if wait:
         return f"Trop d'essais : patientez {wait} seconde{'s' if wait > 1 else ''} avant de saisir un nouveau code."
-    return "Ce code n'est pas valide. Vérifiez l'heure de votre téléphone et saisissez le code affiché."
+    return None
+
+
+WRONG_CODE = "Ce code n'est pas valide. Vérifiez l'heure de votre téléphone et saisissez le code affiché."
 
 
 @authenticated
@@ -55,13 +59,15 @@ def enrol(request):
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and not (refusal := _throttled(request.user)):
             codes = two_factor.totp_enrolment_confirm(
                 request=request, device=enrolment.device, token=form.cleaned_data["code"]
             )
             if codes is not None:
                 return render(request, "accounts/two_factor_codes.html", {"codes": codes, "next": next_url})
-            form.add_error("code", _refused(request.user))
+            form.add_error("code", WRONG_CODE)
+        elif form.is_valid():
+            form.add_error("code", refusal)
         status = 400
     context = {"form": form, "enrolment": enrolment, "next": next_url}
     return render(request, "accounts/two_factor_enrol.html", context, status=status)
@@ -83,11 +89,13 @@ def verify(request):
     status = 200
     if posted is not None:
         submitted = recovery_form if recovery else form
-        if submitted.is_valid():
+        if submitted.is_valid() and not (refusal := _throttled(request.user)):
             device = two_factor.two_factor_verify(request=request, token=submitted.cleaned_data["code"])
             if device is not None:
                 return redirect(next_url)
-            submitted.add_error("code", _refused(request.user))
+            submitted.add_error("code", WRONG_CODE)
+        elif submitted.is_valid():
+            submitted.add_error("code", refusal)
         status = 400
     context = {"form": form, "recovery_form": recovery_form, "next": next_url}
     return render(request, "accounts/two_factor_verify.html", context, status=status)
