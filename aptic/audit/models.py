@@ -42,14 +42,42 @@ class AuditAction(models.TextChoices):
     # Vouchers, printing, distribution
     VOUCHER_STOPPED = "voucher.stopped", "Chèque mis en opposition"
     VOUCHER_STOP_LIFTED = "voucher.stop_lifted", "Opposition du chèque levée"
-    BOOKLET_STOPPED = "booklet.stopped", "Carnet mis en opposition"
-    BOOKLET_STOP_LIFTED = "booklet.stop_lifted", "Opposition du carnet levée"
     ORDER_ISSUED = "order.issued", "Commande de chèques émise"
     PRINT_RELEASED = "print.released", "Impression lancée"
     PRINT_COVER_UPLOADED = "print.cover_uploaded", "Couverture déposée"
     PRINT_REGENERATED = "print.regenerated", "Fichiers d'impression refaits"
-    SHIPMENT_RECORDED = "shipment.recorded", "Expédition enregistrée"
+    SHIPMENT_RECORDED = "shipment.recorded", "Expédition de carnets enregistrée"
     MAILING_MAILED = "mailing.mailed", "Envoi postal posté"
+
+
+# French labels of the keys written in `details` by the services.
+DETAIL_LABELS = {
+    "amount_cents": "Montant (centimes)",
+    "approved": "Accordée",
+    "booklets": "Carnets",
+    "count": "Nombre",
+    "covered_until": "Payé jusqu'au",
+    "file": "Fichier",
+    "invoice": "Facture",
+    "justification": "Justification",
+    "kind": "Type",
+    "mailed_on": "Posté le",
+    "order": "Commande",
+    "places_created": "Lieux créés",
+    "providers_created": "Structures créées",
+    "quantity": "Quantité",
+    "reason": "Motif",
+    "received_on": "Reçu le",
+    "recipient": "Destinataire",
+    "rows": "Lignes",
+    "run": "Virement",
+    "sha256": "Empreinte SHA-256",
+    "shipped_on": "Expédié le",
+    "submission": "Réponse au questionnaire",
+    "tracking": "Suivi",
+    "verified": "Vérifiées",
+    "vouchers": "Chèques",
+}
 
 
 class AuditEvent(models.Model):
@@ -96,3 +124,14 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_label} — {self.action_label}"
+
+    def details_display(self) -> list[tuple[str, str]]:
+        """The details as (French label, text) pairs, for the staff page."""
+        rows = []
+        for key, value in (self.details or {}).items():
+            if isinstance(value, bool):
+                value = "oui" if value else "non"
+            elif isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            rows.append((DETAIL_LABELS.get(key, key), str(value)))
+        return rows
