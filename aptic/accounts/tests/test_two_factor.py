@@ -119,13 +119,14 @@ def test_enrolled_staff_enters_a_code_after_login(client, enrolled_staff):
     assert response.status_code == 400 and "Trop d'essais" in text(response)
 
     time.sleep(1.1)
-    response = client.post(VERIFY, {"code": current_code(device), "next": ADMIN})
+    code = current_code(device)
+    response = client.post(VERIFY, {"code": code, "next": ADMIN})
     assert response.status_code == 302 and response["Location"] == ADMIN
     assert client.get(ADMIN).status_code == 200
     assert client.get(STAFF_PAGE).status_code == 200
     # The same code cannot be replayed in another session.
     other = login(Client(), enrolled_staff)
-    assert other.post(VERIFY, {"code": current_code(device), "next": ADMIN}).status_code == 400
+    assert other.post(VERIFY, {"code": code, "next": ADMIN}).status_code == 400
 
 
 def test_verify_rejects_an_open_redirect(client, enrolled_staff):
