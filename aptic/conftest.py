@@ -27,6 +27,31 @@ def _fresh_cache():
     local_clear()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_verifies_staff(monkeypatch):
+    """`client.force_login(user)` also passes the second factor when the user has a confirmed TOTP
+    device (staff made by UserFactory have one), as a real login followed by a code would (ADR 0019).
+    Tests of the second factor itself log in with `client.login(...)`, or use a staff member made with
+    `UserFactory(is_staff=True, otp_device=False)`."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_staff:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is not None:
+                session = self.session
+                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+                session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def vocabulary(db):
     from aptic.catalogue.services import vocabulary_load

@@ -73,9 +73,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "aptic.core",
     "aptic.jobs",
     "aptic.accounts",
+    "aptic.audit",
     "aptic.territories",
     "aptic.catalogue",
     "aptic.providers",
@@ -99,8 +103,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a logged-in user unless marked public (ADR 0004).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Staff pages and the back office need a second factor (ADR 0019).
+    "aptic.accounts.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the outcome of the login view.
@@ -178,6 +185,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "aptic.accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+
+# Staff two-factor authentication (ADR 0019): the issuer shown in authenticator apps; code
+# attempts are throttled by django-otp (1 s, 2 s, 4 s… after each failure).
+OTP_TOTP_ISSUER = "#APTIC"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -55,7 +55,9 @@ def api_endpoint(view):
 
 
 def staff_required(view):
-    """Platform team only (is_staff): the staff pages outside the Django admin."""
+    """Platform team only (is_staff): the staff pages outside the Django admin.
+
+    The mark also puts the page behind the staff second factor (accounts/two_factor.py, ADR 0019)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import two_factor_views, views
 
 app_name = "accounts"
 
@@ -30,5 +30,16 @@ urlpatterns = [
         "espace/<slug:org_slug>/invitations/<int:invitation_id>/annuler/",
         views.invitation_revoke,
         name="invitation_revoke",
+    ),
+]
+
+# Staff second factor (ADR 0019).
+urlpatterns += [
+    path("compte/double-authentification/", two_factor_views.verify, name="two_factor_verify"),
+    path("compte/double-authentification/activer/", two_factor_views.enrol, name="two_factor_enrol"),
+    path(
+        "compte/double-authentification/codes-de-secours/",
+        two_factor_views.recovery_codes,
+        name="two_factor_recovery_codes",
     ),
 ]

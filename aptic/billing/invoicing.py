@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 from aptic.ledger.models import Entry, Transaction
@@ -164,6 +165,7 @@ def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None =
     )
     if invoice.due_cents == 0:
         _order_paid(invoice, actor)
+    audit_record(actor=actor, action=AuditAction.INVOICE_ISSUED, target=invoice, organisation=order.funder)
     return invoice
 
 
@@ -222,6 +224,13 @@ def payment_record(
         recorded_by=actor,
     )
     _order_paid(invoice, actor, start_printing=start_printing)
+    audit_record(
+        actor=actor,
+        action=AuditAction.PAYMENT_RECORDED,
+        target=invoice,
+        organisation=invoice.funder,
+        details={"amount_cents": amount_cents, "received_on": received_on},
+    )
     return payment
 
 
@@ -344,7 +353,15 @@ def credit_note_correction_issue(*, invoice: Invoice, amount_excl_vat_cents: int
         vat,
     )
     buyer = einvoice.Buyer.of(invoice)
-    return _credit_note_create(note, [line], buyer, [(invoice.number, invoice.issued_on)])
+    note = _credit_note_create(note, [line], buyer, [(invoice.number, invoice.issued_on)])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREDIT_NOTE_ISSUED,
+        target=note,
+        organisation=invoice.funder,
+        details={"invoice": invoice.number, "reason": reason},
+    )
+    return note
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from stdnum.fr import siret as siret_number
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind, Role
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.vouchers.issuance import MAX_QUANTITY, order_create, order_issue
 from aptic.vouchers.models import Activation
@@ -166,6 +167,7 @@ def quote_request_close(*, request: QuoteRequest, actor, reason: str) -> QuoteRe
         raise DomainError("Cette demande a déjà été traitée.")
     request.status, request.closed_reason = RequestStatus.CLOSED, reason[:250]
     request.save(update_fields=["status", "closed_reason"])
+    audit_record(actor=actor, action=AuditAction.QUOTE_REQUEST_CLOSED, target=request, details={"reason": reason})
     return request
 
 
@@ -215,6 +217,7 @@ def quote_create_from_request(*, request: QuoteRequest, actor) -> Quote:
     if request.status == RequestStatus.NEW:
         request.status = RequestStatus.QUOTED
         request.save(update_fields=["status"])
+    audit_record(actor=actor, action=AuditAction.QUOTE_CREATED, target=quote, organisation=existing)
     return quote
 
 
@@ -341,6 +344,7 @@ def quote_update(
     quote.options.all().delete()
     QuoteOption.objects.bulk_create([QuoteOption(quote=quote, kind=k, amount_cents=v) for k, v in options.items()])
     _store_totals(quote)
+    audit_record(actor=actor, action=AuditAction.QUOTE_UPDATED, target=quote, organisation=quote.funder)
     return quote
 
 
@@ -382,6 +386,7 @@ def quote_send(*, quote: Quote, actor) -> Quote:
     quote.pdf = documents.quote_pdf(quote, quote_pricing(quote), issued_on=today)
     quote.save(update_fields=["number", "status", "sent_at", "pdf"])
     _new_token(quote)
+    audit_record(actor=actor, action=AuditAction.QUOTE_SENT, target=quote, organisation=quote.funder)
     return quote
 
 
@@ -390,6 +395,7 @@ def quote_link_renew(*, quote: Quote, actor) -> Quote:
     """A fresh acceptance link (the previous one stops working)."""
     quote = _locked_quote(quote, QuoteStatus.SENT)
     _new_token(quote)
+    audit_record(actor=actor, action=AuditAction.QUOTE_LINK_RENEWED, target=quote, organisation=quote.funder)
     return quote
 
 
@@ -450,6 +456,13 @@ def quote_acceptance_refuse(*, quote: Quote, actor, reason: str) -> Quote:
     quote.acceptance_kind, quote.purchase_order_ref, quote.accepted_at, quote.accepted_by_name = "", "", None, ""
     quote.save()
     _new_token(quote)  # the contact gets a fresh link with the reason
+    audit_record(
+        actor=actor,
+        action=AuditAction.QUOTE_ACCEPTANCE_REFUSED,
+        target=quote,
+        organisation=quote.funder,
+        details={"reason": reason},
+    )
     return quote
 
 
@@ -458,6 +471,7 @@ def quote_cancel(*, quote: Quote, actor) -> Quote:
     quote = _locked_quote(quote, QuoteStatus.DRAFT, QuoteStatus.SENT, QuoteStatus.ACCEPTED)
     quote.status, quote.token_hash = QuoteStatus.CANCELLED, None
     quote.save(update_fields=["status", "token_hash"])
+    audit_record(actor=actor, action=AuditAction.QUOTE_CANCELLED, target=quote, organisation=quote.funder)
     return quote
 
 
@@ -508,4 +522,7 @@ def quote_validate(*, quote: Quote, actor, sponsorship_start: datetime.date | No
     quote.funder, quote.order = funder, order
     quote.status, quote.validated_by, quote.validated_at = QuoteStatus.VALIDATED, actor, timezone.now()
     quote.save()
+    audit_record(
+        actor=actor, action=AuditAction.QUOTE_VALIDATED, target=quote, organisation=funder, details={"order": order.pk}
+    )
     return quote

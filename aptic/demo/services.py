@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
+from aptic.accounts import demo as two_factor
 from aptic.billing import demo as billing
 from aptic.core import reference
 from aptic.core.errors import DomainError
@@ -48,6 +49,7 @@ BUILDERS = [
     printing.build,
     distribution.build,
     payouts.build,
+    two_factor.build,  # last: every demo staff account gets the demo second factor
 ]
 # Which demo a database holds: a new builder gives a new version.
 _BUILDER_NAMES = ",".join(build.__module__.removesuffix(".demo").rsplit(".", 1)[-1] for build in BUILDERS)

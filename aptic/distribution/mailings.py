@@ -12,6 +12,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.jobs.services import job_enqueue
 from aptic.printing.models import PrintRelease
@@ -233,6 +234,13 @@ def mailing_mark_mailed(*, mailing: Mailing, mailed_on: datetime.date, user) -> 
     mailing.status, mailing.mailed_on, mailing.mailed_by = MailingStatus.MAILED, mailed_on, user
     mailing.save(update_fields=["status", "mailed_on", "mailed_by"])
     Shipment.objects.filter(pk=shipment.pk).update(shipped_on=mailed_on)
+    audit_record(
+        actor=user,
+        action=AuditAction.MAILING_MAILED,
+        target=mailing,
+        organisation=order.funder,
+        details={"mailed_on": mailed_on, "order": order.pk},
+    )
     return mailing
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.printing.models import PrintRelease
 from aptic.vouchers.lifecycle import booklet_activate, booklets_activate
@@ -131,6 +132,13 @@ def shipment_create(
             )
     except IntegrityError:  # another shipment took some of them meanwhile
         raise _already_shipped(order, ranges) or DomainError("Ces carnets viennent d'être expédiés.") from None
+    audit_record(
+        actor=user,
+        action=AuditAction.SHIPMENT_RECORDED,
+        target=shipment,
+        organisation=order.funder,
+        details={"recipient": recipient.name, "booklets": count, "kind": kind},
+    )
     return shipment
 
 

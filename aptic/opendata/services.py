@@ -46,6 +46,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind
+from aptic.audit.services import AuditAction, audit_record
 from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 from aptic.core.errors import DomainError
 from aptic.places import services as places
@@ -616,6 +617,16 @@ def places_import(
             _write(candidates, report, actor)
             if report.has_errors or dry_run:
                 raise _Rollback
+            audit_record(
+                actor=actor,
+                action=AuditAction.PLACES_IMPORTED,
+                details={
+                    "file": filename,
+                    "places_created": report.places_created,
+                    "providers_created": report.providers_created,
+                    "rows": report.rows_total,
+                },
+            )
     except _Rollback:
         # Nothing was kept: the rows that passed are only "to create".
         for result in report.rows:

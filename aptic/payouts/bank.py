@@ -15,6 +15,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from aptic.accounts.models import Membership, OrganisationKind, Role
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.core.uploads import image_info, is_readable_pdf
 
@@ -198,6 +199,13 @@ def bank_details_review(*, details: BankDetails, staff, verify: bool, reason: st
     details.status = BankDetailsStatus.VERIFIED if verify else BankDetailsStatus.REJECTED
     details.reviewed_by, details.reviewed_at, details.review_reason = staff, timezone.now(), reason
     details.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+    audit_record(
+        actor=staff,
+        action=AuditAction.BANK_DETAILS_REVIEWED,
+        target=details,
+        organisation=details.provider,
+        details={"verified": verify, "reason": reason},
+    )
     recipients = _admins_emails(details.provider)
     if recipients:
         subject = (

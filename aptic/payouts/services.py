@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.jobs.models import JobStatus
 from aptic.jobs.services import job_enqueue, job_retry
@@ -101,6 +102,7 @@ def run_create(
         raise DomainError("Type de virement inconnu.", field="kind")
     run = PayoutRun.objects.create(**fields)
     _enqueue(run, "payouts.prepare", user)
+    audit_record(actor=user, action=AuditAction.RUN_CREATED, target=run, organisation=provider, details={"kind": kind})
     return run
 
 
@@ -120,6 +122,7 @@ def run_take_charge(*, run: PayoutRun, user) -> PayoutRun:
         raise DomainError("Ce virement a déjà été préparé par un membre de l'équipe.")
     run.prepared_by = user
     run.save(update_fields=["prepared_by"])
+    audit_record(actor=user, action=AuditAction.RUN_TAKEN, target=run)
     return run
 
 
@@ -142,6 +145,7 @@ def run_approve(*, run: PayoutRun, user) -> PayoutRun:
         raise DomainError("Ce virement ne contient aucun remboursement à virer.")
     run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, user, timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_record(actor=user, action=AuditAction.RUN_APPROVED, target=run)
     return run
 
 
@@ -159,6 +163,7 @@ def run_export(*, run: PayoutRun, user) -> PayoutRun:
     run.status, run.exported_by, run.execution_date = RunStatus.EXPORTING, user, timezone.localdate()
     run.save(update_fields=["status", "exported_by", "execution_date"])
     _enqueue(run, "payouts.export", user)
+    audit_record(actor=user, action=AuditAction.RUN_EXPORTED, target=run)
     return run
 
 
@@ -176,6 +181,7 @@ def run_mark_paid(*, run: PayoutRun, user) -> PayoutRun:
         )
     run.status, run.paid_by, run.paid_at = RunStatus.PAID, user, timezone.now()
     run.save(update_fields=["status", "paid_by", "paid_at"])
+    audit_record(actor=user, action=AuditAction.RUN_PAID, target=run)
     return run
 
 
@@ -206,6 +212,7 @@ def run_cancel(*, run: PayoutRun, user, reason: str) -> PayoutRun:
         reason,
     )
     run.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
+    audit_record(actor=user, action=AuditAction.RUN_CANCELLED, target=run, details={"reason": reason})
     return run
 
 
@@ -216,6 +223,7 @@ def run_resume(*, run: PayoutRun, user):
     run = _locked(run)
     if run.status not in (RunStatus.PREPARING, RunStatus.EXPORTING) or run.job is None:
         raise DomainError("Ce virement n'a pas de travail interrompu à reprendre.")
+    audit_record(actor=user, action=AuditAction.RUN_RESUMED, target=run)
     return job_retry(job=run.job)
 
 
@@ -259,6 +267,13 @@ def payout_reject(*, payout: Payout, user, reason: str) -> Payout:
         reason,
     )
     payout.save(update_fields=["status", "reversal", "rejected_by", "rejected_at", "rejection_reason"])
+    audit_record(
+        actor=user,
+        action=AuditAction.PAYOUT_REJECTED,
+        target=payout,
+        organisation=payout.provider,
+        details={"reason": reason, "run": payout.run.reference},
+    )
     return payout
 
 

@@ -9,6 +9,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.core.uploads import image_info
 from aptic.jobs.services import job_enqueue
@@ -68,6 +69,13 @@ def order_print_release(
                 kind=JOB_KIND, params={"order_id": order.pk}, user=user, organisation=order.funder
             )
             release.save(update_fields=["job"])
+        audit_record(
+            actor=user,
+            action=AuditAction.PRINT_RELEASED,
+            target=order,
+            organisation=order.funder,
+            details={"reason": reason, "justification": justification},
+        )
     return release
 
 
@@ -83,6 +91,7 @@ def print_regenerate(*, order: Order, user) -> PrintRelease:
             kind=JOB_KIND, params={"order_id": order.pk, "force": True}, user=user, organisation=order.funder
         )
         release.save(update_fields=["job"])
+        audit_record(actor=user, action=AuditAction.PRINT_REGENERATED, target=order, organisation=order.funder)
     return release
 
 
@@ -134,6 +143,13 @@ def print_cover_upload(*, order: Order, user, upload) -> PrintCover:
         cover.image.storage.delete(cover_path(cover, ""))
         cover.image.save("cover", ContentFile(data), save=False)
         cover.save()
+        audit_record(
+            actor=user,
+            action=AuditAction.PRINT_COVER_UPLOADED,
+            target=order,
+            organisation=order.funder,
+            details={"sha256": cover.sha256},
+        )
     return cover
 
 

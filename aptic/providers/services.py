@@ -19,6 +19,7 @@ from stdnum.fr import siret as siret_number
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Membership, Organisation, OrganisationKind, Role
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import AccessDenied, DomainError
 from aptic.places.services import clean_phone
 
@@ -349,6 +350,13 @@ def submission_review(*, submission: Submission, reviewer, approve: bool, reason
         reason=reason or "Qualification accordée.",
     )
     submission.provider = provider
+    audit_record(
+        actor=reviewer,
+        action=AuditAction.SUBMISSION_REVIEWED,
+        target=provider,
+        organisation=provider.organisation,
+        details={"approved": approve, "reason": reason, "submission": submission.pk},
+    )
     recipients = selectors.provider_admin_emails(provider)
     if recipients:
         transaction.on_commit(lambda: _send_review_email(submission, recipients))
@@ -466,6 +474,13 @@ def subscription_record_payment(*, subscription: Subscription, covered_until: da
         raise DomainError("Une période payée ne peut pas finir plus de deux ans à l'avance.", field="covered_until")
     subscription.covered_until = covered_until
     subscription.save(update_fields=["covered_until"])
+    audit_record(
+        actor=staff,
+        action=AuditAction.SUBSCRIPTION_PAYMENT,
+        target=subscription,
+        organisation=subscription.provider.organisation,
+        details={"covered_until": covered_until},
+    )
     return subscription
 
 
@@ -490,7 +505,17 @@ def clean_kit_shipment(provider: Provider, shipped_on, tracking: str) -> str:
 def kit_shipment_record(*, provider: Provider, shipped_on: datetime.date, tracking: str, staff) -> KitShipment:
     _check_staff(staff)
     tracking = clean_kit_shipment(provider, shipped_on, tracking)
-    return KitShipment.objects.create(provider=provider, shipped_on=shipped_on, tracking=tracking, recorded_by=staff)
+    shipment = KitShipment.objects.create(
+        provider=provider, shipped_on=shipped_on, tracking=tracking, recorded_by=staff
+    )
+    audit_record(
+        actor=staff,
+        action=AuditAction.KIT_SHIPPED,
+        target=provider,
+        organisation=provider.organisation,
+        details={"shipped_on": shipped_on, "tracking": tracking},
+    )
+    return shipment
 
 
 # --- Sponsorship ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from aptic.accounts.models import OrganisationKind
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 
@@ -141,4 +142,11 @@ def order_issue(*, order: Order, actor=None) -> Order:
     )
     order.issued_at = timezone.now()
     order.save(update_fields=["issued_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.ORDER_ISSUED,
+        target=order,
+        organisation=order.funder,
+        details={"quantity": order.quantity},
+    )
     return order

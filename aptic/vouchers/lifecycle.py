@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 
@@ -74,6 +75,20 @@ def booklets_activate(
     return len(vouchers)
 
 
+def _audit_stops(action, vouchers, actor, reason: str) -> None:
+    """One journal line per order touched: who stopped or lifted which vouchers, and why."""
+    orders = Order.objects.select_related("funder").in_bulk({v.order_id for v in vouchers})
+    for order_id, order in sorted(orders.items()):
+        serials = [order.serial(v.sequence) for v in vouchers if v.order_id == order_id]
+        audit_record(
+            actor=actor,
+            action=action,
+            target=order,
+            organisation=order.funder,
+            details={"reason": reason, "count": len(serials), "vouchers": serials[:100]},
+        )
+
+
 @transaction.atomic
 def vouchers_stop(*, vouchers, actor, reason: str) -> int:
     """Opposition on lost or stolen vouchers; spent or expired ones are left as they are."""
@@ -89,6 +104,7 @@ def vouchers_stop(*, vouchers, actor, reason: str) -> int:
             status=VoucherStatus.STOPPED, status_before_stop=status
         )
     _events(stoppable, VoucherStatus.STOPPED, actor, reason)
+    _audit_stops(AuditAction.VOUCHER_STOPPED, stoppable, actor, reason)
     return len(stoppable)
 
 
@@ -107,6 +123,7 @@ def vouchers_stop_lift(*, vouchers, actor, reason: str, day: datetime.date | Non
         target = VoucherStatus.EXPIRED if orders[voucher.order_id].is_expired(day) else voucher.status_before_stop
         Voucher.objects.filter(pk=voucher.pk, status=VoucherStatus.STOPPED).update(status=target, status_before_stop="")
         _events([voucher], target, actor, reason, from_status=VoucherStatus.STOPPED)
+    _audit_stops(AuditAction.VOUCHER_STOP_LIFTED, locked, actor, reason)
     return len(locked)
 
 

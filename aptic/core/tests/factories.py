@@ -16,6 +16,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name", locale="fr_FR")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
+    @factory.post_generation
+    def otp_device(obj, create, extracted, **kwargs):
+        """Staff get a confirmed TOTP device (ADR 0019), so that `client.force_login(staff)` can open
+        the staff pages (see `_force_login_verifies_staff` in aptic/conftest.py). Pass
+        `otp_device=False` for a staff member who has not enrolled yet."""
+        if create and obj.is_staff and extracted is not False:
+            from aptic.accounts.two_factor import totp_device_create
+
+            totp_device_create(user=obj)
+
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):
         if create:

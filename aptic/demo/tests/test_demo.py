@@ -145,6 +145,29 @@ def test_setup_embedded_prints_the_demo_accounts_and_loads_nothing_twice(demo, c
     assert DEMO_PASSWORD in out
     for email in SHOWN:
         assert email in out
+    from aptic.accounts.demo import demo_totp_secret
+
+    assert demo_totp_secret() in out and "manage.py demo_code" in out
+
+
+@pytest.mark.django_db
+def test_the_demo_staff_opens_the_back_office_with_the_printed_code(client, demo, capsys):
+    """ADR 0019: the printed key (or `manage.py demo_code`) gives the second factor of the demo team."""
+    import re
+
+    from axes.utils import reset
+
+    reset()
+    response = client.post(reverse("accounts:login"), {"username": "equipe@demo.aptic.fr", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    gate = client.get("/back-office/")
+    assert gate.status_code == 302 and gate["Location"].startswith(reverse("accounts:two_factor_verify"))
+    call_command("demo_code")
+    code = re.search(r"Code du moment : (\d{6})", capsys.readouterr().out).group(1)
+    response = client.post(reverse("accounts:two_factor_verify"), {"code": code, "next": "/back-office/"})
+    assert response.status_code == 302 and response["Location"] == "/back-office/"
+    assert client.get("/back-office/").status_code == 200
+    assert all(user.totpdevice_set.filter(confirmed=True).exists() for user in User.objects.filter(is_staff=True))
 
 
 @pytest.mark.django_db

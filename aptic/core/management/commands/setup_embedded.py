@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from aptic.accounts.demo import demo_totp_secret
 from aptic.accounts.models import Membership
 from aptic.demo.builders.organisations import SHOWN
 from aptic.demo.services import DEMO_PASSWORD
@@ -24,3 +25,7 @@ class Command(BaseCommand):
                 f" ({membership.organisation.get_kind_display()})"
             )
         self.stdout.write("  Back-office : http://127.0.0.1:8000/back-office/ (compte equipe@demo.aptic.fr)")
+        self.stdout.write(
+            f"  Équipe #APTIC, double authentification : clé {demo_totp_secret()} dans une application"
+            " d'authentification, ou le code du moment : .venv/bin/python manage.py demo_code"
+        )

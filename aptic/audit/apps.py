@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "aptic.audit"
+    verbose_name = "Journal des actions de l'équipe"

@@ -1,0 +1,43 @@
+"""The one writer of the audit journal (ADR 0019)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from .models import AuditAction, AuditEvent
+
+SYSTEM_LABEL = "Tâche automatique"
+
+
+def _json_safe(details: dict) -> dict:
+    import json
+
+    return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return SYSTEM_LABEL
+    name = (getattr(actor, "full_name", "") or "").strip()
+    return f"{name} <{actor.email}>" if name else actor.email
+
+
+def audit_record(*, actor, action: str, target=None, organisation=None, details: dict | None = None) -> AuditEvent:
+    """Append who did what: `actor` is the staff user (None only for a system job), `action` one of
+    AuditAction, `target` the model instance acted on. Written inside the caller's transaction, so
+    an action rolled back leaves no trace and an action done always has one."""
+    action = AuditAction(action)
+    if actor is not None and not getattr(actor, "pk", None):
+        actor = None  # an anonymous user is no actor
+    with transaction.atomic():
+        return AuditEvent.objects.create(
+            actor=actor,
+            actor_label=actor_label(actor)[:300],
+            action=action.value,
+            action_label=action.label,
+            target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+            target_id=str(target.pk) if target is not None else "",
+            target_label=str(target)[:300] if target is not None else "",
+            organisation=organisation,
+            details=_json_safe(details),
+        )
