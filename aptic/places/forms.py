@@ -11,6 +11,7 @@ from aptic.core.forms import AptForm
 from aptic.territories.forms import CommuneField
 from aptic.territories.models import Commune
 
+from .hours_form import OpeningHoursField
 from .models import OfferFormat
 from .selectors import PlaceSearch
 from .templatetags.places_extras import phone_display
@@ -67,6 +68,16 @@ class EurosField(forms.CharField):
         return cents
 
 
+def _degrees(value) -> float | None:
+    """A coordinate as the form holds it (a float, or the text typed: '45,4397'), or None."""
+    if isinstance(value, float | int):
+        return float(value)
+    try:
+        return float(str(value or "").strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
 def _terms(model, current=()):
     """Active terms, plus those a record already holds (a deactivated term is not silently removed)."""
     return model.objects.filter(Q(is_active=True) | Q(pk__in=[term.pk for term in current])).order_by(
@@ -116,8 +127,8 @@ class PlaceForm(AptForm):
         label="Latitude",
         required=False,
         localize=True,
-        help_text="En degrés décimaux, par exemple 45,4397. Laissez la latitude et la longitude vides pour placer "
-        "le lieu au centre de la commune.",
+        help_text="En degrés décimaux, par exemple 45,4397, ou en déplaçant le repère sur la carte. Laissez la "
+        "latitude et la longitude vides pour placer le lieu au centre de la commune.",
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={"invalid": "Indiquez la latitude en degrés décimaux, par exemple 45,4397."},
     )
@@ -129,12 +140,10 @@ class PlaceForm(AptForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={"invalid": "Indiquez la longitude en degrés décimaux, par exemple 4,3872."},
     )
-    opening_hours = forms.CharField(
+    opening_hours = OpeningHoursField(
         label="Horaires d'ouverture",
-        required=False,
-        help_text="Syntaxe OpenStreetMap, jours en anglais abrégés (Mo Tu We Th Fr Sa Su). Exemple : "
-        "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00; PH off (fermé les jours fériés).",
-        widget=forms.TextInput(attrs={"maxlength": "500", "spellcheck": "false", "autocomplete": "off"}),
+        help_text="Pour chaque jour, une ou deux plages horaires (par exemple de 09:00 à 12:00, puis de 14:00 "
+        "à 17:30). Laissez vides les jours de fermeture.",
     )
     summary = forms.CharField(
         label="Présentation courte",
@@ -224,6 +233,22 @@ class PlaceForm(AptForm):
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def map_start(self) -> dict:
+        """Where the map of the form puts the marker: the coordinates typed or stored, else the commune's
+        centre (no geocoding: the provider drags the marker to the address), else nothing yet."""
+        latitude, longitude = _degrees(self["latitude"].value()), _degrees(self["longitude"].value())
+        if latitude is not None and longitude is not None and -90 <= latitude <= 90 and -180 <= longitude <= 180:
+            return {"latitude": latitude, "longitude": longitude, "source": "coordinates"}
+        commune = getattr(self, "cleaned_data", {}).get("commune") or self.initial.get("commune")
+        if isinstance(commune, Commune):
+            return {
+                "latitude": commune.latitude,
+                "longitude": commune.longitude,
+                "source": "commune",
+                "commune": commune,
+            }
+        return {"source": ""}
 
 
 class OfferForm(AptForm):

@@ -66,7 +66,7 @@ def place_create(request):
     return render(
         request,
         "places/place_form.html",
-        {"organisation": request.organisation, "form": form, "place": None},
+        {"organisation": request.organisation, "form": form, "place": None, "map": _map_settings()},
         status=400 if form.errors else 200,
     )
 
@@ -102,7 +102,7 @@ def place_edit(request, pk):
     return render(
         request,
         "places/place_form.html",
-        {"organisation": request.organisation, "form": form, "place": place},
+        {"organisation": request.organisation, "form": form, "place": place, "map": _map_settings()},
         status=400 if form.errors else 200,
     )
 

@@ -1,9 +1,11 @@
-"""Template filters for places: durations, distances, price ranges and phone numbers, the French way."""
+"""Template filters for places: durations, distances, price ranges, phone numbers and hours, the French way."""
 
 import phonenumbers
 from django import template
 
 from aptic.core.templatetags.aptic import format_euros
+
+from .. import hours
 
 register = template.Library()
 
@@ -53,3 +55,10 @@ def phone_display(value):
     except phonenumbers.NumberParseException:
         return value
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+@register.filter
+def opening_hours_fr(place):
+    """A place's hours in French: .lines ('Du lundi au vendredi : 9 h – 12 h', 'Fermé le dimanche') and
+    .is_usual_week; never the raw OSM string. One helper for every page: aptic.places.hours.hours_text()."""
+    return hours.hours_text(place.opening_hours, departement=place.commune.departement_id)

@@ -108,9 +108,13 @@ def test_rating_block_waits_for_ratings(client, place):
     assert "Pas encore de note." in html
 
 
-def test_opening_hours_raw_and_readable_with_the_state_now(client, place):
+def test_opening_hours_in_french_with_the_state_now_never_the_osm_string(client, place):
     html = text(client.get(detail(place)))
-    assert "Mo-Fr 09:00-12:00,14:00-18:30; Sa 09:00-12:00; PH off" in html
+    assert "Mo-Fr" not in html and "PH off" not in html
+    assert "<li>Du lundi au vendredi : 9 h – 12 h, 14 h – 18 h 30</li>" in html
+    assert "<li>Samedi : 9 h – 12 h</li>" in html
+    assert "<li>Fermé le dimanche</li>" in html
+    assert "<li>Fermé les jours fériés</li>" in html
     assert "Horaires des sept prochains jours" in html
     assert "9 h – 12 h, 14 h – 18 h 30" in html
     assert re.search(r"(Ouvert maintenant|Fermé actuellement)</strong>, (ferme|ouvre) ", html)
