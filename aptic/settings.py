@@ -228,9 +228,16 @@ CSRF_FAILURE_VIEW = "aptic.core.views.csrf_failure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_one_line": {"()": "aptic.core.logs.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 or 404 is one line, not a traceback (aptic/core/logs.py).
+        "django.request": {"filters": ["client_errors_one_line"]},
+        # Libraries that narrate their work at INFO (Factur-X: a dozen lines per invoice).
+        "factur-x": {"level": "WARNING"},
+    },
 }
 
 # Map tiles: any XYZ tile server; the default is OpenStreetMap's, whose usage policy suits low traffic.
