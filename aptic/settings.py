@@ -299,7 +299,6 @@ APTIC_PERMISSIONS_POLICY = {
     "payment": [],
     "usb": [],
     "serial": [],
-    "bluetooth": [],
     "midi": [],
     "magnetometer": [],
     "gyroscope": [],
