@@ -1,12 +1,14 @@
-"""Content-Security-Policy and Permissions-Policy on every page, and no page needing 'unsafe-inline'
-(issue #12 item 8, ADR 0020).
+"""Pages of the demo as each kind of visitor sees them (issue #12): the staff home's to-do counts, and
+Content-Security-Policy and Permissions-Policy on every page (item 8, ADR 0020).
 
 Every page each kind of visitor reaches in the demo is rendered: the URL patterns that need no
 argument or only the visitor's organisation, then every link those pages show, one page per URL
 pattern. Each must carry the policy, and its HTML no inline script without a nonce, no <style>, no
 style= and no on…= attribute, which the policy would block in the browser."""
 
+import re
 from collections import defaultdict, deque
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
@@ -196,3 +198,38 @@ def test_api_docs_page_and_the_500_page_have_no_inline_code(client, db):
     parser = _InlineCode()
     parser.feed(loader.get_template("500.html").render())
     assert parser.problems == []
+
+
+@pytest.mark.django_db
+def test_staff_home_counts_the_work_waiting_and_links_each_list(demo, client):
+    from aptic.billing.models import Quote, QuoteRequest
+    from aptic.payouts.models import BankDetails, PayoutRun
+    from aptic.providers.models import Submission
+
+    expected = {
+        "Demandes de devis à traiter": QuoteRequest.objects.filter(status="new").count(),
+        "Devis acceptés à valider": Quote.objects.filter(status="accepted").count(),
+        "Qualifications à examiner": Submission.objects.filter(outcome="to_review").count(),
+        "Coordonnées bancaires à vérifier": BankDetails.objects.filter(status="pending", is_current=True).count(),
+        "Remboursements à approuver (seconde signature)": PayoutRun.objects.filter(status="draft").count(),
+    }
+    assert any(expected.values())  # the demo leaves work waiting
+    client.force_login(User.objects.get(email="equipe@demo.aptic.fr"))
+    page = client.get("/espace/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    items = re.findall(r'<li><a href="([^"]+)">([^<]+?) : <strong>(\d+)</strong></a></li>', html)
+    shown = {label: int(count) for _, label, count in items}
+    assert shown == expected
+    for url, _, _ in items:
+        assert client.get(html_unescape(url)).status_code == 200, url
+    # The staff menu reaches the territorial fund.
+    assert 'href="/equipe/fonds-territorial/"' in html
+
+
+@pytest.mark.django_db
+def test_home_page_links_the_provider_sign_up(client):
+    from django.urls import reverse
+
+    html = client.get("/").content.decode()
+    assert f'href="{reverse("providers:apply")}"' in html
