@@ -57,3 +57,13 @@ def test_setup_embedded_prints_the_back_office_at_the_site_url(db, settings):
     Command(stdout=out).print_accounts()
     assert f"Back-office : http://127.0.0.1:8123{reverse('admin:index')}" in out.getvalue()
     assert ":8000" not in out.getvalue()
+
+
+def test_the_map_tile_server_may_serve_images(settings):
+    from aptic.settings import _origin
+
+    assert _origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    assert _origin("https://tiles.example.fr:8443/osm/{z}/{x}/{y}.png") == "https://tiles.example.fr:8443"
+    img_src = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]
+    assert _origin(settings.APTIC_MAP_TILE_URL) in img_src
+    assert "https://tile.openstreetmap.org" in img_src
