@@ -26,7 +26,10 @@ $(VENV)/.installed-dev: requirements/base.txt requirements/dev.txt | $(BIN)/pyth
 	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
 	touch $@ $(VENV)/.installed-base
 
-run: $(VENV)/.installed-base ## Install, migrate SQLite under var/, load territories and demo data once, serve on http://127.0.0.1:8000
+# The embedded settings build the site URL (e-mails, printed links) from HOST and PORT.
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
+run: $(VENV)/.installed-base ## Install, migrate SQLite under var/, load territories and demo data once, serve on http://HOST:PORT (default 127.0.0.1:8000)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_embedded
 	@echo "#APTIC sur http://$(HOST):$(PORT)/ — Ctrl+C pour arrêter."

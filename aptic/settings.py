@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,7 +46,13 @@ def _embedded_secret_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = env_bool("DJANGO_DEBUG", default=EMBEDDED)
+# Off unless asked for (DJANGO_DEBUG=1), in embedded mode too: `make run` shows the French error pages
+# a visitor sees, not Django's debug pages; whitenoise serves the static files either way.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+
+# Where `make run` serves (the Makefile passes its HOST and PORT): the embedded site URL follows it.
+EMBEDDED_HOST = os.environ.get("HOST", "127.0.0.1") if EMBEDDED else ""
+EMBEDDED_PORT = os.environ.get("PORT", "8000") if EMBEDDED else ""
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (_embedded_secret_key() if EMBEDDED else "")
 if not SECRET_KEY:
@@ -53,13 +60,19 @@ if not SECRET_KEY:
         "DJANGO_SECRET_KEY is required in production. For a local run, set APTIC_ENV=embedded (the Makefile does)."
     )
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if EMBEDDED else "")
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", f"127.0.0.1,localhost,testserver,{EMBEDDED_HOST.strip('[]')}" if EMBEDDED else ""
+)
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required in production (comma-separated host names).")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Public base URL, used in e-mails (invitations, password reset) and later in QR codes.
-SITE_URL = os.environ.get("APTIC_SITE_URL", "http://127.0.0.1:8000" if EMBEDDED else "").rstrip("/")
+# A server listening on every interface is reached at 127.0.0.1.
+_embedded_url_host = "127.0.0.1" if EMBEDDED_HOST in ("0.0.0.0", "::", "[::]") else EMBEDDED_HOST  # noqa: S104
+SITE_URL = (
+    os.environ.get("APTIC_SITE_URL") or (f"http://{_embedded_url_host}:{EMBEDDED_PORT}" if EMBEDDED else "")
+).rstrip("/")
 if not SITE_URL:
     raise ImproperlyConfigured("APTIC_SITE_URL is required in production (e.g. https://aptic.fr).")
 
@@ -97,6 +110,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (ADR 0020).
+    "csp.middleware.CSPMiddleware",
+    "aptic.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -247,9 +263,16 @@ CSRF_FAILURE_VIEW = "aptic.core.views.csrf_failure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_one_line": {"()": "aptic.core.logs.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 or 404 is one line, not a traceback (aptic/core/logs.py).
+        "django.request": {"filters": ["client_errors_one_line"]},
+        # Libraries that narrate their work at INFO (Factur-X: a dozen lines per invoice).
+        "factur-x": {"level": "WARNING"},
+    },
 }
 
 # Map tiles: any XYZ tile server; the default is OpenStreetMap's, whose usage policy suits low traffic.
@@ -257,6 +280,51 @@ APTIC_MAP_TILE_URL = os.environ.get("APTIC_MAP_TILE_URL", "https://tile.openstre
 APTIC_MAP_ATTRIBUTION = os.environ.get(
     "APTIC_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+
+
+def _origin(url: str) -> str:
+    """The origin of a tile URL template: `https://{s}.tile.example.org/{z}/…` gives
+    `https://*.tile.example.org`."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    host = "*." + host.split("}.", 1)[1] if host.startswith("{") and "}." in host else host
+    return f"{scheme}://{host}"
+
+
+# Content-Security-Policy (django-csp 4, ADR 0020): scripts and styles come only from our own static
+# files (no inline code, no style attribute); images also from the map's tile server. Pages needing
+# an inline script take `{{ request.csp_nonce }}`. The API's Swagger page has its own, looser,
+# policy (aptic/vouchers/api/docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", _origin(APTIC_MAP_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy: the browser features a page may use. The counter scans QR codes with the camera;
+# the map offers "around me"; nothing else.
+APTIC_PERMISSIONS_POLICY = {
+    "camera": ["self"],
+    "geolocation": ["self"],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "browsing-topics": [],
+}
 
 # Public voucher page: lookups per address and window (seconds), against code enumeration. Use a
 # shared cache (Redis) in production, or the limit multiplies by the number of processes.

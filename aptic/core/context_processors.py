@@ -43,6 +43,7 @@ STAFF_LINKS = [
     ("Demandes de devis", "billing:staff_requests"),
     ("Devis", "billing:staff_quotes"),
     ("Factures", "billing:staff_invoices"),
+    ("Fonds territorial", "billing:staff_fund"),
     ("Impression", "printing:staff_orders"),
     ("Expéditions", "distribution:staff_shipments"),
     ("Coordonnées bancaires", "payouts:staff_bank_details"),

@@ -6,6 +6,8 @@ from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.utils.functional import LazyObject
 
+from aptic.core.uploads import SNIFF_BYTES, named_as, sniff
+
 
 class _PrivateStorage(LazyObject):
     def _setup(self):
@@ -21,13 +23,23 @@ def private_storage_callable():
 
 
 def file_response(field_file, filename: str, *, inline: bool = False) -> FileResponse:
+    """The stored file, served as what its bytes are (aptic/core/uploads.py `sniff`), never as what its
+    name says: a PDF uploaded as `rib.html` goes out as application/pdf named `rib.pdf`. Only PDFs and
+    images may open in the browser (`inline`); anything else is a download."""
     if not field_file:
         raise Http404("Ce fichier n'existe pas.")
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404("Ce fichier n'existe plus.") from None
-    response = FileResponse(handle, as_attachment=not inline, filename=filename)
+    kind = sniff(handle.read(SNIFF_BYTES))
+    handle.seek(0)
+    response = FileResponse(
+        handle,
+        as_attachment=not (inline and kind.shown_in_browser),
+        filename=named_as(filename, kind),
+        content_type=kind.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

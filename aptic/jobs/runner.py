@@ -7,6 +7,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from django.apps import apps
 from django.conf import settings
 from django.db import close_old_connections, connections
 
@@ -59,6 +60,10 @@ def _scheduler_loop(stop: threading.Event) -> None:
     from .schedule import schedule_tick
     from .services import jobs_resume
 
+    # Started from AppConfig.ready(): let every app finish starting before the first query (a query
+    # during app initialisation is what Django warns about at `make run`'s start).
+    while not apps.ready and not stop.wait(0.05):
+        pass
     first = True
     while not stop.is_set():
         close_old_connections()

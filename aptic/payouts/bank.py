@@ -17,7 +17,7 @@ from schwifty.exceptions import SchwiftyException
 from aptic.accounts.models import Membership, OrganisationKind, Role
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
-from aptic.core.uploads import image_info, is_readable_pdf
+from aptic.core.uploads import image_info, is_readable_pdf, named_as, sniff
 
 from .models import BankDetails, BankDetailsStatus
 
@@ -156,7 +156,8 @@ def bank_details_submit(*, provider, user, holder: str, iban: str, bic: str, rib
         iban=str(clean),
         bic=str(bic_clean),
         bank_name=(clean.bank_short_name or clean.bank_name or "")[:200] if clean.bank else "",
-        rib_name=_safe_name(getattr(rib, "name", "rib"))[:120],
+        # Named after what the file is, not what it was called: a PDF sent as `rib.html` is `rib.pdf`.
+        rib_name=named_as(_safe_name(getattr(rib, "name", "rib"))[:100], sniff(data)),
         submitted_by=user,
     )
     details.rib.save(details.rib_name, ContentFile(data), save=False)

@@ -85,6 +85,11 @@ def runs() -> QuerySet[PayoutRun]:
     return PayoutRun.objects.select_related("prepared_by", "approved_by", "job").order_by("-created_at", "-pk")
 
 
+def runs_to_approve() -> QuerySet[PayoutRun]:
+    """Runs prepared and waiting for a second member of staff to approve them."""
+    return runs().filter(status=RunStatus.DRAFT)
+
+
 def run_totals(run: PayoutRun) -> dict:
     rows = run.payouts.values("status").annotate(
         n=Count("pk"), vouchers=Sum("voucher_count"), gross=Sum("gross_cents"), net=Sum("net_cents")

@@ -113,3 +113,23 @@ def test_first_field_in_error_gets_the_focus(client, funder, funder_admin):
     assert re.search(r'<input type="email" name="email"[^>]*autofocus', html)
     assert not re.search(r'<select name="role"[^>]*autofocus', html)
     assert "<title>Erreur : Membres" in html
+
+
+def test_phone_menu_is_a_disclosure_button_over_menus_shown_without_javascript(client, funder_admin, funder):
+    """One "Menu" button folds the menus on a phone (aptic/js/nav.js); it names what it controls, and
+    the menus are in the page unhidden, so they show when the script does not run."""
+    from django.contrib.staticfiles import finders
+
+    client.force_login(funder_admin)
+    html = client.get(reverse("accounts:organisation", kwargs={"org_slug": funder.slug})).content.decode()
+    button = re.search(
+        r'<button type="button" class="menu-toggle" aria-expanded="true" aria-controls="([^"]+)" hidden>', html
+    )
+    assert button, "no disclosure button"
+    controlled = button.group(1).split()
+    assert controlled == ["menu-site", "menu-organisation"]
+    for panel in controlled:
+        tag = re.search(rf'<[a-z]+ [^>]*id="{panel}"[^>]*>', html).group(0)
+        assert "hidden" not in tag and "menu-panel" in tag
+    assert '<script src="/static/aptic/js/nav.js" defer></script>' in html
+    assert finders.find("aptic/js/nav.js")

@@ -1,7 +1,9 @@
 """What `make run` does before serving: reference data and demo data, each loaded only once."""
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from aptic.accounts.demo import demo_totp_secret
 from aptic.accounts.models import Membership
@@ -16,6 +18,9 @@ class Command(BaseCommand):
         call_command("load_territories", stdout=self.stdout)
         call_command("load_vocabulary", stdout=self.stdout)
         call_command("seed_demo", stdout=self.stdout)
+        self.print_accounts()
+
+    def print_accounts(self):
         self.stdout.write("")
         self.stdout.write(f"Comptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD})")
         memberships = Membership.objects.filter(user__email__in=SHOWN).select_related("user", "organisation")
@@ -24,7 +29,8 @@ class Command(BaseCommand):
                 f"  {membership.user.email:<45} {membership.get_role_display():<15} {membership.organisation.name}"
                 f" ({membership.organisation.get_kind_display()})"
             )
-        self.stdout.write("  Back-office : http://127.0.0.1:8000/back-office/ (compte equipe@demo.aptic.fr)")
+        back_office = settings.SITE_URL + reverse("admin:index")
+        self.stdout.write(f"  Back-office : {back_office} (compte equipe@demo.aptic.fr)")
         self.stdout.write(
             f"  Équipe #APTIC, double authentification : clé {demo_totp_secret()} dans une application"
             " d'authentification, ou le code du moment : .venv/bin/python manage.py demo_code"
