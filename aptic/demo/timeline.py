@@ -126,7 +126,8 @@ class DemoCalendar:
     # Payouts: month `month` (its first day) is prepared on the 3rd working day after its end,
     # approved and exported the next day, paid two days later.
     def run_prepared(self, month: datetime.date) -> datetime.datetime:
-        return at(self._day(month_end(month), 3), 9)
+        """Last month's, when today comes before its 3rd working day: prepared this morning."""
+        return min(at(self._day(month_end(month), 3), 9), at(self.today, 9))
 
     def run_approved(self, month: datetime.date) -> datetime.datetime:
         return at(self._day(self.run_prepared(month).date(), 1), 10)

@@ -417,7 +417,8 @@ def export(run: PayoutRun, progress=lambda *a, **k: None, *, at=None) -> dict:
     phases = _Phases()
     _open_accounts(pending)
     phases.done("accounts")
-    _run_batches(run, pending, functools.partial(export_batch, at=at), progress, total)
+    step = export_batch if at is None else functools.partial(export_batch, at=at)
+    _run_batches(run, pending, step, progress, total)
     phases.done("batches")
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run.pk)
