@@ -74,6 +74,15 @@ class DemoCalendar:
     def _day(self, start: datetime.date, days: int) -> datetime.date:
         return working_day(start + datetime.timedelta(days=days))
 
+    # Orders issued (their vouchers created) a few days before their invoice.
+    @property
+    def last_issued_at(self) -> datetime.datetime:
+        return at(self._day(self.last_campaign_start, 2), 11)
+
+    @property
+    def issued_at(self) -> datetime.datetime:
+        return at(self._day(self.campaign_start, 4), 11)
+
     # Last campaign's billing.
     @property
     def last_invoiced_on(self) -> datetime.date:

@@ -96,8 +96,8 @@ def _orders(context):
             rule_departements=[Departement.objects.get(pk="33")],
         ),
     }
-    for order in orders.values():
-        order_issue(order=order, actor=staff)
+    for key, order in orders.items():
+        order_issue(order=order, actor=staff, at=calendar.last_issued_at if key == "expired" else calendar.issued_at)
     vouchers_expire(day=calendar.expiry_day)  # last campaign's, the day after its grace date
     gironde_admin = _admin(gironde)
     distributed = max(2, int(DISTRIBUTED_BOOKLETS * context.scale))

@@ -226,6 +226,8 @@ def test_credit_notes_follow_the_invoice_they_credit_and_precede_the_one_they_ar
     for application in applications:
         note, invoice = application.credit_note, application.invoice
         assert note.issued_on <= invoice.issued_on, (note.number, note.issued_on, invoice.number, invoice.issued_on)
+    for invoice in Invoice.objects.select_related("order"):
+        assert invoice.order.issued_at.date() <= invoice.issued_on, invoice.number
     for note in CreditNote.objects.select_related("invoice", "order"):
         credited = note.invoice or Invoice.objects.filter(order=note.order).first()
         assert credited is not None and note.issued_on >= credited.issued_on, note.number

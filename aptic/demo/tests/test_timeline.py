@@ -15,10 +15,12 @@ def test_every_step_follows_the_one_before(today):
     c = DemoCalendar(today)
     chain = [
         c.last_campaign_start,
+        c.last_issued_at.date(),
         c.last_invoiced_on,
         c.last_paid_on,
         c.last_campaign_end,
         c.campaign_start,
+        c.issued_at.date(),
         c.invoiced_on,
         c.last_campaign_grace,
         c.expiry_day,
