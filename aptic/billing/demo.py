@@ -13,7 +13,6 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from reportlab.pdfgen import canvas
 
 from aptic.accounts import services as accounts
@@ -127,50 +126,61 @@ def _prospects(context, staff, today):
         context.organisations.setdefault("funder_prospects", []).append(quote.funder)
 
 
-def _existing_orders(context, staff, today):
+def _existing_orders(context, staff):
     """Invoices, payments and credit notes for the orders the vouchers demo issued (no quotes: made in
-    the back office)."""
+    the back office), each on its day of the demo's calendar (aptic.demo.timeline), in that order:
+    last campaign's invoice and payment, its expiry credit note, this campaign's CCAS and company
+    invoices, then the Gironde's, which deducts the credit note, and the company's correction."""
+    calendar = context.calendar
     gironde = context.organisations["funder_dep"][0]
     ccas = context.organisations["funder_ccas"][0]
     company = context.organisations["funder_company"][0]
-    year = today.year
-    last_year = Order.objects.filter(funder=gironde, valid_from__year=year - 1).order_by("pk").first()
+    last_year = Order.objects.filter(funder=gironde, valid_from=calendar.last_campaign_start).order_by("pk").first()
     if last_year is not None:
-        invoice = services.invoice_issue(order=last_year, actor=staff, issued_on=datetime.date(year - 1, 1, 5))
+        invoice = services.invoice_issue(order=last_year, actor=staff, issued_on=calendar.last_invoiced_on)
         services.payment_record(
             invoice=invoice,
             amount_cents=invoice.due_cents,
-            received_on=datetime.date(year - 1, 2, 3),
+            received_on=calendar.last_paid_on,
             method=PaymentMethod.PUBLIC_TREASURY,
-            reference="Mandat 2025-0412",
+            reference=f"Mandat {calendar.last_paid_on.year}-0412",
             actor=staff,
             start_printing=False,
         )
-    services.expiry_credit_notes_issue(actor=staff)  # last year's expiry, done by the vouchers demo
-    for funder, pay in ((gironde, True), (company, True), (ccas, False)):
-        for order in Order.objects.filter(funder=funder, valid_from__year=year, issued_at__isnull=False).order_by("pk"):
-            issued_on = min(today, datetime.date(year, 1, 10))
+    # Last campaign's expiry (done by the vouchers demo on calendar.expiry_day), credited the day after.
+    services.expiry_credit_notes_issue(actor=staff, issued_on=calendar.expiry_credited_on)
+    current = Order.objects.filter(valid_from=calendar.campaign_start, issued_at__isnull=False).order_by("pk")
+    schedule = [
+        (ccas, calendar.invoiced_on, None),
+        (company, calendar.invoiced_on, calendar.paid_on),
+        (gironde, calendar.gironde_invoiced_on, calendar.gironde_paid_on),
+    ]
+    company_invoice = None
+    for funder, issued_on, paid_on in schedule:
+        for order in current.filter(funder=funder):
             invoice = services.invoice_issue(order=order, actor=staff, issued_on=issued_on)
-            if pay and invoice.due_cents:
+            if paid_on and invoice.due_cents:
                 services.payment_record(
                     invoice=invoice,
                     amount_cents=invoice.due_cents,
-                    received_on=min(today, issued_on + datetime.timedelta(days=20)),
+                    received_on=paid_on,
                     reference=f"VIR-{invoice.number}",
                     actor=staff,
                     start_printing=False,
                 )
             if funder == company:
-                services.credit_note_correction_issue(
-                    invoice=invoice,
-                    amount_excl_vat_cents=min(5000, invoice.fee_cents),
-                    reason="Geste commercial : retard de livraison des carnets.",
-                    actor=staff,
-                )
+                company_invoice = invoice
+    if company_invoice is not None:
+        services.credit_note_correction_issue(
+            invoice=company_invoice,
+            amount_excl_vat_cents=min(5000, company_invoice.fee_cents),
+            reason="Geste commercial : retard de livraison des carnets.",
+            actor=staff,
+            issued_on=calendar.correction_on,
+        )
 
 
 def build(context) -> None:
-    today = timezone.localdate()
     staff = _staff(context)
-    _existing_orders(context, staff, today)
-    _prospects(context, staff, today)
+    _existing_orders(context, staff)
+    _prospects(context, staff, context.calendar.today)

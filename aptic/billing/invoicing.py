@@ -71,13 +71,13 @@ def _buyer_of(funder, quote=None) -> einvoice.Buyer:
     )
 
 
-def credit_available(funder) -> list[tuple[CreditNote, int]]:
-    """The funder's credit notes with something left to deduct, oldest first: (note, cents left)."""
-    notes = (
-        CreditNote.objects.filter(funder=funder)
-        .annotate(used=Sum("applications__amount_cents"))
-        .order_by("issued_on", "pk")
-    )
+def credit_available(funder, on: datetime.date | None = None) -> list[tuple[CreditNote, int]]:
+    """The funder's credit notes with something left to deduct, oldest first: (note, cents left);
+    with `on`, only those issued by that day (an invoice deducts no credit note dated after it)."""
+    notes = CreditNote.objects.filter(funder=funder)
+    if on is not None:
+        notes = notes.filter(issued_on__lte=on)
+    notes = notes.annotate(used=Sum("applications__amount_cents")).order_by("issued_on", "pk")
     return [(n, n.total_cents - (n.used or 0)) for n in notes if n.total_cents - (n.used or 0) > 0]
 
 
@@ -99,7 +99,7 @@ def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None =
     # Lock the funder's credit notes so that two invoices cannot deduct the same credit.
     list(CreditNote.objects.select_for_update().filter(funder=order.funder).values_list("pk", flat=True))
     credits, left = [], p.total_cents
-    for note, available in credit_available(order.funder):
+    for note, available in credit_available(order.funder, on=issued_on):
         if left == 0:
             break
         used = min(available, left)
@@ -292,8 +292,11 @@ def _credit_note_create(note: CreditNote, lines: list[Line], buyer, preceding) -
 
 
 @transaction.atomic
-def credit_note_correction_issue(*, invoice: Invoice, amount_excl_vat_cents: int, reason: str, actor) -> CreditNote:
-    """Correct an invoice's fee or options (never edited): a credit note of that amount plus its VAT."""
+def credit_note_correction_issue(
+    *, invoice: Invoice, amount_excl_vat_cents: int, reason: str, actor, issued_on: datetime.date | None = None
+) -> CreditNote:
+    """Correct an invoice's fee or options (never edited): a credit note of that amount plus its VAT.
+    `issued_on`: today unless given (the demo's calendar), never before the invoice."""
     invoice = Invoice.objects.select_for_update(of=("self",)).select_related("funder").get(pk=invoice.pk)
     reason = (reason or "").strip()
     if not reason:
@@ -316,7 +319,9 @@ def credit_note_correction_issue(*, invoice: Invoice, amount_excl_vat_cents: int
     vat_rate = invoice.lines.exclude(vat_rate=0).values_list("vat_rate", flat=True).first()
     vat = apply_rate(amount_excl_vat_cents, vat_rate) if vat_rate else 0
     total = amount_excl_vat_cents + vat
-    issued_on = _today()
+    issued_on = issued_on or _today()
+    if issued_on < invoice.issued_on:
+        raise DomainError(f"Un avoir ne précède pas sa facture (émise le {invoice.issued_on:%d/%m/%Y}).")
     number = numbering.number_next(kind=DocumentKind.CREDIT_NOTE, year=issued_on.year)
     posted = ledger.transaction_post(
         kind="credit_note",
@@ -365,8 +370,11 @@ def credit_note_correction_issue(*, invoice: Invoice, amount_excl_vat_cents: int
 
 
 @transaction.atomic
-def expiry_credit_note_issue(*, posting: Transaction, actor=None) -> CreditNote | None:
-    """The credit note of one expiry posting (vouchers.lifecycle.order_expire): once per posting."""
+def expiry_credit_note_issue(
+    *, posting: Transaction, actor=None, issued_on: datetime.date | None = None
+) -> CreditNote | None:
+    """The credit note of one expiry posting (vouchers.lifecycle.order_expire): once per posting;
+    dated today unless `issued_on` is given (the demo's calendar)."""
     posting = Transaction.objects.select_for_update().get(pk=posting.pk)
     if posting.kind != "expiry" or CreditNote.objects.filter(ledger_transaction=posting).exists():
         return None
@@ -380,7 +388,7 @@ def expiry_credit_note_issue(*, posting: Transaction, actor=None) -> CreditNote 
     if credited <= 0 or credited % order.face_value_cents:
         raise DomainError(f"L'écriture d'expiration n° {posting.pk} ne correspond pas à des chèques entiers.")
     count = credited // order.face_value_cents
-    issued_on = _today()
+    issued_on = issued_on or _today()
     number = numbering.number_next(kind=DocumentKind.CREDIT_NOTE, year=issued_on.year)
     invoice = Invoice.objects.filter(order=order).first()
     note = CreditNote(
@@ -405,7 +413,7 @@ def expiry_credit_note_issue(*, posting: Transaction, actor=None) -> CreditNote 
     return _credit_note_create(note, [line], buyer, preceding)
 
 
-def expiry_credit_notes_issue(*, actor=None) -> list[CreditNote]:
+def expiry_credit_notes_issue(*, actor=None, issued_on: datetime.date | None = None) -> list[CreditNote]:
     """A credit note for every expiry posting that has none yet (run right after the daily expiry;
     catches up on any run that stopped half-way). Each in its own transaction."""
     pending = (
@@ -415,7 +423,7 @@ def expiry_credit_notes_issue(*, actor=None) -> list[CreditNote]:
     )
     made = []
     for posting in pending:
-        note = expiry_credit_note_issue(posting=posting, actor=actor)
+        note = expiry_credit_note_issue(posting=posting, actor=actor, issued_on=issued_on)
         if note is not None:
             made.append(note)
     return made

@@ -3,6 +3,7 @@
 Only in embedded mode: demo accounts share one known password.
 """
 
+import datetime
 import hashlib
 import random
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from aptic.accounts import demo as two_factor
 from aptic.billing import demo as billing
@@ -20,6 +22,7 @@ from aptic.payouts import demo as payouts
 from aptic.printing import demo as printing
 
 from .builders import organisations, places, providers, vouchers
+from .timeline import DemoCalendar
 
 DATASET = "demo"
 DEMO_PASSWORD = "aptic-demo-2026"
@@ -36,6 +39,8 @@ class DemoContext:
     scale: float = 1.0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (email, role label, organisation)
     organisations: dict[str, list] = field(default_factory=dict)
+    # Every date the builders write comes from it (ADR 0024); the build day by default.
+    calendar: DemoCalendar = field(default_factory=lambda: DemoCalendar(timezone.localdate()))
 
 
 # Each app's builder after those whose data it needs: billing invoices the vouchers' orders, printing
@@ -53,25 +58,28 @@ BUILDERS = [
 ]
 # Which demo a database holds: a new builder gives a new version.
 _BUILDER_NAMES = ",".join(build.__module__.removesuffix(".demo").rsplit(".", 1)[-1] for build in BUILDERS)
+# Raised when the builders change what they make without a new builder (2: the calendar, ADR 0024).
+REVISION = 2
 # A digest: the names of eight builders no longer fit the 64 characters of the dataset's checksum.
-VERSION = f"{SEED}:" + hashlib.sha256(_BUILDER_NAMES.encode()).hexdigest()[:32]
+VERSION = f"{SEED}:" + hashlib.sha256(f"{_BUILDER_NAMES};{REVISION}".encode()).hexdigest()[:32]
 
 
-def demo_build(*, force: bool = False, scale: float = 1.0) -> DemoContext | None:
-    """Build the demo data once; None when it is already there."""
+def demo_build(*, force: bool = False, scale: float = 1.0, today: datetime.date | None = None) -> DemoContext | None:
+    """Build the demo data once; None when it is already there. `today`: the day the demo's calendar
+    leads up to (the build day by default; never in the future: services refuse future dates)."""
     if not settings.EMBEDDED and not force:
         raise DomainError("Les données de démonstration ne se chargent qu'en mode embarqué (APTIC_ENV=embedded).")
     # The services e-mail as they would for real (decisions, invitations), at commit: keep those
     # messages off the console of `make run`, so the setting must outlive the transaction.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        return _build(scale)
+        return _build(scale, today or timezone.localdate())
 
 
 @transaction.atomic
-def _build(scale: float) -> DemoContext | None:
+def _build(scale: float, today: datetime.date) -> DemoContext | None:
     if reference.ReferenceDataset.objects.filter(name=DATASET).exists():
         return None
-    context = DemoContext(rng=random.Random(SEED), password=DEMO_PASSWORD, scale=scale)
+    context = DemoContext(rng=random.Random(SEED), password=DEMO_PASSWORD, scale=scale, calendar=DemoCalendar(today))
     for build in BUILDERS:
         build(context)
     reference.mark_loaded(DATASET, VERSION, sum(len(v) for v in context.organisations.values()))

@@ -1,15 +1,16 @@
-"""Demo shipments and distribution, after the vouchers and printing builders:
+"""Demo shipments and distribution, after the vouchers and printing builders. Each funder's booklets
+go to distributors of its territory (ADR 0024), a week after the order was paid (or released early),
+and are handed out before the six months of redemptions begin:
 
-- Gironde: booklets shipped to its two distributors and to itself; the booklets the vouchers
-  builder activated are recorded as handed out, with public categories;
-- CCAS de Saint-Étienne: shipped to its distributor, part handed out;
+- Gironde: booklets shipped to its two Gironde distributors (Solidarités Médoc, CCAS de Mérignac) and
+  to itself; the booklets the vouchers builder activated are recorded as handed out, with public
+  categories;
+- CCAS de Saint-Étienne: shipped to the Mission locale Loire Sud, in Saint-Étienne, part handed out;
 - the company: shipped to itself, a few handed out to employees;
 - one postal mailing (Plus option) of a few addresses, posted, its addresses still kept.
 """
 
 import datetime
-
-from django.utils import timezone
 
 from aptic.vouchers.models import Order, VoucherStatus
 
@@ -51,12 +52,19 @@ def _distributed_booklets(order) -> int:
     return (first_issued - 1) // order.booklet_size
 
 
-def _hand_out_in_runs(context, organisation, order, first, last, user, today):
-    """Split booklets first…last into runs of random categories, as a season of handouts."""
-    number = first
+def _hand_out_in_runs(context, organisation, order, first, last, user, shipped_on):
+    """Split booklets first…last into runs of random categories, as a season of handouts: from a few
+    days after the shipment to the eve of the first redemptions, the booklets in order."""
+    calendar = context.calendar
+    number, runs = first, []
     while number <= last:
         run = min(last, number + context.rng.randint(0, max(1, (last - first) // 8)))
-        day = today - datetime.timedelta(days=context.rng.randint(1, 150))
+        runs.append((number, run))
+        number = run + 1
+    opening = shipped_on + datetime.timedelta(days=3)
+    span = max(0, (calendar.redemptions_start - datetime.timedelta(days=1) - opening).days)
+    days = sorted(opening + datetime.timedelta(days=context.rng.randint(0, span)) for _ in runs)
+    for (number, run), day in zip(runs, days, strict=True):
         booklets_hand_out(
             organisation=organisation,
             order=order,
@@ -66,11 +74,11 @@ def _hand_out_in_runs(context, organisation, order, first, last, user, today):
             user=user,
             day=day,
         )
-        number = run + 1
 
 
 def build(context) -> None:
-    today = timezone.localdate()
+    calendar = context.calendar
+    today = calendar.today
     staff = _admin(_first(context, "platform"))
     gironde, ccas, company = (
         _first(context, "funder_dep"),
@@ -82,34 +90,38 @@ def build(context) -> None:
         _first(context, "dist_mission"),
         _first(context, "dist_ccas"),
     )
-    year = today.year
     current = {
-        o.funder_id: o for o in Order.objects.filter(print_release__isnull=False, valid_from__year=year).order_by("pk")
+        o.funder_id: o
+        for o in Order.objects.filter(print_release__isnull=False, valid_from=calendar.campaign_start).order_by("pk")
     }
-    shipped_on = today - datetime.timedelta(days=160)
 
     order = current.get(gironde.pk)
     if order is not None:
+        shipped_on = calendar.shipped_on(calendar.gironde_paid_on)
         count = order.quantity // order.booklet_size
         distributed = _distributed_booklets(order)
         # Distributors get the activated booklets and more; the funder keeps a stock; the rest waits.
         to_medoc = max(1, min(count, distributed * 6 // 10 + count // 20))
-        to_mission = max(to_medoc + 1, min(count - 4, distributed + count // 10))
+        to_merignac = max(to_medoc + 1, min(count - 4, distributed + count // 10))
         shipment_create(order=order, recipient=medoc, ranges=[(1, to_medoc)], shipped_on=shipped_on, user=staff)
         shipment_create(
-            order=order, recipient=mission, ranges=[(to_medoc + 1, to_mission)], shipped_on=shipped_on, user=staff
+            order=order,
+            recipient=dist_ccas,
+            ranges=[(to_medoc + 1, to_merignac)],
+            shipped_on=shipped_on,
+            user=staff,
         )
-        stock = min(count - 4, to_mission + max(1, count // 20))
-        if stock > to_mission:
+        stock = min(count - 4, to_merignac + max(1, count // 20))
+        if stock > to_merignac:
             shipment_create(
-                order=order, recipient=gironde, ranges=[(to_mission + 1, stock)], shipped_on=shipped_on, user=staff
+                order=order, recipient=gironde, ranges=[(to_merignac + 1, stock)], shipped_on=shipped_on, user=staff
             )
         medoc_last = min(to_medoc, distributed)
         if medoc_last >= 1:
-            _hand_out_in_runs(context, medoc, order, 1, medoc_last, _admin(medoc), today)
+            _hand_out_in_runs(context, medoc, order, 1, medoc_last, _admin(medoc), shipped_on)
         if distributed > to_medoc:
             _hand_out_in_runs(
-                context, mission, order, to_medoc + 1, min(distributed, to_mission), _admin(mission), today
+                context, dist_ccas, order, to_medoc + 1, min(distributed, to_merignac), _admin(dist_ccas), shipped_on
             )
         # The Plus option: the last four booklets posted to beneficiaries.
         mailing = mailing_create(
@@ -123,14 +135,16 @@ def build(context) -> None:
         mailing_mark_mailed(mailing=mailing, mailed_on=today - datetime.timedelta(days=5), user=staff)
 
     order = current.get(ccas.pk) if ccas else None
-    if order is not None and dist_ccas is not None:
+    if order is not None and mission is not None:
         count = order.quantity // order.booklet_size
-        shipment_create(order=order, recipient=dist_ccas, ranges=[(1, count // 2)], shipped_on=shipped_on, user=staff)
-        _hand_out_in_runs(context, dist_ccas, order, 1, max(1, count // 5), _admin(dist_ccas), today)
+        shipped_on = calendar.shipped_on(calendar.invoiced_on)  # released early, at its invoice
+        shipment_create(order=order, recipient=mission, ranges=[(1, count // 2)], shipped_on=shipped_on, user=staff)
+        _hand_out_in_runs(context, mission, order, 1, max(1, count // 5), _admin(mission), shipped_on)
 
     order = current.get(company.pk) if company else None
     if order is not None:
         count = order.quantity // order.booklet_size
+        shipped_on = calendar.shipped_on(calendar.paid_on)
         shipment_create(order=order, recipient=company, ranges=[(1, count)], shipped_on=shipped_on, user=staff)
         booklets_hand_out(
             organisation=company,
@@ -139,5 +153,5 @@ def build(context) -> None:
             last=max(1, count // 10),
             category=BeneficiaryCategory.EMPLOYEE,
             user=_admin(company),
-            day=today - datetime.timedelta(days=30),
+            day=shipped_on + datetime.timedelta(days=10),
         )

@@ -1,12 +1,14 @@
 """Demo payouts (after the vouchers builder): verified bank details for the providers that redeemed
 vouchers, except one left without any (held in every run); monthly runs paid for the past months,
 one transfer rejected by the bank (its vouchers paid again the month after), and last month's run
-waiting for its second signature. A second staff member signs the approvals."""
+waiting for its second signature. A second staff member signs the approvals. Each month's run is
+prepared, approved, exported and paid in the first days of the month after (aptic.demo.timeline)."""
 
 import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 from schwifty import IBAN
 
@@ -58,21 +60,22 @@ def _bank_details(providers, staff) -> None:
         bank_details_review(details=details, staff=staff, verify=True)
 
 
-def _month_run(month, staff, checker, *, pay: bool):
-    run = services.run_create(kind=RunKind.MONTHLY, month=month, user=staff)
+def _month_run(calendar, month, staff, checker, *, pay: bool):
+    now = timezone.now()
+    run = services.run_create(kind=RunKind.MONTHLY, month=month, user=staff, now=min(now, calendar.run_prepared(month)))
     steps.prepare(run)  # here and now: the demo needs its result (the queued job then finds nothing to do)
     run.refresh_from_db()
     if not pay:
         return run  # waits for the second staff member's approval
     try:
-        services.run_approve(run=run, user=checker)
+        services.run_approve(run=run, user=checker, at=calendar.run_approved(month))
     except DomainError:
         services.run_cancel(run=run, user=staff, reason="Aucun remboursement à virer ce mois-là.")
         return None
-    services.run_export(run=run, user=staff)
-    steps.export(run)
+    services.run_export(run=run, user=staff, at=calendar.run_approved(month))
+    steps.export(run, at=calendar.run_approved(month) + datetime.timedelta(minutes=30))
     run.refresh_from_db()
-    services.run_mark_paid(run=run, user=checker)
+    services.run_mark_paid(run=run, user=checker, at=calendar.run_paid(month))
     return run
 
 
@@ -86,7 +89,8 @@ def build(context) -> None:
     if not providers:
         return
     _bank_details(providers, staff)
-    last = services.previous_month()
+    calendar = context.calendar
+    last = services.previous_month(calendar.today)
     months = []
     month = last
     for _ in range(PAID_MONTHS):
@@ -94,11 +98,16 @@ def build(context) -> None:
         months.append(month)
     rejected = False
     for month in reversed(months):
-        run = _month_run(month, staff, checker, pay=True)
+        run = _month_run(calendar, month, staff, checker, pay=True)
         if run is None or rejected:
             continue
         payout = run.payouts.filter(status=PayoutStatus.SENT).order_by("pk").first()
         if payout is not None:
-            services.payout_reject(payout=payout, user=staff, reason="Compte clôturé (code banque AC04)")
+            services.payout_reject(
+                payout=payout,
+                user=staff,
+                reason="Compte clôturé (code banque AC04)",
+                at=calendar.run_paid(month) + datetime.timedelta(days=2),  # the bank's return, before next run
+            )
             rejected = True
-    _month_run(last, staff, checker, pay=False)
+    _month_run(calendar, last, staff, checker, pay=False)

@@ -72,6 +72,7 @@ def run_create(
     wait for the next run: they can still be cancelled. `user` None: the scheduler."""
     if user is not None:
         _check_staff(user)
+    explicit_now = now is not None
     now = now or timezone.now()
     latest = now - CANCEL_WINDOW
     fields = {"kind": kind, "prepared_by": user, "status": RunStatus.PREPARING}
@@ -101,6 +102,9 @@ def run_create(
     else:
         raise DomainError("Type de virement inconnu.", field="kind")
     run = PayoutRun.objects.create(**fields)
+    if explicit_now:  # created_at is auto_now_add: a run prepared on a given day (the demo) says so
+        PayoutRun.objects.filter(pk=run.pk).update(created_at=now)
+        run.created_at = now
     _enqueue(run, "payouts.prepare", user)
     audit_record(actor=user, action=AuditAction.RUN_CREATED, target=run, organisation=provider, details={"kind": kind})
     return run
@@ -127,7 +131,8 @@ def run_take_charge(*, run: PayoutRun, user) -> PayoutRun:
 
 
 @transaction.atomic
-def run_approve(*, run: PayoutRun, user) -> PayoutRun:
+def run_approve(*, run: PayoutRun, user, at: datetime.datetime | None = None) -> PayoutRun:
+    """`at`: now unless given (the demo's calendar, ADR 0024)."""
     _check_staff(user)
     run = _locked(run)
     if run.status != RunStatus.DRAFT:
@@ -143,14 +148,14 @@ def run_approve(*, run: PayoutRun, user) -> PayoutRun:
         )
     if not run.payouts.filter(status=PayoutStatus.PLANNED).exists():
         raise DomainError("Ce virement ne contient aucun remboursement à virer.")
-    run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, user, timezone.now()
+    run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, user, at or timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
     audit_record(actor=user, action=AuditAction.RUN_APPROVED, target=run)
     return run
 
 
 @transaction.atomic
-def run_export(*, run: PayoutRun, user) -> PayoutRun:
+def run_export(*, run: PayoutRun, user, at: datetime.datetime | None = None) -> PayoutRun:
     """Start the export: vouchers reimbursed, ledger posted, SEPA file written — once."""
     _check_staff(user)
     run = _locked(run)
@@ -160,7 +165,8 @@ def run_export(*, run: PayoutRun, user) -> PayoutRun:
         )
     if run.status != RunStatus.APPROVED:
         raise DomainError("Ce virement doit d'abord être approuvé par un second membre de l'équipe.")
-    run.status, run.exported_by, run.execution_date = RunStatus.EXPORTING, user, timezone.localdate()
+    execution_date = timezone.localdate(at) if at else timezone.localdate()
+    run.status, run.exported_by, run.execution_date = RunStatus.EXPORTING, user, execution_date
     run.save(update_fields=["status", "exported_by", "execution_date"])
     _enqueue(run, "payouts.export", user)
     audit_record(actor=user, action=AuditAction.RUN_EXPORTED, target=run)
@@ -168,7 +174,7 @@ def run_export(*, run: PayoutRun, user) -> PayoutRun:
 
 
 @transaction.atomic
-def run_mark_paid(*, run: PayoutRun, user) -> PayoutRun:
+def run_mark_paid(*, run: PayoutRun, user, at: datetime.datetime | None = None) -> PayoutRun:
     """The bank executed the file (seen on the account statement)."""
     _check_staff(user)
     run = _locked(run)
@@ -179,7 +185,9 @@ def run_mark_paid(*, run: PayoutRun, user) -> PayoutRun:
             "Ce virement n'a pas encore été exporté vers la banque : il ne peut pas être marqué payé.",
             code="not_exported",
         )
-    run.status, run.paid_by, run.paid_at = RunStatus.PAID, user, timezone.now()
+    if at is not None and run.exported_at and at < run.exported_at:
+        raise DomainError("Un virement est payé après son export.")
+    run.status, run.paid_by, run.paid_at = RunStatus.PAID, user, at or timezone.now()
     run.save(update_fields=["status", "paid_by", "paid_at"])
     audit_record(actor=user, action=AuditAction.RUN_PAID, target=run)
     return run
@@ -228,7 +236,7 @@ def run_resume(*, run: PayoutRun, user):
 
 
 @transaction.atomic
-def payout_reject(*, payout: Payout, user, reason: str) -> Payout:
+def payout_reject(*, payout: Payout, user, reason: str, at: datetime.datetime | None = None) -> Payout:
     """The bank returned this transfer: its vouchers are owed again (for the next run), its netted
     periods are due again, and its ledger transaction is reversed."""
     _check_staff(user)
@@ -248,6 +256,7 @@ def payout_reject(*, payout: Payout, user, reason: str) -> Payout:
         to_status=VoucherStatus.REDEEMED,
         actor=user,
         reason=f"Virement {payout.reference} rejeté par la banque : {reason}",
+        at=at,
     )
     if moved != payout.voucher_count:
         raise DomainError("Les chèques de ce remboursement ont changé d'état : rien n'a été modifié.")
@@ -263,7 +272,7 @@ def payout_reject(*, payout: Payout, user, reason: str) -> Payout:
     payout.status, payout.rejected_by, payout.rejected_at, payout.rejection_reason = (
         PayoutStatus.REJECTED,
         user,
-        timezone.now(),
+        at or timezone.now(),
         reason,
     )
     payout.save(update_fields=["status", "reversal", "rejected_by", "rejected_at", "rejection_reason"])

@@ -8,6 +8,7 @@ lines and the conditional status updates (whose row counts must match) make a se
 same vouchers impossible.
 """
 
+import functools
 import logging
 import threading
 import time
@@ -350,7 +351,7 @@ def _post(payouts: list[Payout], actor) -> None:
         payout.transaction = txn
 
 
-def export_batch(run: PayoutRun, batch_ids: list[int]) -> int:
+def export_batch(run: PayoutRun, batch_ids: list[int], at=None) -> int:
     """Send one batch: hold those whose bank details are no longer verified, reimburse the others'
     vouchers (status and events), post their ledger transactions, mark them sent. All or nothing."""
     from .services import _void
@@ -380,6 +381,7 @@ def export_batch(run: PayoutRun, batch_ids: list[int]) -> int:
             to_status=VoucherStatus.REIMBURSED,
             actor=run.exported_by,
             reason=f"Remboursé à la structure (virement {run.reference})",
+            at=at,
         )
         if moved != expected:
             raise DomainError(
@@ -402,7 +404,8 @@ def export_batch(run: PayoutRun, batch_ids: list[int]) -> int:
         return len(payouts)
 
 
-def export(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
+def export(run: PayoutRun, progress=lambda *a, **k: None, *, at=None) -> dict:
+    """`at`: now unless given (the demo exports past months on its calendar, ADR 0024)."""
     from .sepa import sepa_write
 
     run = PayoutRun.objects.get(pk=run.pk)
@@ -414,7 +417,8 @@ def export(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
     phases = _Phases()
     _open_accounts(pending)
     phases.done("accounts")
-    _run_batches(run, pending, export_batch, progress, total)
+    step = export_batch if at is None else functools.partial(export_batch, at=at)
+    _run_batches(run, pending, step, progress, total)
     phases.done("batches")
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run.pk)
@@ -424,14 +428,14 @@ def export(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
         if not sent.exists():
             run.status, run.cancelled_at, run.cancel_reason = (
                 RunStatus.CANCELLED,
-                timezone.now(),
+                at or timezone.now(),
                 "Toutes les structures ont été retenues à l'export : aucun virement.",
             )
             run.save(update_fields=["status", "cancelled_at", "cancel_reason"])
             return {"sent": 0}
         progress(total, total, "Écriture du fichier SEPA…")
         sepa_write(run)
-        run.status, run.exported_at = RunStatus.EXPORTED, timezone.now()
+        run.status, run.exported_at = RunStatus.EXPORTED, at or timezone.now()
         run.save(update_fields=["status", "exported_at", "sepa_file", "sepa_message_id", "sepa_sha256"])
     phases.done("sepa")
     count = sent.count()

@@ -1,13 +1,12 @@
 """Demo printing: the vouchers demo's orders released for printing (paid; the CCAS's early, as a public body
-paying after service). The smallest order gets real files when it is small (the tests' scale);
-at full scale the prints are recorded without files, so `make run` stays fast: staff produce
-the files from the order's print page, with the job's progress shown."""
+paying after service). A print file is only ever a real PDF (ADR 0024): orders of one file or less (every
+order at the tests' scale) get their files now; larger ones (at full scale, minutes of rendering) are
+released without files, and staff produce them from the order's print page, through the print job."""
 
 from aptic.vouchers.models import Order
 
-from .services import order_print_release, print_files_generate, print_files_record
+from .services import file_voucher_limit, order_print_release, print_files_generate
 
-REAL_FILES_UP_TO = 1000  # vouchers
 FUNDERS = ("funder_dep", "funder_ccas", "funder_company")
 
 
@@ -22,7 +21,7 @@ def build(context) -> None:
         .select_related("funder")
         .order_by("quantity", "pk")
     )
-    for index, order in enumerate(orders):
+    for order in orders:
         if ccas is not None and order.funder_id == ccas.pk:
             order_print_release(
                 order=order,
@@ -33,7 +32,5 @@ def build(context) -> None:
             )
         else:
             order_print_release(order=order, user=staff, reason="paid", produce=False)
-        if index == 0 and order.quantity <= REAL_FILES_UP_TO:
+        if order.quantity <= file_voucher_limit():
             print_files_generate(order=order)
-        else:
-            print_files_record(order=order)

@@ -64,7 +64,7 @@ def order_print_release(
             raise DomainError(
                 f"La commande n° {order.pk} est déjà libérée pour l'impression.", code="already"
             ) from None
-        if produce:  # the demo records prints without files (print_files_record)
+        if produce:  # the demo produces its small orders' files itself (printing/demo.py)
             release.job = job_enqueue(
                 kind=JOB_KIND, params={"order_id": order.pk}, user=user, organisation=order.funder
             )
@@ -266,22 +266,3 @@ def _write_part(order, spec, part, first, last, step) -> PrintFile:
             record.file.save(record.filename, File(handle), save=False)
             record.save()
     return record
-
-
-@transaction.atomic
-def print_files_record(*, order: Order) -> list[PrintFile]:
-    """Record the order's parts as printed without producing their files (the demo at full scale:
-    hundreds of thousands of vouchers would take minutes). Staff can produce the files later."""
-    if not PrintRelease.objects.filter(order=order).exists():
-        raise DomainError(f"La commande n° {order.pk} n'est pas libérée pour l'impression.")
-    records = []
-    for part, first, last in file_parts(order):
-        booklets = (last - first + 1) // order.booklet_size
-        pages = booklets * (1 + -(-order.booklet_size // 5))
-        record, _ = PrintFile.objects.update_or_create(
-            order=order,
-            part=part,
-            defaults={"first_sequence": first, "last_sequence": last, "pages": pages, "size_bytes": 0, "sha256": ""},
-        )
-        records.append(record)
-    return records

@@ -6,6 +6,7 @@ from stdnum import luhn
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, OrganisationKind, Role
 from aptic.catalogue.models import PlaceTypology
+from aptic.demo.names import of_place
 from aptic.providers import services as providers
 from aptic.territories.models import Commune
 
@@ -95,13 +96,13 @@ NAMED = [
 
 PROVIDER_KINDS = [
     # (name pattern, legal category, typology codes of the standard)
-    ("Espace public numérique de {c}", LegalCategory.COMMUNE, ["EPN", "MUNI"]),
-    ("Médiathèque de {c}", LegalCategory.COMMUNE, ["BIB"]),
+    ("Espace public numérique {of_c}", LegalCategory.COMMUNE, ["EPN", "MUNI"]),
+    ("Médiathèque {of_c}", LegalCategory.COMMUNE, ["BIB"]),
     ("Fablab {c}", LegalCategory.ASSOCIATION, ["FABLAB", "ASSO"]),
-    ("Tiers-lieu La Fabrique de {c}", LegalCategory.ASSOCIATION, ["TIERS_LIEUX", "ASSO"]),
-    ("Centre social de {c}", LegalCategory.ASSOCIATION, ["CS", "ASSO"]),
-    ("France Services de {c}", LegalCategory.PUBLIC_BODY, ["RFS"]),
-    ("Repair café numérique de {c}", LegalCategory.ASSOCIATION, ["ASSO"]),
+    ("Tiers-lieu La Fabrique {of_c}", LegalCategory.ASSOCIATION, ["TIERS_LIEUX", "ASSO"]),
+    ("Centre social {of_c}", LegalCategory.ASSOCIATION, ["CS", "ASSO"]),
+    ("France Services {of_c}", LegalCategory.PUBLIC_BODY, ["RFS"]),
+    ("Repair café numérique {of_c}", LegalCategory.ASSOCIATION, ["ASSO"]),
     ("Coopérative Clic & Lien {c}", LegalCategory.COOPERATIVE, ["TIERS_LIEUX"]),
 ]
 FIRST_NAMES = [
@@ -212,7 +213,7 @@ def build(context) -> None:
     for n in range(1, PROVIDER_COUNT + 1):
         commune = rng.choices(candidates, weights=weights)[0]
         pattern, category, typology_codes = PROVIDER_KINDS[(n - 1) % len(PROVIDER_KINDS)]
-        name = pattern.format(c=commune.name)
+        name = pattern.format(c=commune.name, of_c=of_place(commune.name))
         if name in used_names:
             name = f"{name} ({n})"
         used_names.add(name)

@@ -2,6 +2,7 @@
 each with opening hours, contacts and two to four priced services."""
 
 from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
+from aptic.demo.names import of_place
 from aptic.places import services as places
 from aptic.places.models import OfferFormat
 from aptic.territories.models import Commune
@@ -94,7 +95,7 @@ def build(context) -> None:
         neighbours = _nearest(provider.commune, pool[provider.commune.departement_id], 12)
         communes = [provider.commune] + [rng.choice(neighbours) for _ in range(count - 1)]
         for index, commune in enumerate(communes):
-            name = provider.name if index == 0 else f"{rng.choice(PLACE_NAMES)} de {commune.name}"
+            name = provider.name if index == 0 else f"{rng.choice(PLACE_NAMES)} {of_place(commune.name)}"
             if index and provider.places.filter(name=name).exists():
                 name = f"{name} ({index + 1})"
             offered = rng.sample(sorted(OFFERS), k=rng.randint(2, 4))

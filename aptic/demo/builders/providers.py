@@ -3,8 +3,6 @@ review or rejected; subscriptions of every kind, a few sponsored by the Départe
 
 import datetime
 
-from django.utils import timezone
-
 from aptic.providers import services as providers
 from aptic.providers.models import PaymentMethod, SubscriptionPlan
 from aptic.providers.selectors import active_questionnaire, current_charter
@@ -36,7 +34,7 @@ def build(context) -> None:
     staff = _admin_of(context.organisations["platform"][0])
     questionnaire = active_questionnaire()
     charter = current_charter()
-    today = timezone.localdate()
+    today = context.calendar.today
     gironde = context.organisations["funder_dep"][0]
     gironde_admin = _admin_of(gironde)
     sponsored = []

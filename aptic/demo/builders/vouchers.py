@@ -8,11 +8,12 @@
 """
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from aptic.catalogue.models import ServiceCategory
+from aptic.demo.timeline import PARIS
+from aptic.demo.timeline import at as moment
 from aptic.places.models import Offer
 from aptic.providers.selectors import labelled_providers
 from aptic.territories.models import Commune, Departement
@@ -24,7 +25,6 @@ from aptic.vouchers.redemption import RedemptionRefused, redemption_cancel, rede
 REDEMPTIONS = 1500
 ORDERS = {"gironde": 200_000, "ccas": 50_000, "company": 20_000, "expired": 30_000}
 DISTRIBUTED_BOOKLETS = 5000
-PARIS = ZoneInfo("Europe/Paris")
 COMPANY_CATEGORIES = [
     "Insertion professionnelle via le numérique",
     "Utilisation sécurisée du numérique",
@@ -40,18 +40,28 @@ def _size(context, name: str, multiple: int = 10) -> int:
     return max(multiple, int(ORDERS[name] * context.scale) // multiple * multiple)
 
 
-def _orders(context, today):
-    year = today.year
+def _label(start: datetime.date, end: datetime.date) -> str:
+    return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+
+
+def _orders(context):
+    calendar = context.calendar
+    validity = {
+        "valid_from": calendar.campaign_start,
+        "valid_until": calendar.campaign_end,
+        "grace_until": calendar.campaign_grace,
+    }
+    year = _label(calendar.campaign_start, calendar.campaign_end)
+    last_year = _label(calendar.last_campaign_start, calendar.last_campaign_end)
     gironde = context.organisations["funder_dep"][0]
     ccas = context.organisations["funder_ccas"][0]
     company = context.organisations["funder_company"][0]
     staff = _admin(context.organisations["platform"][0])
-    start = datetime.date(year, 1, 1)
     orders = {
         "gironde": order_create(
             funder=gironde,
             quantity=_size(context, "gironde"),
-            valid_from=start,
+            **validity,
             activation="on_distribution",
             actor=staff,
             label=f"Chèques #APTIC {year} — Gironde",
@@ -61,7 +71,7 @@ def _orders(context, today):
             funder=ccas,
             quantity=_size(context, "ccas", 5),
             booklet_size=5,
-            valid_from=start,
+            **validity,
             max_vouchers_per_act=2,
             actor=staff,
             label=f"Chèques #APTIC {year} — CCAS de Saint-Étienne",
@@ -70,7 +80,7 @@ def _orders(context, today):
         "company": order_create(
             funder=company,
             quantity=_size(context, "company"),
-            valid_from=start,
+            **validity,
             actor=staff,
             label=f"Chèques #APTIC {year} — salariés",
             rule_categories=list(ServiceCategory.objects.filter(standard_value__in=COMPANY_CATEGORIES)),
@@ -78,15 +88,17 @@ def _orders(context, today):
         "expired": order_create(
             funder=gironde,
             quantity=_size(context, "expired"),
-            valid_from=datetime.date(year - 1, 1, 1),
+            valid_from=calendar.last_campaign_start,
+            valid_until=calendar.last_campaign_end,
+            grace_until=calendar.last_campaign_grace,
             actor=staff,
-            label=f"Chèques #APTIC {year - 1} — Gironde",
+            label=f"Chèques #APTIC {last_year} — Gironde",
             rule_departements=[Departement.objects.get(pk="33")],
         ),
     }
-    for order in orders.values():
-        order_issue(order=order, actor=staff)
-    vouchers_expire(day=today)
+    for key, order in orders.items():
+        order_issue(order=order, actor=staff, at=calendar.last_issued_at if key == "expired" else calendar.issued_at)
+    vouchers_expire(day=calendar.expiry_day)  # last campaign's, the day after its grace date
     gironde_admin = _admin(gironde)
     distributed = max(2, int(DISTRIBUTED_BOOKLETS * context.scale))
     booklets_activate(order=orders["gironde"], numbers=range(1, distributed + 1), actor=gironde_admin)
@@ -121,8 +133,9 @@ def _counter_pool(orders):
 
 def build(context) -> None:
     rng = context.rng
-    today = timezone.localdate()
-    orders = _orders(context, today)
+    calendar = context.calendar
+    today = calendar.today
+    orders = _orders(context)
     pool = _counter_pool(orders)
     if not pool:
         return
@@ -136,10 +149,10 @@ def build(context) -> None:
         for order in orders.values()
     }
     users = {}
-    six_months = 182
+    six_months = (today - calendar.redemptions_start).days
     made = []
     count_redemptions = max(10, int(REDEMPTIONS * context.scale))
-    latest = timezone.now() - datetime.timedelta(minutes=5)
+    latest = min(timezone.now() - datetime.timedelta(minutes=5), moment(today, 19))
     for n in range(count_redemptions):
         offer, usable = rng.choice(pool)
         order = rng.choice(usable)

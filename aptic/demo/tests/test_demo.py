@@ -235,3 +235,138 @@ def test_a_demo_funder_follows_its_orders_from_printing_to_use(client, demo):
     assert f"Commande n° {order.pk}" in body and row.stage_label in body
     other = Organisation.objects.filter(kind="funder").exclude(pk=funder.pk).first()
     assert client.get(reverse("funders:orders", kwargs={"org_slug": other.slug})).status_code == 403
+
+
+# The demo's calendar (ADR 0024): every date follows from the one before; each network in its territory.
+
+
+@pytest.mark.django_db
+def test_credit_notes_follow_the_invoice_they_credit_and_precede_the_one_they_are_deducted_from(demo):
+    from aptic.billing.models import CreditApplication, CreditNote, Invoice
+
+    applications = list(CreditApplication.objects.select_related("credit_note", "invoice"))
+    assert applications  # last campaign's expiry credit, deducted from this campaign's invoice
+    for application in applications:
+        note, invoice = application.credit_note, application.invoice
+        assert note.issued_on <= invoice.issued_on, (note.number, note.issued_on, invoice.number, invoice.issued_on)
+    for invoice in Invoice.objects.select_related("order"):
+        assert invoice.order.issued_at.date() <= invoice.issued_on, invoice.number
+    for note in CreditNote.objects.select_related("invoice", "order"):
+        credited = note.invoice or Invoice.objects.filter(order=note.order).first()
+        assert credited is not None and note.issued_on >= credited.issued_on, note.number
+    # Numbers in the order of the dates: each document issued on its day, one after the other.
+    for model in (Invoice, CreditNote):
+        by_number = list(model.objects.order_by("number").values_list("issued_on", flat=True))
+        assert by_number == sorted(by_number), model.__name__
+
+
+@pytest.mark.django_db
+def test_each_payout_run_is_paid_early_in_the_month_after_its_own(demo):
+    import datetime
+
+    from aptic.payouts.models import PayoutRun
+
+    runs = list(PayoutRun.objects.filter(kind="monthly").exclude(status="cancelled").order_by("period_start"))
+    paid = [run for run in runs if run.status == "paid"]
+    assert len(paid) >= 2 and runs[-1].status == "draft"
+    for run, following in zip(runs, runs[1:], strict=False):
+        if run.status != "paid":
+            continue
+        assert run.period_end < run.created_at.date() <= run.approved_at.date() <= run.paid_at.date()
+        assert run.exported_at <= run.paid_at < following.created_at, run.reference
+        assert run.paid_at.date() - run.period_end < datetime.timedelta(days=20), run.reference
+    assert len({run.paid_at.date() for run in paid}) == len(paid)
+
+
+@pytest.mark.django_db
+def test_every_print_file_is_a_real_pdf_of_its_size(demo):
+    import io
+
+    import pypdf
+
+    from aptic.printing.models import PrintFile
+
+    files = list(PrintFile.objects.all())
+    assert files
+    for record in files:
+        assert record.size_bytes > 0 and record.file, record.filename
+        with record.file.open("rb") as handle:
+            data = handle.read()
+        assert len(data) == record.size_bytes
+        assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == record.pages
+
+
+def _territory_of(order):
+    """Where an order's vouchers are meant to be used: its rules, or else its funder's département."""
+    communes = set(order.rule_communes.values_list("pk", flat=True))
+    departements = set(order.rule_departements.values_list("pk", flat=True))
+    if not communes and not departements:
+        departements = {order.funder.commune.departement_id}
+    return communes, departements
+
+
+@pytest.mark.django_db
+def test_each_funder_ships_to_distributors_of_its_territory(demo):
+    from aptic.distribution.models import Shipment
+
+    shipments = list(Shipment.objects.select_related("order__funder__commune", "recipient__commune"))
+    assert any(s.recipient.kind == "distributor" for s in shipments)
+    for shipment in shipments:
+        communes, departements = _territory_of(shipment.order)
+        commune = shipment.recipient.commune
+        assert commune.pk in communes or commune.departement_id in departements, (
+            shipment.order.funder.name,
+            shipment.recipient.name,
+            commune.name,
+        )
+
+
+@pytest.mark.django_db
+def test_dates_of_the_funder_journey_follow_each_other(demo):
+    """Invoice, payment, shipment, handout, redemption: each after the one before."""
+    from django.db.models import Min
+
+    from aptic.billing.models import Invoice, Payment
+    from aptic.distribution.models import Handout, Shipment
+    from aptic.vouchers.models import RedemptionLine
+
+    shipments = list(Shipment.objects.select_related("order"))
+    assert shipments
+    for shipment in shipments:
+        invoice = Invoice.objects.filter(order=shipment.order).first()
+        assert invoice is not None and invoice.issued_on <= shipment.shipped_on
+        payment = Payment.objects.filter(invoice=invoice).first()
+        if payment is not None:
+            assert payment.received_on <= shipment.shipped_on
+        first_handout = Handout.objects.filter(shipped__shipment=shipment).aggregate(d=Min("handed_out_on"))["d"]
+        if first_handout is not None and shipment.kind == "delivery":
+            assert first_handout > shipment.shipped_on
+    handouts = list(Handout.objects.select_related("shipped__booklet"))
+    assert handouts
+    for handout in handouts:
+        booklet = handout.shipped.booklet
+        first_use = RedemptionLine.objects.filter(
+            voucher__order_id=booklet.order_id,
+            voucher__sequence__gte=booklet.first_sequence,
+            voucher__sequence__lt=booklet.first_sequence + booklet.size,
+        ).aggregate(d=Min("redemption__created_at"))["d"]
+        assert first_use is None or handout.handed_out_on <= first_use.date(), (str(booklet), handout.handed_out_on)
+
+
+@pytest.mark.django_db
+def test_names_say_de_as_french_does(demo):
+    import re
+
+    from aptic.demo.names import of_place
+
+    assert [of_place(n) for n in ("Artigues-près-Bordeaux", "Le Teich", "Les Églisottes", "La Teste", "Pessac")] == [
+        "d'Artigues-près-Bordeaux",
+        "du Teich",
+        "des Églisottes",
+        "de la Teste",
+        "de Pessac",
+    ]
+    wrong = re.compile(r"\bde (Le|Les|La|L') |\bde [AEIOUYÉÈÊÂÎÔaeiouyéèêâîô]")
+    names = [*Organisation.objects.values_list("name", flat=True), *Place.objects.values_list("name", flat=True)]
+    assert [n for n in names if wrong.search(n)] == []
+    assert any(" d'" in n or " du " in n for n in names)  # the demo has such communes
