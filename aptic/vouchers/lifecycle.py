@@ -142,8 +142,35 @@ def vouchers_stop(*, vouchers, actor, reason: str) -> int:
 
 
 @transaction.atomic
+def booklet_stop(*, booklet: Booklet, actor, reason: str, organisation=None, sequences=None) -> int:
+    """A funder or distributor declares a booklet (or some of its vouchers, by sequence) lost or
+    stolen. Whose booklet it is, the caller's selector decides (distribution.selectors); the event
+    names who declared it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Indiquez le motif de l'opposition (perte, vol…).", field="reason")
+    vouchers = booklet.vouchers
+    if sequences is not None:
+        wanted = set(sequences)
+        vouchers = vouchers.filter(sequence__in=wanted)
+        if not wanted or len(vouchers) != len(wanted):
+            raise DomainError("Choisissez des chèques de ce carnet.", field="vouchers")
+    if organisation is not None:
+        reason = f"{reason} (déclaré par {organisation.name})"
+    return vouchers_stop(vouchers=list(vouchers), actor=actor, reason=reason)
+
+
+def stop(*, vouchers, actor, reason: str, lift: bool = False) -> int:
+    """Stop or lift: the one door the back office's actions go through."""
+    return (vouchers_stop_lift if lift else vouchers_stop)(vouchers=vouchers, actor=actor, reason=reason)
+
+
+@transaction.atomic
 def vouchers_stop_lift(*, vouchers, actor, reason: str, day: datetime.date | None = None) -> int:
-    """Back to the state before the stop, or expired if the order's grace date has passed meanwhile."""
+    """Back to the state before the stop, or expired if the order's grace date has passed meanwhile.
+    Only the platform's staff lift a stop (a found booklet is checked by them)."""
+    if actor is None or not actor.is_staff:
+        raise DomainError("Seule l'équipe #APTIC peut lever une opposition.", code="forbidden")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Indiquez pourquoi l'opposition est levée.", field="reason")
