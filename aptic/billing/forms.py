@@ -9,22 +9,36 @@ from aptic.catalogue.models import PlaceTypology, Public, ServiceCategory
 from aptic.core.errors import DomainError
 from aptic.core.forms import AptForm
 from aptic.places.forms import EurosField
+from aptic.places.services import clean_phone
 from aptic.providers.forms import HONEYPOT, DateInput, IdChoiceField, IdMultipleChoiceField
 from aptic.providers.models import Provider, ProviderStatus
 from aptic.territories.forms import CommuneField
 from aptic.territories.models import Commune, Departement, Epci, Region
-from aptic.vouchers.models import Activation
+from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation
 
-from .models import AcceptanceKind, OptionKind, PaymentMethod
+from .models import OPTION_MAX_CENTS, AcceptanceKind, OptionKind, PaymentMethod
 from .selectors import offers_active
+from .services import clean_siren_siret
 
 EMAIL_ERRORS = {"invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."}
 DATE_ERRORS = {"invalid": "Saisissez une date valide, par exemple 31/01/2027.", "required": "Indiquez une date."}
 QUANTITY_ERRORS = {
     "required": "Indiquez un nombre de chèques.",
-    "invalid": "Indiquez un nombre de chèques en chiffres, par exemple 2000.",
+    "invalid": "Indiquez un nombre entier de chèques en chiffres, par exemple 2000.",
     "min_value": "Indiquez un nombre de chèques positif.",
-    "max_value": "Une commande compte au plus 5 000 000 chèques.",
+    "max_value": f"Une commande compte au plus {MAX_QUANTITY:,} chèques.".replace(",", "\u202f"),
+}
+THOUSANDS_DOTS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+FACE_VALUE_ERRORS = {
+    "required": "Indiquez la valeur faciale d'un chèque.",
+    "invalid": "Indiquez la valeur faciale en euros, par exemple 10 ou 12,50.",
+    "min_value": "La valeur faciale d'un chèque est d'au moins %(limit)s.",
+    "max_value": "La valeur faciale d'un chèque est d'au plus %(limit)s.",
+}
+OPTION_ERRORS = {
+    "invalid": "Indiquez le prix de l'option en euros HT, par exemple 1500 ou 1 500,50 (vide : pas d'option).",
+    "min_value": "Le prix d'une option est d'au moins %(limit)s HT (vide : pas d'option).",
+    "max_value": "Le prix d'une option est d'au plus %(limit)s HT : vérifiez la saisie.",
 }
 
 
@@ -40,15 +54,19 @@ def _terms(model):
 class QuantityField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 5_000_000)
+        kwargs.setdefault("max_value", MAX_QUANTITY)
         kwargs.setdefault("error_messages", QUANTITY_ERRORS)
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "numeric"})
 
     def to_python(self, value):
-        # "2 000", "2.000" and "2000" all mean two thousand.
+        # "2 000", "2.000" and "2000" all mean two thousand; "1000.5" or "2,5" is no number of vouchers.
         if isinstance(value, str):
-            value = re.sub(r"[\s\u00a0\u202f.]", "", value)
+            value = re.sub(r"[\s\u00a0\u202f]", "", value)
+            if THOUSANDS_DOTS.match(value):
+                value = value.replace(".", "")
+            elif "." in value or "," in value:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 
@@ -110,6 +128,23 @@ class QuoteRequestForm(AptForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    def clean_siret(self):
+        # Checked here too, so that a wrong number shows with every other mistake at once.
+        value = self.cleaned_data["siret"]
+        try:
+            clean_siren_siret(value)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        commune = self.cleaned_data.get("commune")
+        try:
+            return clean_phone(value, commune.departement_id if commune else "")
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+
     def clean(self):
         data = super().clean()
         if data.get(HONEYPOT):
@@ -145,7 +180,13 @@ class QuoteForm(AptForm):
     offer = IdChoiceField(label="Offre", queryset=offers_active(), empty_label=None)
     quantity = QuantityField(label="Nombre de chèques")
     booklet_size = forms.TypedChoiceField(label="Chèques par carnet", choices=[(10, "10"), (5, "5")], coerce=int)
-    face_value = EurosField(label="Valeur faciale d'un chèque (€)", initial=1000)
+    face_value = EurosField(
+        label="Valeur faciale d'un chèque (€)",
+        initial=1000,
+        min_cents=FACE_VALUE_MIN_CENTS,
+        max_cents=FACE_VALUE_MAX_CENTS,
+        error_messages=FACE_VALUE_ERRORS,
+    )
     valid_until = forms.DateField(label="Devis valable jusqu'au", widget=DateInput(), error_messages=DATE_ERRORS)
     activation = forms.ChoiceField(label="Les chèques deviennent utilisables", choices=Activation.choices)
     max_vouchers_per_act = forms.IntegerField(
@@ -195,7 +236,12 @@ class QuoteForm(AptForm):
         super().__init__(*args, **kwargs)
         for kind, label in OptionKind.choices:
             self.fields[kind] = EurosField(
-                label=f"{label} : prix HT (€)", required=False, help_text="Vide : pas d'option."
+                label=f"{label} : prix HT (€)",
+                required=False,
+                help_text="Vide : pas d'option.",
+                min_cents=1,
+                max_cents=OPTION_MAX_CENTS,
+                error_messages=OPTION_ERRORS,
             )
         self.fields["rule_epcis"].widget.attrs["size"] = 6
         self.fields["sponsored_providers"].label_from_instance = lambda p: p.organisation.name

@@ -13,11 +13,13 @@ from django.db import models
 
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind
 from aptic.core.files import private_storage_callable
-from aptic.vouchers.models import Activation
+from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation
 
 FEE_RATE = Decimal("0.04")
 VAT_RATE = Decimal("0.20")
 FUND_RATE = Decimal("0.01")
+# An option's price excl. VAT (ADR 0022): beyond, a typing mistake.
+OPTION_MAX_CENTS = 500_000_00  # 500,000 €
 
 
 class Offer(models.Model):
@@ -212,6 +214,13 @@ class Quote(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="quote_quantity_positive"),
             models.CheckConstraint(condition=models.Q(booklet_size__in=[5, 10]), name="quote_booklet_size"),
             models.CheckConstraint(condition=models.Q(face_value_cents__gt=0), name="quote_face_value_positive"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    face_value_cents__gte=FACE_VALUE_MIN_CENTS, face_value_cents__lte=FACE_VALUE_MAX_CENTS
+                )
+                & models.Q(quantity__lte=MAX_QUANTITY),
+                name="quote_amounts_in_range",
+            ),
             # Sent and later quotes carry their number; drafts and only drafts may have none.
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "cancelled"]) | models.Q(number__isnull=False),
@@ -262,6 +271,9 @@ class QuoteOption(models.Model):
             models.UniqueConstraint(fields=["quote", "kind"], name="quote_option_once"),
             models.CheckConstraint(condition=models.Q(kind__in=OptionKind.values), name="quote_option_kind"),
             models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="quote_option_priced"),
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__lte=OPTION_MAX_CENTS), name="quote_option_in_range"
+            ),
         ]
 
     def __str__(self):

@@ -22,8 +22,9 @@ from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind, Role
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
-from aptic.vouchers.issuance import MAX_QUANTITY, order_create, order_issue
-from aptic.vouchers.models import Activation
+from aptic.places.services import clean_phone
+from aptic.vouchers.issuance import face_value_range_message, order_create, order_issue
+from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation
 
 from . import documents, numbering, pricing
 from .invoicing import (  # noqa: F401  (one door for every write of the app)
@@ -33,6 +34,7 @@ from .invoicing import (  # noqa: F401  (one door for every write of the app)
     payment_record,
 )
 from .models import (
+    OPTION_MAX_CENTS,
     AcceptanceKind,
     DocumentKind,
     Offer,
@@ -112,6 +114,7 @@ def quote_request_create(
     categories=(),
 ) -> QuoteRequest:
     siren, siret = clean_siren_siret(siret)
+    phone = clean_phone(phone, commune.departement_id if commune is not None else "")
     email = accounts.normalise_email(email)
     name = (organisation_name or "").strip()
     if not name:
@@ -147,7 +150,7 @@ def quote_request_create(
         territory=(territory or "").strip()[:300],
         contact_name=contact_name.strip()[:150],
         email=email,
-        phone=(phone or "").strip()[:30],
+        phone=phone[:30],
         objectives=objectives.strip()[:OBJECTIVES_MAX],
         quantity=quantity,
         wished_offer=wished_offer,
@@ -249,8 +252,8 @@ def check_terms(
             f"choisissez un multiple de {booklet_size}.",
             field="quantity",
         )
-    if not isinstance(face_value_cents, int) or face_value_cents <= 0:
-        raise DomainError("La valeur faciale d'un chèque doit être positive.", field="face_value")
+    if not isinstance(face_value_cents, int) or not FACE_VALUE_MIN_CENTS <= face_value_cents <= FACE_VALUE_MAX_CENTS:
+        raise DomainError(face_value_range_message(), field="face_value")
     for kind, cents in options.items():
         label = OptionKind(kind).label
         flag = OPTION_FLAGS.get(kind)
@@ -258,6 +261,12 @@ def check_terms(
             raise DomainError(f"L'option « {label} » n'est pas comprise dans l'offre {offer.name}.", field=kind)
         if not isinstance(cents, int) or cents <= 0:
             raise DomainError(f"Le prix de l'option « {label} » doit être positif.", field=kind)
+        if cents > OPTION_MAX_CENTS:
+            raise DomainError(
+                f"Le prix de l'option « {label} » dépasse {_thousands(OPTION_MAX_CENTS // 100)} € HT : "
+                "vérifiez la saisie.",
+                field=kind,
+            )
         if cents % 5:
             # A price in steps of 5 cents keeps its 20 % VAT exact (ADR 0014).
             raise DomainError(

@@ -26,12 +26,14 @@ ORGANISATION_LINKS = {
         ("Fonds territorial", "billing:funder_fund", False),
         ("Expéditions", "distribution:funder_shipments", False),
         ("Carnets à remettre", "distribution:distributor_booklets", False),
+        ("Oppositions", "distribution:stops", False),
         ("Envois postaux", "distribution:funder_mailings", True),
         ("Parrainages", "providers:sponsorships", True),
     ],
     OrganisationKind.DISTRIBUTOR: [
         ("Tableau de bord", "accounts:organisation", False),
         ("Carnets à remettre", "distribution:distributor_booklets", False),
+        ("Oppositions", "distribution:stops", False),
     ],
 }
 DEFAULT_LINKS = [("Tableau de bord", "accounts:organisation", False)]

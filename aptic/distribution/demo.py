@@ -102,7 +102,7 @@ def build(context) -> None:
         distributed = _distributed_booklets(order)
         # Distributors get the activated booklets and more; the funder keeps a stock; the rest waits.
         to_medoc = max(1, min(count, distributed * 6 // 10 + count // 20))
-        to_merignac = max(to_medoc + 1, min(count - 4, distributed + count // 10))
+        to_merignac = max(to_medoc + 1, min(count - 6, distributed + count // 10))
         shipment_create(order=order, recipient=medoc, ranges=[(1, to_medoc)], shipped_on=shipped_on, user=staff)
         shipment_create(
             order=order,
@@ -111,7 +111,7 @@ def build(context) -> None:
             shipped_on=shipped_on,
             user=staff,
         )
-        stock = min(count - 4, to_merignac + max(1, count // 20))
+        stock = min(count - 6, to_merignac + max(1, count // 20))
         if stock > to_merignac:
             shipment_create(
                 order=order, recipient=gironde, ranges=[(to_merignac + 1, stock)], shipped_on=shipped_on, user=staff
@@ -123,7 +123,7 @@ def build(context) -> None:
             _hand_out_in_runs(
                 context, dist_ccas, order, to_medoc + 1, min(distributed, to_merignac), _admin(dist_ccas), shipped_on
             )
-        # The Plus option: the last four booklets posted to beneficiaries.
+        # The Plus option: booklets of the stock posted to beneficiaries (the last two were stolen).
         mailing = mailing_create(
             funder=gironde,
             order=order,

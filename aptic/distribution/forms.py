@@ -2,8 +2,11 @@ from django import forms
 from django.utils import timezone
 
 from aptic.core.forms import AptForm
+from aptic.vouchers.models import VoucherStatus
 
 from .models import BeneficiaryCategory
+
+STOPPABLE = (VoucherStatus.ISSUED, VoucherStatus.ACTIVE)
 
 
 class DateInput(forms.DateInput):
@@ -70,3 +73,46 @@ class MailingForm(AptForm):
 
 class MailedForm(AptForm):
     mailed_on = forms.DateField(label="Déposé à La Poste le", widget=DateInput)
+
+
+class StopLookupForm(AptForm):
+    order = forms.ModelChoiceField(
+        label="Commande",
+        queryset=None,
+        error_messages={
+            "required": "Choisissez la commande.",
+            "invalid_choice": "Choisissez une commande de la liste.",
+        },
+    )
+    number = forms.IntegerField(
+        label="Numéro du carnet (sur sa couverture)",
+        min_value=1,
+        max_value=10_000_000,
+        error_messages={"required": "Indiquez le numéro du carnet.", "invalid": "Indiquez le numéro en chiffres."},
+    )
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = orders
+        self.fields["order"].label_from_instance = lambda o: f"Commande n° {o.pk} ({o.funder.name})"
+
+
+class StopForm(AptForm):
+    vouchers = forms.TypedMultipleChoiceField(
+        label="Chèques perdus ou volés",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins un chèque.", "invalid_choice": "Cochez des chèques du carnet."},
+    )
+    reason = forms.CharField(
+        label="Motif (perte, vol, circonstances)",
+        max_length=200,
+        error_messages={"required": "Indiquez le motif de l'opposition (perte, vol…)."},
+    )
+
+    def __init__(self, *args, vouchers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vouchers"].choices = [
+            (v.sequence, f"{v.serial} — {v.get_status_display()}") for v in vouchers if v.status in STOPPABLE
+        ]
+        self.fields["vouchers"].initial = [sequence for sequence, _ in self.fields["vouchers"].choices]

@@ -16,7 +16,7 @@ from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.jobs.services import job_enqueue
 from aptic.printing.models import PrintRelease
-from aptic.vouchers.lifecycle import booklets_activate
+from aptic.vouchers.lifecycle import blocked_booklet_numbers, booklets_activate, distribution_check
 from aptic.vouchers.models import Activation, Booklet, Order
 
 from .addresses import read_address_file
@@ -66,8 +66,10 @@ def mailing_create(*, funder, order: Order, filename: str, data: bytes, user) ->
         order = Order.objects.select_for_update().get(pk=order.pk)
         if not PrintRelease.objects.filter(order=order).exists():
             raise DomainError(f"La commande n° {order.pk} n'est pas encore imprimée.", field="order")
+        distribution_check(order=order, field="order")
         free_booklets = list(
             Booklet.objects.filter(order=order, shipped__isnull=True)
+            .exclude(number__in=blocked_booklet_numbers(order))  # lost or stolen booklets stay home
             .order_by("number")
             .values_list("number", "pk")[: len(rows)]
         )
@@ -209,6 +211,7 @@ def mailing_mark_mailed(*, mailing: Mailing, mailed_on: datetime.date, user) -> 
     if mailed_on is None or mailed_on > timezone.localdate():
         raise DomainError("Indiquez la date de dépôt à La Poste (aujourd'hui ou avant).", field="mailed_on")
     shipment, order = mailing.shipment, mailing.shipment.order
+    distribution_check(order=order, day=mailed_on)
     rows = MailingAddress.objects.filter(mailing=mailing).values_list("shipped_id", "category").iterator(BATCH)
     Handout.objects.bulk_create(
         (

@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q, Sum
 
 from aptic.accounts.models import Organisation, OrganisationKind
-from aptic.vouchers.models import Order
+from aptic.vouchers.models import Booklet, Order, VoucherEvent, VoucherStatus
 
 from .models import Handout, Mailing, Shipment, ShipmentRange, ShippedBooklet
 
@@ -89,3 +89,34 @@ def mailings_for_staff():
 
 def funder_orders_for_mailing(funder):
     return Order.objects.filter(funder=funder, print_release__isnull=False).order_by("-pk")
+
+
+# --- Stops (lost or stolen booklets) declared from a funder's or distributor's space ---------------
+
+
+def booklets_in_care_of(organisation):
+    """Booklets an organisation may declare lost or stolen: a funder those of its orders, a
+    distributor those shipped to it."""
+    if organisation.kind == OrganisationKind.FUNDER:
+        return Booklet.objects.filter(order__funder=organisation)
+    return Booklet.objects.filter(shipped__shipment__recipient=organisation)
+
+
+def orders_in_care_of(organisation):
+    """The orders whose booklets the organisation may stop (for the form's choices)."""
+    if organisation.kind == OrganisationKind.FUNDER:
+        return Order.objects.filter(funder=organisation, issued_at__isnull=False).order_by("-pk")
+    return orders_received(organisation)
+
+
+def stops_declared_by(organisation, limit: int = 50):
+    """The latest stops declared from the organisation's space (by its members), newest first."""
+    return (
+        VoucherEvent.objects.filter(to_status=VoucherStatus.STOPPED, actor__memberships__organisation=organisation)
+        .select_related("voucher__order", "actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def booklet_vouchers(booklet):
+    return list(booklet.vouchers.select_related("order").order_by("sequence"))

@@ -11,7 +11,7 @@ from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.printing.models import PrintRelease
-from aptic.vouchers.lifecycle import booklet_activate, booklets_activate
+from aptic.vouchers.lifecycle import booklet_activate, booklets_activate, distribution_check
 from aptic.vouchers.models import Activation, Booklet, Order
 
 from .models import BeneficiaryCategory, Handout, Shipment, ShipmentKind, ShipmentRange, ShippedBooklet
@@ -108,6 +108,7 @@ def shipment_create(
     if shipped_on and shipped_on > timezone.localdate():
         raise DomainError("La date d'expédition ne peut pas être dans le futur.", field="shipped_on")
     count = check_ranges(order, ranges)
+    distribution_check(order=order, ranges=ranges, day=shipped_on, field="ranges")
     refusal = _already_shipped(order, ranges)
     if refusal:
         raise refusal
@@ -170,6 +171,7 @@ def booklet_hand_out(
             raise DomainError(f"Le carnet n° {number} part par envoi postal au bénéficiaire.", field="number")
         if Handout.objects.filter(shipped=shipped).exists():
             raise DomainError(f"Le carnet n° {number} est déjà enregistré comme remis.", field="number")
+        distribution_check(order=shipped.booklet.order, ranges=[(number, number)], day=day, field="number")
         handout = Handout.objects.create(
             shipped=shipped, organisation=organisation, category=category, handed_out_on=day, recorded_by=user
         )
@@ -188,6 +190,7 @@ def booklets_hand_out(
         raise DomainError("Choisissez le public des bénéficiaires.", field="category")
     if first > last:
         raise DomainError("Le premier carnet vient après le dernier.", field="number")
+    distribution_check(order=order, ranges=[(first, last)], day=day, field="number")
     shipped = list(
         ShippedBooklet.objects.select_for_update(of=("self",))
         .filter(booklet__order=order, booklet__number__gte=first, booklet__number__lte=last)

@@ -10,5 +10,7 @@ urlpatterns = [
     path("espace/<slug:org_slug>/expeditions/", views.funder_shipments, name="funder_shipments"),
     path("espace/<slug:org_slug>/carnets/", views.distributor_booklets, name="distributor_booklets"),
     path("espace/<slug:org_slug>/envois/", views.funder_mailings, name="funder_mailings"),
+    path("espace/<slug:org_slug>/oppositions/", views.stops, name="stops"),
+    path("espace/<slug:org_slug>/oppositions/<int:order_pk>/<int:number>/", views.booklet_stop, name="booklet_stop"),
     path("espace/<slug:org_slug>/envois/<int:pk>/<slug:kind>/", views.funder_mailing_file, name="funder_mailing_file"),
 ]

@@ -8,10 +8,11 @@ from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required, staff_required
 from aptic.core.errors import DomainError
 from aptic.core.files import file_response
+from aptic.vouchers.lifecycle import booklet_stop as booklet_stop_service
 
 from . import selectors
 from .addresses import AddressFileError
-from .forms import HandoutForm, MailedForm, MailingForm, ShipmentForm
+from .forms import HandoutForm, MailedForm, MailingForm, ShipmentForm, StopForm, StopLookupForm
 from .mailings import mailing_create, mailing_mark_mailed
 from .models import BeneficiaryCategory, Mailing
 from .shipments import booklet_hand_out, parse_ranges, shipment_create
@@ -176,3 +177,60 @@ def funder_mailings(request):
 def funder_mailing_file(request, pk, kind):
     mailing = get_object_or_404(Mailing, pk=pk, shipment__recipient=request.organisation)
     return _mailing_file(mailing, kind)
+
+
+STOP_KINDS = [OrganisationKind.FUNDER, OrganisationKind.DISTRIBUTOR]
+
+
+@organisation_required(kinds=STOP_KINDS)
+def stops(request):
+    """Declare a booklet lost or stolen: find it, then stop it on its page."""
+    organisation = request.organisation
+    orders = selectors.orders_in_care_of(organisation)
+    form = StopLookupForm(request.GET or None, orders=orders)
+    status = 200
+    if request.GET:
+        if form.is_valid():
+            order, number = form.cleaned_data["order"], form.cleaned_data["number"]
+            if selectors.booklets_in_care_of(organisation).filter(order=order, number=number).exists():
+                return redirect(
+                    "distribution:booklet_stop", org_slug=organisation.slug, order_pk=order.pk, number=number
+                )
+            form.add_error("number", f"Le carnet n° {number} de la commande n° {order.pk} n'est pas à votre charge.")
+        status = 400
+    context = {"organisation": organisation, "form": form, "events": selectors.stops_declared_by(organisation)}
+    return render(request, "distribution/stops.html", context, status=status)
+
+
+@organisation_required(kinds=STOP_KINDS)
+def booklet_stop(request, order_pk, number):
+    organisation = request.organisation
+    booklet = get_object_or_404(
+        selectors.booklets_in_care_of(organisation).select_related("order__funder"), order_id=order_pk, number=number
+    )
+    vouchers = selectors.booklet_vouchers(booklet)
+    form = StopForm(vouchers=vouchers)
+    status = 200
+    if request.method == "POST":
+        form = StopForm(request.POST, vouchers=vouchers)
+        if form.is_valid():
+            try:
+                count = booklet_stop_service(
+                    booklet=booklet,
+                    sequences=form.cleaned_data["vouchers"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    organisation=organisation,
+                )
+            except DomainError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(
+                    request, f"{count} chèque(s) du carnet n° {number} mis en opposition : ils ne peuvent plus servir."
+                )
+                return redirect(
+                    "distribution:booklet_stop", org_slug=organisation.slug, order_pk=order_pk, number=number
+                )
+        status = 400
+    context = {"organisation": organisation, "booklet": booklet, "vouchers": vouchers, "form": form}
+    return render(request, "distribution/booklet_stop.html", context, status=status)

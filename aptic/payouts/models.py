@@ -217,6 +217,8 @@ class Payout(models.Model):
     # Done marker of the preparation step: its lines are written and its amounts computed.
     lines_ready = models.BooleanField(default=False)
     bank_details = models.ForeignKey(BankDetails, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The provider's name when the run was made, as its statement shows it.
+    provider_name = models.CharField("structure", max_length=200, default="")
     # What the SEPA file says, as it was at export.
     holder = models.CharField("titulaire", max_length=70, blank=True)
     iban = models.CharField("IBAN", max_length=34, blank=True)
@@ -287,6 +289,10 @@ class PayoutLine(models.Model):
     )
     amount_cents = models.PositiveIntegerField("valeur (centimes)")
     is_void = models.BooleanField(default=False)
+    # The names as they were when the run took the voucher: a statement never changes afterwards,
+    # whatever the place or the service is called later (issue #12).
+    place_name = models.CharField("lieu", max_length=200, default="")
+    service_title = models.CharField("service", max_length=200, default="")
 
     class Meta:
         verbose_name = "chèque remboursé"

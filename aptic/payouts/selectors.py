@@ -112,8 +112,8 @@ def statement_rows(payout: Payout):
             "voucher__order__valid_from",
             "voucher__sequence",
             "voucher__redemption__created_at",
-            "voucher__redemption__place__name",
-            "voucher__redemption__offer__title",
+            "place_name",
+            "service_title",
             "amount_cents",
         )
     )

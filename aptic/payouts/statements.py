@@ -77,7 +77,7 @@ def statement_pdf(payout: Payout) -> bytes:
     story = [
         Paragraph(f"Relevé de remboursement {payout.reference}", title),
         Spacer(1, 3 * mm),
-        Paragraph(escape(f"Structure : {payout.provider.name}"), body),
+        Paragraph(escape(f"Structure : {payout.provider_name or payout.provider.name}"), body),
         Paragraph(f"Virement : {run.reference} ({run.label})", body),
         Paragraph(escape(_status_line(payout)), body),
         Spacer(1, 4 * mm),

@@ -17,8 +17,10 @@ from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
+from aptic.accounts.models import Organisation
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
+from aptic.places.models import Offer, Place
 from aptic.vouchers.models import Redemption, RedemptionLine, Voucher, VoucherEvent, VoucherStatus
 
 from . import netting
@@ -103,6 +105,7 @@ def _create_payouts(run: PayoutRun) -> None:
     existing = set(run.payouts.values_list("provider_id", flat=True))
     todo = [p for p in sorted(owed) if p not in existing]
     reasons = hold_reasons(todo)
+    names = dict(Organisation.objects.filter(pk__in=todo).values_list("pk", "name"))
     payouts = []
     for provider_id in todo:
         count, total = owed[provider_id]
@@ -112,6 +115,7 @@ def _create_payouts(run: PayoutRun) -> None:
             Payout(
                 run=run,
                 provider_id=provider_id,
+                provider_name=names[provider_id],
                 status=PayoutStatus.HELD if held else PayoutStatus.PLANNED,
                 hold_reason=reason,
                 voucher_count=count,
@@ -181,11 +185,14 @@ def _insert_lines(run: PayoutRun, payout_ids) -> None:
     in a cycle (a deadlock)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {qn(PayoutLine._meta.db_table)} (payout_id, voucher_id, amount_cents, is_void) "  # noqa: S608
-            f"SELECT p.id, rl.voucher_id, rl.amount_cents, %s FROM {qn(Payout._meta.db_table)} p "
+            f"INSERT INTO {qn(PayoutLine._meta.db_table)} "  # noqa: S608
+            "(payout_id, voucher_id, amount_cents, is_void, place_name, service_title) "
+            f"SELECT p.id, rl.voucher_id, rl.amount_cents, %s, pl.name, o.title FROM {qn(Payout._meta.db_table)} p "
             f"JOIN {qn(Redemption._meta.db_table)} r ON r.provider_id = p.provider_id "
             f"JOIN {qn(RedemptionLine._meta.db_table)} rl ON rl.redemption_id = r.id "
             f"JOIN {qn(Voucher._meta.db_table)} v ON v.id = rl.voucher_id "
+            f"JOIN {qn(Place._meta.db_table)} pl ON pl.id = r.place_id "
+            f"JOIN {qn(Offer._meta.db_table)} o ON o.id = r.offer_id "
             f"WHERE p.id IN ({_ids(payout_ids)}) AND r.created_at < %s AND r.cancelled_at IS NULL "
             "AND rl.is_cancelled = %s AND v.status = %s "
             "ORDER BY rl.voucher_id ON CONFLICT DO NOTHING",

@@ -127,3 +127,34 @@ class Offer(models.Model):
     @property
     def is_free(self):
         return self.price_cents == 0
+
+
+DEFAULT_MIN_VOUCHER_PRICE_CENTS = 100  # 1 €
+
+
+class OfferSettings(models.Model):
+    """The platform's parameters for offers, edited by staff in the back office: a single row (pk 1).
+
+    Read with OfferSettings.current(); missing, it is created with the defaults (ADR 0022)."""
+
+    min_voucher_price_cents = models.PositiveIntegerField(
+        "prix minimum d'un service payable en chèques (centimes)",
+        default=DEFAULT_MIN_VOUCHER_PRICE_CENTS,
+        help_text="En centimes : 100 pour 1 €. Un service payable en chèques #APTIC ne peut pas coûter moins.",
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "réglages des services"
+        verbose_name_plural = "réglages des services"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="offer_settings_single_row"),
+            models.CheckConstraint(condition=models.Q(min_voucher_price_cents__gte=1), name="offer_settings_min_price"),
+        ]
+
+    def __str__(self):
+        return "Réglages des services"
+
+    @classmethod
+    def current(cls) -> "OfferSettings":
+        return cls.objects.get_or_create(pk=1)[0]

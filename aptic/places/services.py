@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.core.errors import DomainError
+from aptic.core.templatetags.aptic import format_euros
 
 from .geo import haversine_km
-from .models import Offer, OfferFormat, Place
+from .models import Offer, OfferFormat, OfferSettings, Place
 
 # The national standard's pattern for phone numbers (metropolitan France and overseas).
 STANDARD_PHONE = re.compile(r"^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$")
@@ -350,6 +351,14 @@ def _clean_offer(*, place: Place, data: dict, offer: Offer | None = None) -> dic
             "Ce prix est trop élevé (100 000 € au plus) : vérifiez la saisie.",
             field="price_cents",
         )
+    if data.get("accepts_aptic") and price_cents > 0:
+        minimum = OfferSettings.current().min_voucher_price_cents
+        if price_cents < minimum:
+            raise DomainError(
+                f"Un service payable en chèques #APTIC coûte au moins {format_euros(minimum)} : augmentez le prix, "
+                "indiquez 0 s'il est gratuit, ou décochez « Payable en chèques #APTIC ».",
+                field="price_cents",
+            )
     duration = data.get("duration_minutes")
     if not isinstance(duration, int) or isinstance(duration, bool) or not 0 < duration <= MAX_DURATION_MINUTES:
         raise DomainError(

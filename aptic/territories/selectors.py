@@ -10,6 +10,7 @@ from .normalise import abbreviated_prefix, ends_with_whole_word, normalise_name
 MAX_QUERY_LENGTH = 100
 POSTAL_PREFIX = re.compile(r"^\d{2,5}$")
 INSEE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+NAME_AND_POSTAL_CODE = re.compile(r"^(.+?)\s*\(\s*(\d{5})\s*\)$")  # "Mérignac (33700)", as str(commune)
 
 
 class SearchError(ValueError):
@@ -81,6 +82,12 @@ def resolve_commune(raw) -> Commune:
         commune = Commune.objects.filter(insee_code=code.group(1), is_current=True).first()
         if commune:
             return commune
+    if named := NAME_AND_POSTAL_CODE.match(query):
+        name, postal = normalise_name(named.group(1)), named.group(2)
+        within = Commune.objects.filter(is_current=True, postal_codes__contains=postal, search_name=name)
+        found = [c for c in within if postal in c.postal_codes.split()]
+        if len(found) == 1:
+            return found[0]
     if POSTAL_PREFIX.match(query) and len(query) == 5:
         # People type postal codes; an INSEE code is the fallback (69003 is Lyon 3e before Affoux).
         current = Commune.objects.filter(is_current=True)

@@ -109,6 +109,26 @@ def with_reason(modeladmin, request, queryset, *, title: str, intro: str, submit
     return TemplateResponse(request, "vouchers/admin/action_reason.html", context)
 
 
+def _stop_action(*, lift: bool, description: str, title: str, intro: str, limit: int):
+    """The back office's stop and lift actions, on vouchers or on booklets (whose `vouchers_of`
+    gives their vouchers), all through lifecycle.stop."""
+
+    @admin.action(description=description, permissions=["stop"])
+    def action(modeladmin, request, queryset):
+        def apply(selected, reason):
+            vouchers = modeladmin.vouchers_of(selected)
+            count = lifecycle.stop(vouchers=vouchers, actor=request.user, reason=reason, lift=lift)
+            done = f"Opposition levée sur {count} chèque(s)." if lift else f"{count} chèque(s) mis en opposition."
+            modeladmin.message_user(request, done, messages.SUCCESS)
+
+        submit = "Lever l'opposition" if lift else "Mettre en opposition"
+        return with_reason(
+            modeladmin, request, queryset, title=title, intro=intro, submit=submit, limit=limit, apply=apply
+        )
+
+    return action
+
+
 # --- Orders -----------------------------------------------------------------------------------
 
 
@@ -337,7 +357,7 @@ class BookletAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def last_serial(self, obj):
         return obj.order.serial(obj.first_sequence + obj.size - 1)
 
-    def _vouchers(self, booklets):
+    def vouchers_of(self, booklets):
         where = Q()
         for booklet in booklets:
             where |= Q(order_id=booklet.order_id, sequence__gte=booklet.first_sequence) & Q(
@@ -345,41 +365,22 @@ class BookletAdmin(ReadOnlyMixin, admin.ModelAdmin):
             )
         return Voucher.objects.filter(where) if where else Voucher.objects.none()
 
-    @admin.action(description="Mettre en opposition les chèques des carnets (perte, vol)", permissions=["stop"])
-    def stop(self, request, queryset):
-        def apply(booklets, reason):
-            count = lifecycle.vouchers_stop(vouchers=self._vouchers(booklets), actor=request.user, reason=reason)
-            self.message_user(request, f"{count} chèque(s) mis en opposition.", messages.SUCCESS)
-
-        return with_reason(
-            self,
-            request,
-            queryset,
-            title="Mettre des carnets en opposition",
-            intro="Les chèques non utilisés de ces carnets ne pourront plus être encaissés. Les chèques déjà utilisés "
-            "ou expirés ne changent pas.",
-            submit="Mettre en opposition",
-            limit=MAX_BOOKLETS_PER_ACTION,
-            apply=apply,
-        )
-
-    @admin.action(description="Lever l'opposition sur les chèques des carnets", permissions=["stop"])
-    def lift(self, request, queryset):
-        def apply(booklets, reason):
-            count = lifecycle.vouchers_stop_lift(vouchers=self._vouchers(booklets), actor=request.user, reason=reason)
-            self.message_user(request, f"Opposition levée sur {count} chèque(s).", messages.SUCCESS)
-
-        return with_reason(
-            self,
-            request,
-            queryset,
-            title="Lever l'opposition sur des carnets",
-            intro="Les chèques en opposition de ces carnets reviennent à leur état d'avant (ou expirent si leur date "
-            "limite est passée).",
-            submit="Lever l'opposition",
-            limit=MAX_BOOKLETS_PER_ACTION,
-            apply=apply,
-        )
+    stop = _stop_action(
+        lift=False,
+        description="Mettre en opposition les chèques des carnets (perte, vol)",
+        title="Mettre des carnets en opposition",
+        intro="Les chèques non utilisés de ces carnets ne pourront plus être encaissés. Les chèques déjà utilisés "
+        "ou expirés ne changent pas.",
+        limit=MAX_BOOKLETS_PER_ACTION,
+    )
+    lift = _stop_action(
+        lift=True,
+        description="Lever l'opposition sur les chèques des carnets",
+        title="Lever l'opposition sur des carnets",
+        intro="Les chèques en opposition de ces carnets reviennent à leur état d'avant (ou expirent si leur date "
+        "limite est passée).",
+        limit=MAX_BOOKLETS_PER_ACTION,
+    )
 
     def has_stop_permission(self, request):
         return request.user.has_perm("vouchers.change_voucher")
@@ -416,6 +417,9 @@ class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
             return queryset.none(), False
         return queryset.filter(where), False
 
+    def vouchers_of(self, vouchers):
+        return vouchers
+
     @admin.display(description="numéro")
     def serial(self, obj):
         return obj.serial
@@ -443,40 +447,20 @@ class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
         url = reverse("admin:vouchers_redemption_change", args=[obj.redemption_id])
         return format_html('<a href="{}">n° {}</a>', url, obj.redemption_id)
 
-    @admin.action(description="Mettre en opposition (perte, vol)", permissions=["stop"])
-    def stop(self, request, queryset):
-        def apply(vouchers, reason):
-            count = lifecycle.vouchers_stop(vouchers=vouchers, actor=request.user, reason=reason)
-            self.message_user(request, f"{count} chèque(s) mis en opposition.", messages.SUCCESS)
-
-        return with_reason(
-            self,
-            request,
-            queryset,
-            title="Mettre des chèques en opposition",
-            intro="Ces chèques ne pourront plus être encaissés. Les chèques déjà utilisés ou expirés ne changent pas.",
-            submit="Mettre en opposition",
-            limit=MAX_VOUCHERS_PER_ACTION,
-            apply=apply,
-        )
-
-    @admin.action(description="Lever l'opposition", permissions=["stop"])
-    def lift(self, request, queryset):
-        def apply(vouchers, reason):
-            count = lifecycle.vouchers_stop_lift(vouchers=vouchers, actor=request.user, reason=reason)
-            self.message_user(request, f"Opposition levée sur {count} chèque(s).", messages.SUCCESS)
-
-        return with_reason(
-            self,
-            request,
-            queryset,
-            title="Lever l'opposition",
-            intro="Ces chèques reviennent à leur état d'avant l'opposition (ou expirent si leur date limite "
-            "est passée).",
-            submit="Lever l'opposition",
-            limit=MAX_VOUCHERS_PER_ACTION,
-            apply=apply,
-        )
+    stop = _stop_action(
+        lift=False,
+        description="Mettre en opposition (perte, vol)",
+        title="Mettre des chèques en opposition",
+        intro="Ces chèques ne pourront plus être encaissés. Les chèques déjà utilisés ou expirés ne changent pas.",
+        limit=MAX_VOUCHERS_PER_ACTION,
+    )
+    lift = _stop_action(
+        lift=True,
+        description="Lever l'opposition",
+        title="Lever l'opposition",
+        intro="Ces chèques reviennent à leur état d'avant l'opposition (ou expirent si leur date limite est passée).",
+        limit=MAX_VOUCHERS_PER_ACTION,
+    )
 
     def has_stop_permission(self, request):
         return request.user.has_perm("vouchers.change_voucher")

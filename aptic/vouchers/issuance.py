@@ -12,10 +12,23 @@ from aptic.ledger import services as ledger
 
 from . import codes
 from .accounts import order_outstanding_account
-from .models import Activation, Booklet, Order, Voucher, VoucherStatus
+from .models import (
+    FACE_VALUE_MAX_CENTS,
+    FACE_VALUE_MIN_CENTS,
+    MAX_QUANTITY,
+    Activation,
+    Booklet,
+    Order,
+    Voucher,
+    VoucherStatus,
+)
 
-MAX_QUANTITY = 5_000_000
 RULE_FIELDS = ("rule_communes", "rule_epcis", "rule_departements", "rule_regions", "rule_typologies", "rule_categories")
+
+
+def face_value_range_message() -> str:
+    low, high = FACE_VALUE_MIN_CENTS // 100, FACE_VALUE_MAX_CENTS // 100
+    return f"La valeur faciale d'un chèque est comprise entre {low} € et {high} €."
 
 
 def default_validity(issued_on: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -55,6 +68,8 @@ def order_create(
         )
     if not isinstance(face_value_cents, int) or face_value_cents <= 0:
         raise DomainError("La valeur faciale doit être positive.", field="face_value_cents")
+    if not FACE_VALUE_MIN_CENTS <= face_value_cents <= FACE_VALUE_MAX_CENTS:
+        raise DomainError(face_value_range_message(), field="face_value_cents")
     valid_from = valid_from or timezone.localdate()
     default_until, default_grace = default_validity(valid_from)
     valid_until = valid_until or default_until

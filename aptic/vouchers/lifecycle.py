@@ -45,6 +45,55 @@ def _locked(queryset) -> list[Voucher]:
     return list(queryset.select_for_update().order_by("pk").only("pk", "status", "status_before_stop", "order_id"))
 
 
+# --- What may still be handed to a beneficiary ---------------------------------------------------
+# One rule for shipments, postal mailings and handouts (ADR 0022): nothing leaves once the order's
+# validity has ended (a letter would promise a date already past), and no booklet holding a
+# stopped (lost, stolen) or expired voucher.
+NOT_DISTRIBUTABLE = (VoucherStatus.STOPPED, VoucherStatus.EXPIRED)
+
+
+def order_distribution_refusal(order: Order, day: datetime.date | None = None) -> str | None:
+    """None while the order's vouchers may still be shipped, mailed or handed out; else why not."""
+    day = day or timezone.localdate()
+    if day > order.valid_until:
+        return (
+            f"La commande n° {order.pk} n'est plus valable depuis le {order.valid_until:%d/%m/%Y} : "
+            "ses chèques ne peuvent plus être expédiés, postés ni remis."
+        )
+    return None
+
+
+def blocked_booklet_numbers(order: Order, ranges: list[tuple[int, int]] | None = None) -> list[int]:
+    """Numbers of the order's booklets (within the ranges of booklet numbers, if given) holding a
+    stopped or expired voucher, in order."""
+    size = order.booklet_size
+    where = Q()
+    for first, last in ranges or []:
+        where |= Q(sequence__gte=(first - 1) * size + 1, sequence__lte=last * size)
+    sequences = Voucher.objects.filter(where, order=order, status__in=NOT_DISTRIBUTABLE).values_list(
+        "sequence", flat=True
+    )
+    return sorted({(sequence - 1) // size + 1 for sequence in sequences})
+
+
+def distribution_check(*, order: Order, ranges: list[tuple[int, int]] | None = None, day=None, field=None) -> None:
+    """DomainError unless the booklets (ranges of numbers; None: the order as a whole) may be
+    shipped, mailed or handed out. An ended order's error names the field "order", blocked
+    booklets the given field."""
+    refusal = order_distribution_refusal(order, day)
+    if refusal:
+        raise DomainError(refusal, field="order", code="expired")
+    if ranges is not None:
+        blocked = blocked_booklet_numbers(order, ranges)
+        if blocked:
+            shown = ", ".join(str(n) for n in blocked[:10]) + (" …" if len(blocked) > 10 else "")
+            raise DomainError(
+                f"Carnet(s) n° {shown} en opposition ou expiré(s) : ils ne peuvent être ni expédiés ni remis.",
+                field=field,
+                code="stopped",
+            )
+
+
 @transaction.atomic
 def booklet_activate(*, booklet: Booklet, actor=None, reason: str = "Carnet remis au bénéficiaire") -> int:
     """Issued vouchers of the booklet become usable; returns how many changed."""
@@ -109,8 +158,35 @@ def vouchers_stop(*, vouchers, actor, reason: str) -> int:
 
 
 @transaction.atomic
+def booklet_stop(*, booklet: Booklet, actor, reason: str, organisation=None, sequences=None) -> int:
+    """A funder or distributor declares a booklet (or some of its vouchers, by sequence) lost or
+    stolen. Whose booklet it is, the caller's selector decides (distribution.selectors); the event
+    names who declared it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Indiquez le motif de l'opposition (perte, vol…).", field="reason")
+    vouchers = booklet.vouchers
+    if sequences is not None:
+        wanted = set(sequences)
+        vouchers = vouchers.filter(sequence__in=wanted)
+        if not wanted or len(vouchers) != len(wanted):
+            raise DomainError("Choisissez des chèques de ce carnet.", field="vouchers")
+    if organisation is not None:
+        reason = f"{reason} (déclaré par {organisation.name})"
+    return vouchers_stop(vouchers=list(vouchers), actor=actor, reason=reason)
+
+
+def stop(*, vouchers, actor, reason: str, lift: bool = False) -> int:
+    """Stop or lift: the one door the back office's actions go through."""
+    return (vouchers_stop_lift if lift else vouchers_stop)(vouchers=vouchers, actor=actor, reason=reason)
+
+
+@transaction.atomic
 def vouchers_stop_lift(*, vouchers, actor, reason: str, day: datetime.date | None = None) -> int:
-    """Back to the state before the stop, or expired if the order's grace date has passed meanwhile."""
+    """Back to the state before the stop, or expired if the order's grace date has passed meanwhile.
+    Only the platform's staff lift a stop (a found booklet is checked by them)."""
+    if actor is None or not actor.is_staff:
+        raise DomainError("Seule l'équipe #APTIC peut lever une opposition.", code="forbidden")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Indiquez pourquoi l'opposition est levée.", field="reason")

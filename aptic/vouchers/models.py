@@ -12,6 +12,11 @@ from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
 
+# The ranges an order's numbers stay in (quotes and orders alike; ADR 0022): beyond, a typing mistake.
+MAX_QUANTITY = 5_000_000  # vouchers in one order
+FACE_VALUE_MIN_CENTS = 100  # 1 €
+FACE_VALUE_MAX_CENTS = 200_00  # 200 €
+
 
 class Activation(models.TextChoices):
     ON_ISSUE = "on_issue", "Dès l'émission"
@@ -63,6 +68,13 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_quantity_positive"),
             models.CheckConstraint(condition=models.Q(face_value_cents__gt=0), name="order_face_value_positive"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    face_value_cents__gte=FACE_VALUE_MIN_CENTS, face_value_cents__lte=FACE_VALUE_MAX_CENTS
+                )
+                & models.Q(quantity__lte=MAX_QUANTITY),
+                name="order_amounts_in_range",
+            ),
             models.CheckConstraint(condition=models.Q(booklet_size__in=[5, 10]), name="order_booklet_size"),
             models.CheckConstraint(
                 condition=models.Q(valid_until__gte=models.F("valid_from"))

@@ -17,14 +17,15 @@ SESSION_KEY = "billing_quote_request"
 def quote_request(request):
     form = QuoteRequestForm()
     if request.method == "POST":
-        verdict = quote_request_hit(request)
-        if not verdict.allowed:
-            minutes = max(1, round(verdict.retry_after / 60))
-            response = render(request, "billing/too_many_requests.html", {"minutes": minutes}, status=429)
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
         form = QuoteRequestForm(request.POST)
         if form.is_valid():
+            # Only requests that would be sent count against the limit: typing mistakes do not.
+            verdict = quote_request_hit(request)
+            if not verdict.allowed:
+                minutes = max(1, round(verdict.retry_after / 60))
+                response = render(request, "billing/too_many_requests.html", {"minutes": minutes}, status=429)
+                response["Retry-After"] = str(verdict.retry_after)
+                return response
             data = form.cleaned_data
             try:
                 made = services.quote_request_create(

@@ -102,9 +102,10 @@ def _orders(context):
     gironde_admin = _admin(gironde)
     distributed = max(2, int(DISTRIBUTED_BOOKLETS * context.scale))
     booklets_activate(order=orders["gironde"], numbers=range(1, distributed + 1), actor=gironde_admin)
-    last = distributed * 10
+    # Stolen from the funder's stock before anything was shipped (stopped booklets never leave).
+    last = orders["gironde"].quantity
     stolen = Voucher.objects.filter(order=orders["gironde"], sequence__gt=last - 20, sequence__lte=last)
-    vouchers_stop(vouchers=list(stolen), actor=gironde_admin, reason="Carnets volés lors d'une permanence")
+    vouchers_stop(vouchers=list(stolen), actor=gironde_admin, reason="Carnets volés dans le stock du département")
     return orders
 
 

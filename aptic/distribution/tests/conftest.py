@@ -23,6 +23,10 @@ def released(funder, staff):
 
     def make(quantity=100, booklet_size=10, activation="on_distribution", **kwargs):
         kwargs.setdefault("valid_from", datetime.date(2026, 1, 1))
+        # Still valid whatever the day the tests run (an ended order is no longer distributed).
+        kwargs.setdefault(
+            "valid_until", max(datetime.date(2026, 12, 31), datetime.date.today() + datetime.timedelta(365))
+        )
         order = order_create(
             funder=kwargs.pop("funder", funder),
             quantity=quantity,

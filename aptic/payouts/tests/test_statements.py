@@ -82,3 +82,27 @@ def test_one_provider_never_sees_another_s_statements(pay, client, paid_run):
     client.force_login(pay.staff)
     url = reverse("payouts:staff_statement", kwargs={"pk": theirs.pk, "fmt": "csv"})
     assert client.get(url).status_code == 200
+
+
+def test_a_paid_statement_keeps_the_names_it_was_issued_with(pay, client, paid_run):
+    """Renaming the place, the service or the provider afterwards changes nothing (issue #12)."""
+    from aptic.accounts.models import Organisation
+    from aptic.places.models import Offer, Place
+
+    run, alpha, _ = paid_run
+    payout = run.payouts.get(provider=alpha)
+    client.force_login(alpha.admin)
+    urls = {
+        fmt: reverse("payouts:provider_statement", kwargs={"org_slug": alpha.slug, "pk": payout.pk, "fmt": fmt})
+        for fmt in ("csv", "pdf")
+    }
+    before = client.get(urls["csv"]).content
+    Place.objects.filter(provider_id=alpha.pk).update(name="Nouveau nom du lieu")
+    Offer.objects.filter(place__provider_id=alpha.pk).update(title="Nouveau service")
+    Organisation.objects.filter(pk=alpha.pk).update(name="Nouvelle raison sociale")
+    assert client.get(urls["csv"]).content == before
+    rows = list(csv.reader(io.StringIO(before.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][2:4] == ["Lieu de Fablab Alpha & Cie", "Atelier « découverte »"]
+    pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(client.get(urls["pdf"]).content)).pages)
+    assert "Fablab Alpha & Cie" in pdf and "Lieu de Fablab" in pdf and "découverte" in pdf
+    assert "Nouveau" not in pdf

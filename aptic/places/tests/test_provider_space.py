@@ -187,14 +187,55 @@ def test_offers_are_created_edited_deactivated_and_reactivated(client, provider,
 
 @pytest.mark.parametrize(
     ("typed", "cents"),
-    [("12.50", 1250), ("12,5", 1250), ("12", 1200), ("12,505", 1251), ("12,504", 1250), ("1 250,00 €", 125000)],
+    [("12.50", 1250), ("12,5", 1250), ("12", 1200), ("1 250,00 €", 125000)],
 )
-def test_prices_in_euros_become_cents_rounded_half_up(client, provider, provider_admin, typed, cents):
+def test_prices_in_euros_become_cents(client, provider, provider_admin, typed, cents):
     place = PlaceFactory(provider=provider)
     client.force_login(provider_admin)
     response = client.post(url("offer_create", provider, pk=place.pk), offer_data(price=typed))
     assert response.status_code == 302
     assert place.offers.get().price_cents == cents
+
+
+@pytest.mark.parametrize("typed", ["10,555", "12,504", "0,005"])
+def test_a_fraction_of_a_cent_is_refused_not_rounded(client, provider, provider_admin, typed):
+    place = PlaceFactory(provider=provider)
+    client.force_login(provider_admin)
+    response = client.post(url("offer_create", provider, pk=place.pk), offer_data(price=typed))
+    assert response.status_code == 400
+    assert "au plus deux chiffres après la virgule" in text(response)
+    assert not place.offers.exists()
+
+
+def test_a_service_payable_in_vouchers_costs_at_least_the_staff_minimum(client, provider, provider_admin):
+    place = PlaceFactory(provider=provider)
+    client.force_login(provider_admin)
+    response = client.post(url("offer_create", provider, pk=place.pk), offer_data(price="0,01"))
+    assert response.status_code == 400
+    assert "Un service payable en chèques #APTIC coûte au moins 1 €" in text(response)
+    assert not place.offers.exists()
+    # Not payable in vouchers, or free: no minimum.
+    client.post(url("offer_create", provider, pk=place.pk), offer_data(title="Petit", price="0,01", accepts_aptic=None))
+    client.post(url("offer_create", provider, pk=place.pk), offer_data(title="Gratuit", price="0"))
+    assert place.offers.count() == 2
+
+
+def test_staff_change_the_minimum_in_the_back_office(client, provider, provider_admin):
+    from aptic.core.tests.factories import UserFactory
+    from aptic.places.models import OfferSettings
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin_url = reverse("admin:places_offersettings_change", args=[1])
+    assert client.get(reverse("admin:places_offersettings_changelist")).url == admin_url
+    response = client.post(admin_url, {"min_voucher_price_cents": "300"})
+    assert response.status_code == 302, response.content
+    assert OfferSettings.current().min_voucher_price_cents == 300
+    place = PlaceFactory(provider=provider)
+    client.force_login(provider_admin)
+    response = client.post(url("offer_create", provider, pk=place.pk), offer_data(price="2,50"))
+    assert response.status_code == 400
+    assert "coûte au moins 3 €" in text(response)
+    assert client.post(url("offer_create", provider, pk=place.pk), offer_data(price="3")).status_code == 302
 
 
 def test_gratuit_is_a_price(client, provider, provider_admin):

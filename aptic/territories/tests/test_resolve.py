@@ -39,6 +39,10 @@ def commune_url(code):
         ("2A004", "2A004"),  # an INSEE code that cannot be a postal code
         ("42000", "42218"),  # a postal code of one commune only
         ("69003", "69123"),
+        # Name and postal code, as str(commune) and the autocomplete write it (issue #12).
+        ("Saint-Étienne (42000)", "42218"),
+        ("Mérignac (33700)", "33281"),
+        ("Mérignac (16200)", "16216"),
     ],
 )
 def test_resolve_commune_finds_the_designated_commune(typed, code):
@@ -56,7 +60,6 @@ def test_only_one_commune_is_named_exactly_saint_etienne(communes_csv):
         ("st eti", "Plusieurs communes correspondent à « st eti » : choisissez-en une dans la liste."),
         ("01400", "Plusieurs communes correspondent à « 01400 » : choisissez-en une dans la liste."),
         ("Xyzzyville", "Aucune commune ne correspond à « Xyzzyville »."),
-        ("Saint-Étienne (42000)", "Aucune commune ne correspond à « Saint-Étienne (42000) »."),
         ("99999", "Aucune commune ne correspond à « 99999 »."),
         ("", "Indiquez une commune."),
         ("   ", "Indiquez une commune."),

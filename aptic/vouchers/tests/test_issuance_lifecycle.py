@@ -73,7 +73,7 @@ def test_activation_on_distribution(issued, funder_admin):
     assert VoucherEvent.objects.filter(from_status="issued", to_status="active", actor=funder_admin).count() == 10
 
 
-def test_stop_and_lift_with_reasons_and_events(issued, funder_admin):
+def test_stop_and_lift_with_reasons_and_events(issued, funder_admin, staff):
     order = issued(quantity=10)
     vouchers = list(Voucher.objects.filter(order=order)[:3])
     with pytest.raises(DomainError, match="motif"):
@@ -82,15 +82,17 @@ def test_stop_and_lift_with_reasons_and_events(issued, funder_admin):
     assert Voucher.objects.filter(status="stopped", status_before_stop="active").count() == 3
     event = VoucherEvent.objects.filter(to_status="stopped").first()
     assert (event.from_status, event.actor, event.reason) == ("active", funder_admin, "Carnet volé")
-    assert vouchers_stop_lift(vouchers=vouchers, actor=funder_admin, reason="Retrouvé") == 3
+    with pytest.raises(DomainError, match="Seule l'équipe #APTIC peut lever une opposition"):
+        vouchers_stop_lift(vouchers=vouchers, actor=funder_admin, reason="Retrouvé")
+    assert vouchers_stop_lift(vouchers=vouchers, actor=staff, reason="Retrouvé") == 3
     assert Voucher.objects.filter(order=order, status="active").count() == 10
 
 
-def test_a_stop_lifted_after_the_grace_date_expires_the_voucher(issued, funder_admin):
+def test_a_stop_lifted_after_the_grace_date_expires_the_voucher(issued, funder_admin, staff):
     order = issued(quantity=10)
     voucher = Voucher.objects.filter(order=order).first()
     vouchers_stop(vouchers=[voucher], actor=funder_admin, reason="Perdu")
-    vouchers_stop_lift(vouchers=[voucher], actor=funder_admin, reason="Retrouvé", day=datetime.date(2027, 2, 1))
+    vouchers_stop_lift(vouchers=[voucher], actor=staff, reason="Retrouvé", day=datetime.date(2027, 2, 1))
     voucher.refresh_from_db()
     assert voucher.status == "expired"
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from aptic.core.errors import DomainError
-from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
+from aptic.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from aptic.ledger.invariants import checks
 from aptic.vouchers.issuance import order_create, order_issue
 from aptic.vouchers.lifecycle import booklet_activate, vouchers_expire, vouchers_stop, vouchers_stop_lift
@@ -47,6 +47,7 @@ class VoucherLife(RuleBasedStateMachine):
         self.funder = OrganisationFactory(kind="funder")
         self.provider = OrganisationFactory(kind="provider")
         self.user = MembershipFactory(organisation=self.provider, role="admin").user
+        self.staff = UserFactory(is_staff=True)  # stops are lifted by staff only
         make_labelled(self.provider, self.user)
         commune = CommuneFactory()
         self.place = Place.objects.create(
@@ -116,7 +117,7 @@ class VoucherLife(RuleBasedStateMachine):
         chosen = data.draw(st.lists(st.sampled_from(vouchers), min_size=1, max_size=3, unique_by=lambda v: v.pk))
         action = data.draw(st.sampled_from([vouchers_stop, vouchers_stop_lift]))
         with contextlib.suppress(DomainError):
-            action(vouchers=chosen, actor=self.user, reason="perte")
+            action(vouchers=chosen, actor=self.staff, reason="perte")
 
     @precondition(lambda self: self.redeemed > 0)
     @rule()
