@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from aptic.core import formats
 from aptic.core.pdf import FONT, FONT_BOLD, euros, register_fonts
 
 from .legal import Seller
@@ -28,7 +29,7 @@ def rate(value: Decimal | None) -> str:
 
 
 def date_fr(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formats.date(day)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from aptic.core import formats
 from aptic.places.models import Offer, Place
 from aptic.places.selectors import public_places
 
@@ -42,7 +43,7 @@ class VoucherState:
 
 
 def _d(day: datetime.date) -> str:
-    return f"{day:%d/%m/%Y}"
+    return formats.date(day)
 
 
 def voucher_state(voucher: Voucher, day: datetime.date | None = None) -> VoucherState:

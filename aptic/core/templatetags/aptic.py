@@ -1,20 +1,69 @@
-"""Template filters for what users read: money in euros, the French way."""
+"""Template filters for what users read, the French way: every one is a thin layer over
+aptic.core.formats (ADR 0023), the one home of these rules."""
 
 from django import template
+
+from aptic.core import formats
 
 register = template.Library()
 
 
 def format_euros(cents: int) -> str:
     """1250 → '12,50 €'; 1000 → '10 €'; thousands separated by a narrow no-break space."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(int(cents)), 100)
-    whole = f"{euros:,}".replace(",", "\u202f")
-    return f"{sign}{whole} €" if rest == 0 else f"{sign}{whole},{rest:02d} €"
+    return formats.euros(cents)
+
+
+def _blank(value) -> bool:
+    return value is None or value == ""
 
 
 @register.filter
 def euros(cents):
-    if cents is None or cents == "":
-        return ""
-    return format_euros(cents)
+    return "" if _blank(cents) else formats.euros(cents)
+
+
+@register.filter
+def nombre(value):
+    """{{ 30000|nombre }} → 30 000."""
+    return "" if _blank(value) else formats.number(value)
+
+
+@register.filter
+def date_fr(day):
+    """{{ order.valid_until|date_fr }} → 31/12/2026."""
+    return "" if _blank(day) else formats.date(day)
+
+
+@register.filter
+def mois(day):
+    """{{ month|mois }} → décembre 2026."""
+    return "" if _blank(day) else formats.month(day)
+
+
+def _forms(words: str) -> tuple[str, str | None]:
+    singular, _, plural = str(words).partition(",")
+    return singular, (plural or None)
+
+
+@register.filter
+def compte(value, words):
+    """{{ n|compte:"chèque" }} → '1 500 chèques', '0 chèque'; {{ n|compte:"lieu,lieux" }}."""
+    return formats.count(value or 0, *_forms(words))
+
+
+@register.filter
+def accord(value, words):
+    """The word alone, agreeing with value: {{ n|accord:"valable" }}, {{ n|accord:"suffit,suffisent" }}."""
+    return formats.plural(value or 0, *_forms(words))
+
+
+@register.filter
+def liste(items, attribute=""):
+    """{{ names|liste }} → 'A, B et C'; {{ regions|liste:"name" }} joins each item's attribute."""
+    return formats.join(getattr(i, attribute) if attribute else i for i in items or [])
+
+
+@register.filter
+def validite(order):
+    """{{ order|validite }} → "valable jusqu'au 31/12/2026, accepté jusqu'au 31/01/2027"."""
+    return formats.validity(order.valid_until, order.grace_until)

@@ -1,0 +1,89 @@
+"""How numbers, money, dates, plurals and lists read in French, on every page and document (ADR 0023).
+
+The one home for these rules: templates reach it through the `aptic` template library
+(`|nombre`, `|euros`, `|date_fr`, `|mois`, `|compte`, `|accord`, `|liste`), Python code (messages,
+PDFs, e-mails) imports it. Thousands are grouped with a narrow no-break space (U+202F), as French
+typography and CLDR's French locale do; PDFs drawn with a font that has no such glyph ask for the
+ordinary no-break space (U+00A0) with `space=NBSP`.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+NNBSP = "\u202f"  # narrow no-break space: thousands, the web
+NBSP = "\u00a0"  # no-break space: thousands in PDFs drawn with Vera, which lacks U+202F
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def number(value, *, space: str = NNBSP) -> str:
+    """30000 → '30 000'; -1500 → '-1 500' (integers; the grouping space is no-break)."""
+    n = int(value)
+    sign = "-" if n < 0 else ""
+    return sign + f"{abs(n):,}".replace(",", space)
+
+
+def euros(cents, *, space: str = NNBSP, unit_space: str = " ", always_cents: bool = False) -> str:
+    """1250 → '12,50 €'; 1000 → '10 €' (or '10,00 €' with always_cents, for documents)."""
+    cents = int(cents)
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    shown = sign + number(whole, space=space)
+    if rest or always_cents:
+        shown += f",{rest:02d}"
+    return f"{shown}{unit_space}€"
+
+
+def date(day: datetime.date | datetime.datetime) -> str:
+    """31/12/2026: the one way a date reads, on pages and documents."""
+    return f"{day:%d/%m/%Y}"
+
+
+def month(day: datetime.date) -> str:
+    """décembre 2026."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def plural(count, singular: str, plural_form: str | None = None) -> str:
+    """The word agreeing with count, by the French rule: 0 and 1 take the singular.
+
+    plural_form defaults to singular + 's' ('chèque' → 'chèques'); give it for the others
+    ('lieu', 'lieux'), ('suffit', 'suffisent')."""
+    if abs(int(count)) < 2:
+        return singular
+    return plural_form if plural_form is not None else singular + "s"
+
+
+def count(value, singular: str, plural_form: str | None = None, *, space: str = NNBSP) -> str:
+    """1500, 'chèque' → '1 500 chèques'; 0 → '0 chèque'; 1 → '1 chèque'."""
+    return f"{number(value, space=space)} {plural(value, singular, plural_form)}"
+
+
+def join(items: Iterable, *, last: str = "et") -> str:
+    """['A', 'B', 'C'] → 'A, B et C'; ['A'] → 'A'; [] → ''."""
+    words = [str(item) for item in items if str(item)]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def validity(valid_until: datetime.date, grace_until: datetime.date) -> str:
+    """The one sentence on how long a voucher can be used, on pages, vouchers and letters:
+    'valable jusqu'au 31/12/2026, accepté jusqu'au 31/01/2027' (no tolerance: the first half only)."""
+    sentence = f"valable jusqu'au {date(valid_until)}"
+    if grace_until and grace_until > valid_until:
+        sentence += f", accepté jusqu'au {date(grace_until)}"
+    return sentence
