@@ -10,6 +10,8 @@ ordinary no-break space (U+00A0) with `space=NBSP`.
 import datetime
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 NNBSP = "\u202f"  # narrow no-break space: thousands, the web
 NBSP = "\u00a0"  # no-break space: thousands in PDFs drawn with Vera, which lacks U+202F
 
@@ -47,9 +49,22 @@ def euros(cents, *, space: str = NNBSP, unit_space: str = " ", always_cents: boo
     return f"{shown}{unit_space}€"
 
 
+def _local(moment):
+    # An aware datetime reads in the site's time zone (Europe/Paris), as Django's |date does.
+    if isinstance(moment, datetime.datetime) and timezone.is_aware(moment):
+        return timezone.localtime(moment)
+    return moment
+
+
 def date(day: datetime.date | datetime.datetime) -> str:
     """31/12/2026: the one way a date reads, on pages and documents."""
-    return f"{day:%d/%m/%Y}"
+    return f"{_local(day):%d/%m/%Y}"
+
+
+def date_time(moment: datetime.datetime) -> str:
+    """31/12/2026 à 14h05."""
+    moment = _local(moment)
+    return f"{moment:%d/%m/%Y} à {moment:%H}h{moment:%M}"
 
 
 def month(day: datetime.date) -> str:
@@ -80,10 +95,11 @@ def join(items: Iterable, *, last: str = "et") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
-def validity(valid_until: datetime.date, grace_until: datetime.date) -> str:
-    """The one sentence on how long a voucher can be used, on pages, vouchers and letters:
-    'valable jusqu'au 31/12/2026, accepté jusqu'au 31/01/2027' (no tolerance: the first half only)."""
-    sentence = f"valable jusqu'au {date(valid_until)}"
+def validity(valid_until: datetime.date, grace_until: datetime.date | None, *, count: int = 1) -> str:
+    """The one sentence on how long vouchers can be used, on pages, vouchers and letters:
+    "valable jusqu'au 31/12/2026, accepté jusqu'au 31/01/2027" (agreeing with count: "valables",
+    "acceptés"); without a tolerance period, the first half only."""
+    sentence = f"{plural(count, 'valable')} jusqu'au {date(valid_until)}"
     if grace_until and grace_until > valid_until:
-        sentence += f", accepté jusqu'au {date(grace_until)}"
+        sentence += f", {plural(count, 'accepté')} jusqu'au {date(grace_until)}"
     return sentence

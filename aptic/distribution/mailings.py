@@ -12,6 +12,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.jobs.services import job_enqueue
 from aptic.printing.models import PrintRelease
@@ -168,7 +169,7 @@ def mailing_documents_generate(*, mailing: Mailing, progress=None) -> dict:
         "order_id": order.pk,
         "face_value": value,
         "size": order.booklet_size,
-        "valid_until": f"{order.valid_until:%d/%m/%Y}",
+        "validity": formats.validity(order.valid_until, order.grace_until, count=2),
     }
     limit = file_letter_limit()
     if mailing.address_count <= limit:

@@ -181,6 +181,12 @@ def redemptions_of(
     return qs.annotate(is_reimbursed=_reimbursed()).order_by("-created_at", "-pk")
 
 
+def redemption_months(organisation) -> list[datetime.date]:
+    """The first day of each month, in the site's time zone, in which the provider redeemed, newest first."""
+    moments = Redemption.objects.filter(provider=organisation).datetimes("created_at", "month", order="DESC")
+    return [m.date() for m in moments]
+
+
 def redemption_totals(redemptions: QuerySet[Redemption]) -> dict:
     """Count, vouchers and amounts of the redemptions that stand (cancelled ones left out)."""
     return redemptions.filter(cancelled_at__isnull=True).aggregate(

@@ -35,6 +35,12 @@ def date_fr(day):
 
 
 @register.filter
+def date_heure(moment):
+    """{{ redemption.created_at|date_heure }} → 31/12/2026 à 14h05."""
+    return "" if _blank(moment) else formats.date_time(moment)
+
+
+@register.filter
 def mois(day):
     """{{ month|mois }} → décembre 2026."""
     return "" if _blank(day) else formats.month(day)
@@ -64,6 +70,7 @@ def liste(items, attribute=""):
 
 
 @register.filter
-def validite(order):
-    """{{ order|validite }} → "valable jusqu'au 31/12/2026, accepté jusqu'au 31/01/2027"."""
-    return formats.validity(order.valid_until, order.grace_until)
+def validite(order, count=1):
+    """{{ order|validite }} → "valable jusqu'au 31/12/2026, accepté jusqu'au 31/01/2027";
+    {{ order|validite:order.quantity }} → "valables …, acceptés …"."""
+    return formats.validity(order.valid_until, order.grace_until, count=count or 0)

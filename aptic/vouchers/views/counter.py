@@ -172,7 +172,8 @@ def counter(request):
 def redemptions(request):
     organisation = request.organisation
     places = list(organisation.places.order_by("name").only("pk", "name"))
-    form = RedemptionFilterForm(request.GET or None, places=places)
+    months = selectors.redemption_months(organisation)
+    form = RedemptionFilterForm(request.GET or None, places=places, months=months)
     month = place_id = None
     if form.is_bound and form.is_valid():
         month, place_id = form.cleaned_data["mois"], form.cleaned_data["lieu"]
