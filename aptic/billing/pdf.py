@@ -134,7 +134,7 @@ def render(doc: Document) -> bytes:
         rows.append(
             [
                 Paragraph(label, st["base"]),
-                f"{line.quantity:,}".replace(",", "\u00a0"),
+                formats.number(line.quantity, space=formats.NBSP),
                 euros(line.unit_price_cents),
                 euros(line.amount_cents),
                 "hors champ" if line.vat_rate is None else rate(line.vat_rate),

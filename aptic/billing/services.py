@@ -20,6 +20,7 @@ from stdnum.fr import siret as siret_number
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind, Role
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.vouchers.issuance import MAX_QUANTITY, order_create, order_issue
 from aptic.vouchers.models import Activation
@@ -56,7 +57,7 @@ OPTION_FLAGS = {
 
 
 def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
+    return formats.number(n)
 
 
 def clean_siren_siret(raw: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ ordinary no-break space (U+00A0) with `space=NBSP`.
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -32,10 +33,12 @@ MONTHS = (
 
 
 def number(value, *, space: str = NNBSP) -> str:
-    """30000 → '30 000'; -1500 → '-1 500' (integers; the grouping space is no-break)."""
-    n = int(value)
-    sign = "-" if n < 0 else ""
-    return sign + f"{abs(n):,}".replace(",", space)
+    """30000 → '30 000'; -1500 → '-1 500'; 1234.5 → '1 234,5' (the grouping space is no-break)."""
+    exact = Decimal(str(value))
+    sign = "-" if exact < 0 else ""
+    whole, _, fraction = f"{abs(exact):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return sign + f"{int(whole):,}".replace(",", space) + (f",{fraction}" if fraction else "")
 
 
 def euros(cents, *, space: str = NNBSP, unit_space: str = " ", always_cents: bool = False) -> str:

@@ -74,8 +74,9 @@ def mailing_create(*, funder, order: Order, filename: str, data: bytes, user) ->
         free = [number for number, _ in free_booklets]
         if len(free) < len(rows):
             raise DomainError(
-                f"La commande n° {order.pk} n'a plus que {len(free)} carnet(s) non expédié(s) "
-                f"pour {len(rows)} adresse(s).",
+                f"La commande n° {order.pk} n'a plus que {formats.count(len(free), 'carnet')} "
+                f"{formats.plural(len(free), 'non expédié', 'non expédiés')} "
+                f"pour {formats.count(len(rows), 'adresse')}.",
                 field="file",
             )
         shipment = Shipment.objects.create(
@@ -267,7 +268,7 @@ def addresses_purge(*, today: datetime.date | None = None) -> list[AddressPurge]
                 files_deleted=files,
                 description=(
                     f"Adresses de l'envoi postal n° {mailing.pk} (posté le {mailing.mailed_on:%d/%m/%Y}) "
-                    f"effacées : {count} adresse(s), {files} fichier(s)."
+                    f"effacées : {formats.count(count, 'adresse')}, {formats.count(files, 'fichier')}."
                 ),
             )
         log.info("addresses purged: mailing %s, %s rows, %s files", mailing.pk, count, files)

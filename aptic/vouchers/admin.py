@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from aptic.core import formats
 from aptic.core.admin import ReadOnlyMixin
 from aptic.core.errors import DomainError
 from aptic.core.templatetags.aptic import format_euros
@@ -349,7 +350,11 @@ class BookletAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def stop(self, request, queryset):
         def apply(booklets, reason):
             count = lifecycle.vouchers_stop(vouchers=self._vouchers(booklets), actor=request.user, reason=reason)
-            self.message_user(request, f"{count} chèque(s) mis en opposition.", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{formats.count(count, 'chèque')} mis en opposition.",
+                messages.SUCCESS,
+            )
 
         return with_reason(
             self,
@@ -367,7 +372,7 @@ class BookletAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def lift(self, request, queryset):
         def apply(booklets, reason):
             count = lifecycle.vouchers_stop_lift(vouchers=self._vouchers(booklets), actor=request.user, reason=reason)
-            self.message_user(request, f"Opposition levée sur {count} chèque(s).", messages.SUCCESS)
+            self.message_user(request, f"Opposition levée sur {formats.count(count, 'chèque')}.", messages.SUCCESS)
 
         return with_reason(
             self,
@@ -447,7 +452,11 @@ class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def stop(self, request, queryset):
         def apply(vouchers, reason):
             count = lifecycle.vouchers_stop(vouchers=vouchers, actor=request.user, reason=reason)
-            self.message_user(request, f"{count} chèque(s) mis en opposition.", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{formats.count(count, 'chèque')} mis en opposition.",
+                messages.SUCCESS,
+            )
 
         return with_reason(
             self,
@@ -464,7 +473,7 @@ class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def lift(self, request, queryset):
         def apply(vouchers, reason):
             count = lifecycle.vouchers_stop_lift(vouchers=vouchers, actor=request.user, reason=reason)
-            self.message_user(request, f"Opposition levée sur {count} chèque(s).", messages.SUCCESS)
+            self.message_user(request, f"Opposition levée sur {formats.count(count, 'chèque')}.", messages.SUCCESS)
 
         return with_reason(
             self,
@@ -628,7 +637,11 @@ class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
             chosen = list(selected)
             for rating in chosen:
                 ratings.rating_hide(rating=rating, actor=request.user, reason=reason)
-            self.message_user(request, f"{len(chosen)} avis masqué(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), 'masqué')}.",
+                messages.SUCCESS,
+            )
 
         return with_reason(
             self,
@@ -647,7 +660,11 @@ class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
             chosen = list(selected)
             for rating in chosen:
                 ratings.rating_show(rating=rating, actor=request.user, reason=reason)
-            self.message_user(request, f"{len(chosen)} avis publié(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), 'publié')}.",
+                messages.SUCCESS,
+            )
 
         return with_reason(
             self,
