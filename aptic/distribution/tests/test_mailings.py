@@ -70,6 +70,7 @@ def test_utf8_semicolon_file_gives_labels_and_one_letter_per_booklet(
     second = reader.pages[1].extract_text()
     assert "Carnet n° 2" in second or "carnet de chèques #APTIC n° 2" in second
     assert "Éloïse Lefèvre" in second and "33400 TALENCE" in second
+    assert "Les chèques sont valables jusqu'au 31/12/2026, acceptés jusqu'au 31/01/2027." in second
     labels = admin_client.get(f"{base}{mailing.pk}/etiquettes/")
     text = PdfReader(io.BytesIO(b"".join(labels.streaming_content))).pages[0].extract_text()
     assert "Jeanne Martin" in text and "Bât. B" in text
@@ -107,7 +108,7 @@ def test_letters_in_parts_keep_memory_bounded_by_the_part():
         )
         for n in range(600)
     ]
-    letter = {"title": "t", "funder_name": "F", "order_id": 1, "face_value": "10 €", "size": 10, "valid_until": "x"}
+    letter = {"title": "t", "funder_name": "F", "order_id": 1, "face_value": "10 €", "size": 10, "validity": "x"}
 
     def peak(write):
         tracemalloc.start()
