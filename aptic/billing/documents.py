@@ -75,7 +75,7 @@ def quote_pdf(quote, p: Pricing, *, issued_on: datetime.date) -> bytes:
             if quote.max_vouchers_per_act
             else ""
         ),
-        "Chèques valables jusqu'au 31 décembre de l'année d'émission, tolérés jusqu'au 31 janvier suivant. Les "
+        "Chèques valables jusqu'au 31 décembre de l'année d'émission, acceptés jusqu'au 31 janvier suivant. Les "
         "chèques non utilisés à l'échéance donnent lieu à un avoir de leur valeur faciale, déductible d'une "
         "commande suivante (les frais de gestion ne sont pas remboursés).",
         OUTSIDE_VAT,

@@ -154,11 +154,7 @@ def mailing_documents_generate(*, mailing: Mailing, progress=None) -> dict:
         raise DomainError("Les adresses de cet envoi sont effacées : plus de documents à produire.")
     order = mailing.shipment.order
     title = f"Envoi postal n° {mailing.pk} — commande n° {order.pk}"
-    value = (
-        f"{order.face_value_cents // 100} €"
-        if order.face_value_cents % 100 == 0
-        else (f"{order.face_value_cents / 100:.2f} €".replace(".", ","))
-    )
+    value = formats.euros(order.face_value_cents, space=formats.NBSP)  # Vera has no U+202F (ADR 0023)
     if progress:
         progress(0)
     _save(mailing, "labels", "etiquettes.pdf", lambda out: render_labels(out, _letters(mailing), title=title))
