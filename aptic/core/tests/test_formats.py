@@ -127,3 +127,8 @@ def test_the_guard_catches_each_pattern():
         "hand-made plural": "lieu{% if n > 1 %}x{% endif %}",
     }
     assert all(FORBIDDEN[name].search(sample) for name, sample in samples.items())
+
+
+def test_a_value_of_the_wrong_kind_never_fails_the_page():
+    template = Template('{{ s|nombre }}|{{ s|compte:"chèque" }}|{{ s|euros }}|{{ s|date_fr }}|{{ none|mois }}')
+    assert template.render(Context({"s": "abc", "none": None})) == "abc|abc|abc||"
