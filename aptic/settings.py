@@ -145,6 +145,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "aptic.core.context_processors.navigation",
             ],
+            # French numbers, plurals, lists and dates (ADR 0023) in every template, new ones too.
+            "builtins": ["aptic.core.templatetags.aptic"],
         },
     },
 ]

@@ -3,6 +3,8 @@ then, for invoices and credit notes, to einvoice.embed (Factur-X)."""
 
 import datetime
 
+from aptic.core import formats
+
 from . import einvoice, legal
 from .pdf import Document, Line, date_fr, euros, render
 from .pricing import Pricing
@@ -64,12 +66,16 @@ def quote_pdf(quote, p: Pricing, *, issued_on: datetime.date) -> bytes:
         if values:
             rules.append(f"{label} : {', '.join(values)}")
     notes = [
-        f"Offre {offer.name} : {quote.quantity:,} chèques de {euros(quote.face_value_cents)} en carnets de "
-        f"{quote.booklet_size}, {activation}.".replace(",", "\u00a0", 1),
+        f"Offre {offer.name} : {formats.count(quote.quantity, 'chèque', space=formats.NBSP)} de "
+        f"{euros(quote.face_value_cents)} en carnets de {quote.booklet_size}, {activation}.",
         "Règles d'utilisation : "
         + ("; ".join(rules) if rules else "aucune restriction (toute la France).")
-        + (f" Au plus {quote.max_vouchers_per_act} chèque(s) par service rendu." if quote.max_vouchers_per_act else ""),
-        "Chèques valables jusqu'au 31 décembre de l'année d'émission, tolérés jusqu'au 31 janvier suivant. Les "
+        + (
+            f" Au plus {formats.count(quote.max_vouchers_per_act, 'chèque', space=formats.NBSP)} par service rendu."
+            if quote.max_vouchers_per_act
+            else ""
+        ),
+        "Chèques valables jusqu'au 31 décembre de l'année d'émission, acceptés jusqu'au 31 janvier suivant. Les "
         "chèques non utilisés à l'échéance donnent lieu à un avoir de leur valeur faciale, déductible d'une "
         "commande suivante (les frais de gestion ne sont pas remboursés).",
         OUTSIDE_VAT,

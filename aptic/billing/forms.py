@@ -6,6 +6,7 @@ from django import forms
 
 from aptic.accounts.models import LegalCategory
 from aptic.catalogue.models import PlaceTypology, Public, ServiceCategory
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.core.forms import AptForm
 from aptic.places.forms import EurosField
@@ -172,7 +173,8 @@ class CommunesField(forms.CharField):
         found = {c.insee_code: c for c in Commune.objects.filter(insee_code__in=codes)}
         unknown = [c for c in codes if c not in found]
         if unknown:
-            raise forms.ValidationError(f"Code(s) INSEE inconnu(s) : {', '.join(unknown[:10])}.")
+            codes_unknown = formats.plural(len(unknown), "Code INSEE inconnu", "Codes INSEE inconnus")
+            raise forms.ValidationError(f"{codes_unknown} : {', '.join(unknown[:10])}.")
         return [found[c] for c in codes]
 
 

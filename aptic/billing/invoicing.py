@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 from aptic.ledger.models import Entry, Transaction
@@ -402,7 +403,8 @@ def expiry_credit_note_issue(
         voucher_count=count,
         face_total_cents=credited,
         total_cents=credited,
-        reason=f"{count} chèque(s) de la commande n° {order.pk} non utilisé(s) au {order.grace_until:%d/%m/%Y} : "
+        reason=f"{formats.count(count, 'chèque', space=formats.NBSP)} de la commande n° {order.pk} "
+        f"{formats.plural(count, 'non utilisé', 'non utilisés')} au {formats.date(order.grace_until)} : "
         "avoir de leur valeur faciale.",
         ledger_transaction=posting,
         created_by=actor,

@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from aptic.core import formats
 from aptic.core.pdf import FONT, FONT_BOLD, euros, register_fonts
 
 from .legal import Seller
@@ -28,7 +29,7 @@ def rate(value: Decimal | None) -> str:
 
 
 def date_fr(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formats.date(day)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def render(doc: Document) -> bytes:
         rows.append(
             [
                 Paragraph(label, st["base"]),
-                f"{line.quantity:,}".replace(",", "\u00a0"),
+                formats.number(line.quantity, space=formats.NBSP),
                 euros(line.unit_price_cents),
                 euros(line.amount_cents),
                 "hors champ" if line.vat_rate is None else rate(line.vat_rate),

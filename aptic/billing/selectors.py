@@ -147,10 +147,11 @@ class PipelineRow:
     quote: Quote | None
     order: Order | None
     invoice: Invoice | None
+    status_label: str = ""  # an order's one status (funders.selectors.order_status_labels), when known
 
     @property
     def stage_label(self) -> str:
-        return STAGE_LABELS[self.stage]
+        return self.status_label or STAGE_LABELS[self.stage]
 
 
 def funder_pipeline(funder) -> list[PipelineRow]:

@@ -21,6 +21,7 @@ from stdnum.fr import siret as siret_number
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind, Role
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.places.services import clean_phone
 from aptic.vouchers.issuance import face_value_range_message, order_create, order_issue
@@ -59,7 +60,7 @@ OPTION_FLAGS = {
 
 
 def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
+    return formats.number(n)
 
 
 def clean_siren_siret(raw: str) -> tuple[str, str]:

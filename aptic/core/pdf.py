@@ -13,6 +13,8 @@ from pypdf.generic import TextStringObject as Text
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from aptic.core import formats
+
 FONT, FONT_BOLD = "AptVera", "AptVeraBold"
 _FONTS = Path(reportlab.__file__).parent / "fonts"
 
@@ -25,9 +27,17 @@ def register_fonts() -> None:
 
 def euros(cents: int) -> str:
     """1234567 → '12 345,67 €', cents always shown (documents), no-break spaces the font has."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole:,}".replace(",", "\u00a0") + f",{rest:02d}\u00a0€"
+    return formats.euros(cents, space=formats.NBSP, unit_space=formats.NBSP, always_cents=True)
+
+
+def number(value: int) -> str:
+    """30000 → '30 000' with the no-break space Vera has (it has no U+202F; ADR 0023)."""
+    return formats.number(value, space=formats.NBSP)
+
+
+def count(value: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 500 chèques' for a PDF (see number)."""
+    return formats.count(value, singular, plural_form, space=formats.NBSP)
 
 
 def _srgb_profile() -> bytes:

@@ -9,6 +9,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from aptic.core import formats
 from aptic.core.errors import DomainError
 
 from .models import BeneficiaryCategory
@@ -43,7 +44,9 @@ class AddressFileError(DomainError):
 
     def __init__(self, errors: list[str]):
         count = sum(1 for e in errors if not e.startswith("…"))
-        super().__init__(f"Le fichier n'a pas été importé : {count} problème(s) à corriger.", field="file")
+        super().__init__(
+            f"Le fichier n'a pas été importé : {formats.count(count, 'problème')} à corriger.", field="file"
+        )
         self.errors = errors
 
 
@@ -149,7 +152,8 @@ def _header(raw: list[str]) -> dict[str, int]:
         found = ", ".join(f"« {c.strip()} »" for c in raw if c.strip()) or "aucune"
         raise AddressFileError(
             [
-                f"Ligne 1 : colonne(s) obligatoire(s) manquante(s) : {names}. Colonnes trouvées : {found}. "
+                f"Ligne 1 : {formats.plural(len(missing), 'colonne obligatoire', 'colonnes obligatoires')} "
+                f"{formats.plural(len(missing), 'manquante')} : {names}. Colonnes trouvées : {found}. "
                 "Colonnes attendues : nom, adresse, complement (facultative), code_postal, ville, "
                 "categorie (facultative)."
             ]
@@ -179,11 +183,7 @@ def _validate(rows) -> list[AddressRow]:
             continue  # blank lines are not addresses
         if len(result) + 1 > MAX_ROWS:
             raise AddressFileError(
-                [
-                    f"Le fichier compte plus de {MAX_ROWS:,} adresses : découpez-le en plusieurs envois.".replace(
-                        ",", " "
-                    )
-                ]
+                [f"Le fichier compte plus de {formats.count(MAX_ROWS, 'adresse')} : découpez-le en plusieurs envois."]
             )
         values = {}
         for column, index in positions.items():

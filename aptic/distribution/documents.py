@@ -63,7 +63,7 @@ def render_labels(out, rows, *, title: str) -> int:
 
 
 def render_letters(
-    out, rows, *, title: str, funder_name: str, order_id: int, face_value: str, size: int, valid_until: str
+    out, rows, *, title: str, funder_name: str, order_id: int, face_value: str, size: int, validity: str
 ) -> int:
     """One letter a row: rows also carry booklet_number. Returns the page count."""
     canvas = _canvas(out, title)
@@ -91,7 +91,7 @@ def render_letters(
             "atelier, aide individuelle, formation. Le code QR de chaque chèque mène à la liste",
             "des lieux où l'utiliser près de chez vous.",
             "",
-            f"Les chèques sont valables jusqu'au {valid_until}.",
+            f"Les chèques sont {validity}.",
             "",
             f"Carnet n° {row.booklet_number} — commande n° {order_id}.",
         ):

@@ -1,5 +1,6 @@
 """Distribution's background work: mailing documents, and the daily deletion of addresses."""
 
+from aptic.core import formats
 from aptic.jobs.registry import handler
 from aptic.jobs.schedule import periodic
 
@@ -22,5 +23,9 @@ def documents(job, progress) -> dict:
 def purge(job, progress) -> dict:
     logs = addresses_purge()
     total = sum(entry.address_count for entry in logs)
-    progress(len(logs), len(logs), f"{total} adresse(s) effacée(s) ({len(logs)} envoi(s)).")
+    progress(
+        len(logs),
+        len(logs),
+        f"{formats.count(total, 'adresse')} {formats.plural(total, 'effacée')} ({formats.count(len(logs), 'envoi')}).",
+    )
     return {"mailings": {str(entry.mailing_id): entry.address_count for entry in logs}}

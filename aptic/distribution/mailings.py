@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.jobs.services import job_enqueue
 from aptic.printing.models import PrintRelease
@@ -76,8 +77,9 @@ def mailing_create(*, funder, order: Order, filename: str, data: bytes, user) ->
         free = [number for number, _ in free_booklets]
         if len(free) < len(rows):
             raise DomainError(
-                f"La commande n° {order.pk} n'a plus que {len(free)} carnet(s) non expédié(s) "
-                f"pour {len(rows)} adresse(s).",
+                f"La commande n° {order.pk} n'a plus que {formats.count(len(free), 'carnet')} "
+                f"{formats.plural(len(free), 'non expédié', 'non expédiés')} "
+                f"pour {formats.count(len(rows), 'adresse')}.",
                 field="file",
             )
         shipment = Shipment.objects.create(
@@ -155,11 +157,7 @@ def mailing_documents_generate(*, mailing: Mailing, progress=None) -> dict:
         raise DomainError("Les adresses de cet envoi sont effacées : plus de documents à produire.")
     order = mailing.shipment.order
     title = f"Envoi postal n° {mailing.pk} — commande n° {order.pk}"
-    value = (
-        f"{order.face_value_cents // 100} €"
-        if order.face_value_cents % 100 == 0
-        else (f"{order.face_value_cents / 100:.2f} €".replace(".", ","))
-    )
+    value = formats.euros(order.face_value_cents, space=formats.NBSP)  # Vera has no U+202F (ADR 0023)
     if progress:
         progress(0)
     _save(mailing, "labels", "etiquettes.pdf", lambda out: render_labels(out, _letters(mailing), title=title))
@@ -171,7 +169,7 @@ def mailing_documents_generate(*, mailing: Mailing, progress=None) -> dict:
         "order_id": order.pk,
         "face_value": value,
         "size": order.booklet_size,
-        "valid_until": f"{order.valid_until:%d/%m/%Y}",
+        "validity": formats.validity(order.valid_until, order.grace_until, count=2),
     }
     limit = file_letter_limit()
     if mailing.address_count <= limit:
@@ -277,7 +275,7 @@ def addresses_purge(*, today: datetime.date | None = None) -> list[AddressPurge]
                 files_deleted=files,
                 description=(
                     f"Adresses de l'envoi postal n° {mailing.pk} (posté le {mailing.mailed_on:%d/%m/%Y}) "
-                    f"effacées : {count} adresse(s), {files} fichier(s)."
+                    f"effacées : {formats.count(count, 'adresse')}, {formats.count(files, 'fichier')}."
                 ),
             )
         log.info("addresses purged: mailing %s, %s rows, %s files", mailing.pk, count, files)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.printing.models import PrintRelease
 from aptic.vouchers.lifecycle import booklet_activate, booklets_activate, distribution_check
@@ -78,7 +79,8 @@ def _already_shipped(order, ranges) -> DomainError | None:
         return None
     numbers = ", ".join(str(n) for n, _ in shipped)
     return DomainError(
-        f"Déjà expédié : carnet(s) n° {numbers} (expédition n° {shipped[0][1]}). Un carnet ne part qu'une fois.",
+        f"{formats.plural(len(shipped), 'Déjà expédié : carnet', 'Déjà expédiés : carnets')} n° {numbers} "
+        f"(expédition n° {shipped[0][1]}). Un carnet ne part qu'une fois.",
         field="ranges",
         code="already_shipped",
     )

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required, staff_required
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.core.files import file_response
 from aptic.vouchers.lifecycle import booklet_stop as booklet_stop_service
@@ -45,7 +46,8 @@ def staff_shipments(request):
                 _add_error(form, exc)
             else:
                 messages.success(
-                    request, f"Expédition n° {shipment.pk} enregistrée : {shipment.booklet_count} carnet(s)."
+                    request,
+                    f"Expédition n° {shipment.pk} enregistrée : {formats.count(shipment.booklet_count, 'carnet')}.",
                 )
                 return redirect("distribution:staff_shipments")
     context = {
@@ -161,7 +163,9 @@ def funder_mailings(request):
                 _add_error(form, exc)
             else:
                 messages.success(
-                    request, f"{mailing.address_count} adresse(s) importée(s) : étiquettes et courriers en préparation."
+                    request,
+                    f"{formats.count(mailing.address_count, 'adresse')} "
+                    f"{formats.plural(mailing.address_count, 'importée')} : étiquettes et courriers en préparation.",
                 )
                 return redirect("distribution:funder_mailings", org_slug=funder.slug)
     context = {
@@ -225,9 +229,7 @@ def booklet_stop(request, order_pk, number):
             except DomainError as exc:
                 _add_error(form, exc)
             else:
-                messages.success(
-                    request, f"{count} chèque(s) du carnet n° {number} mis en opposition : ils ne peuvent plus servir."
-                )
+                messages.success(request, f"{formats.count(count, 'chèque')} du carnet n° {number} mis en opposition.")
                 return redirect(
                     "distribution:booklet_stop", org_slug=organisation.slug, order_pk=order_pk, number=number
                 )

@@ -57,7 +57,21 @@ class OrderProgress:
 
     @property
     def stage_label(self) -> str:
+        """The order's one status, on the Suivi page and on Commandes (order_status_labels)."""
         return STAGES.get(self.stage) or STAGE_LABELS[self.stage]
+
+    @property
+    def territory_names(self) -> list[str]:
+        """The territories the order is limited to, largest first (empty: anywhere in France)."""
+        o = self.order
+        return [
+            t.name for rel in (o.rule_regions, o.rule_departements, o.rule_epcis, o.rule_communes) for t in rel.all()
+        ]
+
+
+def order_status_labels(funder) -> dict[int, str]:
+    """{order id: its status label}, by the one rule of OrderProgress.stage, for pages that list orders."""
+    return {p.order.pk: p.stage_label for p in funder_orders_progress(funder)}
 
 
 def funder_orders_progress(funder) -> list[OrderProgress]:

@@ -80,7 +80,8 @@ def job_run(*, job_id: int) -> Job | None:
         _finish(job, JobStatus.FAILED, FAILURE, {})
         raise
     else:
-        _finish(job, JobStatus.DONE, job.message if job.message else "Terminé.", result or {})
+        # No message of its own: the status label alone ("Terminé"), not "Terminé — Terminé." (ADR 0023).
+        _finish(job, JobStatus.DONE, job.message, result or {})
     job.refresh_from_db()
     return job
 

@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from django.db.models import Count, Sum
 
+from aptic.core import formats
+
 from .models import Entry, Transaction
 
 _CHECKS: list[Callable[[], list[str]]] = []
@@ -35,4 +37,4 @@ def every_transaction_balances() -> list[str]:
 @invariant
 def every_transaction_has_two_entries() -> list[str]:
     rows = Transaction.objects.annotate(lines=Count("entries")).filter(lines__lt=2).order_by("pk")[:SHOWN]
-    return [f"L'écriture n° {t.pk} n'a que {t.lines} ligne(s)." for t in rows]
+    return [f"L'écriture n° {t.pk} n'a que {formats.count(t.lines, 'ligne')}." for t in rows]

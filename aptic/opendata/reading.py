@@ -23,6 +23,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from aptic.core import formats
 from aptic.core.errors import DomainError
 
 from . import standard
@@ -82,7 +83,7 @@ class Table:
 
 
 def thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
+    return formats.number(number)
 
 
 def size_error(size: int) -> DomainError:

@@ -8,6 +8,7 @@ provider's payable equals its redeemed vouchers, which includes those in a run n
 
 from django.db.models import Count, Q, Sum
 
+from aptic.core import formats
 from aptic.ledger.invariants import SHOWN, invariant
 from aptic.ledger.models import Entry
 from aptic.vouchers.models import Voucher, VoucherStatus
@@ -21,7 +22,10 @@ def reimbursed_vouchers_are_in_one_sent_payout() -> list[str]:
     reimbursed = Voucher.objects.filter(status=VoucherStatus.REIMBURSED).count()
     in_sent = PayoutLine.objects.filter(is_void=False, payout__status=PayoutStatus.SENT).count()
     if reimbursed != in_sent:
-        breaches.append(f"{reimbursed} chèque(s) remboursé(s), mais {in_sent} dans des virements transmis.")
+        breaches.append(
+            f"{formats.count(reimbursed, 'chèque')} {formats.plural(reimbursed, 'remboursé')}, "
+            f"mais {formats.number(in_sent)} dans des virements transmis."
+        )
     wrong = (
         PayoutLine.objects.filter(is_void=False)
         .filter(

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from aptic.accounts.models import Organisation
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 from aptic.places.models import Offer, Place
@@ -274,7 +275,12 @@ def prepare(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
             run.save(update_fields=["status"])
     planned = run.payouts.filter(status=PayoutStatus.PLANNED)
     held = run.payouts.filter(status=PayoutStatus.HELD).count()
-    progress(total, total, f"{planned.count()} remboursement(s) prévu(s), {held} retenu(s).")
+    progress(
+        total,
+        total,
+        f"{formats.count(planned.count(), 'remboursement')} {formats.plural(planned.count(), 'prévu')}, "
+        f"{formats.number(held)} {formats.plural(held, 'retenu')}.",
+    )
     return {"planned": planned.count(), "held": held, "seconds": phases.seconds}
 
 
@@ -346,7 +352,7 @@ def _post(payouts: list[Payout], actor) -> None:
         kind="payout",
         postings=[
             (
-                f"Virement {p.reference} à {p.provider.name} : {p.voucher_count} chèque(s)",
+                f"Virement {p.reference} à {p.provider.name} : {formats.count(p.voucher_count, 'chèque')}",
                 f"payout:{p.pk}",
                 [(payable, p.gross_cents), (bank, -p.net_cents), (fees, -p.fee_cents), (vat, -p.vat_cents)],
             )
@@ -392,7 +398,8 @@ def export_batch(run: PayoutRun, batch_ids: list[int], at=None) -> int:
         )
         if moved != expected:
             raise DomainError(
-                f"{expected - moved} chèque(s) de ce virement ne sont plus à rembourser : l'export est arrêté, "
+                f"{formats.count(expected - moved, 'chèque')} de ce virement "
+                f"{formats.plural(expected - moved, 'n’est', 'ne sont')} plus à rembourser : l'export est arrêté, "
                 "rien n'a été écrit pour ce lot."
             )
         _post(sent, run.exported_by)
@@ -446,5 +453,5 @@ def export(run: PayoutRun, progress=lambda *a, **k: None, *, at=None) -> dict:
         run.save(update_fields=["status", "exported_at", "sepa_file", "sepa_message_id", "sepa_sha256"])
     phases.done("sepa")
     count = sent.count()
-    progress(total, total, f"Fichier SEPA prêt : {count} virement(s).")
+    progress(total, total, f"Fichier SEPA prêt : {formats.count(count, 'virement')}.")
     return {"sent": count, "seconds": phases.seconds}

@@ -10,6 +10,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 
 from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.core.templatetags.aptic import format_euros
 
@@ -126,7 +127,7 @@ def _format_degrees(value: float) -> str:
 
 
 def _format_km(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f")
+    return formats.number(round(value))
 
 
 def clean_coordinates(latitude, longitude, commune) -> tuple[float, float]:

@@ -52,6 +52,8 @@ class PrintSpec:
     booklet_size: int
     url_prefix: str  # SITE_URL + "/c/"; the code and "/" follow
     url_suffix: str = "/"
+    validity: str = ""  # formats.validity: "valable jusqu'au 31/12/2026, accepté jusqu'au 31/01/2027"
+    booklet_validity: str = ""  # the same, agreeing with the booklet's "chèques": "valables …"
     cover_image: bytes | None = None
 
     def serial(self, sequence: int) -> str:
@@ -109,7 +111,11 @@ def _voucher_frame(canvas: Canvas, spec: PrintSpec, y: float) -> None:
     canvas.drawString(LEFT + 5 * mm, y + CELL_H - 22 * mm, spec.face_value)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont("Helvetica", 8)
-    canvas.drawString(LEFT + 5 * mm, y + CELL_H - 28 * mm, f"Valable du {spec.valid_from} au {spec.valid_until}")
+    # The validity sentence, on two lines left of the right-hand column: "Valable jusqu'au …," / "accepté …".
+    until, _, grace = spec.validity.partition(", ")
+    canvas.drawString(LEFT + 5 * mm, y + CELL_H - 28 * mm, until[:1].upper() + until[1:] + ("," if grace else ""))
+    if grace:
+        canvas.drawString(LEFT + 5 * mm, y + CELL_H - 31.5 * mm, grace)
     canvas.drawString(LEFT + 5 * mm, y + 15 * mm, "N° de série")
     canvas.drawString(LEFT + 5 * mm, y + 6 * mm, "Code")
     canvas.setFont("Helvetica", 7)
@@ -155,7 +161,7 @@ def _cover(canvas: Canvas, spec: PrintSpec, booklet: int, first: int, image) -> 
         canvas.drawCentredString(
             PAGE_W / 2,
             PAGE_H * 0.40,
-            f"{spec.booklet_size} chèques de {spec.face_value} — valables du {spec.valid_from} au {spec.valid_until}",
+            f"{spec.booklet_size} chèques de {spec.face_value}, {spec.booklet_validity}",
         )
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont("Helvetica-Bold", 12)

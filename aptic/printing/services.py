@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.core.uploads import image_info
 from aptic.jobs.services import job_enqueue
@@ -172,6 +173,8 @@ def print_spec(order: Order) -> PrintSpec:
         valid_from=f"{order.valid_from:%d/%m/%Y}",
         valid_until=f"{order.valid_until:%d/%m/%Y}",
         booklet_size=order.booklet_size,
+        validity=order.validity,
+        booklet_validity=formats.validity(order.valid_until, order.grace_until, count=order.booklet_size),
         url_prefix=prefix,
         url_suffix=suffix,
         cover_image=cover_bytes,
@@ -179,7 +182,7 @@ def print_spec(order: Order) -> PrintSpec:
 
 
 def _euros(cents: int) -> str:
-    return f"{cents // 100} €" if cents % 100 == 0 else f"{cents / 100:.2f} €".replace(".", ",")
+    return formats.euros(cents, space=formats.NBSP)
 
 
 def file_parts(order: Order, limit: int | None = None) -> list[tuple[int, int, int]]:

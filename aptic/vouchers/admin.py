@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from aptic.core import formats
 from aptic.core.admin import ReadOnlyMixin
 from aptic.core.errors import DomainError
 from aptic.core.templatetags.aptic import format_euros
@@ -118,7 +119,11 @@ def _stop_action(*, lift: bool, description: str, title: str, intro: str, limit:
         def apply(selected, reason):
             vouchers = modeladmin.vouchers_of(selected)
             count = lifecycle.stop(vouchers=vouchers, actor=request.user, reason=reason, lift=lift)
-            done = f"Opposition levée sur {count} chèque(s)." if lift else f"{count} chèque(s) mis en opposition."
+            done = (
+                f"Opposition levée sur {formats.count(count, 'chèque')}."
+                if lift
+                else f"{formats.count(count, 'chèque')} mis en opposition."
+            )
             modeladmin.message_user(request, done, messages.SUCCESS)
 
         submit = "Lever l'opposition" if lift else "Mettre en opposition"
@@ -612,7 +617,11 @@ class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
             chosen = list(selected)
             for rating in chosen:
                 ratings.rating_hide(rating=rating, actor=request.user, reason=reason)
-            self.message_user(request, f"{len(chosen)} avis masqué(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), 'masqué')}.",
+                messages.SUCCESS,
+            )
 
         return with_reason(
             self,
@@ -631,7 +640,11 @@ class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
             chosen = list(selected)
             for rating in chosen:
                 ratings.rating_show(rating=rating, actor=request.user, reason=reason)
-            self.message_user(request, f"{len(chosen)} avis publié(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), 'publié')}.",
+                messages.SUCCESS,
+            )
 
         return with_reason(
             self,

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 
+from aptic.core import formats
 from aptic.core.forms import AptForm
 from aptic.core.templatetags.aptic import format_euros
 
@@ -148,18 +149,22 @@ def offer_label(offer) -> str:
 
 
 class RedemptionFilterForm(AptForm):
+    # A list of the months that have redemptions, "décembre 2026" (a month input showed
+    # "--------- ----" when empty); links may still say 2026-11 or 11/2026 (clean_mois).
     mois = forms.CharField(
         label="Mois",
         required=False,
         max_length=20,
-        help_text="Au format AAAA-MM, par exemple 2026-11.",
         error_messages={"max_length": "Indiquez un mois au format AAAA-MM, par exemple 2026-11."},
-        widget=forms.TextInput(attrs={"type": "month", "inputmode": "numeric", "placeholder": "AAAA-MM"}),
+        widget=forms.Select,
     )
     lieu = forms.TypedChoiceField(label="Lieu", required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, places, **kwargs):
+    def __init__(self, *args, places, months=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["mois"].widget.choices = [("", "Tous les mois")] + [
+            (f"{m:%Y-%m}", formats.month(m)) for m in months
+        ]
         self.fields["lieu"].choices = [("", "Tous les lieux")] + [(p.pk, p.name) for p in places]
         self.fields["lieu"].error_messages["invalid_choice"] = "Choisissez un de vos lieux."
 

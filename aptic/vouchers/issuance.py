@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from aptic.accounts.models import OrganisationKind
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 
@@ -59,7 +60,7 @@ def order_create(
     if funder.kind != OrganisationKind.FUNDER:
         raise DomainError("Une commande appartient à un commanditaire.", field="funder")
     if not isinstance(quantity, int) or not 0 < quantity <= MAX_QUANTITY:
-        raise DomainError(f"La quantité doit être comprise entre 1 et {MAX_QUANTITY:,} chèques.".replace(",", " "))
+        raise DomainError(f"La quantité doit être comprise entre 1 et {formats.count(MAX_QUANTITY, 'chèque')}.")
     if booklet_size not in (5, 10):
         raise DomainError("Un carnet contient 5 ou 10 chèques.", field="booklet_size")
     if quantity % booklet_size:

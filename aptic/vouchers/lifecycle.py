@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 
@@ -86,9 +87,11 @@ def distribution_check(*, order: Order, ranges: list[tuple[int, int]] | None = N
     if ranges is not None:
         blocked = blocked_booklet_numbers(order, ranges)
         if blocked:
-            shown = ", ".join(str(n) for n in blocked[:10]) + (" …" if len(blocked) > 10 else "")
+            shown = formats.join([str(n) for n in blocked[:10]]) + (" …" if len(blocked) > 10 else "")
             raise DomainError(
-                f"Carnet(s) n° {shown} en opposition ou expiré(s) : ils ne peuvent être ni expédiés ni remis.",
+                f"Carnet n° {shown} en opposition ou expiré : il ne peut être ni expédié ni remis."
+                if len(blocked) == 1
+                else f"Carnets n° {shown} en opposition ou expirés : ils ne peuvent être ni expédiés ni remis.",
                 field=field,
                 code="stopped",
             )

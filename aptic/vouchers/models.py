@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.core import formats
 
 # The ranges an order's numbers stay in (quotes and orders alike; ADR 0022): beyond, a typing mistake.
 MAX_QUANTITY = 5_000_000  # vouchers in one order
@@ -101,6 +102,11 @@ class Order(models.Model):
 
     def is_expired(self, day: datetime.date) -> bool:
         return day > self.grace_until
+
+    @property
+    def validity(self) -> str:
+        """The one wording of validity, "valable jusqu'au 31/12/2026, accepté jusqu'au 31/01/2027" (ADR 0023)."""
+        return formats.validity(self.valid_until, self.grace_until)
 
 
 class Booklet(models.Model):

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.core.templatetags.aptic import format_euros
 from aptic.ledger import services as ledger
@@ -139,7 +140,9 @@ def _judge(results, vouchers_by_code, setting: Setting | None) -> None:
         elif setting is None and voucher.order.is_expired(timezone.localdate()):
             result.problem = f"Ce chèque a expiré le {order_rules.grace_until:%d/%m/%Y}."
         elif order_rules.max_per_act and per_order[voucher.order_id] > order_rules.max_per_act:
-            result.problem = f"Au plus {order_rules.max_per_act} chèque(s) de ce commanditaire par service rendu."
+            result.problem = (
+                f"Au plus {formats.count(order_rules.max_per_act, 'chèque')} de ce commanditaire par service rendu."
+            )
 
 
 def vouchers_check(*, provider, place, offer=None, codes, day: datetime.date | None = None) -> list[CodeResult]:
@@ -266,7 +269,7 @@ def _reason(offer) -> str:
 
 
 def _description(provider, count: int) -> str:
-    return f"Utilisation n° {{id}} : {count} chèque(s) chez {provider.name}"
+    return f"Utilisation n° {{id}} : {formats.count(count, 'chèque')} chez {provider.name}"
 
 
 def _redeem(till, results, wanted, setting) -> Redemption:
@@ -285,7 +288,11 @@ def _judge_and_write(till, results, wanted, setting) -> Redemption:
     _judge(results, {v.code: v for v in found}, setting)
     if not all(r.ok for r in results):
         bad = sum(not r.ok for r in results)
-        raise RedemptionRefused(f"{bad} chèque(s) sur {len(results)} refusé(s) : aucun n'a été encaissé.", results)
+        raise RedemptionRefused(
+            f"{formats.count(bad, 'chèque')} sur {formats.number(len(results))} {formats.plural(bad, 'refusé')} : "
+            "aucun n'a été encaissé.",
+            results,
+        )
     vouchers = sorted((r.voucher for r in results), key=lambda v: v.pk)
     face_values = [v.order.face_value_cents for v in vouchers]
     if (needed := _too_many(face_values, offer.price_cents)) is not None:

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from aptic.core import formats
 from aptic.places.models import Offer, Place
 from aptic.places.selectors import public_places
 
@@ -42,7 +43,7 @@ class VoucherState:
 
 
 def _d(day: datetime.date) -> str:
-    return f"{day:%d/%m/%Y}"
+    return formats.date(day)
 
 
 def voucher_state(voucher: Voucher, day: datetime.date | None = None) -> VoucherState:
@@ -178,6 +179,12 @@ def redemptions_of(
     if place_id is not None:
         qs = qs.filter(place_id=place_id)
     return qs.annotate(is_reimbursed=_reimbursed()).order_by("-created_at", "-pk")
+
+
+def redemption_months(organisation) -> list[datetime.date]:
+    """The first day of each month, in the site's time zone, in which the provider redeemed, newest first."""
+    moments = Redemption.objects.filter(provider=organisation).datetimes("created_at", "month", order="DESC")
+    return [m.date() for m in moments]
 
 
 def redemption_totals(redemptions: QuerySet[Redemption]) -> dict:

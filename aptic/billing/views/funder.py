@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required
+from aptic.funders.selectors import order_status_labels
 
 from .. import selectors
 from ..models import CreditNote, Invoice, Quote, QuoteStatus
@@ -14,7 +15,13 @@ FUNDER = [OrganisationKind.FUNDER]
 
 @organisation_required(kinds=FUNDER)
 def funder_orders(request):
-    context = {"rows": selectors.funder_pipeline(request.organisation)}
+    rows = selectors.funder_pipeline(request.organisation)
+    # One status per order, the Suivi page's (ADR 0023): an expired order reads "Expirée" on both.
+    labels = order_status_labels(request.organisation)
+    for row in rows:
+        if row.order is not None:
+            row.status_label = labels.get(row.order.pk, "")
+    context = {"rows": rows}
     return render(request, "billing/funder/orders.html", context)
 
 

@@ -70,6 +70,7 @@ def test_utf8_semicolon_file_gives_labels_and_one_letter_per_booklet(
     second = reader.pages[1].extract_text()
     assert "Carnet n° 2" in second or "carnet de chèques #APTIC n° 2" in second
     assert "Éloïse Lefèvre" in second and "33400 TALENCE" in second
+    assert "Les chèques sont valables jusqu'au 31/12/2026, acceptés jusqu'au 31/01/2027." in second
     labels = admin_client.get(f"{base}{mailing.pk}/etiquettes/")
     text = PdfReader(io.BytesIO(b"".join(labels.streaming_content))).pages[0].extract_text()
     assert "Jeanne Martin" in text and "Bât. B" in text
@@ -107,7 +108,7 @@ def test_letters_in_parts_keep_memory_bounded_by_the_part():
         )
         for n in range(600)
     ]
-    letter = {"title": "t", "funder_name": "F", "order_id": 1, "face_value": "10 €", "size": 10, "valid_until": "x"}
+    letter = {"title": "t", "funder_name": "F", "order_id": 1, "face_value": "10 €", "size": 10, "validity": "x"}
 
     def peak(write):
         tracemalloc.start()
@@ -144,7 +145,7 @@ def test_latin1_comma_file_and_excel_file_are_read(admin_client, funder, release
 @pytest.mark.parametrize(
     "content, expected",
     [
-        (b"nom;ville\nJeanne;Bordeaux\n", "colonne(s) obligatoire(s) manquante(s) : « adresse », « code_postal »"),
+        (b"nom;ville\nJeanne;Bordeaux\n", "colonnes obligatoires manquantes : « adresse », « code_postal »"),
         (
             (HEADER + ROWS[0] + "Paul;8 rue X;;3380;Bordeaux;\n").encode(),
             "Ligne 3, colonne « code_postal » : « 3380 » n&#x27;est pas un code postal",
@@ -175,7 +176,7 @@ def test_more_than_100_000_rows_is_refused(admin_client, funder, released):
     body = "".join(f"Personne {i};{i} rue Longue;;33000;Bordeaux;\n" for i in range(MAX_ROWS + 1))
     response = _upload(admin_client, funder, order, "adresses.csv", (HEADER + body).encode())
     assert response.status_code == 400
-    assert "plus de 100 000 adresses" in response.content.decode()
+    assert "plus de 100\u202f000 adresses" in response.content.decode()
     assert _nothing_created()
 
 
@@ -184,7 +185,7 @@ def test_more_addresses_than_free_booklets_is_refused(admin_client, funder, rele
     order = released(quantity=20)  # two booklets
     response = _upload(admin_client, funder, order, "adresses.csv", (HEADER + "".join(ROWS)).encode())
     assert response.status_code == 400
-    assert "n&#x27;a plus que 2 carnet(s) non expédié(s) pour 3 adresse(s)" in response.content.decode()
+    assert "n&#x27;a plus que 2 carnets non expédiés pour 3 adresses" in response.content.decode()
     assert _nothing_created()
 
 

@@ -170,3 +170,13 @@ def test_progress_fragment_is_shown_to_the_organisation_and_staff_only(client, d
     client.force_login(MembershipFactory(organisation=other).user)
     assert fragment(other).status_code == 404
     assert client.get(reverse("jobs:staff_job", kwargs={"pk": job.pk})).status_code == 403
+
+
+def test_a_finished_job_reads_its_status_once(client, db, django_capture_on_commit_callbacks):
+    mine = OrganisationFactory(kind="funder")
+    client.force_login(MembershipFactory(organisation=mine).user)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue(kind="test.count", params={"n": 3}, organisation=mine)
+    page = client.get(reverse("jobs:organisation_job", kwargs={"org_slug": mine.slug, "pk": job.pk}))
+    html = " ".join(page.content.decode().split())
+    assert "<strong>Terminé</strong> : 3 / 3 </p>" in html  # not "Terminé — Terminé."

@@ -98,7 +98,7 @@ def test_check_ledger_fails_loudly_on_a_breach(bank, funder_acc, capsys):
     assert exit_info.value.code == 1
     out = capsys.readouterr().out
     assert f"L'écriture n° {txn.pk} est déséquilibrée de 100 centimes." in out
-    assert f"L'écriture n° {txn.pk} n'a que 1 ligne(s)." in out
+    assert f"L'écriture n° {txn.pk} n'a que 1 ligne." in out
     Entry.objects.create(transaction=txn, account=funder_acc, amount_cents=-100)  # for the teardown's check
 
 

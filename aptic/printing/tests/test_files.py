@@ -45,6 +45,10 @@ def test_pdf_opens_and_every_qr_code_decodes_to_its_voucher_url(make_order, staf
     text = reader.pages[1].extract_text()
     voucher = Voucher.objects.get(order=order, sequence=1)
     assert order.funder.name in text and "10 €" in text and "31/12/2026" in text
+    # The one validity wording (ADR 0023), on the voucher and on its booklet's cover.
+    assert "Valable jusqu'au 31/12/2026,\naccepté jusqu'au 31/01/2027" in text
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "10 chèques de 10 €, valables jusqu'au 31/12/2026, acceptés jusqu'au 31/01/2027" in cover
     assert order.serial(1) in text and codes.display(voucher.code) in text
     pages = decoded(data)
     assert pages[0] == [] and pages[3] == []  # covers carry no QR code

@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.http.request import RawPostDataException
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.vouchers.redemption import RedemptionRefused
 
@@ -87,10 +88,10 @@ def _french_problem(err: dict) -> str:
     if kind.startswith("date"):
         return "Une date au format AAAA-MM-JJ est attendue."
     if kind == "too_short":
-        return f"Au moins {ctx.get('min_length', 1)} élément(s)."
+        return f"Au moins {formats.count(ctx.get('min_length', 1), 'élément')}."
     if kind == "too_long":
         actual = f" ({ctx['actual_length']} reçus)" if ctx.get("actual_length") is not None else ""
-        return f"Au plus {ctx.get('max_length')} élément(s){actual}."
+        return f"Au plus {formats.count(ctx.get('max_length') or 0, 'élément')}{actual}."
     if kind == "string_too_short":
         return "Ce champ ne peut pas être vide." if ctx.get("min_length") == 1 else "Texte trop court."
     if kind == "string_pattern_mismatch":
@@ -134,7 +135,7 @@ def _validation_error(request, exc: ValidationError, api):
     first = details[0] if details else {"field": "", "problem": "Requête invalide."}
     message = f"Requête invalide : {first['field']} — {first['problem']}"
     if len(details) > 1:
-        message += f" (et {len(details) - 1} autre(s) erreur(s))"
+        message += f" (et {formats.count(len(details) - 1, 'autre erreur', 'autres erreurs')})"
     if len(details) > MAX_DETAILS:
         details = details[:MAX_DETAILS]
     return error_response(api, request, 400, "invalid_request", message, details=details)

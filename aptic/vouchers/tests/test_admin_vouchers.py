@@ -158,12 +158,12 @@ def test_stop_and_lift_vouchers_with_a_reason(back_office, funder, staff):
     order = issue(funder)
     vouchers = list(Voucher.objects.filter(order=order).order_by("sequence")[:2])
     response = reason_action(back_office, Voucher, "stop", [v.pk for v in vouchers], "Carnet volé")
-    assert "2 chèque(s) mis en opposition." in text(response)
+    assert "2 chèques mis en opposition." in text(response)
     assert {v.status for v in Voucher.objects.filter(pk__in=[v.pk for v in vouchers])} == {"stopped"}
     event = VoucherEvent.objects.filter(to_status="stopped").first()
     assert (event.reason, event.actor) == ("Carnet volé", staff)
     response = reason_action(back_office, Voucher, "lift", [vouchers[0].pk], "Retrouvé")
-    assert "Opposition levée sur 1 chèque(s)." in text(response)
+    assert "Opposition levée sur 1 chèque." in text(response)
     assert voucher_of(vouchers[0].code).status == "active"
     # Lifting a voucher that is not stopped says so and changes nothing.
     response = reason_action(back_office, Voucher, "lift", [vouchers[0].pk], "Encore")
@@ -174,7 +174,7 @@ def test_stop_a_whole_booklet(back_office, funder):
     order = issue(funder)
     booklet = order.booklets.get(number=2)
     response = reason_action(back_office, models.Booklet, "stop", [booklet.pk], "Carnet perdu")
-    assert "10 chèque(s) mis en opposition." in text(response)
+    assert "10 chèques mis en opposition." in text(response)
     statuses = dict(Voucher.objects.filter(order=order).values_list("sequence", "status"))
     assert {statuses[s] for s in range(11, 21)} == {"stopped"} and {statuses[s] for s in range(1, 11)} == {"active"}
     response = reason_action(back_office, models.Booklet, "lift", [booklet.pk], "Carnet retrouvé")
@@ -191,7 +191,7 @@ def test_moderate_ratings_with_a_reason(back_office, counter, funder):
     html = text(back_office.get(url(Rating), {"etat": "held"}))
     assert "moi@exemple.fr" in html and "En attente de modération" in html
     response = reason_action(back_office, Rating, "hide", [rating.pk], "Donnée personnelle")
-    assert "1 avis masqué(s)." in text(response)
+    assert "1 avis masqué." in text(response)
     rating.refresh_from_db()
     assert (rating.status, rating.moderation_reason) == ("hidden", "Donnée personnelle")
     reason_action(back_office, Rating, "show", [rating.pk], "Adresse retirée par le bénéficiaire")

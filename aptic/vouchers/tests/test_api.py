@@ -214,7 +214,7 @@ def test_refused_vouchers_are_listed_code_by_code_and_nothing_is_spent(client, s
     body = "ZZZZZZZZZZZZZZZ"
     unknown = body + voucher_codes.check_symbol(body)
     typed = [shop.codes[1], shop.codes[0], unknown, "K7QM-3XH9-PZ2W-8RTX"]
-    refused = error_of(redeem(client, shop, typed), 422, "vouchers_refused", "3 chèque(s) sur 4 refusé(s)")
+    refused = error_of(redeem(client, shop, typed), 422, "vouchers_refused", "3 chèques sur 4 refusés")
     assert refused["codes"] == [
         {"index": 1, "code": shop.codes[0], "problem": "Ce chèque a déjà été utilisé."},
         {"index": 2, "code": unknown, "problem": "Ce code ne correspond à aucun chèque."},
@@ -329,11 +329,11 @@ def test_thousands_of_codes_are_refused_at_once_and_summarised(client, shop):
     before = snapshot()
     body = {"place_id": shop.place.pk, "offer_id": shop.workshop.pk, "codes": [shop.codes[0]] * 2000}
     refused = error_of(call(client, "post", REDEEM, body, key=shop.key), 400, "invalid_request", "Au plus 50")
-    assert refused["details"] == [{"field": "codes", "problem": "Au plus 50 élément(s) (2000 reçus)."}]
+    assert refused["details"] == [{"field": "codes", "problem": "Au plus 50 éléments (2000 reçus)."}]
     body["codes"] = [shop.codes[0]] * 5000  # over the body limit, before any parsing
     error_of(call(client, "post", REDEEM, body, key=shop.key), 413, "body_too_large")
     body["codes"] = list(range(45))
-    refused = error_of(call(client, "post", CHECK, body, key=shop.key), 400, "invalid_request", "(et 44 autre(s)")
+    refused = error_of(call(client, "post", CHECK, body, key=shop.key), 400, "invalid_request", "(et 44 autres erreurs")
     assert len(refused["details"]) == 20 and refused["details"][3] == {
         "field": "codes[3]",
         "problem": "Une chaîne de caractères est attendue.",

@@ -112,7 +112,7 @@ def test_expiry_after_the_grace_date_credits_the_funder(issued, funder, capsys):
 def test_expire_command(issued, capsys):
     order = issued(quantity=10, valid_from=datetime.date(2025, 1, 1))
     call_command("expire_vouchers")
-    assert f"Commande n° {order.pk} : 10 chèque(s) expiré(s)." in capsys.readouterr().out
+    assert f"Commande n° {order.pk} : 10 chèques expirés." in capsys.readouterr().out
 
 
 def test_activate_a_run_of_booklets_at_once(issued, funder_admin):

@@ -138,7 +138,7 @@ def test_thousands_of_codes_are_refused_at_once(counter, issued):
 
 def test_max_vouchers_per_act(counter, issued):
     order = issued(max_vouchers_per_act=1)
-    refused_with(counter, codes_of(order, 2), "Au plus 1 chèque(s) de ce commanditaire")
+    refused_with(counter, codes_of(order, 2), "Au plus 1 chèque de ce commanditaire")
     assert redeem(counter, codes_of(order, 1)).voucher_count == 1
 
 

@@ -152,7 +152,7 @@ def test_the_per_act_maximum_and_the_no_change_rule_are_kept(counter, issued):
     _learnt(counter, order)
     with pytest.raises(RedemptionRefused) as refused:
         redeem(counter, codes_of(order, 3))
-    assert "Au plus 2 chèque(s) de ce commanditaire" in refused.value.results[0].problem
+    assert "Au plus 2 chèques de ce commanditaire" in refused.value.results[0].problem
     plain = issued()
     _learnt(counter, plain)
     with pytest.raises(RedemptionRefused, match="Trop de chèques : 3 suffisent") as refused:
@@ -185,7 +185,7 @@ def test_an_order_edited_after_it_was_learnt_is_judged_afresh(counter, issued):
     before = snapshot()
     with pytest.raises(RedemptionRefused) as refused:
         redeem(counter, codes_of(order, 2))
-    assert "Au plus 1 chèque(s) de ce commanditaire" in refused.value.results[0].problem
+    assert "Au plus 1 chèque de ce commanditaire" in refused.value.results[0].problem
     assert snapshot() == before
 
 

@@ -350,7 +350,7 @@ def refusals(counter, funder, funder_admin):
         ("territory", "Ce chèque n'est pas utilisable dans la commune de Saint-Étienne."),
         ("typology", "Ce chèque n'est pas utilisable dans ce type de lieu."),
         ("category", "Ce chèque ne peut pas payer un service « "),
-        ("capped", "Au plus 1 chèque(s) de ce commanditaire par service rendu."),
+        ("capped", "Au plus 1 chèque de ce commanditaire par service rendu."),
         ("twice", "Ce code est saisi plusieurs fois."),
     ],
 )

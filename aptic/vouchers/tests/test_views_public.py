@@ -51,7 +51,9 @@ def test_an_active_voucher_shows_its_value_funder_validity_and_where_to_use_it(c
     assert response.status_code == 200
     assert f'Chèque #APTIC n° <span class="serial">{order.serial(1)}</span>' in html
     assert "<strong>10 €</strong>" in html and "Département de test" in html
-    assert f"au {order.valid_until:%-d}" in html and "Accepté encore jusqu'au" in html
+    # The one validity wording (ADR 0023), as on the funder's Suivi page and the printed voucher.
+    validity = f"Valable jusqu'au {order.valid_until:%d/%m/%Y}, accepté jusqu'au {order.grace_until:%d/%m/%Y}"
+    assert validity in html and "Accepté encore jusqu'au" not in html
     assert '<h2 id="etat">Utilisable</h2>' in html
     assert f"jusqu'au {order.valid_until:%d/%m/%Y}" in html
     assert "1 lieu</strong> accepte ce chèque" in html

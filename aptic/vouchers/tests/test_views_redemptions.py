@@ -85,6 +85,16 @@ def test_filter_by_month_and_place(logged, counter, funder):
     html = text(logged.get(list_url(organisation, mois=f"{now:%Y-%m}", lieu=second.pk)))
     assert f"encaissement n° {annex.pk}" in html and f"encaissement n° {this_month.pk}" not in html
     assert "1 encaissement</strong>" in html and "à Annexe" in html
+    # The month filter lists the months with redemptions, in French, under a proper empty choice (a
+    # month input showed "--------- ----"); the summary and caption name the month the same way.
+    assert 'type="month"' not in html and '<option value="">Tous les mois</option>' in html
+    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre"]  # fmt: skip
+    this_label = f"{months[now.month - 1]} {now.year}"
+    last_label = f"{months[last_month.month - 1]} {last_month.year}"
+    assert f'<option value="{now:%Y-%m}" selected>{this_label}</option>' in html
+    assert f'<option value="{last_month:%Y-%m}">{last_label}</option>' in html
+    assert f"1 encaissement</strong> en {this_label} à Annexe : 1 chèque," in html
     bad = logged.get(list_url(organisation, mois="novembre"))
     assert bad.status_code == 400 and "Indiquez un mois au format AAAA-MM" in text(bad)
     foreign = OrganisationFactory(kind="provider")

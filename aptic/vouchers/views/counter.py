@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 
 from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.providers.selectors import is_labelled_now
 
@@ -172,7 +173,8 @@ def counter(request):
 def redemptions(request):
     organisation = request.organisation
     places = list(organisation.places.order_by("name").only("pk", "name"))
-    form = RedemptionFilterForm(request.GET or None, places=places)
+    months = selectors.redemption_months(organisation)
+    form = RedemptionFilterForm(request.GET or None, places=places, months=months)
     month = place_id = None
     if form.is_bound and form.is_valid():
         month, place_id = form.cleaned_data["mois"], form.cleaned_data["lieu"]
@@ -210,8 +212,12 @@ def redemption(request, pk):
         else:
             messages.success(
                 request,
-                f"L'encaissement n° {found.pk} est annulé : ses {found.voucher_count} chèque(s) sont de nouveau "
-                "utilisables.",
+                f"L'encaissement n° {found.pk} est annulé : "
+                + (
+                    "son chèque est de nouveau utilisable."
+                    if found.voucher_count < 2
+                    else f"ses {formats.count(found.voucher_count, 'chèque')} sont de nouveau utilisables."
+                ),
             )
             return redirect("vouchers:redemption", org_slug=organisation.slug, pk=found.pk)
     context = {

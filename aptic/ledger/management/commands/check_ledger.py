@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from aptic.core import formats
 from aptic.ledger.invariants import checks
 
 
@@ -14,13 +15,13 @@ class Command(BaseCommand):
             found = check()
             name = check.__name__.replace("_", " ")
             if found:
-                self.stdout.write(self.style.ERROR(f"✗ {name} : {len(found)} anomalie(s)"))
+                self.stdout.write(self.style.ERROR(f"✗ {name} : {formats.count(len(found), 'anomalie')}"))
                 for breach in found:
                     self.stdout.write(f"    {breach}")
             else:
                 self.stdout.write(self.style.SUCCESS(f"✓ {name}"))
             breaches.extend(found)
         if breaches:
-            self.stderr.write(f"{len(breaches)} anomalie(s) dans le grand livre.")
+            self.stderr.write(f"{formats.count(len(breaches), 'anomalie')} dans le grand livre.")
             sys.exit(1)
         self.stdout.write("Grand livre cohérent.")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.opendata import reading, services
 
@@ -35,5 +36,5 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {message}")
         if report.has_errors:
             self.stdout.write(report.summary)
-            raise CommandError(f"Aucun lieu importé : {report.rows_in_error} ligne(s) en erreur.")
+            raise CommandError(f"Aucun lieu importé : {formats.count(report.rows_in_error, 'ligne')} en erreur.")
         self.stdout.write(self.style.SUCCESS(report.summary))

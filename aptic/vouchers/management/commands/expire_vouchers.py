@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from aptic.billing.services import expiry_credit_notes_issue
+from aptic.core import formats
 from aptic.core.templatetags.aptic import format_euros
 from aptic.vouchers.lifecycle import vouchers_expire
 
@@ -14,7 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         expired = vouchers_expire()
         for order_id, count in expired.items():
-            self.stdout.write(f"Commande n° {order_id} : {count} chèque(s) expiré(s).")
-        self.stdout.write(f"{sum(expired.values())} chèque(s) expiré(s) au total.")
+            self.stdout.write(
+                f"Commande n° {order_id} : {formats.count(count, 'chèque')} {formats.plural(count, 'expiré')}."
+            )
+        total = sum(expired.values())
+        self.stdout.write(f"{formats.count(total, 'chèque')} {formats.plural(total, 'expiré')} au total.")
         for note in expiry_credit_notes_issue():
             self.stdout.write(f"Avoir {note.number} émis à {note.buyer_name} : {format_euros(note.total_cents)}.")

@@ -1,0 +1,108 @@
+"""How numbers, money, dates, plurals and lists read in French, on every page and document (ADR 0023).
+
+The one home for these rules: templates reach it through the `aptic` template library
+(`|nombre`, `|euros`, `|date_fr`, `|mois`, `|compte`, `|accord`, `|liste`), Python code (messages,
+PDFs, e-mails) imports it. Thousands are grouped with a narrow no-break space (U+202F), as French
+typography and CLDR's French locale do; PDFs drawn with a font that has no such glyph ask for the
+ordinary no-break space (U+00A0) with `space=NBSP`.
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils import timezone
+
+NNBSP = "\u202f"  # narrow no-break space: thousands, the web
+NBSP = "\u00a0"  # no-break space: thousands in PDFs drawn with Vera, which lacks U+202F
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def number(value, *, space: str = NNBSP) -> str:
+    """30000 → '30 000'; -1500 → '-1 500'; 1234.5 → '1 234,5' (the grouping space is no-break)."""
+    exact = Decimal(str(value))
+    sign = "-" if exact < 0 else ""
+    whole, _, fraction = f"{abs(exact):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return sign + f"{int(whole):,}".replace(",", space) + (f",{fraction}" if fraction else "")
+
+
+def euros(cents, *, space: str = NNBSP, unit_space: str = " ", always_cents: bool = False) -> str:
+    """1250 → '12,50 €'; 1000 → '10 €' (or '10,00 €' with always_cents, for documents)."""
+    cents = int(cents)
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    shown = sign + number(whole, space=space)
+    if rest or always_cents:
+        shown += f",{rest:02d}"
+    return f"{shown}{unit_space}€"
+
+
+def _local(moment):
+    # An aware datetime reads in the site's time zone (Europe/Paris), as Django's |date does.
+    if isinstance(moment, datetime.datetime) and timezone.is_aware(moment):
+        return timezone.localtime(moment)
+    return moment
+
+
+def date(day: datetime.date | datetime.datetime) -> str:
+    """31/12/2026: the one way a date reads, on pages and documents."""
+    return f"{_local(day):%d/%m/%Y}"
+
+
+def date_time(moment: datetime.datetime) -> str:
+    """31/12/2026 à 14h05."""
+    moment = _local(moment)
+    return f"{moment:%d/%m/%Y} à {moment:%H}h{moment:%M}"
+
+
+def month(day: datetime.date) -> str:
+    """décembre 2026."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def plural(count, singular: str, plural_form: str | None = None) -> str:
+    """The word agreeing with count, by the French rule: 0 and 1 take the singular.
+
+    plural_form defaults to singular + 's' ('chèque' → 'chèques'); give it for the others
+    ('lieu', 'lieux'), ('suffit', 'suffisent')."""
+    if abs(int(count)) < 2:
+        return singular
+    return plural_form if plural_form is not None else singular + "s"
+
+
+def count(value, singular: str, plural_form: str | None = None, *, space: str = NNBSP) -> str:
+    """1500, 'chèque' → '1 500 chèques'; 0 → '0 chèque'; 1 → '1 chèque'."""
+    return f"{number(value, space=space)} {plural(value, singular, plural_form)}"
+
+
+def join(items: Iterable, *, last: str = "et") -> str:
+    """['A', 'B', 'C'] → 'A, B et C'; ['A'] → 'A'; [] → ''."""
+    words = [str(item) for item in items if str(item)]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def validity(valid_until: datetime.date, grace_until: datetime.date | None, *, count: int = 1) -> str:
+    """The one sentence on how long vouchers can be used, on pages, vouchers and letters:
+    "valable jusqu'au 31/12/2026, accepté jusqu'au 31/01/2027" (agreeing with count: "valables",
+    "acceptés"); without a tolerance period, the first half only."""
+    sentence = f"{plural(count, 'valable')} jusqu'au {date(valid_until)}"
+    if grace_until and grace_until > valid_until:
+        sentence += f", {plural(count, 'accepté')} jusqu'au {date(grace_until)}"
+    return sentence
