@@ -3,12 +3,11 @@ French messages naming the line and the column. Nothing is written here: the cal
 every row or every problem (up to MAX_ERRORS)."""
 
 import csv
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
+from aptic.core import tabular
 from aptic.core.errors import DomainError
 
 from .models import BeneficiaryCategory
@@ -16,6 +15,9 @@ from .models import BeneficiaryCategory
 MAX_ROWS = 100_000
 MAX_BYTES = 30 * 1024 * 1024
 MAX_ERRORS = 50
+# Rows the reader goes through: the header, MAX_ROWS addresses and one more, so that a file one
+# address too long is refused by _validate, in words of addresses.
+READ_ROWS = MAX_ROWS + 2
 LINE = 38  # AFNOR NF Z10-011: 38 characters a line of a postal address
 CITY = 32
 
@@ -111,24 +113,21 @@ def _csv_rows(data: bytes):
     except csv.Error:
         first = sample.split("\n", 1)[0]
         delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for row in reader:
-        yield reader.line_num, row
+    try:
+        yield from tabular.csv_rows(text, delimiter=delimiter, max_rows=READ_ROWS)
+    except csv.Error as exc:
+        raise AddressFileError(["Le fichier CSV est mal formé : une valeur est démesurée."]) from exc
+    except tabular.SpreadsheetError as exc:
+        raise AddressFileError([exc.message]) from exc
 
 
 def _excel_rows(data: bytes):
-    from openpyxl import load_workbook
-
+    """The first sheet, streamed through the one spreadsheet reader (its limits: ADR 0021)."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise AddressFileError(["Ce fichier n'est pas un classeur Excel lisible (.xlsx attendu)."]) from exc
-    try:
-        sheet = book.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, ["" if v is None else _cell_text(v) for v in row]
-    finally:
-        book.close()
+        for number, row in tabular.xlsx_rows(data, max_rows=READ_ROWS):
+            yield number, [_cell_text(v) for v in row]
+    except tabular.SpreadsheetError as exc:
+        raise AddressFileError([exc.message]) from exc
 
 
 def _cell_text(value) -> str:
