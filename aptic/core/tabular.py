@@ -168,7 +168,7 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str, w
 # --- Reading ------------------------------------------------------------------------------------
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what the goal of ADR 0021 covers: any file below is read or refused fast
-MAX_ROWS = 100_000  # rows of a sheet or lines of a CSV, header included (callers may lower it)
+MAX_ROWS = 100_000  # rows of a sheet or records of a CSV under the header line (callers may lower it)
 MAX_COLUMNS = 50  # columns that hold a value
 MAX_CELLS_PER_ROW = 16_384  # cell elements in one row, empty ones included (Excel's own maximum)
 MAX_CELL_CHARS = 32_767  # Excel's own limit of a cell's text
@@ -185,8 +185,10 @@ NOT_XLSX = "Ce fichier n'est pas un classeur Excel lisible (.xlsx attendu)."
 
 
 class SpreadsheetError(DomainError):
-    def __init__(self, message: str):
-        super().__init__(message, field="file")
+    """`code` says which limit, for a caller that words it its own way ("rows": too many rows)."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message, code=code, field="file")
 
 
 def _thousands(number: int) -> str:
@@ -195,8 +197,9 @@ def _thousands(number: int) -> str:
 
 def _too_many_rows(limit: int) -> SpreadsheetError:
     return SpreadsheetError(
-        f"Le fichier compte plus de {_thousands(limit)} lignes : découpez-le en plusieurs fichiers. "
-        "(Des lignes vides mais mises en forme comptent aussi : supprimez-les.)"
+        f"Le fichier compte plus de {_thousands(limit)} lignes sous la ligne d'en-tête : découpez-le en "
+        "plusieurs fichiers. (Des lignes vides mais mises en forme comptent aussi : supprimez-les.)",
+        code="rows",
     )
 
 
@@ -370,7 +373,7 @@ def _check_dimension(ref: str, max_rows: int) -> None:
     if not match:
         return  # an odd declaration: the streaming limits still hold
     last_column, last_row = match.group(3) or match.group(1), match.group(4) or match.group(2)
-    if last_row and int(last_row) > max_rows:
+    if last_row and int(last_row) > max_rows + 1:
         raise _too_many_rows(max_rows)
     if last_column and _column_index(last_column) > MAX_CELLS_PER_ROW:
         raise _too_many_columns()
@@ -418,7 +421,7 @@ def _sheet_rows(archive, sheet, strings, max_rows):
                 rows_seen += 1
                 r = element.get("r")
                 row_number = int(r) if r and r.isascii() and r.isdigit() and len(r) < 8 else row_number + 1
-                if rows_seen > max_rows or row_number > max_rows:
+                if rows_seen > max_rows + 1 or row_number > max_rows + 1:  # the header, then max_rows
                     raise _too_many_rows(max_rows)
                 cells, cell_count, next_column = {}, 0, 1
             elif name == "c":
@@ -487,7 +490,7 @@ def csv_rows(
     word it."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     for number, row in enumerate(reader, start=1):
-        if number > max_rows:
+        if number > max_rows + 1:  # the header, then max_rows
             raise _too_many_rows(max_rows)
         if max_columns is not None and (
             len(row) > MAX_CELLS_PER_ROW or any(cell.strip() for cell in row[max_columns:])

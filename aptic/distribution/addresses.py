@@ -15,9 +15,6 @@ from .models import BeneficiaryCategory
 MAX_ROWS = 100_000
 MAX_BYTES = 30 * 1024 * 1024
 MAX_ERRORS = 50
-# Rows the reader goes through: the header, MAX_ROWS addresses and one more, so that a file one
-# address too long is refused by _validate, in words of addresses.
-READ_ROWS = MAX_ROWS + 2
 LINE = 38  # AFNOR NF Z10-011: 38 characters a line of a postal address
 CITY = 32
 
@@ -104,6 +101,16 @@ def _decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+def _too_many_rows() -> AddressFileError:
+    return AddressFileError(
+        [f"Le fichier compte plus de {MAX_ROWS:,} adresses : découpez-le en plusieurs envois.".replace(",", " ")]
+    )
+
+
+def _refused(exc: tabular.SpreadsheetError) -> AddressFileError:
+    return _too_many_rows() if exc.code == "rows" else AddressFileError([exc.message])
+
+
 def _csv_rows(data: bytes):
     text = _decode(data)
     sample = text[:20000]
@@ -114,20 +121,20 @@ def _csv_rows(data: bytes):
         first = sample.split("\n", 1)[0]
         delimiter = ";" if first.count(";") >= first.count(",") else ","
     try:
-        yield from tabular.csv_rows(text, delimiter=delimiter, max_rows=READ_ROWS)
+        yield from tabular.csv_rows(text, delimiter=delimiter, max_rows=MAX_ROWS)
     except csv.Error as exc:
         raise AddressFileError(["Le fichier CSV est mal formé : une valeur est démesurée."]) from exc
     except tabular.SpreadsheetError as exc:
-        raise AddressFileError([exc.message]) from exc
+        raise _refused(exc) from exc
 
 
 def _excel_rows(data: bytes):
     """The first sheet, streamed through the one spreadsheet reader (its limits: ADR 0021)."""
     try:
-        for number, row in tabular.xlsx_rows(data, max_rows=READ_ROWS):
+        for number, row in tabular.xlsx_rows(data, max_rows=MAX_ROWS):
             yield number, [_cell_text(v) for v in row]
     except tabular.SpreadsheetError as exc:
-        raise AddressFileError([exc.message]) from exc
+        raise _refused(exc) from exc
 
 
 def _cell_text(value) -> str:
@@ -177,13 +184,7 @@ def _validate(rows) -> list[AddressRow]:
         if not any(str(c).strip() for c in raw):
             continue  # blank lines are not addresses
         if len(result) + 1 > MAX_ROWS:
-            raise AddressFileError(
-                [
-                    f"Le fichier compte plus de {MAX_ROWS:,} adresses : découpez-le en plusieurs envois.".replace(
-                        ",", " "
-                    )
-                ]
-            )
+            raise _too_many_rows()
         values = {}
         for column, index in positions.items():
             values[column] = " ".join(str(raw[index]).split()) if index < len(raw) else ""
