@@ -264,14 +264,18 @@ class _Bounded(io.RawIOBase):
 
 
 def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, tags=None):
-    """(event, element) of one XML member, streamed: a DOCTYPE (the door to entity bombs) is refused,
-    entities are never resolved, nothing is fetched from the network."""
+    """The elements of one XML member as they end (only `tags`, local names, if given), streamed: a
+    DOCTYPE (the door to entity bombs) is refused, entities are never resolved, nothing is fetched
+    from the network, no text node may exceed lxml's 10 MB (huge_tree off)."""
     if info.file_size > limit:
         raise _too_big(f"« {info.filename[:60]} », {info.file_size // (1024 * 1024)} Mo")
+    with archive.open(info) as member:
+        _refuse_doctype_text(member.read(PROLOG_BYTES))
     stream = io.BufferedReader(_Bounded(archive.open(info), limit, info.filename), 64 * 1024)
     events = etree.iterparse(
         stream,
-        events=("start", "end"),
+        events=("end",),
+        tag=[f"{{*}}{tag}" for tag in tags] if tags else None,
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -281,30 +285,55 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, tags=
     )
     checked = False
     try:
-        for event, element in events:
+        for _event, element in events:
             if not checked:
-                if element.getroottree().docinfo.doctype:
-                    raise SpreadsheetError(
-                        "Ce classeur contient une déclaration XML (DOCTYPE) qu'un tableur n'écrit jamais : "
-                        "il n'a pas été lu. " + SPREADSHEET_HINT
-                    )
+                _refuse_doctype(element)
                 checked = True
-            yield event, element
+            yield element
     except etree.XMLSyntaxError as exc:
+        if events.root is not None:
+            _refuse_doctype(events.root)  # an entity bomb may break the parser before any element ends
         raise SpreadsheetError(NOT_XLSX) from exc
     finally:
         stream.close()
 
 
+PROLOG_BYTES = 64 * 1024
+DOCTYPE_REFUSED = (
+    "Ce classeur contient une déclaration XML (DOCTYPE) qu'un tableur n'écrit jamais : il n'a pas été lu. "
+    + SPREADSHEET_HINT
+)
+
+
+def _refuse_doctype_text(prolog: bytes) -> None:
+    """Before the parser sees it: a DOCTYPE in the first bytes (UTF-8, or UTF-16 with its BOM)."""
+    encoding = "utf-16" if prolog[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+    if "<!doctype" in prolog.decode(encoding, errors="ignore").lower():
+        raise SpreadsheetError(DOCTYPE_REFUSED)
+
+
+def _refuse_doctype(element) -> None:
+    """While parsing, whatever the encoding: the parsed document's own DOCTYPE."""
+    if element.getroottree().docinfo.doctype:
+        raise SpreadsheetError(DOCTYPE_REFUSED)
+
+
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = _LOCAL_NAMES[tag] = tag.rsplit("}", 1)[-1]
+    return name
 
 
 def _small_tree(archive, info) -> list:
     elements = []
-    for event, element in _parse(archive, info, MAX_SMALL_PART_BYTES):
-        if event == "end":
-            elements.append((_local(element.tag), dict(element.attrib)))
+    for element in _parse(archive, info, MAX_SMALL_PART_BYTES):
+        elements.append((_local(element.tag), dict(element.attrib)))
     return elements
 
 
@@ -333,9 +362,9 @@ def _shared_strings(archive, members) -> list[str]:
     parts: list[str] = []
     length = 0
     limit = MAX_ROWS * MAX_COLUMNS
-    for event, element in _parse(archive, info, MAX_SHARED_STRINGS_BYTES):
+    for element in _parse(archive, info, MAX_SHARED_STRINGS_BYTES, tags=("t", "si")):
         name = _local(element.tag)
-        if event == "end" and name == "t" and not _inside_rph(element):
+        if name == "t" and not _inside_rph(element):
             text = element.text or ""
             length += len(text)
             if length > MAX_CELL_CHARS:
@@ -343,7 +372,7 @@ def _shared_strings(archive, members) -> list[str]:
                     f"Un texte du classeur dépasse {_thousands(MAX_CELL_CHARS)} caractères, la limite d'un tableur."
                 )
             parts.append(text)
-        elif event == "end" and name == "si":
+        elif name == "si":
             strings.append("".join(parts))
             parts, length = [], 0
             element.clear()
@@ -411,43 +440,31 @@ def _sheet_rows(archive, sheet, strings, max_rows):
     row_number = 0
     cells: dict[int, object] = {}
     cell_count = 0
-    cell_type = cell_ref = None
     value = None
     next_column = 1
-    for event, element in _parse(archive, sheet, MAX_SHEET_BYTES):
+    tags = ("dimension", "row", "c", "v", "t")
+    for element in _parse(archive, sheet, MAX_SHEET_BYTES, tags=tags):
         name = _local(element.tag)
-        if event == "start":
-            if name == "row":
-                rows_seen += 1
-                r = element.get("r")
-                row_number = int(r) if r and r.isascii() and r.isdigit() and len(r) < 8 else row_number + 1
-                if rows_seen > max_rows + 1 or row_number > max_rows + 1:  # the header, then max_rows
-                    raise _too_many_rows(max_rows)
-                cells, cell_count, next_column = {}, 0, 1
-            elif name == "c":
-                cell_count += 1
-                if cell_count > MAX_CELLS_PER_ROW:
-                    raise _too_many_columns()
-                cell_type, cell_ref, value = element.get("t", "n"), element.get("r"), None
-            continue
-        # "end" events
-        if name == "dimension":
-            _check_dimension(element.get("ref", ""), max_rows)
-        elif name == "v":
+        if name == "v":
             value = element.text or ""
             if len(value) > MAX_CELL_CHARS:
-                raise _cell_too_long(row_number)
-        elif name == "t" and not _inside_rph(element):  # an inline string: <is><t>…</t></is>
-            value = (value or "") + (element.text or "")
-            if len(value) > MAX_CELL_CHARS:
-                raise _cell_too_long(row_number)
+                raise _cell_too_long(row_number + 1)
+        elif name == "t":  # an inline string: <is><t>…</t></is>, phonetic guides left out
+            if not _inside_rph(element):
+                value = (value or "") + (element.text or "")
+                if len(value) > MAX_CELL_CHARS:
+                    raise _cell_too_long(row_number + 1)
         elif name == "c":
-            match = _CELL_REF.fullmatch(cell_ref or "")
+            cell_count += 1
+            if cell_count > MAX_CELLS_PER_ROW:
+                raise _too_many_columns()
+            match = _CELL_REF.fullmatch(element.get("r") or "")
             column = _column_index(match.group(1)) if match else next_column
             next_column = column + 1
             if value is not None and value != "":
                 if column > MAX_COLUMNS:
                     raise _too_many_columns()
+                cell_type = element.get("t", "n")
                 if cell_type == "s":
                     cells[column] = strings[int(value)]
                 elif cell_type == "b":
@@ -456,14 +473,21 @@ def _sheet_rows(archive, sheet, strings, max_rows):
                     cells[column] = _number(value)
                 else:
                     cells[column] = value
+            value = None
             _drop(element)
         elif name == "row":
+            rows_seen += 1
+            r = element.get("r")
+            row_number = int(r) if r and r.isascii() and r.isdigit() and len(r) < 13 else row_number + 1
+            if rows_seen > max_rows + 1 or row_number > max_rows + 1:  # the header, then max_rows
+                raise _too_many_rows(max_rows)
             if cells:
                 width = max(cells)
                 yield row_number, [cells.get(i, "") for i in range(1, width + 1)]
+            cells, cell_count, next_column = {}, 0, 1
             _drop(element)
-        elif name == "sheetData":
-            break
+        elif name == "dimension":
+            _check_dimension(element.get("ref", ""), max_rows)
 
 
 def _drop(element) -> None:
