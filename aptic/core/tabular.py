@@ -30,6 +30,7 @@ from django.utils import timezone
 from lxml import etree
 
 from .errors import DomainError
+from .params import parse_int
 
 # --- Writing ------------------------------------------------------------------------------------
 
@@ -477,8 +478,7 @@ def _sheet_rows(archive, sheet, strings, max_rows):
             _drop(element)
         elif name == "row":
             rows_seen += 1
-            r = element.get("r")
-            row_number = int(r) if r and r.isascii() and r.isdigit() and len(r) < 13 else row_number + 1
+            row_number = parse_int(element.get("r"), minimum=1) or row_number + 1
             if rows_seen > max_rows + 1 or row_number > max_rows + 1:  # the header, then max_rows
                 raise _too_many_rows(max_rows)
             if cells:
