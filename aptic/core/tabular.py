@@ -443,19 +443,13 @@ def _sheet_rows(archive, sheet, strings, max_rows):
     cell_count = 0
     value = None
     next_column = 1
-    tags = ("dimension", "row", "c", "v", "t")
+    tags = ("dimension", "row", "c")
     for element in _parse(archive, sheet, MAX_SHEET_BYTES, tags=tags):
         name = _local(element.tag)
-        if name == "v":
-            value = element.text or ""
-            if len(value) > MAX_CELL_CHARS:
+        if name == "c":
+            value = _cell_value(element)
+            if value is not None and len(value) > MAX_CELL_CHARS:
                 raise _cell_too_long(row_number + 1)
-        elif name == "t":  # an inline string: <is><t>…</t></is>, phonetic guides left out
-            if not _inside_rph(element):
-                value = (value or "") + (element.text or "")
-                if len(value) > MAX_CELL_CHARS:
-                    raise _cell_too_long(row_number + 1)
-        elif name == "c":
             cell_count += 1
             if cell_count > MAX_CELLS_PER_ROW:
                 raise _too_many_columns()
@@ -488,6 +482,18 @@ def _sheet_rows(archive, sheet, strings, max_rows):
             _drop(element)
         elif name == "dimension":
             _check_dimension(element.get("ref", ""), max_rows)
+
+
+def _cell_value(cell) -> str | None:
+    """The text of <v>, or of an inline string's <t> (phonetic guides left out), or None."""
+    value = None
+    for child in cell:
+        name = _local(child.tag)
+        if name == "v":
+            value = child.text or ""
+        elif name == "is":
+            value = "".join(t.text or "" for t in child.iter("{*}t") if not _inside_rph(t))
+    return value
 
 
 def _drop(element) -> None:
