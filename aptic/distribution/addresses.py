@@ -3,13 +3,11 @@ French messages naming the line and the column. Nothing is written here: the cal
 every row or every problem (up to MAX_ERRORS)."""
 
 import csv
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
-from aptic.core import formats
+from aptic.core import formats, tabular
 from aptic.core.errors import DomainError
 
 from .models import BeneficiaryCategory
@@ -105,6 +103,16 @@ def _decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+def _too_many_rows() -> AddressFileError:
+    return AddressFileError(
+        [f"Le fichier compte plus de {formats.count(MAX_ROWS, 'adresse')} : découpez-le en plusieurs envois."]
+    )
+
+
+def _refused(exc: tabular.SpreadsheetError) -> AddressFileError:
+    return _too_many_rows() if exc.code == "rows" else AddressFileError([exc.message])
+
+
 def _csv_rows(data: bytes):
     text = _decode(data)
     sample = text[:20000]
@@ -114,24 +122,21 @@ def _csv_rows(data: bytes):
     except csv.Error:
         first = sample.split("\n", 1)[0]
         delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for row in reader:
-        yield reader.line_num, row
+    try:
+        yield from tabular.csv_rows(text, delimiter=delimiter, max_rows=MAX_ROWS)
+    except csv.Error as exc:
+        raise AddressFileError(["Le fichier CSV est mal formé : une valeur est démesurée."]) from exc
+    except tabular.SpreadsheetError as exc:
+        raise _refused(exc) from exc
 
 
 def _excel_rows(data: bytes):
-    from openpyxl import load_workbook
-
+    """The first sheet, streamed through the one spreadsheet reader (its limits: ADR 0021)."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise AddressFileError(["Ce fichier n'est pas un classeur Excel lisible (.xlsx attendu)."]) from exc
-    try:
-        sheet = book.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, ["" if v is None else _cell_text(v) for v in row]
-    finally:
-        book.close()
+        for number, row in tabular.xlsx_rows(data, max_rows=MAX_ROWS):
+            yield number, [_cell_text(v) for v in row]
+    except tabular.SpreadsheetError as exc:
+        raise _refused(exc) from exc
 
 
 def _cell_text(value) -> str:
@@ -182,9 +187,7 @@ def _validate(rows) -> list[AddressRow]:
         if not any(str(c).strip() for c in raw):
             continue  # blank lines are not addresses
         if len(result) + 1 > MAX_ROWS:
-            raise AddressFileError(
-                [f"Le fichier compte plus de {formats.count(MAX_ROWS, 'adresse')} : découpez-le en plusieurs envois."]
-            )
+            raise _too_many_rows()
         values = {}
         for column, index in positions.items():
             values[column] = " ".join(str(raw[index]).split()) if index < len(raw) else ""

@@ -1,7 +1,8 @@
 """The export of places in the national standard, as CSV and as JSON, written piece by piece.
 
 CSV is the standard's own format: UTF-8 without BOM, comma-separated, a header with the standard's
-column names in its order, RFC 4180 quoting, multi-valued cells joined with "|".
+column names in its order, RFC 4180 quoting, multi-valued cells joined with "|"; a text cell that
+starts like a formula ("=", "+", "-", "@", tab, CR) gets a single quote in front (ADR 0021).
 
 JSON: the standard defines only the table, not a JSON form. We publish what the national
 cartography (ANCT) publishes with its library `@gouvfr-anct/lieux-de-mediation-numerique`
@@ -9,37 +10,31 @@ cartography (ANCT) publishes with its library `@gouvfr-anct/lieux-de-mediation-n
 column names, multi-valued fields as the same "|"-joined strings, latitude and longitude as JSON
 numbers, dates as "YYYY-MM-DD" strings. One difference: the ANCT omits empty fields, we keep every
 key in the standard's order with `null`, so that each object has the same keys as the CSV header.
-Converting the JSON to rows in that key order gives the CSV back, value for value.
+Converting the JSON to rows in that key order gives the CSV back, value for value (but for the quote
+before a formula-looking text).
 """
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
+
+from aptic.core import tabular
 
 from . import standard
 
 ROWS_PER_CHUNK = 200
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back to the csv writer's caller."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(rows: Iterable[dict]) -> Iterator[bytes]:
+    """Through the platform's one writer (aptic.core.tabular), in the standard's own dialect: a text
+    cell that a spreadsheet would run as a formula starts with a single quote there (the JSON keeps
+    the raw value)."""
     columns = standard.columns()
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(columns).encode()
-    buffer = []
-    for row in rows:
-        buffer.append(writer.writerow([row[column] for column in columns]))
-        if len(buffer) >= ROWS_PER_CHUNK:
-            yield "".join(buffer).encode()
-            buffer = []
-    if buffer:
-        yield "".join(buffer).encode()
+    return tabular.csv_chunks(
+        columns,
+        ([row[column] for column in columns] for row in rows),
+        dialect=tabular.RFC4180,
+        rows_per_chunk=ROWS_PER_CHUNK,
+    )
 
 
 def json_chunks(rows: Iterable[dict]) -> Iterator[bytes]:

@@ -19,11 +19,10 @@ Row numbers are those a spreadsheet shows: the header is line 1, the first place
 import codecs
 import contextlib
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 
-from aptic.core import formats
+from aptic.core import formats, tabular
 from aptic.core.errors import DomainError
 
 from . import standard
@@ -220,13 +219,22 @@ def read_table(data: bytes, *, max_rows: int | None = None) -> Table:
     header_line = stripped.splitlines()[0]
     delimiter = detect_delimiter(header_line)
 
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter, strict=True)
+    # The one reader of uploaded tables (aptic.core.tabular), with this import's own column and cell
+    # limits: the header's width gets its own message (_check_header), extra cells are reported on
+    # their row, and so are long cells (services.MAX_CELL).
+    reader = tabular.csv_rows(
+        text.lstrip("\ufeff"),
+        delimiter=delimiter,
+        max_columns=None,
+        max_cell_chars=MAX_BYTES,
+        strict=True,
+    )
     rows: list[Row] = []
     columns: dict[int, str] | None = None
     warnings: list[str] = []
     line = 0
     try:
-        for line, cells in enumerate(reader, start=1):
+        for line, cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
             if columns is None:

@@ -7,6 +7,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from aptic.accounts.permissions import public, staff_required
+from aptic.core import tabular
 from aptic.core.errors import DomainError
 
 from . import export, selectors, services
@@ -33,7 +34,7 @@ def _download(chunks, *, content_type: str, extension: str, disposition: str) ->
 def places_csv(request):
     return _download(
         export.csv_chunks(selectors.standard_rows()),
-        content_type="text/csv; charset=utf-8",
+        content_type=tabular.CSV_CONTENT_TYPE,
         extension="csv",
         disposition="attachment",
     )

@@ -1,8 +1,8 @@
-"""A payout's statement for its provider, as CSV and PDF: every voucher (serial number, date, place,
+"""A payout's statement for its provider, as CSV, XLSX and PDF: every voucher (serial number, date, place,
 service, amount), then the face value, the subscription netted and the amount transferred."""
 
-import csv
 import io
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from aptic.core import tabular
 from aptic.core.pdf import FONT, FONT_BOLD, euros, register_fonts
 
 from .models import Payout, PayoutStatus
@@ -20,11 +21,10 @@ from .selectors import statement_rows
 HEADER = ["Numéro de chèque", "Date", "Lieu", "Service", "Montant (€)"]
 
 
-def _decimal(cents: int) -> str:
-    """1250 → '12,50' (French decimal comma, as a spreadsheet in French reads it)."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole},{rest:02d}"
+def _amount(cents: int) -> Decimal:
+    """1250 → Decimal('12.50'): a number with two decimals, which the writer puts as '12,50' in a
+    French CSV and as a number in a workbook."""
+    return Decimal(int(cents)).scaleb(-2)
 
 
 def filename(payout: Payout, extension: str) -> str:
@@ -41,18 +41,25 @@ def _status_line(payout: Payout) -> str:
     return payout.get_status_display() + "."
 
 
+def _table(payout: Payout) -> list[list]:
+    rows: list[list] = [
+        [serial, at, place, service, _amount(amount)] for serial, at, place, service, amount in statement_rows(payout)
+    ]
+    rows.append([])
+    rows.append(["Valeur des chèques", "", "", "", _amount(payout.gross_cents)])
+    rows.append(["Abonnement déduit (TTC)", "", "", "", _amount(-(payout.fee_cents + payout.vat_cents))])
+    rows.append(["Montant viré", "", "", "", _amount(payout.net_cents)])
+    return rows
+
+
 def statement_csv(payout: Payout) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for serial, at, place, service, amount in statement_rows(payout):
-        writer.writerow([serial, timezone.localtime(at).strftime("%d/%m/%Y %H:%M"), place, service, _decimal(amount)])
-    writer.writerow([])
-    writer.writerow(["Valeur des chèques", "", "", "", _decimal(payout.gross_cents)])
-    writer.writerow(["Abonnement déduit (TTC)", "", "", "", _decimal(-(payout.fee_cents + payout.vat_cents))])
-    writer.writerow(["Montant viré", "", "", "", _decimal(payout.net_cents)])
-    # A BOM, so that a spreadsheet opens the accents right.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """French Excel's CSV (";", decimal comma, a BOM so that accents open right), through the one
+    writer that neutralises formula-looking names (aptic.core.tabular)."""
+    return tabular.csv_bytes(HEADER, _table(payout), dialect=tabular.FRENCH_EXCEL)
+
+
+def statement_xlsx(payout: Payout) -> bytes:
+    return tabular.xlsx_bytes(HEADER, _table(payout), title=f"Relevé {payout.reference}", widths=(24, 17, 40, 40, 14))
 
 
 def statement_pdf(payout: Payout) -> bytes:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required, staff_required
+from aptic.core import tabular
 from aptic.core.errors import DomainError
 from aptic.core.files import file_response
 
@@ -18,7 +19,8 @@ PROVIDERS = [OrganisationKind.PROVIDER]
 PER_PAGE = 50
 FORMATS = {
     "pdf": ("application/pdf", statements.statement_pdf),
-    "csv": ("text/csv; charset=utf-8", statements.statement_csv),
+    "csv": (tabular.CSV_CONTENT_TYPE, statements.statement_csv),
+    "xlsx": (tabular.XLSX_CONTENT_TYPE, statements.statement_xlsx),
 }
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 from aptic.core.forms import AptForm
+from aptic.core.params import parse_int
 from aptic.core.templatetags.aptic import format_euros
 from aptic.territories.forms import CommuneField
 from aptic.territories.models import Commune
@@ -414,7 +415,7 @@ class RadiusSelect(forms.Select):
 
     def get_context(self, name, value, attrs):
         text = str(value) if value is not None else ""
-        if text.isdigit() and 1 <= int(text) <= MAX_RADIUS_KM and text not in {str(c[0]) for c in self.choices}:
+        if parse_int(text, minimum=1, maximum=MAX_RADIUS_KM) and text not in {str(c[0]) for c in self.choices}:
             self.choices = sorted([*self.choices, (text, f"{text} km")], key=lambda c: int(c[0] or 0))
         return super().get_context(name, value, attrs)
 

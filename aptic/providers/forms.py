@@ -7,6 +7,7 @@ from aptic.billing import legal
 from aptic.catalogue.models import PlaceTypology
 from aptic.core.errors import DomainError
 from aptic.core.forms import AptForm
+from aptic.core.params import parse_id
 from aptic.territories.forms import CommuneField
 
 from . import selectors, services
@@ -19,8 +20,7 @@ HONEYPOT = "website"
 
 def is_id(value) -> bool:
     """A database id: SQLite fails on integers beyond 64 bits, so such forged ids never reach a query."""
-    text = str(value).strip()
-    return text.isascii() and text.isdigit() and 0 < int(text) <= selectors.MAX_ID
+    return parse_id(str(value)) is not None
 
 
 class IdChoiceField(forms.ModelChoiceField):

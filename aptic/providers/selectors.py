@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from aptic.accounts.models import LegalCategory, Membership, Organisation, Role
 from aptic.core.generations import Generation
+from aptic.core.params import MAX_ID
 from aptic.places.models import Offer, Place
 from aptic.territories.models import Departement, Region
 
@@ -32,8 +33,6 @@ from .models import (
     SubmissionOutcome,
     Subscription,
 )
-
-MAX_ID = 2**63 - 1  # beyond, SQLite cannot bind an integer (Django guards `=` lookups, not `IN`)
 
 TRIAL, ACTIVE, LAPSED, SCHEDULED = "trial", "active", "lapsed", "scheduled"
 SUBSCRIPTION_STATES = {TRIAL: "Mois gratuit", ACTIVE: "Actif", LAPSED: "Expiré", SCHEDULED: "À venir"}

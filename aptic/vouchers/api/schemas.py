@@ -21,9 +21,9 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from aptic.core.params import MAX_ID  # a bigint: larger numbers would overflow the database driver
 from aptic.vouchers.redemption import MAX_CODES
 
-MAX_ID = 2**63 - 1  # bigint: larger numbers would overflow the database driver
 REASON_MAX = 250
 
 

@@ -19,6 +19,7 @@ from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required
 from aptic.core import formats
 from aptic.core.errors import DomainError
+from aptic.core.params import parse_id
 from aptic.providers.selectors import is_labelled_now
 
 from .. import selectors
@@ -109,15 +110,15 @@ def counter(request):
     context["receipt"] = None
     if request.method != "POST":
         if "recu" in request.GET:
-            receipt_id = request.GET["recu"]
-            receipt = selectors.redemption_of(organisation, int(receipt_id)) if receipt_id.isdigit() else None
+            receipt_id = parse_id(request.GET["recu"])
+            receipt = selectors.redemption_of(organisation, receipt_id) if receipt_id else None
             if receipt is None:
                 raise Http404("Cet encaissement n'existe pas.")
             context["receipt"] = receipt
         initial = {"cle": new_key()}
         for name in ("lieu", "service"):
-            if request.GET.get(name, "").isdigit():
-                initial[name] = int(request.GET[name])
+            if (value := parse_id(request.GET.get(name))) is not None:
+                initial[name] = value
         form = CounterForm(initial=initial, offers=offers)
         return render(request, "vouchers/counter.html", {**context, "form": form, "rows": _rows([])})
 
@@ -126,9 +127,10 @@ def counter(request):
     if action == "ajouter":
         # A field more (without JavaScript; also what a scanner's Enter key does). Nothing is looked up.
         # An unbound form: a field more is not a submission, so no error is shown yet.
-        initial = {name: request.POST.get(name, "") for name in ("lieu", "service", "cle")}
+        initial = {name: parse_id(request.POST.get(name)) or "" for name in ("lieu", "service")}
+        initial["cle"] = request.POST.get("cle", "")
         rows = _rows(form.typed_codes(), blank=True)
-        form = CounterForm(initial={k: int(v) if v.isdigit() else v for k, v in initial.items()}, offers=offers)
+        form = CounterForm(initial=initial, offers=offers)
         return render(request, "vouchers/counter.html", {**context, "form": form, "rows": rows})
     if not form.is_valid():
         rows = _rows(form.typed_codes())

@@ -1,0 +1,531 @@
+"""Tables in and out: the one writer of every CSV and XLSX the platform produces, and the one reader
+of every spreadsheet or CSV uploaded to it (ADR 0021).
+
+Writing. A spreadsheet evaluates a text cell that starts with "=", "+", "-" or "@" (and, in some,
+a tab or carriage return) as a formula: a place named `=cmd|' /C calc'!A0` runs a command on the
+computer of whoever opens the export. Every text cell that starts with one of these characters is
+written with a single quote in front (OWASP's "CSV injection" advice): `'=cmd|…`. Numbers given as
+numbers (int, Decimal, float) are never touched, so a negative amount stays a number; a text that is
+nothing but a plain number (a phone "+33180059880", "-2") is not a formula either, and is kept as it
+is. Cells are formatted by the dialect: French Excel (";", decimal comma, UTF-8 with a BOM) or the
+RFC 4180 one of open data (",", decimal point, no BOM).
+
+Reading. An .xlsx is a ZIP of XML: 172 KiB can declare 20 million rows, or one 300 MB string. Before
+any XML is parsed, the ZIP's directory is checked (number of members, uncompressed sizes, compression
+ratio, methods), then the first sheet is read as a stream (lxml iterparse, entities never resolved, any
+DOCTYPE refused), stopping at the first row, column or cell-length limit. Every refusal is a
+`SpreadsheetError` in French. CSV uploads go through `csv_rows`, with the same limits.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from lxml import etree
+
+from .errors import DomainError
+from .params import parse_int
+
+# --- Writing ------------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISER = "'"
+# A text a spreadsheet reads as a number, not as a formula: an optional sign, digits, one decimal mark.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?", re.ASCII)
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(text: str) -> str:
+    """The text as a spreadsheet must show it, never run it."""
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return NEUTRALISER + text
+    return text
+
+
+@dataclass(frozen=True)
+class Dialect:
+    delimiter: str
+    bom: bool
+    decimal_comma: bool
+    date_format: str
+    datetime_format: str
+
+
+# What Excel and LibreOffice open right on a French computer.
+FRENCH_EXCEL = Dialect(";", bom=True, decimal_comma=True, date_format="%d/%m/%Y", datetime_format="%d/%m/%Y %H:%M")
+# Open data (RFC 4180, the national standard's own format).
+RFC4180 = Dialect(",", bom=False, decimal_comma=False, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
+
+
+def cell_text(value, dialect: Dialect) -> str:
+    """One cell of a CSV: None is empty, numbers and dates are formatted, text is neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, (int, Decimal, float)):
+        text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+        return text.replace(".", ",") if dialect.decimal_comma else text
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime(dialect.datetime_format)
+    if isinstance(value, datetime.date):
+        return value.strftime(dialect.date_format)
+    return neutralise(str(value))
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back to the csv writer's caller."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(
+    header: Sequence[str], rows: Iterable[Sequence], *, dialect: Dialect, rows_per_chunk: int = 200
+) -> Iterator[bytes]:
+    """The CSV as pieces of bytes, for a StreamingHttpResponse (the header is text too)."""
+    writer = csv.writer(_Echo(), delimiter=dialect.delimiter, lineterminator="\r\n")
+    first = writer.writerow([cell_text(name, dialect) for name in header])
+    yield (("\ufeff" if dialect.bom else "") + first).encode()
+    buffer = []
+    for row in rows:
+        buffer.append(writer.writerow([cell_text(value, dialect) for value in row]))
+        if len(buffer) >= rows_per_chunk:
+            yield "".join(buffer).encode()
+            buffer = []
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], *, dialect: Dialect) -> bytes:
+    return b"".join(csv_chunks(header, rows, dialect=dialect))
+
+
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+
+
+def _xlsx_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = MONEY_FORMAT if value.as_tuple().exponent == -2 else "General"
+    elif value is None or isinstance(value, (bool, int, float)):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        cell = WriteOnlyCell(sheet, value=None)
+        cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+        cell.data_type = "s"  # text, always: openpyxl would read "=…" as a formula
+    return cell
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str, widths: Sequence[int] = ()) -> bytes:
+    """A one-sheet workbook, written as a stream (openpyxl's write-only mode): a bold frozen header,
+    then typed cells (numbers, dates, money with two decimals as Decimal, text neutralised)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    head = []
+    for name in header:
+        cell = _xlsx_cell(sheet, name)
+        cell.font = bold
+        head.append(cell)
+    sheet.append(head)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what the goal of ADR 0021 covers: any file below is read or refused fast
+MAX_ROWS = 100_000  # rows of a sheet or records of a CSV under the header line (callers may lower it)
+MAX_COLUMNS = 50  # columns that hold a value
+MAX_CELLS_PER_ROW = 16_384  # cell elements in one row, empty ones included (Excel's own maximum)
+MAX_CELL_CHARS = 32_767  # Excel's own limit of a cell's text
+MAX_MEMBERS = 1_000  # files inside the ZIP (a workbook has about ten)
+MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024  # sharedStrings.xml, uncompressed
+MAX_SHEET_BYTES = 100 * 1024 * 1024  # the sheet read, uncompressed
+MAX_SMALL_PART_BYTES = 1024 * 1024  # workbook.xml, its relations
+MAX_TOTAL_BYTES = 150 * 1024 * 1024  # every member, uncompressed
+MAX_RATIO = 200  # uncompressed / compressed, for members over RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+
+SPREADSHEET_HINT = "Enregistrez les données utiles dans un nouveau classeur, ou au format CSV, puis importez-le."
+NOT_XLSX = "Ce fichier n'est pas un classeur Excel lisible (.xlsx attendu)."
+
+
+class SpreadsheetError(DomainError):
+    """`code` says which limit, for a caller that words it its own way ("rows": too many rows)."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message, code=code, field="file")
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _too_many_rows(limit: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"Le fichier compte plus de {_thousands(limit)} lignes sous la ligne d'en-tête : découpez-le en "
+        "plusieurs fichiers. (Des lignes vides mais mises en forme comptent aussi : supprimez-les.)",
+        code="rows",
+    )
+
+
+def _too_many_columns(limit: int = MAX_COLUMNS) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"Le fichier compte plus de {_thousands(limit)} colonnes remplies ou de "
+        f"{_thousands(MAX_CELLS_PER_ROW)} cellules sur une ligne. " + SPREADSHEET_HINT
+    )
+
+
+def _cell_too_long(row: int, limit: int = MAX_CELL_CHARS) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"Ligne {row} : une cellule dépasse {_thousands(limit)} caractères, la limite d'un tableur."
+    )
+
+
+def _too_big(what: str) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"Ce classeur est anormalement volumineux une fois décompressé ({what}) : il n'a pas été lu. "
+        + SPREADSHEET_HINT
+    )
+
+
+def is_zip(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+def _check_archive(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise _too_big(f"{_thousands(len(members))} fichiers dans l'archive")
+    total = 0
+    for info in members:
+        if info.flag_bits & 0x1:
+            raise SpreadsheetError("Ce classeur est protégé par un mot de passe : enregistrez-le sans mot de passe.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise SpreadsheetError(NOT_XLSX)
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _too_big(f"« {info.filename[:60]} » compressé {info.file_size // max(info.compress_size, 1)} fois")
+    if total > MAX_TOTAL_BYTES:
+        raise _too_big(f"{total // (1024 * 1024)} Mo")
+    return {info.filename: info for info in members}
+
+
+class _Bounded(io.RawIOBase):
+    """A member of the ZIP read at most `limit` bytes, whatever its header says."""
+
+    def __init__(self, stream, limit: int, name: str):
+        self._stream, self._left, self._name = stream, limit, name
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self._stream.read(min(len(buffer), self._left + 1))
+        self._left -= len(data)
+        if self._left < 0:
+            raise _too_big(f"« {self._name} »")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, tags=None):
+    """The elements of one XML member as they end (only `tags`, local names, if given), streamed: a
+    DOCTYPE (the door to entity bombs) is refused, entities are never resolved, nothing is fetched
+    from the network, no text node may exceed lxml's 10 MB (huge_tree off)."""
+    if info.file_size > limit:
+        raise _too_big(f"« {info.filename[:60]} », {info.file_size // (1024 * 1024)} Mo")
+    with archive.open(info) as member:
+        _refuse_doctype_text(member.read(PROLOG_BYTES))
+    stream = io.BufferedReader(_Bounded(archive.open(info), limit, info.filename), 64 * 1024)
+    events = etree.iterparse(
+        stream,
+        events=("end",),
+        tag=[f"{{*}}{tag}" for tag in tags] if tags else None,
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    checked = False
+    try:
+        for _event, element in events:
+            if not checked:
+                _refuse_doctype(element)
+                checked = True
+            yield element
+    except etree.XMLSyntaxError as exc:
+        if events.root is not None:
+            _refuse_doctype(events.root)  # an entity bomb may break the parser before any element ends
+        raise SpreadsheetError(NOT_XLSX) from exc
+    finally:
+        stream.close()
+
+
+PROLOG_BYTES = 64 * 1024
+DOCTYPE_REFUSED = (
+    "Ce classeur contient une déclaration XML (DOCTYPE) qu'un tableur n'écrit jamais : il n'a pas été lu. "
+    + SPREADSHEET_HINT
+)
+
+
+def _refuse_doctype_text(prolog: bytes) -> None:
+    """Before the parser sees it: a DOCTYPE in the first bytes (UTF-8, or UTF-16 with its BOM)."""
+    encoding = "utf-16" if prolog[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+    if "<!doctype" in prolog.decode(encoding, errors="ignore").lower():
+        raise SpreadsheetError(DOCTYPE_REFUSED)
+
+
+def _refuse_doctype(element) -> None:
+    """While parsing, whatever the encoding: the parsed document's own DOCTYPE."""
+    if element.getroottree().docinfo.doctype:
+        raise SpreadsheetError(DOCTYPE_REFUSED)
+
+
+_LOCAL_NAMES: dict[str, str] = {}
+
+
+def _local(tag) -> str:
+    if not isinstance(tag, str):
+        return ""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = _LOCAL_NAMES[tag] = tag.rsplit("}", 1)[-1]
+    return name
+
+
+def _small_tree(archive, info) -> list:
+    elements = []
+    for element in _parse(archive, info, MAX_SMALL_PART_BYTES):
+        elements.append((_local(element.tag), dict(element.attrib)))
+    return elements
+
+
+def _first_sheet(archive: zipfile.ZipFile, members: dict) -> zipfile.ZipInfo:
+    workbook = members.get("xl/workbook.xml")
+    relations = members.get("xl/_rels/workbook.xml.rels")
+    if workbook is None or relations is None:
+        raise SpreadsheetError(NOT_XLSX)
+    sheets = [attrs for name, attrs in _small_tree(archive, workbook) if name == "sheet"]
+    targets = {attrs.get("Id"): attrs.get("Target", "") for name, attrs in _small_tree(archive, relations)}
+    if not sheets:
+        raise SpreadsheetError(NOT_XLSX)
+    rel = next((v for k, v in sheets[0].items() if k.endswith("}id")), None)
+    target = targets.get(rel, "")
+    path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    if path not in members:
+        raise SpreadsheetError(NOT_XLSX)
+    return members[path]
+
+
+def _shared_strings(archive, members) -> list[str]:
+    info = members.get("xl/sharedStrings.xml")
+    if info is None:
+        return []
+    strings: list[str] = []
+    parts: list[str] = []
+    length = 0
+    limit = MAX_ROWS * MAX_COLUMNS
+    for element in _parse(archive, info, MAX_SHARED_STRINGS_BYTES, tags=("t", "si")):
+        name = _local(element.tag)
+        if name == "t" and not _inside_rph(element):
+            text = element.text or ""
+            length += len(text)
+            if length > MAX_CELL_CHARS:
+                raise SpreadsheetError(
+                    f"Un texte du classeur dépasse {_thousands(MAX_CELL_CHARS)} caractères, la limite d'un tableur."
+                )
+            parts.append(text)
+        elif name == "si":
+            strings.append("".join(parts))
+            parts, length = [], 0
+            element.clear()
+            if len(strings) > limit:
+                raise _too_big(f"plus de {_thousands(limit)} textes")
+    return strings
+
+
+def _inside_rph(element) -> bool:
+    parent = element.getparent()
+    return parent is not None and _local(parent.tag) == "rPh"  # phonetic guides: not the cell's text
+
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})", re.ASCII)
+_DIMENSION = re.compile(r"([A-Z]{1,3})?([0-9]{1,12})?(?::([A-Z]{1,3})([0-9]{1,12}))?", re.ASCII)
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def _check_dimension(ref: str, max_rows: int) -> None:
+    match = _DIMENSION.fullmatch(ref.upper())
+    if not match:
+        return  # an odd declaration: the streaming limits still hold
+    last_column, last_row = match.group(3) or match.group(1), match.group(4) or match.group(2)
+    if last_row and int(last_row) > max_rows + 1:
+        raise _too_many_rows(max_rows)
+    if last_column and _column_index(last_column) > MAX_CELLS_PER_ROW:
+        raise _too_many_columns()
+
+
+def _number(text: str):
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, list]]:
+    """(row number, cells) of the first sheet of an .xlsx, blank rows left out; cells are str, int,
+    float or bool (dates come as the spreadsheet's serial numbers), "" where empty. Every limit of
+    this module is checked before or while reading; a SpreadsheetError says which in French."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SpreadsheetError(NOT_XLSX) from exc
+    with archive:
+        members = _check_archive(archive)
+        try:
+            sheet = _first_sheet(archive, members)
+            strings = _shared_strings(archive, members)
+            yield from _sheet_rows(archive, sheet, strings, max_rows)
+        except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError, IndexError) as exc:
+            # A member that does not inflate to what its header says, a shared string that does not exist.
+            raise SpreadsheetError(NOT_XLSX) from exc
+
+
+def _sheet_rows(archive, sheet, strings, max_rows):
+    rows_seen = 0
+    row_number = 0
+    cells: dict[int, object] = {}
+    cell_count = 0
+    value = None
+    next_column = 1
+    tags = ("dimension", "row", "c")
+    for element in _parse(archive, sheet, MAX_SHEET_BYTES, tags=tags):
+        name = _local(element.tag)
+        if name == "c":
+            value = _cell_value(element)
+            if value is not None and len(value) > MAX_CELL_CHARS:
+                raise _cell_too_long(row_number + 1)
+            cell_count += 1
+            if cell_count > MAX_CELLS_PER_ROW:
+                raise _too_many_columns()
+            match = _CELL_REF.fullmatch(element.get("r") or "")
+            column = _column_index(match.group(1)) if match else next_column
+            next_column = column + 1
+            if value is not None and value != "":
+                if column > MAX_COLUMNS:
+                    raise _too_many_columns()
+                cell_type = element.get("t", "n")
+                if cell_type == "s":
+                    cells[column] = strings[int(value)]
+                elif cell_type == "b":
+                    cells[column] = value == "1"
+                elif cell_type == "n":
+                    cells[column] = _number(value)
+                else:
+                    cells[column] = value
+            value = None
+            _drop(element)
+        elif name == "row":
+            rows_seen += 1
+            row_number = parse_int(element.get("r"), minimum=1) or row_number + 1
+            if rows_seen > max_rows + 1 or row_number > max_rows + 1:  # the header, then max_rows
+                raise _too_many_rows(max_rows)
+            if cells:
+                width = max(cells)
+                yield row_number, [cells.get(i, "") for i in range(1, width + 1)]
+            cells, cell_count, next_column = {}, 0, 1
+            _drop(element)
+        elif name == "dimension":
+            _check_dimension(element.get("ref", ""), max_rows)
+
+
+def _cell_value(cell) -> str | None:
+    """The text of <v>, or of an inline string's <t> (phonetic guides left out), or None."""
+    value = None
+    for child in cell:
+        name = _local(child.tag)
+        if name == "v":
+            value = child.text or ""
+        elif name == "is":
+            value = "".join(t.text or "" for t in child.iter("{*}t") if not _inside_rph(t))
+    return value
+
+
+def _drop(element) -> None:
+    """Free what was read: the element and the siblings before it."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def csv_rows(
+    text: str,
+    *,
+    delimiter: str,
+    max_rows: int = MAX_ROWS,
+    max_columns: int | None = MAX_COLUMNS,
+    max_cell_chars: int = MAX_CELL_CHARS,
+    strict: bool = False,
+) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of a decoded CSV, numbered as a spreadsheet shows them (a record over
+    several lines is one row), with the limits of a sheet: rows, filled columns (unless None: the
+    caller checks widths itself), cell length. A csv.Error is left to the caller, which knows how to
+    word it."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+    for number, row in enumerate(reader, start=1):
+        if number > max_rows + 1:  # the header, then max_rows
+            raise _too_many_rows(max_rows)
+        if max_columns is not None and (
+            len(row) > MAX_CELLS_PER_ROW or any(cell.strip() for cell in row[max_columns:])
+        ):
+            raise _too_many_columns(max_columns)
+        if any(len(cell) > max_cell_chars for cell in row):
+            raise _cell_too_long(number, max_cell_chars)
+        yield number, row

@@ -1,0 +1,42 @@
+"""The one table writer: text neutralised, numbers and dates typed, each dialect kept."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from aptic.core import tabular
+
+ROWS = [
+    ["=cmd|' /C calc'!A0", Decimal("-12.50"), datetime.date(2026, 1, 31), "+33180059880"],
+    ["-2+3", -5, 1.5, "@SUM(1)"],
+    ["\tTAB", None, "-1", "\rCR"],
+]
+HEADER = ["Nom", "Montant", "Date", "Téléphone"]
+
+
+def test_csv_french_excel_neutralises_text_and_keeps_numbers():
+    body = tabular.csv_bytes(HEADER, ROWS, dialect=tabular.FRENCH_EXCEL)
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[1] == ["'=cmd|' /C calc'!A0", "-12,50", "31/01/2026", "+33180059880"]
+    assert rows[2] == ["'-2+3", "-5", "1,5", "'@SUM(1)"]
+    assert rows[3] == ["'\tTAB", "", "-1", "'\rCR"]
+
+
+def test_csv_rfc4180_keeps_its_dialect():
+    body = tabular.csv_bytes(HEADER, ROWS[:1], dialect=tabular.RFC4180).decode()
+    assert body.splitlines()[1] == "'=cmd|' /C calc'!A0,-12.50,2026-01-31,+33180059880"
+
+
+def test_xlsx_types_numbers_and_dates_and_neutralises_text():
+    book = load_workbook(io.BytesIO(tabular.xlsx_bytes(HEADER, ROWS, title="Relevé")))
+    sheet = book.active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    assert sheet["A2"].value == "'=cmd|' /C calc'!A0" and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == -12.5 and sheet["B2"].number_format == tabular.MONEY_FORMAT
+    assert sheet["C2"].value == datetime.datetime(2026, 1, 31) and sheet["C2"].is_date
+    assert sheet["A3"].value == "'-2+3" and sheet["B3"].value == -5 and sheet["D3"].value == "'@SUM(1)"
+    assert sheet["A4"].value == "'\tTAB"
