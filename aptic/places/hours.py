@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import opening_hours
 from django.utils import timezone
 
+from aptic.core.formats import MONTHS
+
 PARIS = "Europe/Paris"
 OVERSEAS_TIMEZONES = {
     "971": "America/Guadeloupe",
@@ -22,20 +24,6 @@ OVERSEAS_TIMEZONES = {
     "976": "Indian/Mayotte",
 }
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 STATE_LABELS = {
     "open": "Ouvert maintenant",
     "closed": "Fermé actuellement",

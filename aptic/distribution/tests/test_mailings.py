@@ -55,7 +55,8 @@ def _nothing_created():
 def test_utf8_semicolon_file_gives_labels_and_one_letter_per_booklet(
     admin_client, funder, released, django_capture_on_commit_callbacks
 ):
-    order = released(quantity=50)
+    year = datetime.date.today().year + 1  # valid whatever the day the tests run
+    order = released(quantity=50, valid_until=datetime.date(year, 12, 31), grace_until=datetime.date(year + 1, 1, 31))
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(admin_client, funder, order, "adresses.csv", (HEADER + "".join(ROWS)).encode())
     assert response.status_code == 302
@@ -70,7 +71,7 @@ def test_utf8_semicolon_file_gives_labels_and_one_letter_per_booklet(
     second = reader.pages[1].extract_text()
     assert "Carnet n° 2" in second or "carnet de chèques #APTIC n° 2" in second
     assert "Éloïse Lefèvre" in second and "33400 TALENCE" in second
-    assert "Les chèques sont valables jusqu'au 31/12/2026, acceptés jusqu'au 31/01/2027." in second
+    assert f"Les chèques sont valables jusqu'au 31/12/{year}, acceptés jusqu'au 31/01/{year + 1}." in second
     labels = admin_client.get(f"{base}{mailing.pk}/etiquettes/")
     text = PdfReader(io.BytesIO(b"".join(labels.streaming_content))).pages[0].extract_text()
     assert "Jeanne Martin" in text and "Bât. B" in text

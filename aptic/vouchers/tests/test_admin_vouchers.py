@@ -178,7 +178,7 @@ def test_stop_a_whole_booklet(back_office, funder):
     statuses = dict(Voucher.objects.filter(order=order).values_list("sequence", "status"))
     assert {statuses[s] for s in range(11, 21)} == {"stopped"} and {statuses[s] for s in range(1, 11)} == {"active"}
     response = reason_action(back_office, models.Booklet, "lift", [booklet.pk], "Carnet retrouvé")
-    assert "Opposition levée sur 10 chèque(s)." in text(response)
+    assert "Opposition levée sur 10 chèques." in text(response)
     assert set(Voucher.objects.filter(order=order).values_list("status", flat=True)) == {"active"}
 
 
