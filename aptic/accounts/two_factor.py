@@ -6,9 +6,11 @@ Every staff user proves a second factor before any staff page or the back office
 - ten single-use recovery codes (a django-otp static device), shown once at enrolment.
 
 The gate is `StaffTwoFactorMiddleware`, in one place: it looks at the view about to run and, for
-a staff user whose session is not verified, redirects the staff pages (views marked
-`@staff_required`) and the Django admin to enrolment (no confirmed device yet) or to the code
-page. Everyone else, and the other pages, are untouched.
+a staff user whose session is not verified, redirects every page that needs a login (staff pages,
+the Django admin, and also the spaces of the organisations the user belongs to, such as the
+platform team's own members page) to enrolment (no confirmed device yet) or to the code page. Only
+public pages, the API (its own keys), the two second-factor pages and logging out stay open.
+Everyone else is untouched.
 
 Attempts are throttled by django-otp on each device (1 s, 2 s, 4 s… after each failure);
 a verification therefore returns None on failure instead of raising inside its transaction, so
@@ -50,11 +52,18 @@ def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def _is_staff_view(request, view_func) -> bool:
-    if getattr(view_func, ACCESS_ATTR, None) == "staff":
-        return True
+# What an unverified staff session may still open: the way to verify, and the way out.
+OPEN_BEFORE_SECOND_FACTOR = {"accounts:two_factor_verify", "accounts:two_factor_enrol", "accounts:logout"}
+
+
+def _is_gated(request, view_func) -> bool:
+    """Every view but public pages, API operations and the pages that lead to the second factor: a
+    staff password alone must not reach what a staff member's membership allows either (inviting an
+    administrator into the platform team, for one)."""
+    if getattr(view_func, ACCESS_ATTR, None) in ("public", "api"):
+        return False
     match = getattr(request, "resolver_match", None)
-    return match is not None and "admin" in match.namespaces
+    return match is None or match.view_name not in OPEN_BEFORE_SECOND_FACTOR
 
 
 def gate_url(user, next_url: str = "") -> str:
@@ -74,7 +83,7 @@ def safe_next(request, default: str) -> str:
 
 
 class StaffTwoFactorMiddleware:
-    """The one gate: staff pages and the back office need a verified session (after OTPMiddleware)."""
+    """The one gate: a staff user's non-public pages need a verified session (after OTPMiddleware)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,7 +92,7 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not _is_staff_view(request, view_func) or not needs_second_factor(request.user):
+        if not needs_second_factor(request.user) or not _is_gated(request, view_func):
             return None
         return redirect(gate_url(request.user, request.get_full_path()))
 

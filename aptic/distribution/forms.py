@@ -1,7 +1,9 @@
 from django import forms
 from django.utils import timezone
 
+from aptic.core import formats
 from aptic.core.forms import AptForm
+from aptic.vouchers.lifecycle import distributable_orders
 from aptic.vouchers.models import VoucherStatus
 
 from .models import BeneficiaryCategory
@@ -15,7 +17,16 @@ class DateInput(forms.DateInput):
 
 class OrderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, order):
-        return f"Commande n° {order.pk} — {order.funder.name} ({order.quantity} chèques)"
+        return f"Commande n° {order.pk} — {order.funder.name} ({formats.count(order.quantity, 'chèque')})"
+
+
+def offer_distributable_only(field) -> None:
+    """List only the orders whose vouchers may still leave; the field still accepts the others, so
+    that an ended order sent anyway gets the service's own refusal ("n'est plus valable depuis…")."""
+    offered = set(distributable_orders(field.queryset).values_list("pk", flat=True))
+    field.widget.choices = [
+        (value, label) for value, label in field.choices if value == "" or getattr(value, "value", value) in offered
+    ]
 
 
 class ShipmentForm(AptForm):
@@ -32,6 +43,7 @@ class ShipmentForm(AptForm):
     def __init__(self, *args, orders, recipients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].queryset = orders
+        offer_distributable_only(self.fields["order"])
         self.fields["recipient"].queryset = recipients
         self.fields["recipient"].label_from_instance = lambda o: f"{o.name} ({o.get_kind_display()})"
         self.fields["shipped_on"].initial = timezone.localdate()
@@ -50,6 +62,7 @@ class HandoutForm(AptForm):
         super().__init__(*args, **kwargs)
         self.fields["order"].queryset = orders
         self.fields["order"].label_from_instance = lambda o: f"Commande n° {o.pk} ({o.funder.name})"
+        offer_distributable_only(self.fields["order"])
 
 
 class MailingForm(AptForm):
@@ -68,7 +81,10 @@ class MailingForm(AptForm):
     def __init__(self, *args, orders, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].queryset = orders
-        self.fields["order"].label_from_instance = lambda o: f"Commande n° {o.pk} ({o.quantity} chèques)"
+        self.fields["order"].label_from_instance = lambda o: (
+            f"Commande n° {o.pk} ({formats.count(o.quantity, 'chèque')})"
+        )
+        offer_distributable_only(self.fields["order"])
 
 
 class MailedForm(AptForm):

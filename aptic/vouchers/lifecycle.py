@@ -64,6 +64,12 @@ def order_distribution_refusal(order: Order, day: datetime.date | None = None) -
     return None
 
 
+def distributable_orders(queryset, day: datetime.date | None = None):
+    """The orders of queryset whose vouchers may still be shipped, mailed or handed out (the rule of
+    order_distribution_refusal, as a filter for the forms' choices)."""
+    return queryset.filter(valid_until__gte=day or timezone.localdate())
+
+
 def blocked_booklet_numbers(order: Order, ranges: list[tuple[int, int]] | None = None) -> list[int]:
     """Numbers of the order's booklets (within the ranges of booklet numbers, if given) holding a
     stopped or expired voucher, in order."""

@@ -176,8 +176,32 @@ def test_non_staff_are_not_asked_for_a_code(client, funder_admin, funder):
     assert not TOTPDevice.objects.filter(user=funder_admin).exists()
 
 
-def test_staff_pages_outside_the_gate_stay_open_before_the_code(client, enrolled_staff):
-    """The second factor guards the staff pages and the back office, not the rest of the site."""
+def test_only_public_pages_and_the_way_to_the_code_open_before_it(client, enrolled_staff):
+    """A staff password alone opens public pages, the code page and logging out; nothing else."""
     login(client, enrolled_staff)
-    assert client.get(reverse("accounts:home")).status_code == 200
     assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(VERIFY).status_code == 200
+    response = client.get(reverse("accounts:home"))
+    assert response.status_code == 302 and _path(response) == VERIFY
+    assert client.post(reverse("accounts:logout")).status_code == 302
+
+
+def test_a_staff_password_alone_cannot_invite_into_the_platform_team(client, enrolled_staff):
+    """The review's path: the platform team's members page, then an invitation of an administrator."""
+    from aptic.accounts.models import Invitation, OrganisationKind
+    from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
+
+    team = OrganisationFactory(kind=OrganisationKind.PLATFORM, name="Équipe #APTIC")
+    MembershipFactory(user=enrolled_staff, organisation=team, role="admin")
+    login(client, enrolled_staff)
+    members = reverse("accounts:members", kwargs={"org_slug": team.slug})
+    for response in (
+        client.get(members),
+        client.post(members, {"email": "intrus@exemple.org", "role": "admin"}),
+    ):
+        assert response.status_code == 302 and _path(response) == VERIFY
+    assert not Invitation.objects.exists()
+    # Once the code is given, the same page opens.
+    device = TOTPDevice.objects.get(user=enrolled_staff)
+    client.post(VERIFY, {"code": current_code(device)})
+    assert client.get(members).status_code == 200

@@ -88,3 +88,18 @@ def test_no_handout_of_a_stopped_booklet(client, staff, released, distributor, d
         Voucher.objects.filter(order=order, sequence__gt=10, sequence__lte=20).values_list("status", flat=True)
     ) == {"stopped"}
     assert client.post(url, {"order": order.pk, "number": 1, "category": "senior"}).status_code == 302
+
+
+def test_ended_orders_are_not_offered_and_quantities_read_the_french_way(
+    client, funder, funder_admin, staff, released
+):
+    """Found in review: order 4, over, was still in the lists, as "(30000 chèques)"."""
+    over, current = ended(released), released(quantity=1500)
+    client.force_login(funder_admin)
+    page = text(client.get(reverse("distribution:funder_mailings", kwargs={"org_slug": funder.slug})))
+    assert f"Commande n° {current.pk} (1\u202f500 chèques)" in page
+    assert f"Commande n° {over.pk} " not in page
+    client.force_login(staff)
+    page = text(client.get(reverse("distribution:staff_shipments")))
+    assert f"Commande n° {current.pk} — {funder.name} (1\u202f500 chèques)" in page
+    assert f"Commande n° {over.pk} " not in page
