@@ -49,6 +49,7 @@ from .models import (
 from .uploads import check_pdf
 
 QUOTE_VALIDITY_DAYS = 30
+QUOTE_VALIDITY_MAX_DAYS = 365  # a price promised for longer would outlive the year's rates
 OBJECTIVES_MAX = 3000
 RULES = ("rule_communes", "rule_epcis", "rule_departements", "rule_regions", "rule_typologies", "rule_categories")
 # Which offer flag allows each option; sponsorships are open to every offer.
@@ -339,6 +340,12 @@ def quote_update(
     )
     if not isinstance(valid_until, datetime.date) or valid_until < _today():
         raise DomainError("La date de validité du devis doit être aujourd'hui ou plus tard.", field="valid_until")
+    if valid_until > _today() + datetime.timedelta(days=QUOTE_VALIDITY_MAX_DAYS):
+        raise DomainError(
+            f"Un devis est valable un an au plus : choisissez le "
+            f"{formats.date(_today() + datetime.timedelta(days=QUOTE_VALIDITY_MAX_DAYS))} au plus tard.",
+            field="valid_until",
+        )
     if activation not in Activation.values:
         raise DomainError("Choisissez quand les chèques deviennent utilisables.", field="activation")
     if max_vouchers_per_act is not None and max_vouchers_per_act <= 0:

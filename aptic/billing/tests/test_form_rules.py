@@ -63,6 +63,19 @@ def test_staff_quote_amounts_stay_in_range(client, staff, draft, offers, field, 
     assert draft.total_cents == before and not QuoteOption.objects.filter(quote=draft).exists()
 
 
+def test_a_quote_is_valid_one_year_at_most(client, staff, draft, offers):
+    """Found in review: a quote could be saved valid until 31/12/9999."""
+    client.force_login(staff)
+    last = timezone.localdate() + datetime.timedelta(days=365)
+    for typed in ("9999-12-31", (last + datetime.timedelta(days=1)).isoformat()):
+        response = save_quote(client, draft, offers, valid_until=typed)
+        assert response.status_code == 400
+        assert f"Un devis est valable un an au plus : choisissez le {last:%d/%m/%Y} au plus tard." in text(response)
+    assert save_quote(client, draft, offers, valid_until=last.isoformat()).status_code == 302
+    draft.refresh_from_db()
+    assert draft.valid_until == last
+
+
 def test_in_range_quote_is_saved_and_dotted_thousands_still_read(client, staff, draft, offers):
     client.force_login(staff)
     response = save_quote(client, draft, offers, quantity="2.000", face_value="200", network_delivery="1 500,50")
