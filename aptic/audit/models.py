@@ -129,6 +129,8 @@ class AuditEvent(models.Model):
         """The details as (French label, text) pairs, for the staff page."""
         rows = []
         for key, value in (self.details or {}).items():
+            if value is None or value == "" or value == []:
+                continue  # an empty reason says nothing
             if isinstance(value, bool):
                 value = "oui" if value else "non"
             elif isinstance(value, list):

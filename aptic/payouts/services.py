@@ -106,7 +106,13 @@ def run_create(
         PayoutRun.objects.filter(pk=run.pk).update(created_at=now)
         run.created_at = now
     _enqueue(run, "payouts.prepare", user)
-    audit_record(actor=user, action=AuditAction.RUN_CREATED, target=run, organisation=provider, details={"kind": kind})
+    audit_record(
+        actor=user,
+        action=AuditAction.RUN_CREATED,
+        target=run,
+        organisation=provider,
+        details={"kind": run.get_kind_display()},  # as staff read it ("Mensuel"), not the code
+    )
     return run
 
 

@@ -61,7 +61,7 @@ def voucher_state(voucher: Voucher, day: datetime.date | None = None) -> Voucher
             "stopped",
             "Mis en opposition",
             "Ce chèque a été déclaré perdu ou volé : il ne peut pas être utilisé. "
-            f"Si vous l'avez retrouvé, adressez-vous à {order.funder.name}, qui vous l'a offert.",
+            f"Si vous l'avez retrouvé, adressez-vous à qui vous l'a offert (commanditaire : {order.funder.name}).",
         )
     if status == VoucherStatus.EXPIRED or day > order.grace_until:
         return VoucherState("expired", "Expiré", f"Ce chèque pouvait être utilisé jusqu'au {_d(order.grace_until)}.")

@@ -127,3 +127,9 @@ def test_the_journal_is_for_verified_staff_only(client, journal, funder_admin):
     client.force_login(unverified)
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:two_factor_enrol"))
+
+
+def test_the_journal_reads_labels_not_codes_and_leaves_empty_details_out(staff):
+    """Found in review: "Type monthly" and an empty "Motif" in the journal."""
+    audit_record(actor=staff, action=AuditAction.RUN_CANCELLED, details={"reason": "", "kind": "Mensuel"})
+    assert AuditEvent.objects.get().details_display() == [("Type", "Mensuel")]

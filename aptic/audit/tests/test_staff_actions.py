@@ -77,7 +77,7 @@ def test_each_staff_action_records_who_did_it(client, pay, quote_request, sent_q
     with run_jobs():
         client.post(reverse("payouts:staff_runs"), {"kind": "monthly", "month": pay.month.isoformat()})
     run = PayoutRun.objects.get()
-    _one(AuditAction.RUN_CREATED, pay.staff, run)
+    assert _one(AuditAction.RUN_CREATED, pay.staff, run).details == {"kind": "Mensuel"}  # not "monthly"
     url = reverse("payouts:staff_run", kwargs={"pk": run.pk})
     client.force_login(pay.staff2)
     client.post(url, {"action": "approve"})

@@ -90,9 +90,7 @@ def test_no_handout_of_a_stopped_booklet(client, staff, released, distributor, d
     assert client.post(url, {"order": order.pk, "number": 1, "category": "senior"}).status_code == 302
 
 
-def test_ended_orders_are_not_offered_and_quantities_read_the_french_way(
-    client, funder, funder_admin, staff, released
-):
+def test_ended_orders_are_not_offered_and_quantities_read_the_french_way(client, funder, funder_admin, staff, released):
     """Found in review: order 4, over, was still in the lists, as "(30000 chèques)"."""
     over, current = ended(released), released(quantity=1500)
     client.force_login(funder_admin)

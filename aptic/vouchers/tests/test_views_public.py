@@ -150,7 +150,8 @@ def test_a_stopped_voucher(client, counter, funder, funder_admin):
     vouchers_stop(vouchers=Voucher.objects.filter(code=code), actor=funder_admin, reason="Carnet perdu")
     _, html = page(client, code)
     assert '<h2 id="etat">Mis en opposition</h2>' in html
-    assert "déclaré perdu ou volé" in html and "adressez-vous à Département de test" in html
+    assert "déclaré perdu ou volé" in html
+    assert "adressez-vous à qui vous l'a offert (commanditaire : Département de test)" in html
     assert "Carnet perdu" not in html  # the reason stays in the back office
     assert "Où utiliser ce chèque" not in html
 
