@@ -32,7 +32,7 @@ echo "Base de démonstration prête en ${SECONDS} s."
 "$root/.venv/bin/gunicorn" aptic.wsgi -b "127.0.0.1:$port" -w 2 --log-level warning &
 server_pid=$!
 for _ in $(seq 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/" && break
+  curl -fs -o /dev/null "http://127.0.0.1:$port/" && break
   sleep 1
 done
 mkdir -p "$root/var"

@@ -127,3 +127,14 @@ def test_commune_as_the_autocomplete_writes_it(client, offers):
     response = request_quote(client, offers, commune="Mérignac (33700)")
     assert response.status_code == 302, text(response)
     assert QuoteRequest.objects.get().commune_id == "33281"
+
+
+@pytest.mark.parametrize("typed", ["٣٣", "５０", "2\u202f000"])
+def test_quantities_take_the_digits_0_to_9(client, typed):
+    """Found in review: the public form read "٣٣" as 33 (item 3: ASCII digits only)."""
+    response = client.post(reverse("billing:quote_request"), {"quantity": typed})
+    page = text(response)
+    if typed.startswith("2"):
+        assert "Écrivez ce nombre avec les chiffres de 0 à 9." not in page
+    else:
+        assert "Écrivez ce nombre avec les chiffres de 0 à 9." in page
