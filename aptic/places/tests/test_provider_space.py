@@ -29,7 +29,7 @@ def test_list_shows_places_with_offer_counts_and_visibility(client, provider, pr
     response = client.get(url("mine", provider))
     html = text(response)
     assert response.status_code == 200
-    assert "2 lieux de Fablab de test" in html
+    assert "Fablab de test : 2 lieux" in html
     assert "Médiathèque" in html and hidden.name in html
     assert "Lieu d'une autre structure" not in html
     assert "Visible" in html and "Masqué" in html
