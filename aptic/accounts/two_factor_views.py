@@ -59,18 +59,31 @@ def enrol(request):
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and not (refusal := _throttled(request.user)):
-            codes = two_factor.totp_enrolment_confirm(
-                request=request, device=enrolment.device, token=form.cleaned_data["code"]
-            )
-            if codes is not None:
-                return render(request, "accounts/two_factor_codes.html", {"codes": codes, "next": next_url})
-            form.add_error("code", WRONG_CODE)
-        elif form.is_valid():
-            form.add_error("code", refusal)
+        codes = _try_code(
+            form,
+            request.user,
+            lambda code: two_factor.totp_enrolment_confirm(request=request, device=enrolment.device, token=code),
+        )
+        if codes is not None:
+            return render(request, "accounts/two_factor_codes.html", {"codes": codes, "next": next_url})
         status = 400
     context = {"form": form, "enrolment": enrolment, "next": next_url}
     return render(request, "accounts/two_factor_enrol.html", context, status=status)
+
+
+def _try_code(form, user, attempt):
+    """What attempt(code) gives for the form's code, or None with the reason on the form: an invalid
+    form, too many tries (django-otp's throttle), or a wrong code."""
+    if not form.is_valid():
+        return None
+    refusal = _throttled(user)
+    if refusal:
+        form.add_error("code", refusal)
+        return None
+    result = attempt(form.cleaned_data["code"])
+    if result is None:
+        form.add_error("code", WRONG_CODE)
+    return result
 
 
 @authenticated
@@ -89,13 +102,8 @@ def verify(request):
     status = 200
     if posted is not None:
         submitted = recovery_form if recovery else form
-        if submitted.is_valid() and not (refusal := _throttled(request.user)):
-            device = two_factor.two_factor_verify(request=request, token=submitted.cleaned_data["code"])
-            if device is not None:
-                return redirect(next_url)
-            submitted.add_error("code", WRONG_CODE)
-        elif submitted.is_valid():
-            submitted.add_error("code", refusal)
+        if _try_code(submitted, request.user, lambda code: two_factor.two_factor_verify(request=request, token=code)):
+            return redirect(next_url)
         status = 400
     context = {"form": form, "recovery_form": recovery_form, "next": next_url}
     return render(request, "accounts/two_factor_verify.html", context, status=status)

@@ -29,3 +29,22 @@ def qualified(commune):
 @pytest.fixture
 def qualified_admin(qualified):
     return admin_of(qualified)
+
+
+@pytest.fixture
+def data(commune, vocabulary):
+    """The public sign-up form, filled in (test_apply, test_apply_throttle)."""
+    from aptic.catalogue.models import PlaceTypology
+
+    return {
+        "siret": "73282932000074",
+        "name": "Médiathèque du Forez",
+        "address": "3 place de l'Hôtel de Ville",
+        "commune": commune.label,
+        "typology": str(PlaceTypology.objects.get(code="bib").pk),
+        "legal_category": "commune",
+        "contact_name": "Rania Bertrand",
+        "email": "rania.bertrand@exemple.fr",
+        "phone": "04 77 12 34 56",
+        "website": "",
+    }

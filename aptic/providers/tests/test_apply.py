@@ -16,22 +16,6 @@ URL = reverse("providers:apply")
 SIRET = "73282932000074"
 
 
-@pytest.fixture
-def data(commune, vocabulary):
-    return {
-        "siret": SIRET,
-        "name": "Médiathèque du Forez",
-        "address": "3 place de l'Hôtel de Ville",
-        "commune": commune.label,
-        "typology": str(PlaceTypology.objects.get(code="bib").pk),
-        "legal_category": "commune",
-        "contact_name": "Rania Bertrand",
-        "email": "rania.bertrand@exemple.fr",
-        "phone": "04 77 12 34 56",
-        "website": "",
-    }
-
-
 def written():
     return (
         Organisation.objects.count(),

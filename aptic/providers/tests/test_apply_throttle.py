@@ -13,23 +13,6 @@ from .test_apply import URL, written
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def data(commune, vocabulary):
-    from aptic.catalogue.models import PlaceTypology
-
-    return {
-        "name": "Médiathèque du Forez",
-        "address": "3 place de l'Hôtel de Ville",
-        "commune": commune.label,
-        "typology": str(PlaceTypology.objects.get(code="bib").pk),
-        "legal_category": "commune",
-        "contact_name": "Rania Bertrand",
-        "email": "rania.bertrand@exemple.fr",
-        "phone": "04 77 12 34 56",
-        "website": "",
-    }
-
-
 def siret(n: int) -> str:
     """A valid SIRET of its own for each n."""
     siren = luhn.calc_check_digit(f"{31000000 + n:08d}")
