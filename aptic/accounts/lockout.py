@@ -3,7 +3,7 @@
 - The account is the e-mail address in its one spelling (`email_key`), the same one the user
   lookup compares with: every spelling that could log in to an account counts against it, on the
   site's login page and on the back office's alike.
-- The address is the client's, behind the trusted proxies (`vouchers.throttle.client_address`,
+- The address is the client's, behind the trusted proxies (`core.throttle.client_address`,
   the site's one rule); an IPv6 client by its /64 network.
 - Failures lock an account (any address) and an account from one address at
   APTIC_LOGIN_FAILURE_LIMIT; an address alone, which a library's or a France Services' whole staff
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
 
-from aptic.vouchers.throttle import client_address
+from aptic.core.throttle import client_address
 
 from .models import email_key
 

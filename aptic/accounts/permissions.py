@@ -2,7 +2,7 @@
 
 Deny by default:
 - LoginRequiredMiddleware makes every view need a logged-in user;
-- a view opens to the public only through `@public`;
+- a view opens to the public only through `@public` (aptic.core.access, with the marks that check nothing);
 - a view that acts for an organisation is decorated with `@organisation_required`, which loads the
   organisation named in the URL only through the user's own membership, checks its kind and the
   user's role, and puts both on the request;
@@ -15,43 +15,12 @@ A test walks every URL and fails on a view that carries none of these marks.
 from collections.abc import Iterable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 
+from aptic.core.access import mark
 from aptic.core.errors import AccessDenied
 
 from .models import Membership, Role
-
-ACCESS_ATTR = "aptic_access"
-
-
-def _mark(view, level: str):
-    setattr(view, ACCESS_ATTR, level)
-    return view
-
-
-def public(view):
-    """Open to anyone, logged in or not."""
-    return _mark(login_not_required(view), "public")
-
-
-def authenticated(view):
-    """Open to any logged-in user, for pages about themselves only."""
-    return _mark(view, "user")
-
-
-def api_endpoint(view):
-    """An operation of the JSON API (aptic/vouchers/api/).
-
-    The API authenticates every request itself, deny by default: each operation inherits the
-    API's `auth` (an API key or the site's session with CSRF, acting for one provider), and a
-    request that brings neither gets a JSON 401. So LoginRequiredMiddleware, which would answer a
-    till's request with a redirect to the HTML login page, is lifted for these views only.
-    The URL guard test (accounts/tests/test_permissions.py) also checks, in the OpenAPI
-    document, that every API operation declares a security requirement: an operation opened with
-    `auth=None` breaks the build like a view without a mark.
-    """
-    return _mark(login_not_required(view), "api")
 
 
 def staff_required(view):
@@ -65,7 +34,7 @@ def staff_required(view):
             raise PermissionDenied("Cette page est réservée à l'équipe #APTIC.")
         return view(request, *args, **kwargs)
 
-    return _mark(wrapper, "staff")
+    return mark(wrapper, "staff")
 
 
 def membership_for(user, org_slug: str, *, kinds: Iterable[str] | None = None, admin: bool = False) -> Membership:
@@ -104,6 +73,6 @@ def organisation_required(view=None, *, kinds: Iterable[str] | None = None, admi
             request.organisation = membership.organisation
             return func(request, *args, **kwargs)
 
-        return _mark(wrapper, "organisation")
+        return mark(wrapper, "organisation")
 
     return decorator(view) if view is not None else decorator

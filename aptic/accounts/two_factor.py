@@ -30,7 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .permissions import ACCESS_ATTR
+from aptic.core.access import ACCESS_ATTR
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Application d'authentification"

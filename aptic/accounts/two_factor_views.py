@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from aptic.core.access import authenticated
+
 from . import two_factor
-from .permissions import authenticated
 
 
 class CodeForm(forms.Form):

@@ -6,13 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from aptic.core import throttle
+from aptic.core.access import authenticated, public
 from aptic.core.errors import DomainError
-from aptic.vouchers import throttle
 
 from . import selectors, services
 from .forms import ApiTokenForm, InvitationAcceptForm, InvitationForm, LoginForm, ResetForm
 from .models import OrganisationKind, email_key
-from .permissions import authenticated, organisation_required, public
+from .permissions import organisation_required
 
 
 class LoginView(auth_views.LoginView):

@@ -1,10 +1,10 @@
-"""How many quote requests an address may send, with the site's one rate limiter (vouchers.throttle).
+"""How many quote requests an address may send, with the site's one rate limiter (core.throttle).
 
 Settings: APTIC_QUOTE_REQUEST_LIMIT (5) per APTIC_QUOTE_REQUEST_WINDOW seconds (3600)."""
 
 from django.conf import settings
 
-from aptic.vouchers.throttle import Verdict, rate_hit
+from aptic.core.throttle import Verdict, rate_hit
 
 
 def quote_request_hit(request) -> Verdict:

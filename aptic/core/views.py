@@ -2,7 +2,7 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
-from aptic.accounts.permissions import public
+from aptic.core.access import public
 
 
 @public

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from aptic.accounts.permissions import public, staff_required
+from aptic.accounts.permissions import staff_required
 from aptic.core import tabular
+from aptic.core.access import public
 from aptic.core.errors import DomainError
 
 from . import export, selectors, services

@@ -12,7 +12,8 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from aptic.accounts.models import OrganisationKind
-from aptic.accounts.permissions import organisation_required, public
+from aptic.accounts.permissions import organisation_required
+from aptic.core.access import public
 from aptic.core.errors import DomainError
 
 from . import hours, selectors, services

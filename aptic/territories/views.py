@@ -1,7 +1,7 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from aptic.accounts.permissions import public
+from aptic.core.access import public
 
 from .forms import CommuneLookupForm
 from .models import Commune

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from aptic.accounts.permissions import ACCESS_ATTR
+from aptic.core.access import ACCESS_ATTR
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.core.tests.helpers import text
 

@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from aptic.accounts.permissions import ACCESS_ATTR
+from aptic.core.access import ACCESS_ATTR
 from aptic.core.tests.factories import PASSWORD, UserFactory
 from aptic.core.tests.helpers import text
 

@@ -1,7 +1,7 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from aptic.accounts.permissions import public
+from aptic.core.access import public
 from aptic.core.errors import DomainError
 
 from .. import services

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 
 from aptic.accounts.models import email_key
-from aptic.accounts.permissions import public
+from aptic.core import throttle
+from aptic.core.access import public
 from aptic.core.errors import DomainError
-from aptic.vouchers import throttle
 
 from .. import services
 from ..forms import HONEYPOT, ApplyForm, add_domain_error

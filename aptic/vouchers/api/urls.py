@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.urls import path, re_path
 
-from aptic.accounts.permissions import api_endpoint, public
+from aptic.core.access import api_endpoint, public
 
 from . import api
 from .errors import API_MAX_BODY, error_response

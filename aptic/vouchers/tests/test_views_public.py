@@ -15,6 +15,7 @@ from django.utils import timezone
 from aptic.catalogue.models import PlaceTypology, ServiceCategory
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from aptic.core.tests.helpers import text
+from aptic.core.throttle import client_address
 from aptic.places.models import Offer, Place
 from aptic.territories.models import Departement, Epci, Region
 from aptic.vouchers import codes as voucher_codes
@@ -24,7 +25,6 @@ from aptic.vouchers.models import Voucher
 from aptic.vouchers.redemption import redemption_create
 from aptic.vouchers.rules import Setting, refusal, rules_for
 from aptic.vouchers.selectors import places_for_order
-from aptic.vouchers.throttle import client_address
 
 from .conftest import make_labelled
 from .test_views_support import codes_of, issue, public_url, unknown_code

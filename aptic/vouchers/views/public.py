@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 
-from aptic.accounts.permissions import public
+from aptic.core import throttle
+from aptic.core.access import public
 from aptic.core.errors import DomainError
 from aptic.places.geojson import feature_collection
 
-from .. import codes, ratings, selectors, throttle
+from .. import codes, ratings, selectors
 from ..forms import LookupForm, RatingForm
 from ..models import Order, RatingStatus
 
