@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "aptic.distribution",
     "aptic.payouts",
     "aptic.funders",
+    "aptic.site",
     "aptic.demo",
 ]
 
@@ -143,7 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "aptic.core.context_processors.navigation",
+                "aptic.site.context_processors.navigation",
             ],
             # French numbers, plurals, lists and dates (ADR 0023) in every template, new ones too.
             "builtins": ["aptic.core.templatetags.aptic"],
@@ -186,7 +187,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "site:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
 # Brute-force protection (ADR 0018, accounts/lockout.py): failures count per account, whatever the

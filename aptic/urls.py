@@ -8,7 +8,7 @@ admin.site.index_title = "Administration de la plateforme"
 urlpatterns = [
     # First: the tills' API is the busiest path, and resolving walks the list in order.
     path("api/v1/", include("aptic.vouchers.api.urls")),
-    path("", include("aptic.core.urls")),
+    path("", include("aptic.site.urls")),
     path("", include("aptic.accounts.urls")),
     path("", include("aptic.territories.urls")),
     path("", include("aptic.providers.urls")),

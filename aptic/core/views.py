@@ -1,18 +1,8 @@
+"""The error pages (handler400 to handler500, CSRF failure), rendered without any app's help."""
+
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-
-from aptic.core.access import public
-
-
-@public
-def home(request):
-    return render(request, "core/home.html")
-
-
-@public
-def accessibility(request):
-    return render(request, "core/accessibility.html")
 
 
 def bad_request(request, exception=None):

@@ -179,7 +179,7 @@ def test_non_staff_are_not_asked_for_a_code(client, funder_admin, funder):
 def test_only_public_pages_and_the_way_to_the_code_open_before_it(client, enrolled_staff):
     """A staff password alone opens public pages, the code page and logging out; nothing else."""
     login(client, enrolled_staff)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
     assert client.get(VERIFY).status_code == 200
     response = client.get(reverse("accounts:home"))
     assert response.status_code == 302 and _path(response) == VERIFY

@@ -50,7 +50,7 @@ def test_embedded_mode_serves_french_404_and_its_static_files(client, db):
 def test_setup_embedded_prints_the_back_office_at_the_site_url(db, settings):
     from io import StringIO
 
-    from aptic.core.management.commands.setup_embedded import Command
+    from aptic.demo.management.commands.setup_embedded import Command
 
     settings.SITE_URL = "http://127.0.0.1:8123"
     out = StringIO()

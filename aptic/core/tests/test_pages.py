@@ -104,7 +104,7 @@ def test_french_403_for_csrf_failure(db):
 
 
 def test_accessibility_statement(client, db):
-    assert "RGAA" in text(client.get(reverse("core:accessibility")))
+    assert "RGAA" in text(client.get(reverse("site:accessibility")))
 
 
 def test_first_field_in_error_gets_the_focus(client, funder, funder_admin):

@@ -76,7 +76,7 @@ def _organisation_links(organisation, membership):
 def navigation(request):
     user = getattr(request, "user", None)
     links = [
-        ("Accueil", reverse("core:home")),
+        ("Accueil", reverse("site:home")),
         ("Lieux et services", _reverse("places:catalogue")),
         ("Vérifier un chèque", _reverse("vouchers:lookup")),
         ("Demander un devis", _reverse("billing:quote_request")),
