@@ -23,7 +23,7 @@ from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind,
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core import formats
 from aptic.core.errors import DomainError
-from aptic.places.services import clean_phone
+from aptic.core.phones import clean_phone
 from aptic.vouchers.issuance import face_value_range_message, order_create, order_issue
 from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation
 

@@ -49,6 +49,7 @@ from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind
 from aptic.audit.services import AuditAction, audit_record
 from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 from aptic.core.errors import DomainError
+from aptic.core.phones import clean_phone
 from aptic.places import services as places
 from aptic.providers import services as providers
 from aptic.territories.models import Commune
@@ -467,7 +468,7 @@ def _parse(row: reading.Row, result: RowResult, lookups: _Lookups, seen_ids: dic
     )
     departement = commune.departement_id if commune else ""
     _check(result, "horaires", places.clean_opening_hours, value("horaires"))
-    _check(result, "telephone", places.clean_phone, value("telephone"), departement)
+    _check(result, "telephone", clean_phone, value("telephone"), departement)
     _check(result, "courriels", places.clean_email, email)
     _check(result, "site_web", places.clean_url, website, "website")
     _check(result, "prise_rdv", places.clean_url, booking_url, "booking_url")

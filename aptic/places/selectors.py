@@ -39,6 +39,14 @@ def places_of(organisation) -> QuerySet[Place]:
     )
 
 
+def place_count(organisation) -> int:
+    return Place.objects.filter(provider=organisation).count()
+
+
+def active_offer_count(organisation) -> int:
+    return Offer.objects.filter(place__provider=organisation, is_active=True).count()
+
+
 def offers_of(place: Place) -> QuerySet[Offer]:
     return place.offers.select_related("category").prefetch_related("publics").order_by("-is_active", "title")
 

@@ -1,10 +1,8 @@
 """Writes about places and their offers. Every input is checked here, for forms and imports alike."""
 
-import re
 from collections.abc import Iterable
 
 import opening_hours
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
@@ -12,13 +10,12 @@ from django.db import IntegrityError, transaction
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.core import formats
 from aptic.core.errors import DomainError
+from aptic.core.phones import clean_phone
 from aptic.core.templatetags.aptic import format_euros
 
 from .geo import haversine_km
 from .models import Offer, OfferFormat, OfferSettings, Place
 
-# The national standard's pattern for phone numbers (metropolitan France and overseas).
-STANDARD_PHONE = re.compile(r"^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$")
 MAX_PRICE_CENTS = 100_000_00  # 100,000 € : beyond, a typing mistake
 M2M_FIELDS = ("typologies", "service_categories", "publics", "access_modes", "support_modes")
 # The fields of a place a service may set (besides the provider and the M2M relations above).
@@ -77,25 +74,6 @@ def clean_opening_hours(raw: str) -> str:
             field="opening_hours",
         ) from None
     return value
-
-
-# Overseas départements dial with their own country codes (0590… is +590… in Guadeloupe).
-PHONE_REGIONS = {"971": "GP", "972": "MQ", "973": "GF", "974": "RE", "976": "YT"}
-
-
-def clean_phone(raw: str, departement: str = "") -> str:
-    """'01 23 45 67 89' gives '+33123456789', as the national standard writes it."""
-    value = (raw or "").strip()
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, PHONE_REGIONS.get(departement, "FR"))
-    except phonenumbers.NumberParseException:
-        number = None
-    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else ""
-    if not number or not phonenumbers.is_valid_number(number) or not STANDARD_PHONE.match(formatted):
-        raise DomainError(f"Le numéro de téléphone « {value[:30]} » n'est pas valide.", field="phone")
-    return formatted
 
 
 def clean_email(raw: str, field: str = "email") -> str:

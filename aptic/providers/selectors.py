@@ -14,7 +14,6 @@ from django.utils import timezone
 from aptic.accounts.models import LegalCategory, Membership, Organisation, Role
 from aptic.core.generations import Generation
 from aptic.core.params import MAX_ID
-from aptic.places.models import Offer, Place
 from aptic.territories.models import Departement, Region
 
 from .models import (
@@ -132,13 +131,6 @@ def provider_admin_emails(provider: Provider) -> list[str]:
 
 def events_of(provider: Provider) -> QuerySet[ProviderEvent]:
     return provider.events.select_related("actor")
-
-
-def place_counts(organisation: Organisation) -> dict[str, int]:
-    return {
-        "places": Place.objects.filter(provider=organisation).count(),
-        "offers": Offer.objects.filter(place__provider=organisation, is_active=True).count(),
-    }
 
 
 # --- Questionnaire and submissions ------------------------------------------------------------

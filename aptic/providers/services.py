@@ -21,7 +21,7 @@ from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Membership, Organisation, OrganisationKind, Role
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import AccessDenied, DomainError
-from aptic.places.services import clean_phone
+from aptic.core.phones import clean_phone
 
 from . import scoring, selectors
 from .dates import add_months

@@ -9,7 +9,7 @@ from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required
 from aptic.core.errors import DomainError
 
-from .. import selectors, services
+from .. import counters, selectors, services
 from ..forms import CharterForm, QuestionnaireForm, SubscriptionForm, add_domain_error
 from ..models import ProviderStatus, SubmissionOutcome, Subscription
 from ..scoring import percent_label
@@ -32,7 +32,7 @@ def dashboard(request):
     context = {
         "organisation": request.organisation,
         "progress": selectors.provider_progress(provider),
-        "counts": selectors.place_counts(request.organisation),
+        "counts": counters.counts(request.organisation),
     }
     return render(request, "providers/dashboard.html", context)
 
