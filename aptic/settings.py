@@ -364,7 +364,7 @@ CELERY_TIMEZONE = "Europe/Paris"
 # print files): kept outside MEDIA_ROOT and served by views that check access.
 PRIVATE_ROOT = Path(os.environ.get("APTIC_PRIVATE_ROOT", VAR_DIR / "private"))
 
-# The platform's legal identity on quotes and invoices (aptic/billing/legal.py) and its debtor account
+# The platform's legal identity on quotes and invoices (aptic/core/legal.py) and its debtor account
 # in SEPA files (aptic/payouts/sepa.py): APTIC_LEGAL_NAME, _SIRET, _ADDRESS… and APTIC_SEPA_DEBTOR_NAME,
 # _IBAN, _BIC. Unset, demonstration values apply, which the deployment checklist refuses in production.
 for _name, _value in os.environ.items():

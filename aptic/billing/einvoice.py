@@ -13,9 +13,9 @@ from decimal import Decimal
 from facturx import generate_from_binary
 from facturx.generate_xml import generate_cii_xml
 
+from aptic.core.legal import Seller
 from aptic.core.pdf import with_output_intent
 
-from .legal import Seller
 from .pdf import Line
 
 LEVEL = "en16931"

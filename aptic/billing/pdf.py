@@ -17,9 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from aptic.core import formats
+from aptic.core.legal import Seller
 from aptic.core.pdf import FONT, FONT_BOLD, euros, register_fonts
-
-from .legal import Seller
 
 
 def rate(value: Decimal | None) -> str:

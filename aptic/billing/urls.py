@@ -26,7 +26,6 @@ urlpatterns = [
     path("equipe/avoirs/<int:pk>/avoir.pdf", views.staff_credit_note_pdf, name="staff_credit_note_pdf"),
     path("equipe/fonds-territorial/", views.staff_fund, name="staff_fund"),
     # Funder space.
-    path("espace/<slug:org_slug>/commandes/", views.funder_orders, name="funder_orders"),
     path("espace/<slug:org_slug>/factures/", views.funder_documents, name="funder_documents"),
     path("espace/<slug:org_slug>/factures/<int:pk>/facture.pdf", views.funder_invoice_pdf, name="funder_invoice_pdf"),
     path(

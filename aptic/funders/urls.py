@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "funders"
-urlpatterns = [path("espace/<slug:org_slug>/suivi-des-cheques/", views.orders, name="orders")]
+urlpatterns = [
+    path("espace/<slug:org_slug>/commandes/", views.commercial_orders, name="commercial_orders"),
+    path("espace/<slug:org_slug>/suivi-des-cheques/", views.orders, name="orders"),
+]

@@ -3,8 +3,8 @@
 from django import forms
 
 from aptic.accounts.models import LegalCategory
-from aptic.billing import legal
 from aptic.catalogue.models import PlaceTypology
+from aptic.core import legal
 from aptic.core.errors import DomainError
 from aptic.core.forms import AptForm
 from aptic.core.params import parse_id

@@ -20,7 +20,7 @@ ORGANISATION_LINKS = {
     ],
     OrganisationKind.FUNDER: [
         ("Tableau de bord", "accounts:organisation", False),
-        ("Commandes", "billing:funder_orders", False),
+        ("Commandes", "funders:commercial_orders", False),
         ("Suivi des chèques", "funders:orders", False),
         ("Factures et avoirs", "billing:funder_documents", False),
         ("Fonds territorial", "billing:funder_fund", False),

@@ -257,7 +257,7 @@ def test_quote_request_to_credit_note_through_the_pages(
     page = funder_client.get(reverse("billing:funder_documents", kwargs=slug)).content.decode()
     assert invoice.number in page and "Payée" in page
     # Commandes gives the order the status Suivi gives it (ADR 0023), and says the invoice is paid.
-    orders_page = text(funder_client.get(reverse("billing:funder_orders", kwargs=slug)))
+    orders_page = text(funder_client.get(reverse("funders:commercial_orders", kwargs=slug)))
     stage, _ = follow_up(funder_client, funder, order)
     assert f"<td>{stage}</td>" in orders_page and "(payée)" in orders_page
     fund = funder_client.get(reverse("billing:funder_fund", kwargs=slug)).content.decode()

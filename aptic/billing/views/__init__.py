@@ -5,7 +5,6 @@ from .funder import (
     funder_documents,
     funder_fund,
     funder_invoice_pdf,
-    funder_orders,
     funder_quote_pdf,
 )
 from .public import quote_accept, quote_accept_pdf, quote_request, quote_request_done
@@ -29,7 +28,6 @@ __all__ = [
     "funder_documents",
     "funder_fund",
     "funder_invoice_pdf",
-    "funder_orders",
     "funder_quote_pdf",
     "quote_accept",
     "quote_accept_pdf",

@@ -1,28 +1,15 @@
-"""The funder's pages: orders with their commercial stage, invoices and credit notes, the territorial fund."""
+"""The funder's pages: invoices and credit notes, the territorial fund (the orders' page is in funders)."""
 
 from django.shortcuts import get_object_or_404, render
 
 from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required
-from aptic.funders.selectors import order_status_labels
 
 from .. import selectors
 from ..models import CreditNote, Invoice, Quote, QuoteStatus
 from ._common import pdf_response
 
 FUNDER = [OrganisationKind.FUNDER]
-
-
-@organisation_required(kinds=FUNDER)
-def funder_orders(request):
-    rows = selectors.funder_pipeline(request.organisation)
-    # One status per order, the Suivi page's (ADR 0023): an expired order reads "Expirée" on both.
-    labels = order_status_labels(request.organisation)
-    for row in rows:
-        if row.order is not None:
-            row.status_label = labels.get(row.order.pk, "")
-    context = {"rows": rows}
-    return render(request, "billing/funder/orders.html", context)
 
 
 @organisation_required(kinds=FUNDER)

@@ -45,7 +45,7 @@ def test_an_expired_paid_order_reads_the_same_on_both_pages(client, funder, fund
     client.force_login(funder_admin)
     slug = {"org_slug": funder.slug}
     follow = text(client.get(reverse("funders:orders", kwargs=slug)))
-    orders = text(client.get(reverse("billing:funder_orders", kwargs=slug)))
+    orders = text(client.get(reverse("funders:commercial_orders", kwargs=slug)))
     order = expired_paid_order
     assert re.search(rf'id="order-{order.pk}">[^<]*<span class="badge">Expirée</span>', follow)
     row = re.search(rf"<tr>\s*<td>[^\n]*</td>\s*<td>n° {order.pk} .*?</tr>", orders, re.S).group(0)

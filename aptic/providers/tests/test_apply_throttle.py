@@ -5,7 +5,7 @@ import pytest
 from stdnum import luhn
 
 from aptic.accounts.models import Invitation
-from aptic.billing import legal
+from aptic.core import legal
 from aptic.core.tests.helpers import text
 
 from .test_apply import URL, written
