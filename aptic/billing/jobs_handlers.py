@@ -1,11 +1,11 @@
-"""The vouchers' background work: the daily expiry of orders past their grace date, and the credit
-notes of what expired (billing)."""
+"""The daily expiry of orders past their grace date (vouchers), then the credit notes of what expired.
+
+Here in billing, above vouchers (ADR 0030); the job keeps its name, "vouchers.expire"."""
 
 from aptic.core import formats
 from aptic.jobs.registry import handler
 from aptic.jobs.schedule import periodic
-
-from .lifecycle import vouchers_expire
+from aptic.vouchers.lifecycle import vouchers_expire
 
 periodic("vouchers.expire", hour=2)
 
