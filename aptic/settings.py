@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "aptic.distribution",
     "aptic.payouts",
     "aptic.funders",
+    "aptic.directory",
     "aptic.site",
     "aptic.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("aptic.territories.urls")),
     path("", include("aptic.providers.urls")),
     path("", include("aptic.places.urls")),
+    path("", include("aptic.directory.urls")),
     path("", include("aptic.opendata.urls")),
     path("", include("aptic.vouchers.urls")),
     path("", include("aptic.jobs.urls")),

@@ -1,4 +1,4 @@
-"""GeoJSON (RFC 7946) for the map: a FeatureCollection of points, written straight from rows.
+"""The map: its tile settings, and GeoJSON (RFC 7946), a FeatureCollection of points written straight from rows.
 
 Building 10,000 nested dicts and handing them to json.dumps costs about four times as much as
 writing the text directly; strings go through the json module's own escaping, numbers are ints
@@ -7,15 +7,20 @@ writing the text directly; strings go through the json module's own escaping, nu
 
 from json.encoder import encode_basestring
 
+from django.conf import settings
 from django.urls import reverse
 
 
+def map_settings() -> dict:
+    return {"tile_url": settings.APTIC_MAP_TILE_URL, "attribution": settings.APTIC_MAP_ATTRIBUTION}
+
+
 def feature_collection(rows) -> str:
-    """rows: (id, latitude, longitude, name, commune, distance_km or None), as selectors.map_rows gives them.
+    """rows: (id, latitude, longitude, name, commune, distance_km or None), as directory.selectors.map_rows gives them.
 
     Coordinates are [longitude, latitude], rounded to 5 decimals (about a metre).
     """
-    url_prefix = reverse("places:detail", kwargs={"pk": 0})[: -len("0/")]
+    url_prefix = reverse("directory:detail", kwargs={"pk": 0})[: -len("0/")]
     features = []
     for pk, lat, lng, name, commune, distance in rows:
         distance_part = "" if distance is None else f',"distance_km":{distance:.1f}'

@@ -22,8 +22,4 @@ urlpatterns = [
         views.offer_set_active,
         name="offer_active",
     ),
-    # Public catalogue.
-    path("lieux/", views.catalogue, name="catalogue"),
-    path("lieux/carte.geojson", views.geojson, name="geojson"),
-    path("lieux/<int:pk>/", views.detail, name="detail"),
 ]

@@ -77,7 +77,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     links = [
         ("Accueil", reverse("site:home")),
-        ("Lieux et services", _reverse("places:catalogue")),
+        ("Lieux et services", _reverse("directory:catalogue")),
         ("Vérifier un chèque", _reverse("vouchers:lookup")),
         ("Demander un devis", _reverse("billing:quote_request")),
         ("Territoires", reverse("territories:lookup")),

@@ -206,13 +206,13 @@ def test_public_catalogue_map_and_open_data_work_on_the_demo(client, demo):
     assert labelled.count() >= 20 and Organisation.objects.filter(provider__status="pending").exists()
     assert Organisation.objects.filter(provider__status="rejected").exists()
     public = Place.objects.filter(provider_id__in=labelled.values("pk"), is_published=True)
-    page = client.get(reverse("places:catalogue"), {"commune": "Bordeaux", "rayon": 30})
+    page = client.get(reverse("directory:catalogue"), {"commune": "Bordeaux", "rayon": 30})
     assert page.status_code == 200 and any(p.name in text(page) for p in public)
 
     def body(response):
         return b"".join(response.streaming_content) if response.streaming else response.content
 
-    geojson = json.loads(body(client.get(reverse("places:geojson"))))
+    geojson = json.loads(body(client.get(reverse("directory:geojson"))))
     assert len(geojson["features"]) == public.count()
     rows = list(csv.DictReader(io.StringIO(body(client.get("/opendata/lieux.csv")).decode())))
     assert len(rows) == public.count()

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from aptic.core.errors import DomainError
 from aptic.core.tests.factories import OrganisationFactory
+from aptic.directory import selectors as directory
 from aptic.places import selectors, services
 from aptic.places.forms import cents_to_euros_input, euros_to_cents
 from aptic.places.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
@@ -173,7 +174,7 @@ def test_public_places_needs_publication_and_label():
     PlaceFactory(provider=public.provider, is_published=False)
     PlaceFactory()
     assert list(selectors.public_places()) == [public]
-    assert selectors.public_place(public.pk) == public
+    assert directory.public_place(public.pk) == public
     assert Offer.objects.count() == 0
 
 

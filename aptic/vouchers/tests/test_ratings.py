@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from aptic.core.errors import DomainError
 from aptic.core.tests.helpers import text
-from aptic.places.selectors import rating_of
+from aptic.directory.selectors import rating_of
 from aptic.vouchers.models import Rating, RatingStatus
 from aptic.vouchers.ratings import needs_moderation, rating_create, rating_hide, rating_show
 from aptic.vouchers.redemption import redemption_cancel, redemption_create
@@ -41,7 +41,7 @@ def rate(client, code, note, comment=""):
 
 
 def place_page(client, place):
-    return text(client.get(reverse("places:detail", kwargs={"pk": place.pk})))
+    return text(client.get(reverse("directory:detail", kwargs={"pk": place.pk})))
 
 
 def test_the_holder_rates_the_service_once(client, counter, spent):

@@ -21,7 +21,7 @@ def test_the_parser_reads_ascii_digits_within_bounds_only():
 
 @pytest.mark.parametrize("value", ODD)
 def test_the_catalogue_radius(value):
-    response = Client(raise_request_exception=True).get(reverse("places:catalogue"), {"rayon": value})
+    response = Client(raise_request_exception=True).get(reverse("directory:catalogue"), {"rayon": value})
     assert response.status_code in (200, 400)
 
 

@@ -58,7 +58,7 @@ def test_an_active_voucher_shows_its_value_funder_validity_and_where_to_use_it(c
     assert f"jusqu'au {order.valid_until:%d/%m/%Y}" in html
     assert "1 lieu</strong> accepte ce chèque" in html
     assert counter[2].name in html and "Atelier smartphone : 25 €" in html and "Aide ponctuelle : 10 €" in html
-    assert reverse("places:detail", kwargs={"pk": counter[2].pk}) in html
+    assert reverse("directory:detail", kwargs={"pk": counter[2].pk}) in html
     assert 'data-map="catalogue"' in html and "/static/vendor/leaflet/leaflet.js" in html
     # The code itself is not repeated on the page, and the page is neither cached nor indexed.
     assert voucher_codes.display(code) not in html
@@ -74,7 +74,7 @@ def test_the_map_reads_the_same_places_through_a_signed_token(client, counter, f
     assert response.status_code == 200 and response["Content-Type"].startswith("application/geo+json")
     features = json.loads(response.content)["features"]
     assert [f["id"] for f in features] == [counter[2].pk]
-    assert features[0]["properties"]["url"] == reverse("places:detail", kwargs={"pk": counter[2].pk})
+    assert features[0]["properties"]["url"] == reverse("directory:detail", kwargs={"pk": counter[2].pk})
     token = geojson_url.split("t=", 1)[1]
     for bad in [
         f"{reverse('vouchers:places_geojson')}?t={token}x",

@@ -12,8 +12,7 @@ from aptic.catalogue.models import AccessMode, Public, SupportMode
 from aptic.core.tests.factories import OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.places import hours
-
-from .factories import OfferFactory, PlaceFactory, category, commune, labelled_place
+from aptic.places.tests.factories import OfferFactory, PlaceFactory, category, commune, labelled_place
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +20,7 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 def detail(place):
-    return reverse("places:detail", kwargs={"pk": place.pk})
+    return reverse("directory:detail", kwargs={"pk": place.pk})
 
 
 @pytest.fixture

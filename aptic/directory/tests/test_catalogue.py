@@ -12,15 +12,14 @@ from aptic.catalogue.models import PlaceTypology, Public
 from aptic.core.tests.factories import OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.places.geo import haversine_km
+from aptic.places.tests.factories import OfferFactory, PlaceFactory, category, commune, label, labelled_place
 from aptic.providers.models import Subscription
 from aptic.territories.models import Commune
 
-from .factories import OfferFactory, PlaceFactory, category, commune, label, labelled_place
-
 pytestmark = pytest.mark.django_db
 
-CATALOGUE = reverse("places:catalogue")
-GEOJSON = reverse("places:geojson")
+CATALOGUE = reverse("directory:catalogue")
+GEOJSON = reverse("directory:geojson")
 
 
 def names(response) -> list[str]:
@@ -73,9 +72,9 @@ def test_only_published_places_of_labelled_providers_are_listed(client, places):
     assert "5 lieux" in text(response) and "dans toute la France" in text(response)
     geo = features(client.get(GEOJSON))
     assert sorted(geo) == sorted(listed)
-    assert client.get(reverse("places:detail", kwargs={"pk": places["Lieu masqué"].pk})).status_code == 404
+    assert client.get(reverse("directory:detail", kwargs={"pk": places["Lieu masqué"].pk})).status_code == 404
     hidden = places["Lieu d'une structure non labellisée"]
-    assert client.get(reverse("places:detail", kwargs={"pk": hidden.pk})).status_code == 404
+    assert client.get(reverse("directory:detail", kwargs={"pk": hidden.pk})).status_code == 404
 
 
 def test_a_lapsed_subscription_takes_the_places_off(client, places):
@@ -83,7 +82,7 @@ def test_a_lapsed_subscription_takes_the_places_off(client, places):
     assert names(client.get(CATALOGUE)) == []
     assert features(client.get(GEOJSON)) == {}
     place = places["Médiathèque de Tarentaize"]
-    assert client.get(reverse("places:detail", kwargs={"pk": place.pk})).status_code == 404
+    assert client.get(reverse("directory:detail", kwargs={"pk": place.pk})).status_code == 404
 
 
 def test_geojson_is_a_valid_feature_collection_in_lng_lat_order(client, places):
@@ -239,7 +238,7 @@ def test_results_are_paginated(client, places):
 def test_labelled_place_helper_is_public(client, db):
     place = labelled_place(name="Seul lieu")
     assert names(client.get(CATALOGUE)) == ["Seul lieu"]
-    assert client.get(reverse("places:detail", kwargs={"pk": place.pk})).status_code == 200
+    assert client.get(reverse("directory:detail", kwargs={"pk": place.pk})).status_code == 200
 
 
 @override_settings(
