@@ -3,9 +3,9 @@ then, for invoices and credit notes, to einvoice.embed (Factur-X)."""
 
 import datetime
 
-from aptic.core import formats
+from aptic.core import formats, legal
 
-from . import einvoice, legal
+from . import einvoice
 from .pdf import Document, Line, date_fr, euros, render
 from .pricing import Pricing
 

@@ -20,13 +20,13 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats
+from aptic.core import formats, legal
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 from aptic.ledger.models import Entry, Transaction
 from aptic.vouchers.models import Order
 
-from . import documents, einvoice, legal, numbering
+from . import documents, einvoice, numbering
 from .models import (
     CreditApplication,
     CreditNote,
