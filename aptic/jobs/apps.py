@@ -7,6 +7,6 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import runner
+        from . import schedule
 
-        runner.start_embedded_scheduler_if_serving()
+        schedule.start_embedded_scheduler_if_serving()

@@ -2,36 +2,38 @@
 mode (`make run`: no other service), at once in the tests."""
 
 import logging
-import os
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from django.apps import apps
+from celery import shared_task
 from django.conf import settings
 from django.db import close_old_connections, connections
+
+from .execution import job_run
 
 log = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
-TICK_SECONDS = 60
 
 
 def backend() -> str:
     return settings.APTIC_JOBS_BACKEND
 
 
+@shared_task(name="aptic.jobs.tasks.run_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_job(job_id: int) -> None:
+    # acks_late + reject_on_worker_lost: a killed worker's job goes back to the queue; handlers
+    # are written to resume.
+    job_run(job_id=job_id)
+
+
 def dispatch(job_id: int) -> None:
     mode = backend()
     if mode == "celery":
-        from .tasks import run_job
-
         run_job.delay(job_id)
     elif mode == "thread":
         _thread_pool().submit(_run_in_thread, job_id)
     else:  # "sync": the tests, and commands that want the result before they return
-        from .services import job_run
-
         job_run(job_id=job_id)
 
 
@@ -45,8 +47,6 @@ def _thread_pool() -> ThreadPoolExecutor:
 
 
 def _run_in_thread(job_id: int) -> None:
-    from .services import job_run
-
     close_old_connections()
     try:
         job_run(job_id=job_id)
@@ -54,38 +54,3 @@ def _run_in_thread(job_id: int) -> None:
         log.exception("job %s failed in the embedded worker", job_id)
     finally:
         connections.close_all()
-
-
-def _scheduler_loop(stop: threading.Event) -> None:
-    from .schedule import schedule_tick
-    from .services import jobs_resume
-
-    # Started from AppConfig.ready(): let every app finish starting before the first query (a query
-    # during app initialisation is what Django warns about at `make run`'s start).
-    while not apps.ready and not stop.wait(0.05):
-        pass
-    first = True
-    while not stop.is_set():
-        close_old_connections()
-        try:
-            if first:
-                jobs_resume()
-                first = False
-            schedule_tick()
-        except Exception:
-            log.exception("the embedded scheduler failed; it tries again in a minute")
-        finally:
-            connections.close_all()
-        stop.wait(TICK_SECONDS)
-
-
-def start_embedded_scheduler_if_serving() -> threading.Event | None:
-    """In `make run` only: the development server's serving process (not its reloader, not a
-    management command) also runs the daily and monthly work."""
-    if backend() != "thread" or len(sys.argv) < 2 or sys.argv[1] != "runserver":
-        return None
-    if os.environ.get("RUN_MAIN") != "true" and "--noreload" not in sys.argv:
-        return None
-    stop = threading.Event()
-    threading.Thread(target=_scheduler_loop, args=(stop,), name="aptic-scheduler", daemon=True).start()
-    return stop

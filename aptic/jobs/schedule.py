@@ -1,13 +1,24 @@
 """Periodic work: which job kinds run when. Celery beat calls `schedule_tick` every few minutes in
 production; the embedded scheduler thread calls it every minute. A kind is enqueued once per
-period: the tick looks for a job of that kind created since the period began."""
+period: the tick looks for a job of that kind created since the period began. The embedded scheduler
+(`make run`) is here too, above the runner and the services it calls."""
 
 import datetime
+import logging
+import os
+import sys
+import threading
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from . import runner
 from .models import Job
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -48,3 +59,37 @@ def schedule_tick(now: datetime.datetime | None = None) -> list[Job]:
         if not Job.objects.filter(kind=entry.kind, created_at__gte=entry.period_start(now)).exists():
             queued.append(job_enqueue(kind=entry.kind, params={"period_start": entry.period_start(now).isoformat()}))
     return queued
+
+
+def _scheduler_loop(stop: threading.Event) -> None:
+    from .services import jobs_resume
+
+    # Started from AppConfig.ready(): let every app finish starting before the first query (a query
+    # during app initialisation is what Django warns about at `make run`'s start).
+    while not apps.ready and not stop.wait(0.05):
+        pass
+    first = True
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            if first:
+                jobs_resume()
+                first = False
+            schedule_tick()
+        except Exception:
+            log.exception("the embedded scheduler failed; it tries again in a minute")
+        finally:
+            connections.close_all()
+        stop.wait(TICK_SECONDS)
+
+
+def start_embedded_scheduler_if_serving() -> threading.Event | None:
+    """In `make run` only: the development server's serving process (not its reloader, not a
+    management command) also runs the daily and monthly work."""
+    if runner.backend() != "thread" or len(sys.argv) < 2 or sys.argv[1] != "runserver":
+        return None
+    if os.environ.get("RUN_MAIN") != "true" and "--noreload" not in sys.argv:
+        return None
+    stop = threading.Event()
+    threading.Thread(target=_scheduler_loop, args=(stop,), name="aptic-scheduler", daemon=True).start()
+    return stop

@@ -1,15 +1,12 @@
-"""Celery tasks (production): a job by id, and the periodic tick."""
+"""Celery tasks (production): a job by id, and the periodic tick.
+
+`run_job` is written in runner.py, which dispatches to it, under the name it has always had here:
+the runner must not import this module, which sits above it (the tick queues through services).
+"""
 
 from celery import shared_task
 
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_job(job_id: int) -> None:
-    # acks_late + reject_on_worker_lost: a killed worker's job goes back to the queue; handlers
-    # are written to resume.
-    from .services import job_run
-
-    job_run(job_id=job_id)
+from .runner import run_job  # noqa: F401  (the worker's autodiscovery imports this module)
 
 
 @shared_task(ignore_result=True)

@@ -22,7 +22,8 @@ from aptic.vouchers.models import VoucherStatus
 
 from . import steps
 from .bank import bank_details_review, bank_details_submit  # noqa: F401 (the app's services, in one place)
-from .models import NettedFee, Payout, PayoutLine, PayoutRun, PayoutStatus, RunKind, RunStatus
+from .models import Payout, PayoutRun, PayoutStatus, RunKind, RunStatus
+from .void import payout_lines_void
 
 REASON_MAX = 250
 CANCEL_WINDOW = datetime.timedelta(hours=24)  # redemptions younger than this can still be cancelled
@@ -199,11 +200,6 @@ def run_mark_paid(*, run: PayoutRun, user, at: datetime.datetime | None = None) 
     return run
 
 
-def _void(payout_ids) -> None:
-    PayoutLine.objects.filter(payout_id__in=payout_ids, is_void=False).update(is_void=True)
-    NettedFee.objects.filter(payout_id__in=payout_ids, is_void=False).update(is_void=True)
-
-
 @transaction.atomic
 def run_cancel(*, run: PayoutRun, user, reason: str) -> PayoutRun:
     """Before export only: its vouchers go back to what is owed, for a later run."""
@@ -217,7 +213,7 @@ def run_cancel(*, run: PayoutRun, user, reason: str) -> PayoutRun:
     if run.status == RunStatus.PREPARING and run.job and run.job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
         raise DomainError("La préparation est en cours : attendez qu'elle finisse (ou échoue) pour annuler.")
     ids = list(run.payouts.values_list("pk", flat=True))
-    _void(ids)
+    payout_lines_void(ids)
     run.payouts.exclude(status=PayoutStatus.HELD).update(status=PayoutStatus.CANCELLED)
     run.status, run.cancelled_by, run.cancelled_at, run.cancel_reason = (
         RunStatus.CANCELLED,
@@ -266,7 +262,7 @@ def payout_reject(*, payout: Payout, user, reason: str, at: datetime.datetime | 
     )
     if moved != payout.voucher_count:
         raise DomainError("Les chèques de ce remboursement ont changé d'état : rien n'a été modifié.")
-    _void([payout.pk])
+    payout_lines_void([payout.pk])
     entries = list(payout.transaction.entries.select_related("account"))
     payout.reversal = ledger.transaction_post(
         kind="payout_reversal",

@@ -367,7 +367,7 @@ def _post(payouts: list[Payout], actor) -> None:
 def export_batch(run: PayoutRun, batch_ids: list[int], at=None) -> int:
     """Send one batch: hold those whose bank details are no longer verified, reimburse the others'
     vouchers (status and events), post their ledger transactions, mark them sent. All or nothing."""
-    from .services import _void
+    from .void import payout_lines_void as _void
 
     with transaction.atomic():
         payouts = list(

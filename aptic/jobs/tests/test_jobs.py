@@ -8,9 +8,10 @@ from django.urls import reverse
 from aptic.core.errors import DomainError
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.jobs import registry, runner
+from aptic.jobs.execution import MAX_ATTEMPTS, job_run
 from aptic.jobs.models import Job, JobStatus
 from aptic.jobs.schedule import PERIODIC, Periodic, periodic, schedule_tick
-from aptic.jobs.services import MAX_ATTEMPTS, job_enqueue, job_retry, job_run
+from aptic.jobs.services import job_enqueue, job_retry
 
 PARIS = ZoneInfo("Europe/Paris")
 calls = []

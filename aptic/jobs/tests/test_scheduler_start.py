@@ -5,7 +5,7 @@ import threading
 
 from django.apps import apps
 
-from aptic.jobs import runner, schedule, services
+from aptic.jobs import schedule, services
 
 
 def test_the_scheduler_queries_nothing_before_the_apps_are_ready(monkeypatch):
@@ -20,7 +20,7 @@ def test_the_scheduler_queries_nothing_before_the_apps_are_ready(monkeypatch):
     monkeypatch.setattr(schedule, "schedule_tick", lambda: None)
     monkeypatch.setattr(apps, "ready", False)
     stop = threading.Event()
-    thread = threading.Thread(target=runner._scheduler_loop, args=(stop,), daemon=True)
+    thread = threading.Thread(target=schedule._scheduler_loop, args=(stop,), daemon=True)
     thread.start()
     try:
         assert not called.wait(0.5)  # still starting: nothing asked of the database

@@ -364,8 +364,8 @@ def test_staff_pages_are_closed_to_providers(pay, client):
 
 
 def test_monthly_job_is_scheduled_and_prepares_last_month(pay, run_jobs):
+    from aptic.jobs.execution import job_run
     from aptic.jobs.schedule import PERIODIC
-    from aptic.jobs.services import job_run
 
     from .. import jobs_handlers  # noqa: F401
 

@@ -1,4 +1,5 @@
-"""The public catalogue: only labelled providers' published places, filters, distances, the map."""
+"""The public catalogue (aptic.directory, tested on the places reference data): only labelled providers'
+published places, filters, distances, the map."""
 
 import gzip
 import json
@@ -12,9 +13,10 @@ from aptic.catalogue.models import PlaceTypology, Public
 from aptic.core.tests.factories import OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.places.geo import haversine_km
-from aptic.places.tests.factories import OfferFactory, PlaceFactory, category, commune, label, labelled_place
 from aptic.providers.models import Subscription
 from aptic.territories.models import Commune
+
+from .factories import OfferFactory, PlaceFactory, category, commune, label, labelled_place
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from aptic.catalogue.models import AccessMode, Public, SupportMode
 from aptic.core.tests.factories import OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.places import hours
-from aptic.places.tests.factories import OfferFactory, PlaceFactory, category, commune, labelled_place
+
+from .factories import OfferFactory, PlaceFactory, category, commune, labelled_place
 
 pytestmark = pytest.mark.django_db
 
