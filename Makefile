@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format check a11y bench vendor territories lock clean
+.PHONY: help run test test-postgres lint layers format check a11y bench vendor territories lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ test-postgres: $(VENV)/.installed-dev ## Run the suite on PostgreSQL (DATABASE_U
 lint: $(VENV)/.installed-dev ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+layers: $(VENV)/.installed-dev ## import-linter: each app imports only the layers below it, no import circle inside an app (ADR 0030)
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-dev ## Reformat the code with ruff
 	$(BIN)/ruff check --fix .
