@@ -5,7 +5,6 @@ from . import views
 app_name = "directory"
 
 urlpatterns = [
-    # Public catalogue.
     path("lieux/", views.catalogue, name="catalogue"),
     path("lieux/carte.geojson", views.geojson, name="geojson"),
     path("lieux/<int:pk>/", views.detail, name="detail"),
