@@ -226,7 +226,8 @@ def test_purge_runs_daily_as_a_job():
     import aptic.distribution.jobs_handlers  # noqa: F401  (registers the periodic job)
 
     assert any(p.kind == "distribution.purge_addresses" and p.hour == 3 for p in PERIODIC)
-    from aptic.jobs.services import job_enqueue, job_run
+    from aptic.jobs.execution import job_run
+    from aptic.jobs.services import job_enqueue
 
     job = job_enqueue(kind="distribution.purge_addresses")
     assert job_run(job_id=job.pk).status == "done"
