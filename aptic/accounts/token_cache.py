@@ -1,4 +1,4 @@
-"""API tokens kept in the cache (Redis in production) for the tills' hot path (ADR 0017), under a
+"""API tokens kept in the cache (Redis in production) for the tills' hot path (ADR 0027), under a
 generation that any change to a token, an organisation or a user moves (core/generations.py): a
 revoked key stops working at once in the process that revoked it, within a second in the others.
 Only a cache shared by every process may hold them: without one, each request reads the database

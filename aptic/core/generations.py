@@ -8,7 +8,7 @@ Moving it forgets every entry of the family at once, so it suits data that chang
 Two levels: the shared cache (Redis in production), and a small memory in each process, so a
 till's request costs no network round trip once warm. A process trusts the generation it last
 read for at most LOCAL_SECONDS; a move made in the same process is seen at once, one made in
-another process within that delay (ADR 0017).
+another process within that delay (ADR 0027).
 
 That holds only if the "shared" cache is shared: a process's own memory (LocMem) is not, and each
 process would then keep its own generation and its entries for their whole timeout (ADR 0018).

@@ -90,7 +90,7 @@ class Process:
 
 
 def test_without_a_shared_cache_another_process_sees_a_move_within_local_seconds(clock, monkeypatch):
-    """ADR 0017's bound holds without Redis too: each process's entries live LOCAL_SECONDS at most."""
+    """ADR 0027's bound holds without Redis too: each process's entries live LOCAL_SECONDS at most."""
     monkeypatch.setattr(generations.time, "time", clock)  # the memory cache's own clock
     family = Generation("test:family")
     a, b = Process("process-a"), Process("process-b")
