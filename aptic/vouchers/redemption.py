@@ -163,10 +163,8 @@ def _judge(results, vouchers_by_code, setting: Setting | None) -> None:
             continue
         result.voucher = voucher
         order_rules = rules[voucher.order_id]
-        if (
-            (problem := state_refusal(voucher.status))
-            or setting is not None
-            and (problem := refusal(order_rules, setting))
+        if (problem := state_refusal(voucher.status)) or (
+            setting is not None and (problem := refusal(order_rules, setting))
         ):
             result.problem = problem
         elif setting is None and voucher.order.is_expired(timezone.localdate()):
