@@ -102,10 +102,11 @@ def balanced_entries(lines: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def transaction_post(
-    *, kind: str, description: str, reference: str, lines: Iterable[tuple[Account, int]], actor=None
+    *, kind: str, description: str, reference: str, lines: Iterable[tuple[Account | int, int]], actor=None
 ) -> Transaction:
-    """One balanced transaction. Lines on the same account are merged; a line of 0 is dropped."""
-    entries = balanced_entries((account.pk, amount) for account, amount in lines)
+    """One balanced transaction. Lines (an account or its id, cents) on the same account are merged;
+    a line of 0 is dropped."""
+    entries = balanced_entries((getattr(account, "pk", account), amount) for account, amount in lines)
     # Checked above, before any write; no savepoint inside another service's transaction (this runs at
     # every redemption), so a database error here aborts the caller's whole transaction.
     with transaction.atomic(savepoint=False):

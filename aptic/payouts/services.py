@@ -18,7 +18,8 @@ from aptic.core.errors import DomainError
 from aptic.jobs.models import JobStatus
 from aptic.jobs.services import job_enqueue, job_retry
 from aptic.ledger import services as ledger
-from aptic.vouchers.models import VoucherStatus
+from aptic.vouchers.lifecycle import vouchers_reimbursement_reverse
+from aptic.vouchers.rules import CANCEL_WINDOW
 
 from . import steps
 from .bank import bank_details_review, bank_details_submit  # noqa: F401 (the app's services, in one place)
@@ -26,7 +27,6 @@ from .models import Payout, PayoutRun, PayoutStatus, RunKind, RunStatus
 from .void import payout_lines_void
 
 REASON_MAX = 250
-CANCEL_WINDOW = datetime.timedelta(hours=24)  # redemptions younger than this can still be cancelled
 
 
 def _check_staff(user) -> None:
@@ -252,10 +252,8 @@ def payout_reject(*, payout: Payout, user, reason: str, at: datetime.datetime | 
         raise DomainError("Ce remboursement est déjà marqué rejeté.")
     if payout.status != PayoutStatus.SENT or payout.run.status not in (RunStatus.EXPORTED, RunStatus.PAID):
         raise DomainError("Seul un remboursement transmis à la banque peut être rejeté par elle.")
-    moved = steps.vouchers_move(
-        [payout.pk],
-        from_status=VoucherStatus.REIMBURSED,
-        to_status=VoucherStatus.REDEEMED,
+    moved = vouchers_reimbursement_reverse(
+        voucher_ids=steps.live_voucher_ids([payout.pk]),
         actor=user,
         reason=f"Virement {payout.reference} rejeté par la banque : {reason}",
         at=at,

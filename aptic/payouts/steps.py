@@ -22,7 +22,8 @@ from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 from aptic.places.models import Offer, Place
-from aptic.vouchers.models import Redemption, RedemptionLine, Voucher, VoucherEvent, VoucherStatus
+from aptic.vouchers import lifecycle
+from aptic.vouchers.models import Redemption, RedemptionLine, Voucher, VoucherStatus
 
 from . import netting
 from .bank import hold_reasons
@@ -287,49 +288,9 @@ def prepare(run: PayoutRun, progress=lambda *a, **k: None) -> dict:
 # --- Export -------------------------------------------------------------------------------------
 
 
-def vouchers_move(payout_ids, *, from_status: str, to_status: str, actor, reason: str, at=None) -> int:
-    """Move the live vouchers of these payouts from one status to another, with one event each
-    (who, when, from, to, why), set-based; returns how many moved (the caller checks the count).
-
-    PostgreSQL: one statement, `WITH moved AS (UPDATE … RETURNING) INSERT INTO events SELECT … FROM
-    moved`, so each event is written for a voucher the statement itself moved, in one pass over the
-    vouchers; their ids come as an array (`id = ANY(ARRAY(…))`), so the vouchers are found by primary
-    key (a join made the planner hash the whole voucher table for every batch). SQLite has no UPDATE
-    inside WITH: the events, then the update, whose counts must match."""
-    if not payout_ids:
-        return 0
-    at = at or timezone.now()
-    voucher, line, event = (qn(m._meta.db_table) for m in (Voucher, PayoutLine, VoucherEvent))
-    ids = _ids(payout_ids)
-    event_columns = "(voucher_id, from_status, to_status, actor_id, reason, redemption_id, created_at)"
-    event_values = [from_status, to_status, getattr(actor, "pk", None), reason[:250], at]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH moved AS (UPDATE {voucher} v SET status = %s "  # noqa: S608 (names and ints only)
-                f"WHERE v.id = ANY(ARRAY(SELECT voucher_id FROM {line} WHERE payout_id IN ({ids}) AND is_void = %s)) "
-                "AND v.status = %s RETURNING v.id, v.redemption_id) "
-                f"INSERT INTO {event} {event_columns} "
-                "SELECT id, %s, %s, %s, %s, redemption_id, %s FROM moved",
-                [to_status, False, from_status, *event_values],
-            )
-            return cursor.rowcount
-        cursor.execute(
-            f"INSERT INTO {event} {event_columns} "  # noqa: S608
-            f"SELECT v.id, %s, %s, %s, %s, v.redemption_id, %s FROM {line} l JOIN {voucher} v ON v.id = l.voucher_id "
-            f"WHERE l.payout_id IN ({ids}) AND l.is_void = %s AND v.status = %s",
-            [*event_values, False, from_status],
-        )
-        events = cursor.rowcount
-        cursor.execute(
-            f"UPDATE {voucher} SET status = %s WHERE status = %s AND id IN "  # noqa: S608
-            f"(SELECT voucher_id FROM {line} WHERE payout_id IN ({ids}) AND is_void = %s)",
-            [to_status, from_status, False],
-        )
-        moved = cursor.rowcount
-    if events != moved:
-        raise DomainError("Des chèques ont changé d'état pendant le virement : rien n'a été modifié.")
-    return moved
+def live_voucher_ids(payout_ids):
+    """The vouchers of these payouts' live lines, as a queryset of ids (for the vouchers' services)."""
+    return PayoutLine.objects.filter(payout_id__in=list(payout_ids), is_void=False).values("voucher_id")
 
 
 PLATFORM_CODES = ("platform:bank", "platform:fees", "platform:vat")
@@ -388,10 +349,8 @@ def export_batch(run: PayoutRun, batch_ids: list[int], at=None) -> int:
         _void([p.pk for p in held])
         sent = [p for p in payouts if reasons[p.provider_id][0] is not None]
         expected = sum(p.voucher_count for p in sent)
-        moved = vouchers_move(
-            [p.pk for p in sent],
-            from_status=VoucherStatus.REDEEMED,
-            to_status=VoucherStatus.REIMBURSED,
+        moved = lifecycle.vouchers_reimburse(
+            voucher_ids=live_voucher_ids(p.pk for p in sent),
             actor=run.exported_by,
             reason=f"Remboursé à la structure (virement {run.reference})",
             at=at,

@@ -8,8 +8,9 @@ expiry. Each is one service; each writes one event row per voucher changed.
 
 import datetime
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from aptic.audit.services import AuditAction, audit_record
@@ -17,33 +18,14 @@ from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 
+from . import events
 from .accounts import order_outstanding_account
-from .models import UNREDEEMED, Booklet, Order, Voucher, VoucherEvent, VoucherStatus
-
-REASON_MAX = 250
-
-
-def _events(vouchers, to_status: str, actor, reason: str, redemption=None, from_status: str | None = None, at=None):
-    at = at or timezone.now()
-    VoucherEvent.objects.bulk_create(
-        [
-            VoucherEvent(
-                voucher_id=v.pk,
-                from_status=from_status or v.status,
-                to_status=to_status,
-                actor=actor,
-                reason=reason[:REASON_MAX],
-                redemption=redemption,
-                created_at=at,
-            )
-            for v in vouchers
-        ],
-        batch_size=5000,
-    )
+from .locks import vouchers_lock
+from .models import UNREDEEMED, Booklet, Order, Voucher, VoucherStatus
 
 
 def _locked(queryset) -> list[Voucher]:
-    return list(queryset.select_for_update().order_by("pk").only("pk", "status", "status_before_stop", "order_id"))
+    return vouchers_lock(queryset.only("pk", "status", "status_before_stop", "order_id"))
 
 
 # --- What may still be handed to a beneficiary ---------------------------------------------------
@@ -112,7 +94,7 @@ def booklet_activate(*, booklet: Booklet, actor=None, reason: str = "Carnet remi
     Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.ISSUED).update(
         status=VoucherStatus.ACTIVE
     )
-    _events(vouchers, VoucherStatus.ACTIVE, actor, reason)
+    events.voucher_events_activated(vouchers, actor=actor, reason=reason)
     return len(vouchers)
 
 
@@ -129,7 +111,7 @@ def booklets_activate(
     vouchers = _locked(in_range.filter(status=VoucherStatus.ISSUED))
     # The rows are locked above, so this updates exactly them (no IN list of thousands of ids).
     in_range.filter(status=VoucherStatus.ISSUED).update(status=VoucherStatus.ACTIVE)
-    _events(vouchers, VoucherStatus.ACTIVE, actor, reason, at=at)
+    events.voucher_events_activated(vouchers, actor=actor, reason=reason, at=at)
     return len(vouchers)
 
 
@@ -161,7 +143,7 @@ def vouchers_stop(*, vouchers, actor, reason: str) -> int:
         Voucher.objects.filter(pk__in=[v.pk for v in stoppable if v.status == status], status=status).update(
             status=VoucherStatus.STOPPED, status_before_stop=status
         )
-    _events(stoppable, VoucherStatus.STOPPED, actor, reason)
+    events.voucher_events_stopped(stoppable, actor=actor, reason=reason)
     _audit_stops(AuditAction.VOUCHER_STOPPED, stoppable, actor, reason)
     return len(stoppable)
 
@@ -207,7 +189,7 @@ def vouchers_stop_lift(*, vouchers, actor, reason: str, day: datetime.date | Non
     for voucher in locked:
         target = VoucherStatus.EXPIRED if orders[voucher.order_id].is_expired(day) else voucher.status_before_stop
         Voucher.objects.filter(pk=voucher.pk, status=VoucherStatus.STOPPED).update(status=target, status_before_stop="")
-        _events([voucher], target, actor, reason, from_status=VoucherStatus.STOPPED)
+        events.voucher_events_stop_lifted([voucher], to_status=target, actor=actor, reason=reason)
     _audit_stops(AuditAction.VOUCHER_STOP_LIFTED, locked, actor, reason)
     return len(locked)
 
@@ -224,8 +206,8 @@ def order_expire(*, order: Order, day: datetime.date, actor=None) -> int:
     Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status__in=UNREDEEMED).update(
         status=VoucherStatus.EXPIRED, status_before_stop=""
     )
-    _events(
-        vouchers, VoucherStatus.EXPIRED, actor, f"Date limite d'utilisation dépassée ({order.grace_until:%d/%m/%Y})"
+    events.voucher_events_expired(
+        vouchers, actor=actor, reason=f"Date limite d'utilisation dépassée ({order.grace_until:%d/%m/%Y})"
     )
     amount = len(vouchers) * order.face_value_cents
     ledger.transaction_post(
@@ -248,3 +230,78 @@ def vouchers_expire(*, day: datetime.date | None = None) -> dict[int, int]:
         .order_by("pk")
     )
     return {order.pk: order_expire(order=order, day=day) for order in due}
+
+
+# --- Reimbursement (a payout sent to the bank, or returned by it) ----------------------------------
+
+
+@transaction.atomic
+def vouchers_reimburse(*, voucher_ids: QuerySet, actor, reason: str, at=None) -> int:
+    """Redeemed vouchers paid back to their provider: `voucher_ids` (a queryset of voucher ids,
+    such as a payout's live lines) become reimbursed, with one event each. Returns how many moved:
+    the caller checks the count (a voucher no longer redeemed is skipped)."""
+    return _move(
+        voucher_ids,
+        from_status=VoucherStatus.REDEEMED,
+        to_status=VoucherStatus.REIMBURSED,
+        actor=actor,
+        reason=reason,
+        at=at,
+    )
+
+
+@transaction.atomic
+def vouchers_reimbursement_reverse(*, voucher_ids: QuerySet, actor, reason: str, at=None) -> int:
+    """The bank returned the transfer: the reimbursed vouchers are owed (redeemed) again."""
+    return _move(
+        voucher_ids,
+        from_status=VoucherStatus.REIMBURSED,
+        to_status=VoucherStatus.REDEEMED,
+        actor=actor,
+        reason=reason,
+        at=at,
+    )
+
+
+def _move(voucher_ids: QuerySet, *, from_status: str, to_status: str, actor, reason: str, at=None) -> int:
+    """Move the vouchers of `voucher_ids` still in `from_status` to `to_status`, with one event each,
+    set-based (a payout run moves hundreds of thousands).
+
+    PostgreSQL: one statement, `WITH moved AS (UPDATE … RETURNING) INSERT INTO events SELECT … FROM
+    moved`, so each event is written for a voucher the statement itself moved, in one pass over the
+    vouchers; their ids come as an array (`id = ANY(ARRAY(…))`), so the vouchers are found by primary
+    key (a join made the planner hash the whole voucher table for every batch). SQLite has no UPDATE
+    inside WITH: the events, then the update, whose counts must match."""
+    at = at or timezone.now()
+    try:
+        ids_sql, ids_params = voucher_ids.query.sql_with_params()
+    except EmptyResultSet:  # no id at all (`pk__in=[]`): nothing to move
+        return 0
+    table = connection.ops.quote_name(Voucher._meta.db_table)
+    event_params = events.voucher_events_moved_params(
+        from_status=from_status, to_status=to_status, actor=actor, reason=reason, at=at
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH moved AS (UPDATE {table} v SET status = %s "  # noqa: S608 (names and a compiled queryset)
+                f"WHERE v.id = ANY(ARRAY({ids_sql})) AND v.status = %s RETURNING v.id, v.redemption_id) "
+                + events.voucher_events_moved_sql("moved"),
+                [to_status, *ids_params, from_status, *event_params],
+            )
+            return cursor.rowcount
+        cursor.execute(
+            events.voucher_events_moved_sql(
+                f"(SELECT v.id, v.redemption_id FROM {table} v WHERE v.id IN ({ids_sql}) AND v.status = %s)"  # noqa: S608
+            ),
+            [*event_params, *ids_params, from_status],
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {table} SET status = %s WHERE status = %s AND id IN ({ids_sql})",  # noqa: S608
+            [to_status, from_status, *ids_params],
+        )
+        moved = cursor.rowcount
+    if written != moved:
+        raise DomainError("Des chèques ont changé d'état pendant le virement : rien n'a été modifié.")
+    return moved

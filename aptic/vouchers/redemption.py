@@ -8,36 +8,35 @@ redemption lines is the second barrier (ADR 0017).
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from aptic.core import formats
 from aptic.core.errors import DomainError
-from aptic.core.templatetags.aptic import format_euros
 from aptic.ledger import services as ledger
 from aptic.providers.selectors import is_labelled_now
 
 from . import codes as voucher_codes
-from . import redemption_fast as fast
+from . import events
 from .accounts import order_outstanding_spec
 from .caches import cached_rules_for, place_profile
-from .lifecycle import _events
+from .locks import vouchers_lock
 from .models import Redemption, Voucher, VoucherStatus
 from .redemption_read import vouchers_for_codes
 from .redemption_write import KeyTaken, Till, VoucherTaken, own_statement, unsaved, write
-from .rules import Setting, refusal
+from .rules import (
+    CANCEL_WINDOW,
+    Setting,
+    expired_refusal,
+    no_change_refusal,
+    per_act_refusal,
+    refusal,
+    state_refusal,
+    vouchers_needed,
+)
 
 MAX_CODES = 50
-CANCEL_WINDOW = timedelta(hours=24)
-STATE_REFUSALS = {
-    VoucherStatus.ISSUED: "Ce chèque n'est pas encore activé : il doit d'abord être remis au bénéficiaire.",
-    VoucherStatus.REDEEMED: "Ce chèque a déjà été utilisé.",
-    VoucherStatus.REIMBURSED: "Ce chèque a déjà été utilisé.",
-    VoucherStatus.EXPIRED: "Ce chèque a expiré.",
-    VoucherStatus.STOPPED: "Ce chèque a été mis en opposition (perte ou vol).",
-}
 UNKNOWN = "Ce code ne correspond à aucun chèque."
 TAKEN = "Un de ces chèques vient d'être utilisé : rien n'a été encaissé."
 
@@ -62,6 +61,37 @@ class RedemptionRefused(DomainError):
     def __init__(self, message: str, results: list[CodeResult] | None = None, code: str = "refused"):
         super().__init__(message, code=code)
         self.results = results or []
+
+
+class AlreadyReimbursed(DomainError):
+    """The redemption's vouchers were paid back to the provider: it can no longer be cancelled."""
+
+    def __init__(self):
+        super().__init__(
+            "Ces chèques ont déjà été remboursés : l'utilisation ne peut plus être annulée.", code="already_reimbursed"
+        )
+
+
+@dataclass(frozen=True)
+class RedemptionResult:
+    """What redemption_create gives back: the redemption, whether it is an earlier one answered
+    again (a retried idempotency key), and, for a new one, its vouchers' printed numbers in line
+    order (the API would otherwise read them back; None for a replay: read them from its lines)."""
+
+    redemption: Redemption
+    replayed: bool = False
+    serials: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a redemption of the checked vouchers would give (redemption_create decides)."""
+
+    price: int
+    covered: int
+    remainder: int
+    count: int
+    needed: int  # the fewest vouchers that cover the price: no change is given
 
 
 def _check_counter(provider, place, offer) -> None:
@@ -133,16 +163,14 @@ def _judge(results, vouchers_by_code, setting: Setting | None) -> None:
             continue
         result.voucher = voucher
         order_rules = rules[voucher.order_id]
-        if voucher.status != VoucherStatus.ACTIVE:
-            result.problem = STATE_REFUSALS[voucher.status]
-        elif setting is not None and (problem := refusal(order_rules, setting)):
+        if (problem := state_refusal(voucher.status)) or (
+            setting is not None and (problem := refusal(order_rules, setting))
+        ):
             result.problem = problem
         elif setting is None and voucher.order.is_expired(timezone.localdate()):
-            result.problem = f"Ce chèque a expiré le {order_rules.grace_until:%d/%m/%Y}."
-        elif order_rules.max_per_act and per_order[voucher.order_id] > order_rules.max_per_act:
-            result.problem = (
-                f"Au plus {formats.count(order_rules.max_per_act, 'chèque')} de ce commanditaire par service rendu."
-            )
+            result.problem = expired_refusal(order_rules)
+        elif problem := per_act_refusal(order_rules, per_order[voucher.order_id]):
+            result.problem = problem
 
 
 def vouchers_check(*, provider, place, offer=None, codes, day: datetime.date | None = None) -> list[CodeResult]:
@@ -156,21 +184,27 @@ def vouchers_check(*, provider, place, offer=None, codes, day: datetime.date | N
     return results
 
 
+def redemption_preview(*, results: list[CodeResult], offer) -> Preview | None:
+    """What redeeming the checked codes (vouchers_check's results) would give for `offer`, when all
+    passed; the counter shows it before the provider confirms."""
+    values = [r.voucher.order.face_value_cents for r in results if r.ok and r.voucher is not None]
+    if not values or len(values) != len(results):
+        return None
+    total = sum(values)
+    return Preview(
+        offer.price_cents,
+        total,
+        max(0, offer.price_cents - total),
+        len(values),
+        vouchers_needed(values, offer.price_cents),
+    )
+
+
 def _amounts_by_order(vouchers) -> dict:
     by_order = defaultdict(int)
     for voucher in vouchers:
         by_order[voucher.order] += voucher.order.face_value_cents
     return by_order
-
-
-def _too_many(face_values: list[int], price: int) -> int | None:
-    """No change is given: the fewest vouchers that cover the price, when more were handed over."""
-    needed, covered = 0, 0
-    for value in sorted(face_values, reverse=True):
-        if covered >= price:
-            break
-        covered, needed = covered + value, needed + 1
-    return needed if needed < len(face_values) else None
 
 
 def _replay(provider, idempotency_key: str, place, offer, wanted: list[str]) -> Redemption | None:
@@ -186,7 +220,6 @@ def _replay(provider, idempotency_key: str, place, offer, wanted: list[str]) -> 
     )
     if not same:
         raise DomainError("Cette clé d'idempotence a déjà servi pour une autre demande.", code="idempotency_conflict")
-    first.replayed = True
     return first
 
 
@@ -200,7 +233,7 @@ def redemption_create(
     idempotency_key: str = "",
     day: datetime.date | None = None,
     at: datetime.datetime | None = None,
-) -> Redemption:
+) -> RedemptionResult:
     """Pay `offer` at `place` with the vouchers of `codes`: all are spent, or none.
 
     `at` back-dates the redemption (demo history, imports); the counter never passes it."""
@@ -211,14 +244,11 @@ def redemption_create(
     at = at or timezone.now()
     setting = _setting(place, offer, day or timezone.localdate(at))
     till = Till(provider, place, offer, user, idempotency_key, at)
-    known = fast.known_orders(setting) if connection.vendor == "postgresql" else None
-    if known is not None and (redemption := _spend_fast(till, known, codes)) is not None:
-        return redemption
     for attempt in range(2):
         results = _read_codes(codes)
         wanted = [r.code for r in results if r.ok]
         try:
-            redemption = _redeem(till, results, wanted, setting)
+            return _redeem(till, results, wanted, setting)
         except KeyTaken:
             return _key_taken(provider, idempotency_key, place, offer, wanted)
         except VoucherTaken:
@@ -226,41 +256,13 @@ def redemption_create(
             # refusal says which code and why ("déjà utilisé", "mis en opposition"…).
             if attempt:
                 raise RedemptionRefused(TAKEN) from None
-            continue
-        if known is not None and not redemption.replayed:
-            known.learn(r.voucher.order for r in results)  # they passed the rules here, today
-        return redemption
     raise AssertionError("unreachable")
 
 
-def _spend_fast(till, known, codes) -> Redemption | None:
-    """One round trip when the vouchers' orders are known to pass here (redemption_fast), or None:
-    nothing was written and the usual path will say why, or find that all is well after all."""
-    if not known.orders:
-        return None
-    results = _read_codes(codes)
-    if not all(r.ok for r in results):
-        return None
-    provider, place, offer, _, idempotency_key, _ = till
-    wanted = [r.code for r in results]
-    try:
-        return fast.spend(
-            till=till,
-            codes=wanted,
-            known=known,
-            reason=_reason(offer),
-            description=_description(provider, len(wanted)),
-        )
-    except KeyTaken:
-        return _key_taken(provider, idempotency_key, place, offer, wanted)
-    except fast.NotFast:
-        return None
-
-
-def _key_taken(provider, idempotency_key, place, offer, wanted) -> Redemption:
+def _key_taken(provider, idempotency_key, place, offer, wanted) -> RedemptionResult:
     # A retry of the same request won the race: once ours is rolled back, answer as it did.
     if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
-        return first
+        return RedemptionResult(first, replayed=True)
     raise RedemptionRefused(TAKEN)
 
 
@@ -272,19 +274,19 @@ def _description(provider, count: int) -> str:
     return f"Utilisation n° {{id}} : {formats.count(count, 'chèque')} chez {provider.name}"
 
 
-def _redeem(till, results, wanted, setting) -> Redemption:
+def _redeem(till, results, wanted, setting) -> RedemptionResult:
     # The read takes no lock and needs no transaction: the write's conditional UPDATE re-checks.
     with own_statement():
         return _judge_and_write(till, results, wanted, setting)
 
 
-def _judge_and_write(till, results, wanted, setting) -> Redemption:
+def _judge_and_write(till, results, wanted, setting) -> RedemptionResult:
     provider, place, offer, user, idempotency_key, at = till
     # Read without locks: the write's conditional UPDATE re-checks each voucher's state (ADR 0017).
     found = vouchers_for_codes(wanted)
     # Then look for a twin request: one whose vouchers this read saw spent had committed before it.
     if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
-        return first
+        return RedemptionResult(first, replayed=True)
     _judge(results, {v.code: v for v in found}, setting)
     if not all(r.ok for r in results):
         bad = sum(not r.ok for r in results)
@@ -295,13 +297,8 @@ def _judge_and_write(till, results, wanted, setting) -> Redemption:
         )
     vouchers = sorted((r.voucher for r in results), key=lambda v: v.pk)
     face_values = [v.order.face_value_cents for v in vouchers]
-    if (needed := _too_many(face_values, offer.price_cents)) is not None:
-        raise RedemptionRefused(
-            f"Trop de chèques : {needed} suffisent pour ce service à {format_euros(offer.price_cents)} "
-            "(la monnaie n'est pas rendue). Rendez les autres au bénéficiaire.",
-            results,
-            code="too_many_vouchers",
-        )
+    if problem := no_change_refusal(face_values, offer.price_cents):
+        raise RedemptionRefused(problem, results, code="too_many_vouchers")
     covered = sum(face_values)
     by_order = _amounts_by_order(vouchers)
     *outstanding, payable = ledger.account_ids_for(
@@ -316,10 +313,7 @@ def _judge_and_write(till, results, wanted, setting) -> Redemption:
         description=_description(provider, len(vouchers)),
         entries=ledger.balanced_entries([*zip(outstanding, by_order.values(), strict=True), (payable, -covered)]),
     )
-    redemption.replayed = False
-    # The printed numbers, in line order, for the answer (the API would otherwise read them back).
-    redemption.voucher_serials = [v.order.serial(v.sequence) for v in vouchers]
-    return redemption
+    return RedemptionResult(redemption, serials=tuple(v.order.serial(v.sequence) for v in vouchers))
 
 
 @transaction.atomic
@@ -334,16 +328,16 @@ def redemption_cancel(*, redemption: Redemption, user, reason: str, now: datetim
         raise DomainError("Cette utilisation est déjà annulée.", code="already_cancelled")
     if now - redemption.created_at > CANCEL_WINDOW:
         raise DomainError("Une utilisation ne peut être annulée que dans les 24 heures.", code="too_late")
-    vouchers = list(
-        Voucher.objects.select_for_update(of=("self",)).filter(redemption=redemption).select_related("order")
-    )
+    vouchers = vouchers_lock(Voucher.objects.filter(redemption=redemption).select_related("order"))
     if any(v.status != VoucherStatus.REDEEMED for v in vouchers):
-        raise DomainError("Ces chèques ont déjà été remboursés : l'utilisation ne peut plus être annulée.")
+        raise AlreadyReimbursed
     Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.REDEEMED).update(
         status=VoucherStatus.ACTIVE, redemption=None
     )
     redemption.lines.update(is_cancelled=True)
-    _events(vouchers, VoucherStatus.ACTIVE, user, f"Annulation : {reason}", redemption=redemption)
+    events.voucher_events_redemption_cancelled(
+        vouchers, redemption=redemption, actor=user, reason=f"Annulation : {reason}"
+    )
     redemption.cancelled_at, redemption.cancelled_by, redemption.cancel_reason = now, user, reason[:250]
     redemption.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
     by_order = _amounts_by_order(vouchers)

@@ -1,7 +1,9 @@
 """The write half of a redemption, once the vouchers are judged spendable (ADR 0017).
 
 PostgreSQL: one call of the server-side function `aptic_redemption_write` (migration 0004), one
-round trip. Elsewhere (SQLite, embedded mode): the same rows through the ORM. Both flip the
+round trip; it is the only SQL that writes redemptions (ADR 0029). Elsewhere (SQLite, embedded
+mode): the same rows through the ORM, the events by events.py and the ledger transaction by
+ledger.transaction_post, as every other change of state and posting. Both flip the
 vouchers with a conditional UPDATE whose row count must match, and both leave the partial unique
 index on live redemption lines as the second barrier. Either raises VoucherTaken or KeyTaken."""
 
@@ -10,9 +12,9 @@ from typing import NamedTuple
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from aptic.ledger.models import Entry, Transaction
+from aptic.ledger import services as ledger
 
-from .lifecycle import _events
+from . import events
 from .models import Redemption, RedemptionLine, Voucher, VoucherStatus
 
 KEY_CONSTRAINT = "idempotency_key"  # the constraint (PostgreSQL) or the column (SQLite) named in the error
@@ -134,13 +136,11 @@ def _write_orm(redemption, vouchers, user, reason, description, entries):
     RedemptionLine.objects.bulk_create(
         [RedemptionLine(redemption=redemption, voucher=v, amount_cents=v.order.face_value_cents) for v in vouchers]
     )
-    _events(vouchers, VoucherStatus.REDEEMED, user, reason, redemption=redemption, at=redemption.created_at)
-    posted = Transaction.objects.create(
+    events.voucher_events_redeemed(vouchers, redemption=redemption, actor=user, reason=reason)
+    ledger.transaction_post(
         kind="redemption",
-        description=description.replace("{id}", str(redemption.pk))[:250],
+        description=description.replace("{id}", str(redemption.pk)),
         reference=f"redemption:{redemption.pk}",
+        lines=entries,
         actor=user,
-    )
-    Entry.objects.bulk_create(
-        [Entry(transaction=posted, account_id=account_id, amount_cents=amount) for account_id, amount in entries]
     )

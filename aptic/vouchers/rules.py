@@ -1,4 +1,7 @@
-"""An order's usage rules, checked at every redemption. A refusal names the rule in plain French."""
+"""The rules of spending vouchers, each written once: an order's usage rules, the voucher's state,
+the funder's maximum per act, no change given, the 24-hour cancellation window. A refusal names the
+rule in plain French. The service (redemption.py) applies them; the counter's preview, the
+PostgreSQL writer's caller and the payouts' cutoff read them from here."""
 
 import datetime
 import functools
@@ -6,7 +9,22 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from .models import Order
+from aptic.core import formats
+from aptic.core.templatetags.aptic import format_euros
+
+from .models import Order, VoucherStatus
+
+# A redemption younger than this can still be taken back by its provider; a payout run leaves it
+# for the next run meanwhile.
+CANCEL_WINDOW = datetime.timedelta(hours=24)
+
+STATE_REFUSALS = {
+    VoucherStatus.ISSUED: "Ce chèque n'est pas encore activé : il doit d'abord être remis au bénéficiaire.",
+    VoucherStatus.REDEEMED: "Ce chèque a déjà été utilisé.",
+    VoucherStatus.REIMBURSED: "Ce chèque a déjà été utilisé.",
+    VoucherStatus.EXPIRED: "Ce chèque a expiré.",
+    VoucherStatus.STOPPED: "Ce chèque a été mis en opposition (perte ou vol).",
+}
 
 
 @dataclass(frozen=True)
@@ -97,7 +115,7 @@ def refusal(rules: OrderRules, setting: Setting) -> str | None:
     if setting.day < rules.valid_from:
         return f"Ce chèque n'est utilisable qu'à partir du {rules.valid_from:%d/%m/%Y}."
     if setting.day > rules.grace_until:
-        return f"Ce chèque a expiré le {rules.grace_until:%d/%m/%Y}."
+        return expired_refusal(rules)
     if rules.has_territory and not (
         setting.commune_id in rules.communes
         or (setting.epci_id and setting.epci_id in rules.epcis)
@@ -109,4 +127,42 @@ def refusal(rules: OrderRules, setting: Setting) -> str | None:
         return "Ce chèque n'est pas utilisable dans ce type de lieu."
     if rules.categories and setting.category_id not in rules.categories:
         return f"Ce chèque ne peut pas payer un service « {setting.category_label} »."
+    return None
+
+
+def state_refusal(status: str) -> str | None:
+    """None when a voucher in this state may be spent (active); otherwise why not."""
+    return STATE_REFUSALS.get(status)
+
+
+def expired_refusal(rules: OrderRules) -> str:
+    return f"Ce chèque a expiré le {rules.grace_until:%d/%m/%Y}."
+
+
+def per_act_refusal(rules: OrderRules, count: int) -> str | None:
+    """None unless `count` vouchers of this order in one act exceed the funder's maximum per act."""
+    if rules.max_per_act and count > rules.max_per_act:
+        return f"Au plus {formats.count(rules.max_per_act, 'chèque')} de ce commanditaire par service rendu."
+    return None
+
+
+def vouchers_needed(face_values: list[int], price: int) -> int:
+    """No change is given: the fewest of these vouchers, largest first, that cover the price (all of
+    them when they do not cover it)."""
+    needed, covered = 0, 0
+    for value in sorted(face_values, reverse=True):
+        if covered >= price:
+            break
+        covered, needed = covered + value, needed + 1
+    return needed
+
+
+def no_change_refusal(face_values: list[int], price: int) -> str | None:
+    """None unless more vouchers were handed over than the price needs (the change is not given)."""
+    needed = vouchers_needed(face_values, price)
+    if needed < len(face_values):
+        return (
+            f"Trop de chèques : {needed} suffisent pour ce service à {format_euros(price)} "
+            "(la monnaie n'est pas rendue). Rendez les autres au bénéficiaire."
+        )
     return None

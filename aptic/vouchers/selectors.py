@@ -13,8 +13,7 @@ from aptic.places.models import Offer, Place
 from aptic.places.selectors import public_places
 
 from .models import Order, Redemption, Voucher, VoucherStatus
-from .redemption import CANCEL_WINDOW
-from .rules import OrderRules, rules_for
+from .rules import CANCEL_WINDOW, OrderRules, rules_for
 
 # --- A voucher and its state ------------------------------------------------------------------
 
@@ -168,14 +167,24 @@ def _reimbursed():
 
 
 def redemptions_of(
-    organisation, *, month: datetime.date | None = None, place_id: int | None = None
+    organisation,
+    *,
+    month: datetime.date | None = None,
+    since: datetime.datetime | None = None,
+    before: datetime.datetime | None = None,
+    place_id: int | None = None,
 ) -> QuerySet[Redemption]:
-    """The provider's redemptions, newest first, with .is_reimbursed; month: any day of the month wanted."""
+    """The provider's redemptions, newest first, with .is_reimbursed; month: any day of the month
+    wanted; since, before: made at or after, and before, these moments."""
     qs = Redemption.objects.filter(provider=organisation).select_related("place", "offer", "created_by")
     if month is not None:
         start = timezone.make_aware(datetime.datetime(month.year, month.month, 1))
         following = datetime.datetime(month.year + month.month // 12, month.month % 12 + 1, 1)
         qs = qs.filter(created_at__gte=start, created_at__lt=timezone.make_aware(following))
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if before is not None:
+        qs = qs.filter(created_at__lt=before)
     if place_id is not None:
         qs = qs.filter(place_id=place_id)
     return qs.annotate(is_reimbursed=_reimbursed()).order_by("-created_at", "-pk")

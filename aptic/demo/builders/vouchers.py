@@ -169,7 +169,9 @@ def build(context) -> None:
         user = users.setdefault(provider.pk, _admin(provider))
         try:
             made.append(
-                redemption_create(provider=provider, place=offer.place, offer=offer, codes=codes, user=user, at=at)
+                redemption_create(
+                    provider=provider, place=offer.place, offer=offer, codes=codes, user=user, at=at
+                ).redemption
             )
         except RedemptionRefused:
             continue

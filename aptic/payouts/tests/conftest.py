@@ -110,7 +110,7 @@ class World:
                 codes=[next(self._codes)],
                 user=organisation.admin,
                 at=at + datetime.timedelta(minutes=n),
-            )
+            ).redemption
             for n in range(count)
         ]
 

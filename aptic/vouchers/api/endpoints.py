@@ -10,16 +10,17 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from aptic.core.errors import DomainError
 from aptic.places.models import Offer, Place
 from aptic.vouchers.caches import counter_offer
 from aptic.vouchers.models import Order, Redemption, RedemptionLine
 from aptic.vouchers.redemption import (
-    CANCEL_WINDOW,
+    AlreadyReimbursed,
     redemption_cancel,
     redemption_create,
     vouchers_check,
 )
+from aptic.vouchers.rules import CANCEL_WINDOW
+from aptic.vouchers.selectors import redemptions_of
 
 from .errors import ApiError
 from .schemas import (
@@ -202,13 +203,13 @@ def redeem(
     key = _idempotency_key(request.headers.get("Idempotency-Key"))
     place, offer = _counter(payload.place_id, payload.offer_id)
     # A twin request with the same key that commits first is answered by the service (replay or 409).
-    redemption = redemption_create(
+    made = redemption_create(
         provider=actor.organisation, place=place, offer=offer, codes=payload.codes, user=actor.user, idempotency_key=key
     )
-    if getattr(redemption, "replayed", False):
+    if made.replayed:
         response[REPLAY_HEADER] = "true"
-        return Status(200, _out(redemption))
-    return Status(201, _out(redemption, redemption.voucher_serials))
+        return Status(200, _out(made.redemption))
+    return Status(201, _out(made.redemption, list(made.serials)))
 
 
 @router.post(
@@ -232,10 +233,8 @@ def cancel(request, redemption_id: int, payload: CancelIn):
         raise ApiError(404, "redemption_not_found", f"Aucune utilisation n° {redemption_id} dans votre structure.")
     try:
         redemption = redemption_cancel(redemption=redemption, user=actor.user, reason=payload.reason)
-    except DomainError as exc:
-        if exc.code == "invalid" and exc.field is None:  # the service's refusal once the vouchers are reimbursed
-            raise ApiError(409, "already_reimbursed", exc.message) from exc
-        raise
+    except AlreadyReimbursed as exc:
+        raise ApiError(409, "already_reimbursed", exc.message) from exc
     return Status(200, _out(redemption))
 
 
@@ -265,17 +264,18 @@ def redemptions(request, filters: Query[RedemptionFilters]):
             "Requête invalide : since — la date de début doit précéder la date de fin (until).",
             details=[{"field": "since", "problem": "La date de début doit précéder la date de fin."}],
         )
-    found = Redemption.objects.filter(provider=request.auth.organisation)
-    if filters.since and filters.since > FIRST_DAY:
-        found = found.filter(created_at__gte=_start_of(min(filters.since, LAST_DAY)))
-    if filters.until and filters.until < LAST_DAY:
-        found = found.filter(created_at__lt=_start_of(max(filters.until, FIRST_DAY) + datetime.timedelta(days=1)))
-    if filters.place_id:
-        found = found.filter(place_id=filters.place_id)
-    start = (filters.page - 1) * filters.page_size
-    page = list(
-        found.select_related("place", "offer").order_by("-created_at", "-pk")[start : start + filters.page_size]
+    found = redemptions_of(
+        request.auth.organisation,
+        since=_start_of(min(filters.since, LAST_DAY)) if filters.since and filters.since > FIRST_DAY else None,
+        before=(
+            _start_of(max(filters.until, FIRST_DAY) + datetime.timedelta(days=1))
+            if filters.until and filters.until < LAST_DAY
+            else None
+        ),
+        place_id=filters.place_id or None,
     )
+    start = (filters.page - 1) * filters.page_size
+    page = list(found[start : start + filters.page_size])
     serials = _serials([r.pk for r in page])
     return Status(
         200,

@@ -50,7 +50,7 @@ def test_every_list_and_page_opens_in_french(back_office, counter, funder):
     order = issue(funder)
     code = codes_of(order, 1)[0]
     organisation, user, place, workshop, short = counter
-    redemption = redemption_create(provider=organisation, place=place, offer=short, codes=[code], user=user)
+    redemption = redemption_create(provider=organisation, place=place, offer=short, codes=[code], user=user).redemption
     rating = rating_create(voucher=voucher_of(code), score=4, comment="Bien")
     html = text(back_office.get(reverse("admin:index")))
     assert "Commandes" in html and "Chèques" in html and "Avis" in html

@@ -31,8 +31,12 @@ def spent(counter, funder):
     order = issue(funder)
     workshop_codes = codes_of(order, 3)
     short_code = codes_of(order, 1, start=3)[0]
-    first = redemption_create(provider=organisation, place=place, offer=workshop, codes=workshop_codes, user=admin)
-    second = redemption_create(provider=organisation, place=place, offer=short, codes=[short_code], user=admin)
+    first = redemption_create(
+        provider=organisation, place=place, offer=workshop, codes=workshop_codes, user=admin
+    ).redemption
+    second = redemption_create(
+        provider=organisation, place=place, offer=short, codes=[short_code], user=admin
+    ).redemption
     return {"workshop": workshop_codes, "short": short_code, "first": first, "second": second, "order": order}
 
 

@@ -30,6 +30,10 @@ def codes_of(order, n, start=0):
 
 
 def redeem(counter, codes, offer=None, **kwargs):
+    return redeem_result(counter, codes, offer, **kwargs).redemption
+
+
+def redeem_result(counter, codes, offer=None, **kwargs):
     organisation, admin, place, workshop, _ = counter
     return redemption_create(
         provider=organisation, place=place, offer=offer or workshop, codes=codes, user=admin, day=TODAY, **kwargs
@@ -188,9 +192,11 @@ def test_test_validity_spends_nothing(counter, issued):
 
 def test_idempotency_key_returns_the_first_answer(counter, issued):
     order = issued()
-    first = redeem(counter, codes_of(order, 2), idempotency_key="caisse-1-0001")
-    again = redeem(counter, codes_of(order, 2), idempotency_key="caisse-1-0001")
-    assert again.pk == first.pk and again.replayed
+    first = redeem_result(counter, codes_of(order, 2), idempotency_key="caisse-1-0001")
+    again = redeem_result(counter, codes_of(order, 2), idempotency_key="caisse-1-0001")
+    assert again.redemption.pk == first.redemption.pk and again.replayed and not first.replayed
+    assert first.serials == tuple(v.serial for v in Voucher.objects.filter(redemption=first.redemption).order_by("pk"))
+    assert again.serials is None
     assert Redemption.objects.count() == 1
     with pytest.raises(DomainError, match="a déjà servi pour une autre demande"):
         redeem(counter, codes_of(order, 2, start=4), idempotency_key="caisse-1-0001")

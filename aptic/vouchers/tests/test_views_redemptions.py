@@ -37,7 +37,7 @@ def redeem(counter, codes, offer=None, place=None, at=None):
         codes=codes,
         user=admin,
         at=at,
-    )
+    ).redemption
 
 
 @pytest.fixture

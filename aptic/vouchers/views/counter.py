@@ -25,13 +25,14 @@ from aptic.providers.selectors import is_labelled_now
 from .. import selectors
 from ..forms import CancelForm, CounterForm, RedemptionFilterForm
 from ..redemption import (
-    CANCEL_WINDOW,
     CodeResult,
     RedemptionRefused,
     redemption_cancel,
     redemption_create,
+    redemption_preview,
     vouchers_check,
 )
+from ..rules import CANCEL_WINDOW
 
 PROVIDERS = [OrganisationKind.PROVIDER]
 PER_PAGE = 50
@@ -66,30 +67,6 @@ def _rows(typed: list[str], results: list[CodeResult] | None = None, *, blank: b
     elif first_bad := next((row for row in rows if row.problem), None):
         first_bad.autofocus = True
     return rows
-
-
-@dataclass(frozen=True)
-class Preview:
-    """What a redemption of the checked vouchers would give (redemption_create decides)."""
-
-    price: int
-    covered: int
-    remainder: int
-    count: int
-    needed: int  # the fewest vouchers that cover the price: no change is given
-
-
-def _preview(results: list[CodeResult], offer) -> Preview | None:
-    values = [r.voucher.order.face_value_cents for r in results if r.ok and r.voucher is not None]
-    if not values or len(values) != len(results):
-        return None
-    needed, covered = 0, 0
-    for value in sorted(values, reverse=True):
-        if covered >= offer.price_cents:
-            break
-        covered, needed = covered + value, needed + 1
-    total = sum(values)
-    return Preview(offer.price_cents, total, max(0, offer.price_cents - total), len(values), needed)
 
 
 def _counter_url(organisation, **query) -> str:
@@ -140,12 +117,12 @@ def counter(request):
     arguments = {"provider": organisation, "place": form.place, "offer": form.offer, "codes": typed}
     try:
         if action == "encaisser":
-            redemption = redemption_create(
-                **arguments, user=request.user, idempotency_key=form.cleaned_data.get("cle") or ""
-            )
-            if getattr(redemption, "replayed", False):
+            made = redemption_create(**arguments, user=request.user, idempotency_key=form.cleaned_data.get("cle") or "")
+            if made.replayed:
                 messages.info(request, "Cet encaissement avait déjà été enregistré : le voici.")
-            return redirect(_counter_url(organisation, recu=redemption.pk, lieu=form.place.pk, service=form.offer.pk))
+            return redirect(
+                _counter_url(organisation, recu=made.redemption.pk, lieu=form.place.pk, service=form.offer.pk)
+            )
         results = vouchers_check(**arguments)
     except RedemptionRefused as exc:
         form.add_error(None, exc.message)
@@ -166,7 +143,7 @@ def counter(request):
         return render(request, "vouchers/counter.html", {**context, "form": form, "rows": rows}, status=400)
     rows = _rows(typed, results)
     context.update(form=form, rows=rows, checked=True, all_ok=all(r.ok for r in results))
-    context["preview"] = _preview(results, form.offer)
+    context["preview"] = redemption_preview(results=results, offer=form.offer)
     context["valid_count"] = sum(r.ok for r in results)
     return render(request, "vouchers/counter.html", context)
 
