@@ -25,7 +25,7 @@ from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.places.services import clean_phone
 from aptic.vouchers.issuance import face_value_range_message, order_create, order_issue
-from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation
+from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, RULE_FIELDS, Activation
 
 from . import documents, numbering, pricing
 from .invoicing import (  # noqa: F401  (one door for every write of the app)
@@ -51,7 +51,7 @@ from .uploads import check_pdf
 QUOTE_VALIDITY_DAYS = 30
 QUOTE_VALIDITY_MAX_DAYS = 365  # a price promised for longer would outlive the year's rates
 OBJECTIVES_MAX = 3000
-RULES = ("rule_communes", "rule_epcis", "rule_departements", "rule_regions", "rule_typologies", "rule_categories")
+RULES = RULE_FIELDS  # the usage rules a draft carries (UsageRules)
 # Which offer flag allows each option; sponsorships are open to every offer.
 OPTION_FLAGS = {
     OptionKind.CUSTOM_COVER: "allows_custom_cover",

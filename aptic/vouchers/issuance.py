@@ -17,14 +17,13 @@ from .models import (
     FACE_VALUE_MAX_CENTS,
     FACE_VALUE_MIN_CENTS,
     MAX_QUANTITY,
+    RULE_FIELDS,
     Activation,
     Booklet,
     Order,
     Voucher,
     VoucherStatus,
 )
-
-RULE_FIELDS = ("rule_communes", "rule_epcis", "rule_departements", "rule_regions", "rule_typologies", "rule_categories")
 
 
 def face_value_range_message() -> str:
