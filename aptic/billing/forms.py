@@ -8,8 +8,7 @@ from aptic.accounts.models import LegalCategory
 from aptic.catalogue.models import PlaceTypology, Public, ServiceCategory
 from aptic.core import formats
 from aptic.core.errors import DomainError
-from aptic.core.forms import AptForm
-from aptic.places.forms import EurosField
+from aptic.core.forms import AptForm, EurosField
 from aptic.places.services import clean_phone
 from aptic.providers.forms import HONEYPOT, DateInput, IdChoiceField, IdMultipleChoiceField
 from aptic.providers.models import Provider, ProviderStatus

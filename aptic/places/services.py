@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.core import formats
 from aptic.core.errors import DomainError
-from aptic.core.templatetags.aptic import format_euros
 
 from .geo import haversine_km
 from .models import Offer, OfferFormat, OfferSettings, Place
@@ -356,7 +355,7 @@ def _clean_offer(*, place: Place, data: dict, offer: Offer | None = None) -> dic
         minimum = OfferSettings.current().min_voucher_price_cents
         if price_cents < minimum:
             raise DomainError(
-                f"Un service payable en chèques #APTIC coûte au moins {format_euros(minimum)} : augmentez le prix, "
+                f"Un service payable en chèques #APTIC coûte au moins {formats.euros(minimum)} : augmentez le prix, "
                 "indiquez 0 s'il est gratuit, ou décochez « Payable en chèques #APTIC ».",
                 field="price_cents",
             )

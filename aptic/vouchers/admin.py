@@ -25,7 +25,6 @@ from django.utils.http import urlencode
 from aptic.core import formats
 from aptic.core.admin import ReadOnlyMixin
 from aptic.core.errors import DomainError
-from aptic.core.templatetags.aptic import format_euros
 
 from . import codes, issuance, lifecycle, ratings
 from .models import Booklet, Order, Rating, Redemption, RedemptionLine, Voucher, VoucherEvent
@@ -52,7 +51,7 @@ def masked(code: str) -> str:
 
 
 def euros(cents) -> str:
-    return format_euros(cents) if cents is not None else "—"
+    return formats.euros(cents) if cents is not None else "—"
 
 
 def voucher_filter(term: str) -> tuple[Q | None, str]:

@@ -12,9 +12,9 @@ from aptic.core import formats
 register = template.Library()
 
 
-def format_euros(cents: int) -> str:
-    """1250 → '12,50 €'; 1000 → '10 €'; thousands separated by a narrow no-break space."""
-    return formats.euros(cents)
+# Python code formats money with aptic.core.formats.euros; this name stays for the one caller left in
+# vouchers/redemption.py (being rewritten under issue #13 item 1), and goes with it.
+format_euros = formats.euros
 
 
 def _blank(value) -> bool:
