@@ -14,14 +14,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import siren as siren_number
-from stdnum.fr import siret as siret_number
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind, Role
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats
+from aptic.core import formats, identifiers
 from aptic.core.errors import DomainError
 from aptic.places.services import clean_phone
 from aptic.vouchers.issuance import face_value_range_message, order_create, order_issue
@@ -66,22 +63,14 @@ def _thousands(n: int) -> str:
 
 def clean_siren_siret(raw: str) -> tuple[str, str]:
     """(SIREN, SIRET or "") from 9 or 14 digits typed with any spaces, checked; else a French DomainError."""
-    value = siret_number.compact(raw or "")
-    if not value:
-        raise DomainError(
-            "Indiquez le numéro SIREN (9 chiffres) ou SIRET (14 chiffres) de l'organisation.", field="siret"
-        )
-    try:
-        if len(value) == 9:
-            return siren_number.validate(value), ""
-        value = siret_number.validate(value)
-        return value[:9], value
-    except StdnumError:
-        raise DomainError(
-            f"Le numéro « {str(raw)[:30]} » n'est ni un SIREN (9 chiffres) ni un SIRET (14 chiffres) valide : "
-            "vérifiez-le sur annuaire-entreprises.data.gouv.fr.",
-            field="siret",
-        ) from None
+    value = identifiers.clean_siret(
+        raw,
+        siren_allowed=True,
+        missing="Indiquez le numéro SIREN (9 chiffres) ou SIRET (14 chiffres) de l'organisation.",
+        invalid="Le numéro « {raw} » n'est ni un SIREN (9 chiffres) ni un SIRET (14 chiffres) valide : "
+        "vérifiez-le sur annuaire-entreprises.data.gouv.fr.",
+    )
+    return (value, "") if len(value) == 9 else (value[:9], value)
 
 
 def _hash(token: str) -> str:

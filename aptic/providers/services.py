@@ -14,12 +14,11 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import siret as siret_number
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Membership, Organisation, OrganisationKind, Role
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import identifiers
 from aptic.core.errors import AccessDenied, DomainError
 from aptic.places.services import clean_phone
 
@@ -47,17 +46,12 @@ TRACKING_MAX_LENGTH = 200
 
 def clean_siret(raw: str) -> str:
     """Digits only, checked (length and Luhn key), or a DomainError in French."""
-    value = siret_number.compact(raw or "")
-    if not value:
-        raise DomainError("Indiquez le numéro SIRET de la structure (14 chiffres).", field="siret")
-    try:
-        return siret_number.validate(value)
-    except StdnumError:
-        raise DomainError(
-            f"Le numéro SIRET « {str(raw)[:30]} » n'est pas valide : il compte 14 chiffres et sa clé doit être "
-            "correcte. Vérifiez-le sur votre avis de situation INSEE ou sur annuaire-entreprises.data.gouv.fr.",
-            field="siret",
-        ) from None
+    return identifiers.clean_siret(
+        raw,
+        missing="Indiquez le numéro SIRET de la structure (14 chiffres).",
+        invalid="Le numéro SIRET « {raw} » n'est pas valide : il compte 14 chiffres et sa clé doit être correcte. "
+        "Vérifiez-le sur votre avis de situation INSEE ou sur annuaire-entreprises.data.gouv.fr.",
+    )
 
 
 def _duplicate_siret(siret: str) -> DomainError:
