@@ -137,10 +137,9 @@ def _stop_action(*, lift: bool, description: str, title: str, intro: str, limit:
 
 
 class OrderAdminForm(forms.ModelForm):
-    """Creation goes through issuance.order_create, at the very end of validation, so that its
-    French refusals show on the form; the created order is what the admin then saves (nothing)."""
+    """A new order's terms are checked by issuance.order_check at the end of validation, so that its
+    French refusals show on the form; OrderAdmin.save_model then creates it with issuance.order_create."""
 
-    actor = None
     DATES_HELP = {
         "valid_from": "Laissez vide pour aujourd'hui.",
         "valid_until": "Laissez vide pour le 31 décembre de l'année de début.",
@@ -165,7 +164,7 @@ class OrderAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.created = None
+        self.terms = None
         if self.instance.pk is None:
             for name, help_text in self.DATES_HELP.items():
                 if name in self.fields:
@@ -194,18 +193,14 @@ class OrderAdminForm(forms.ModelForm):
             if name in data and data[name] not in (None, "")
         }
         rules = {name: list(data.get(name) or []) for name in issuance.RULE_FIELDS}
+        terms = {"funder": data["funder"], **arguments, **rules}
         try:
-            self.created = issuance.order_create(funder=data["funder"], actor=self.actor, **arguments, **rules)
+            issuance.order_check(**terms)
         except DomainError as exc:
             self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        else:
+            self.terms = terms
         return None
-
-    def save(self, commit=True):
-        if self.created is not None:
-            self.instance = self.created
-            self.save_m2m = lambda: None
-            return self.created
-        return super().save(commit)
 
 
 @admin.register(Order)
@@ -260,15 +255,18 @@ class OrderAdmin(admin.ModelAdmin):
             return []
         return [*self.MONEY_FIELDS, "created_by", "created_at", "issued_at", "contents"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
-
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
-        # A new order was created by order_create in the form's validation.
+            return super().save_model(request, obj, form, change)
+        # A new order: created by the service, with its rules; `obj` becomes it for the log and the redirect.
+        obj.pk = issuance.order_create(actor=request.user, **form.terms).pk
+        obj.refresh_from_db()
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+        # A new order's rules were set by order_create.
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -585,6 +583,28 @@ class RatingStatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() else queryset
 
 
+def _moderation_action(service, *, description: str, title: str, intro: str, submit: str, done: str):
+    """The back office's hide and show actions on ratings, each rating through `service`."""
+
+    @admin.action(description=description, permissions=["moderate"])
+    def action(modeladmin, request, queryset):
+        def apply(selected, reason):
+            chosen = list(selected)
+            for rating in chosen:
+                service(rating=rating, actor=request.user, reason=reason)
+            modeladmin.message_user(
+                request,
+                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), done)}.",
+                messages.SUCCESS,
+            )
+
+        return with_reason(
+            modeladmin, request, queryset, title=title, intro=intro, submit=submit, limit=500, apply=apply
+        )
+
+    return action
+
+
 @admin.register(Rating)
 class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "place", "offer", "score", "status", "short_comment"]
@@ -610,51 +630,22 @@ class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def short_comment(self, obj):
         return obj.comment if len(obj.comment) <= 80 else obj.comment[:79] + "…"
 
-    @admin.action(description="Masquer les avis sélectionnés", permissions=["moderate"])
-    def hide(self, request, queryset):
-        def apply(selected, reason):
-            chosen = list(selected)
-            for rating in chosen:
-                ratings.rating_hide(rating=rating, actor=request.user, reason=reason)
-            self.message_user(
-                request,
-                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), 'masqué')}.",
-                messages.SUCCESS,
-            )
-
-        return with_reason(
-            self,
-            request,
-            queryset,
-            title="Masquer des avis",
-            intro="Un avis masqué ne compte plus dans la note du lieu et son commentaire n'est plus publié.",
-            submit="Masquer",
-            limit=500,
-            apply=apply,
-        )
-
-    @admin.action(description="Publier les avis sélectionnés", permissions=["moderate"])
-    def show(self, request, queryset):
-        def apply(selected, reason):
-            chosen = list(selected)
-            for rating in chosen:
-                ratings.rating_show(rating=rating, actor=request.user, reason=reason)
-            self.message_user(
-                request,
-                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), 'publié')}.",
-                messages.SUCCESS,
-            )
-
-        return with_reason(
-            self,
-            request,
-            queryset,
-            title="Publier des avis",
-            intro="Un avis publié compte dans la note du lieu et son commentaire apparaît sur la fiche du lieu.",
-            submit="Publier",
-            limit=500,
-            apply=apply,
-        )
+    hide = _moderation_action(
+        ratings.rating_hide,
+        description="Masquer les avis sélectionnés",
+        title="Masquer des avis",
+        intro="Un avis masqué ne compte plus dans la note du lieu et son commentaire n'est plus publié.",
+        submit="Masquer",
+        done="masqué",
+    )
+    show = _moderation_action(
+        ratings.rating_show,
+        description="Publier les avis sélectionnés",
+        title="Publier des avis",
+        intro="Un avis publié compte dans la note du lieu et son commentaire apparaît sur la fiche du lieu.",
+        submit="Publier",
+        done="publié",
+    )
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("vouchers.change_rating")
