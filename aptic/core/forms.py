@@ -121,3 +121,12 @@ class EurosField(forms.CharField):
         if cents is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return cents
+
+
+class FieldsetsMixin:
+    """`fieldsets = [(legend, [field names])]`: the groups core/_fieldsets_form.html shows, in this order."""
+
+    fieldsets: list[tuple[str, list[str]]] = []
+
+    def fieldset_groups(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]

@@ -14,35 +14,14 @@ from aptic.core import formats
 from aptic.core.errors import DomainError
 
 from .geo import haversine_km
-from .models import Offer, OfferFormat, OfferSettings, Place
+from .models import OPEN_DATA_FIELDS, Offer, OfferFormat, OfferSettings, Place
 
 # The national standard's pattern for phone numbers (metropolitan France and overseas).
 STANDARD_PHONE = re.compile(r"^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$")
 MAX_PRICE_CENTS = 100_000_00  # 100,000 € : beyond, a typing mistake
 M2M_FIELDS = ("typologies", "service_categories", "publics", "access_modes", "support_modes")
 # The fields of a place a service may set (besides the provider and the M2M relations above).
-PLACE_FIELDS = (
-    "name",
-    "address",
-    "address_complement",
-    "commune",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "is_mobile",
-    "opening_hours",
-    "summary",
-    "description",
-    "accessibility",
-    "acceslibre_url",
-    "phone",
-    "email",
-    "website",
-    "booking_url",
-    "is_published",
-    "source",
-    "external_id",
-)
+PLACE_FIELDS = (*OPEN_DATA_FIELDS, "commune", "accessibility", "is_published", "source", "external_id")
 OFFER_FIELDS = (
     "category",
     "title",

@@ -67,6 +67,25 @@ def voucher_filter(term: str) -> tuple[Q | None, str]:
         return None, f"{exc} {SEARCH_HELP}"
 
 
+class SearchedByVoucher:
+    """Lists of up to a hundred million rows: counts capped, and a search finds by a voucher's serial or
+    code (voucher_filter), never by a scan; `found(queryset, where, term)` keeps the rows it points to."""
+
+    search_help_text = SEARCH_HELP
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        where, problem = voucher_filter(term)
+        if where is None:
+            self.message_user(request, problem, messages.WARNING)
+            return queryset.none(), False
+        return self.found(queryset, where, term), False
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="Motif",
@@ -133,7 +152,27 @@ def _stop_action(*, lift: bool, description: str, title: str, intro: str, limit:
     return action
 
 
+class NumberedAdmin:
+    """Lists showing each row's number, where a search for a number (`NUMBER`, whose first group is the
+    primary key) finds that row alone."""
+
+    NUMBER = r"(\d+)"
+
+    def get_search_results(self, request, queryset, search_term):
+        if match := re.fullmatch(self.NUMBER, search_term.strip()):
+            return queryset.filter(pk=int(match.group(1))), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="n°", ordering="pk")
+    def number(self, obj):
+        return obj.pk
+
+
 # --- Orders -----------------------------------------------------------------------------------
+
+
+# An order's terms that stay as created (with its funder); its label, cap per service and rules stay editable.
+FIXED_TERMS = ["quantity", "face_value_cents", "booklet_size", "activation", "valid_from", "valid_until", "grace_until"]
 
 
 class OrderAdminForm(forms.ModelForm):
@@ -148,19 +187,7 @@ class OrderAdminForm(forms.ModelForm):
 
     class Meta:
         model = Order
-        fields = [
-            "funder",
-            "label",
-            "quantity",
-            "face_value_cents",
-            "booklet_size",
-            "activation",
-            "valid_from",
-            "valid_until",
-            "grace_until",
-            "max_vouchers_per_act",
-            *issuance.RULE_FIELDS,
-        ]
+        fields = ["funder", "label", *FIXED_TERMS, "max_vouchers_per_act", *issuance.RULE_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,17 +206,7 @@ class OrderAdminForm(forms.ModelForm):
         data = self.cleaned_data
         arguments = {
             name: data[name]
-            for name in (
-                "quantity",
-                "face_value_cents",
-                "booklet_size",
-                "valid_from",
-                "valid_until",
-                "grace_until",
-                "activation",
-                "max_vouchers_per_act",
-                "label",
-            )
+            for name in (*FIXED_TERMS, "max_vouchers_per_act", "label")
             if name in data and data[name] not in (None, "")
         }
         rules = {name: list(data.get(name) or []) for name in issuance.RULE_FIELDS}
@@ -204,7 +221,8 @@ class OrderAdminForm(forms.ModelForm):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(NumberedAdmin, admin.ModelAdmin):
+    NUMBER = r"(?:\d{4}\s*-\s*)?0*(\d{1,9})"  # 42, or the order's serial 2026-00042
     form = OrderAdminForm
     list_display = ["number", "funder", "label", "quantity", "face_value", "valid_until", "grace_until", "issued"]
     list_filter = [("issued_at", admin.EmptyFieldListFilter), "booklet_size", "activation"]
@@ -213,16 +231,7 @@ class OrderAdmin(admin.ModelAdmin):
     autocomplete_fields = ["funder", "rule_communes", "rule_epcis"]
     filter_horizontal = ["rule_departements", "rule_regions", "rule_typologies", "rule_categories"]
     actions = ["issue"]
-    MONEY_FIELDS = [
-        "funder",
-        "quantity",
-        "face_value_cents",
-        "booklet_size",
-        "valid_from",
-        "valid_until",
-        "grace_until",
-        "activation",
-    ]
+    MONEY_FIELDS = ["funder", *FIXED_TERMS]
     fieldsets = [
         (None, {"fields": ["funder", "label"]}),
         ("Chèques", {"fields": ["quantity", "face_value_cents", "booklet_size", "activation"]}),
@@ -271,16 +280,6 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if match := re.fullmatch(r"(?:\d{4}\s*-\s*)?0*(\d{1,9})", term):
-            return queryset.filter(pk=int(match.group(1))), False
-        return super().get_search_results(request, queryset, search_term)
-
-    @admin.display(description="n°", ordering="pk")
-    def number(self, obj):
-        return obj.pk
-
     @admin.display(description="valeur faciale", ordering="face_value_cents")
     def face_value(self, obj):
         return euros(obj.face_value_cents)
@@ -326,30 +325,21 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booklet)
-class BookletAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class BookletAdmin(SearchedByVoucher, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "order", "number", "first_serial", "last_serial", "size"]
     list_select_related = ["order__funder"]
     search_fields = ["order__funder__name"]
     search_help_text = SEARCH_HELP + " Le carnet qui contient ce chèque est trouvé."
-    paginator = CappedCountPaginator
-    show_full_result_count = False
     actions = ["stop", "lift"]
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        where, problem = voucher_filter(term)
-        if where is None:
-            self.message_user(request, problem, messages.WARNING)
-            return queryset.none(), False
+    def found(self, queryset, where, term):
         serial = SERIAL.match(term)
         if serial and not serial.group(3):  # an order's serial prefix: all its booklets
-            return queryset.filter(order_id=int(serial.group(2)), order__valid_from__year=int(serial.group(1))), False
+            return queryset.filter(order_id=int(serial.group(2)), order__valid_from__year=int(serial.group(1)))
         voucher = Voucher.objects.filter(where).select_related("order").first()
         if voucher is None:
-            return queryset.none(), False
-        return queryset.filter(order_id=voucher.order_id, number=voucher.booklet_number), False
+            return queryset.none()
+        return queryset.filter(order_id=voucher.order_id, number=voucher.booklet_number)
 
     @admin.display(description="premier chèque")
     def first_serial(self, obj):
@@ -397,27 +387,18 @@ class VoucherEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class VoucherAdmin(SearchedByVoucher, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["serial", "masked_code", "status", "funder", "face_value", "booklet", "redemption_link"]
     list_filter = ["status"]
     list_select_related = ["order__funder"]
     search_fields = ["code"]  # replaced by get_search_results: serial or code, exact
-    search_help_text = SEARCH_HELP
-    paginator = CappedCountPaginator
-    show_full_result_count = False
     fields = ["serial", "masked_code", "status", "status_before_stop", "order", "booklet", "funder", "face_value"]
     readonly_fields = fields
     inlines = [VoucherEventInline]
     actions = ["stop", "lift"]
 
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        where, problem = voucher_filter(search_term)
-        if where is None:
-            self.message_user(request, problem, messages.WARNING)
-            return queryset.none(), False
-        return queryset.filter(where), False
+    def found(self, queryset, where, term):
+        return queryset.filter(where)
 
     def vouchers_of(self, vouchers):
         return vouchers
@@ -469,23 +450,14 @@ class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(VoucherEvent)
-class VoucherEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class VoucherEventAdmin(SearchedByVoucher, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "voucher_serial", "from_status", "to_status", "actor", "reason", "redemption"]
     list_filter = ["to_status"]
     list_select_related = ["voucher__order", "actor"]
     search_fields = ["reason"]  # replaced: by the voucher's serial or code
-    search_help_text = SEARCH_HELP
-    paginator = CappedCountPaginator
-    show_full_result_count = False
 
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        where, problem = voucher_filter(search_term)
-        if where is None:
-            self.message_user(request, problem, messages.WARNING)
-            return queryset.none(), False
-        return queryset.filter(voucher__in=Voucher.objects.filter(where).values("pk")), False
+    def found(self, queryset, where, term):
+        return queryset.filter(voucher__in=Voucher.objects.filter(where).values("pk"))
 
     @admin.display(description="chèque")
     def voucher_serial(self, obj):
@@ -529,7 +501,8 @@ class CancelledFilter(admin.SimpleListFilter):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RedemptionAdmin(NumberedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    NUMBER = r"\s*n?°?\s*(\d{1,12})\s*"  # 137 or n° 137
     list_display = [
         "number",
         "created_at",
@@ -549,15 +522,6 @@ class RedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     show_full_result_count = False
     inlines = [RedemptionLineInline]
     exclude = ["idempotency_key"]
-
-    def get_search_results(self, request, queryset, search_term):
-        if match := re.fullmatch(r"\s*n?°?\s*(\d{1,12})\s*", search_term):
-            return queryset.filter(pk=int(match.group(1))), False
-        return super().get_search_results(request, queryset, search_term)
-
-    @admin.display(description="n°", ordering="pk")
-    def number(self, obj):
-        return obj.pk
 
     @admin.display(description="prix", ordering="price_cents")
     def price(self, obj):
