@@ -23,6 +23,17 @@ from aptic.core.errors import AccessDenied
 from .models import Membership, Role
 
 
+def is_platform_staff(user) -> bool:
+    """A member of the platform team: logged in, active and staff (the one staff check)."""
+    return user is not None and user.is_authenticated and user.is_active and user.is_staff
+
+
+def staff_check(user, message: str = "Cette action est réservée à l'équipe #APTIC.") -> None:
+    """For services: AccessDenied (a DomainError, code "forbidden") unless the user is platform staff."""
+    if not is_platform_staff(user):
+        raise AccessDenied(message)
+
+
 def staff_required(view):
     """Platform team only (is_staff): the staff pages outside the Django admin.
 
@@ -30,7 +41,7 @@ def staff_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
+        if not is_platform_staff(request.user):
             raise PermissionDenied("Cette page est réservée à l'équipe #APTIC.")
         return view(request, *args, **kwargs)
 

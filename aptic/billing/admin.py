@@ -5,6 +5,7 @@ accounting documents are never edited at all, see the database triggers)."""
 from django.contrib import admin
 
 from aptic.core.admin import ReadOnlyAdmin
+from aptic.vouchers.models import RULE_FIELDS
 
 from .models import (
     CreditNote,
@@ -43,6 +44,13 @@ class QuoteAdmin(ReadOnlyAdmin):
     list_filter = ["status", "offer"]
     search_fields = ["number", "buyer_name", "buyer_siren"]
     exclude = ["pdf", "token_hash"]
+
+    def get_fields(self, request, obj=None):
+        # The usage rules, inherited from UsageRules, would come first: show them after the activation.
+        rules = ["max_vouchers_per_act", *RULE_FIELDS]
+        fields = [name for name in super().get_fields(request, obj) if name not in rules]
+        at = fields.index("activation") + 1
+        return [*fields[:at], *rules, *fields[at:]]
 
 
 class InvoiceLineInline(admin.TabularInline):

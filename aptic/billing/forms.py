@@ -8,9 +8,8 @@ from aptic.accounts.models import LegalCategory
 from aptic.catalogue.models import PlaceTypology, Public, ServiceCategory
 from aptic.core import formats
 from aptic.core.errors import DomainError
-from aptic.core.forms import AptForm
+from aptic.core.forms import AptForm, EurosField, FieldsetsMixin
 from aptic.core.phones import clean_phone
-from aptic.places.forms import EurosField
 from aptic.providers.forms import HONEYPOT, DateInput, IdChoiceField, IdMultipleChoiceField
 from aptic.providers.models import Provider, ProviderStatus
 from aptic.territories.forms import CommuneField
@@ -71,7 +70,13 @@ class QuantityField(forms.IntegerField):
         return super().to_python(value)
 
 
-class QuoteRequestForm(AptForm):
+class QuoteRequestForm(FieldsetsMixin, AptForm):
+    fieldsets = [
+        ("Votre organisation", ["organisation_name", "siret", "legal_category", "address", "commune"]),
+        ("La personne à contacter", ["contact_name", "email", "phone"]),
+        ("Votre projet", ["objectives", "quantity", "wished_offer", "territory", "publics", "categories"]),
+    ]
+
     organisation_name = forms.CharField(
         label="Nom de l'organisation", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"})
     )

@@ -13,7 +13,7 @@ from django.db import models
 
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind
 from aptic.core.files import private_storage_callable
-from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation
+from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation, UsageRules
 
 FEE_RATE = Decimal("0.04")
 VAT_RATE = Decimal("0.20")
@@ -121,7 +121,7 @@ class AcceptanceKind(models.TextChoices):
     PURCHASE_ORDER = "purchase_order", "Bon de commande (marché public)"
 
 
-class Quote(models.Model):
+class Quote(UsageRules):
     number = models.CharField("numéro", max_length=20, unique=True, null=True, blank=True)
     request = models.ForeignKey(
         QuoteRequest, verbose_name="demande", on_delete=models.PROTECT, null=True, blank=True, related_name="quotes"
@@ -157,16 +157,7 @@ class Quote(models.Model):
     valid_until = models.DateField("devis valable jusqu'au")
     # The funder's rules, carried into the order at validation.
     activation = models.CharField("activation", max_length=20, choices=Activation.choices, default="on_distribution")
-    max_vouchers_per_act = models.PositiveSmallIntegerField("chèques au plus par service rendu", null=True, blank=True)
-    rule_communes = models.ManyToManyField("territories.Commune", blank=True, verbose_name="communes", related_name="+")
-    rule_epcis = models.ManyToManyField("territories.Epci", blank=True, verbose_name="EPCI", related_name="+")
-    rule_departements = models.ManyToManyField(
-        "territories.Departement", blank=True, verbose_name="départements", related_name="+"
-    )
-    rule_regions = models.ManyToManyField("territories.Region", blank=True, verbose_name="régions", related_name="+")
-    rule_typologies = models.ManyToManyField(
-        "catalogue.PlaceTypology", blank=True, verbose_name="types de lieux", related_name="+"
-    )
+    # The other usage rules come from UsageRules; on a quote, the categories are the services payable.
     rule_categories = models.ManyToManyField(
         "catalogue.ServiceCategory", blank=True, verbose_name="services payables", related_name="+"
     )

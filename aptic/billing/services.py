@@ -14,18 +14,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import siren as siren_number
-from stdnum.fr import siret as siret_number
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind, Role
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats
+from aptic.core import formats, identifiers
 from aptic.core.errors import DomainError
 from aptic.core.phones import clean_phone
 from aptic.vouchers.issuance import face_value_range_message, order_create, order_issue
-from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation
+from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, RULE_FIELDS, Activation
 
 from . import documents, numbering, pricing
 from .invoicing import (  # noqa: F401  (one door for every write of the app)
@@ -51,7 +48,7 @@ from .uploads import check_pdf
 QUOTE_VALIDITY_DAYS = 30
 QUOTE_VALIDITY_MAX_DAYS = 365  # a price promised for longer would outlive the year's rates
 OBJECTIVES_MAX = 3000
-RULES = ("rule_communes", "rule_epcis", "rule_departements", "rule_regions", "rule_typologies", "rule_categories")
+RULES = RULE_FIELDS  # the usage rules a draft carries (UsageRules)
 # Which offer flag allows each option; sponsorships are open to every offer.
 OPTION_FLAGS = {
     OptionKind.CUSTOM_COVER: "allows_custom_cover",
@@ -66,22 +63,14 @@ def _thousands(n: int) -> str:
 
 def clean_siren_siret(raw: str) -> tuple[str, str]:
     """(SIREN, SIRET or "") from 9 or 14 digits typed with any spaces, checked; else a French DomainError."""
-    value = siret_number.compact(raw or "")
-    if not value:
-        raise DomainError(
-            "Indiquez le numéro SIREN (9 chiffres) ou SIRET (14 chiffres) de l'organisation.", field="siret"
-        )
-    try:
-        if len(value) == 9:
-            return siren_number.validate(value), ""
-        value = siret_number.validate(value)
-        return value[:9], value
-    except StdnumError:
-        raise DomainError(
-            f"Le numéro « {str(raw)[:30]} » n'est ni un SIREN (9 chiffres) ni un SIRET (14 chiffres) valide : "
-            "vérifiez-le sur annuaire-entreprises.data.gouv.fr.",
-            field="siret",
-        ) from None
+    value = identifiers.clean_siret(
+        raw,
+        siren_allowed=True,
+        missing="Indiquez le numéro SIREN (9 chiffres) ou SIRET (14 chiffres) de l'organisation.",
+        invalid="Le numéro « {raw} » n'est ni un SIREN (9 chiffres) ni un SIRET (14 chiffres) valide : "
+        "vérifiez-le sur annuaire-entreprises.data.gouv.fr.",
+    )
+    return (value, "") if len(value) == 9 else (value[:9], value)
 
 
 def _hash(token: str) -> str:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from aptic.billing.selectors import STAGE_LABELS, commercial_stages
 from aptic.distribution.selectors import vouchers_distributed, vouchers_shipped
 from aptic.printing.selectors import vouchers_printed
-from aptic.vouchers.models import Order, Voucher, VoucherStatus
+from aptic.vouchers.models import RULE_FIELDS, Order, Voucher, VoucherStatus
 
 STAGES = {
     "printed": "Imprimée",
@@ -75,13 +75,7 @@ def order_status_labels(funder) -> dict[int, str]:
 
 
 def funder_orders_progress(funder) -> list[OrderProgress]:
-    orders = list(
-        Order.objects.filter(funder=funder)
-        .prefetch_related(
-            "rule_communes", "rule_epcis", "rule_departements", "rule_regions", "rule_typologies", "rule_categories"
-        )
-        .order_by("-created_at", "-pk")
-    )
+    orders = list(Order.objects.filter(funder=funder).prefetch_related(*RULE_FIELDS).order_by("-created_at", "-pk"))
     ids = [o.pk for o in orders]
     stages = commercial_stages(ids)
     printed, shipped, distributed = vouchers_printed(ids), vouchers_shipped(ids), vouchers_distributed(ids)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from aptic.accounts.models import OrganisationKind
 from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
-from aptic.places.models import Offer, Place
+from aptic.places.models import OPEN_DATA_FIELDS, Offer, Place
 from aptic.providers.selectors import labelled_providers
 
 from . import standard
@@ -40,21 +40,7 @@ RELATIONS = {
 }
 PLACE_VALUES = (
     "pk",
-    "name",
-    "address",
-    "address_complement",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "is_mobile",
-    "opening_hours",
-    "summary",
-    "description",
-    "acceslibre_url",
-    "phone",
-    "email",
-    "website",
-    "booking_url",
+    *OPEN_DATA_FIELDS,
     "updated_at",
     "commune__name",
     "commune__insee_code",

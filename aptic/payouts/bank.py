@@ -15,6 +15,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from aptic.accounts.models import Membership, OrganisationKind, Role
+from aptic.accounts.permissions import staff_check
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.core.uploads import image_info, is_readable_pdf, named_as, sniff
@@ -185,8 +186,7 @@ def bank_details_submit(*, provider, user, holder: str, iban: str, bic: str, rib
 @transaction.atomic
 def bank_details_review(*, details: BankDetails, staff, verify: bool, reason: str = "") -> BankDetails:
     """Staff check the details against the RIB: verified (payouts resume) or refused with a reason."""
-    if not (staff.is_active and staff.is_staff):
-        raise DomainError("Seule l'équipe #APTIC vérifie les coordonnées bancaires.")
+    staff_check(staff, "Seule l'équipe #APTIC vérifie les coordonnées bancaires.")
     reason = " ".join((reason or "").split())
     if not verify and not reason:
         raise DomainError("Indiquez le motif du refus : il est envoyé à la structure.", field="reason")

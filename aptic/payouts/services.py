@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.accounts.permissions import staff_check
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 from aptic.jobs.models import JobStatus
@@ -30,8 +31,7 @@ REASON_MAX = 250
 
 
 def _check_staff(user) -> None:
-    if user is None or not (user.is_active and user.is_staff):
-        raise DomainError("Seule l'équipe #APTIC gère les virements aux structures.", code="forbidden")
+    staff_check(user, "Seule l'équipe #APTIC gère les virements aux structures.")
 
 
 def _reason(reason: str, what: str) -> str:

@@ -107,7 +107,7 @@ def provider_rib(request, pk):
 
 @staff_required
 def staff_bank_details(request):
-    context = {"to_review": selectors.bank_details_to_review(), "reviewed": selectors.bank_details_reviewed()}
+    context = {"to_review": selectors.bank_details_to_review(), "decisions": selectors.bank_details_reviewed()}
     return render(request, "payouts/staff/bank_details.html", context)
 
 

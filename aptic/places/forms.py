@@ -1,14 +1,13 @@
 """Forms of the provider space and the catalogue search: types and formats only; rules live in services."""
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
 from django.db.models import Q
 
 from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
-from aptic.core.forms import AptForm
-from aptic.core.templatetags.aptic import format_euros
+from aptic.core import formats
+from aptic.core.forms import AptForm, EurosField
 from aptic.territories.forms import CommuneField
 from aptic.territories.models import Commune
 
@@ -16,87 +15,7 @@ from .hours_form import OpeningHoursField
 from .models import OfferFormat, OfferSettings
 from .templatetags.places_extras import phone_display
 
-EUROS = re.compile(r"^[+-]?\d+(?:[.,]\d{1,2})?$")
-MORE_THAN_CENTS = re.compile(r"^[+-]?\d+[.,]\d{3,}$")
-SPACES = re.compile(r"[\s\u00a0\u202f]+")
 POSTAL_CODE = re.compile(r"^\d{5}$")
-
-
-def _euros_text(text: str) -> str:
-    return SPACES.sub("", text or "").lower().removesuffix("€").removesuffix("eur").removesuffix("euros")
-
-
-def has_fraction_of_cent(text: str) -> bool:
-    """'10,555': more than two decimals, a fraction of a cent (refused rather than rounded)."""
-    return bool(MORE_THAN_CENTS.match(_euros_text(text)))
-
-
-def euros_to_cents(text: str) -> int | None:
-    """'12,50' or '12.50' → 1250; 'gratuit' → 0; None if unreadable or with more than two decimals
-    ('12,505' is not rounded: a fraction of a cent is a typing mistake)."""
-    value = _euros_text(text)
-    if value in ("gratuit", "gratuite"):
-        return 0
-    if not EUROS.match(value):
-        return None
-    try:
-        return int((Decimal(value.replace(",", ".")) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-    except InvalidOperation:
-        return None
-
-
-def cents_to_euros_input(cents: int | None) -> str:
-    """1250 → '12,50', 1000 → '10', 0 → '0': what the price field shows when editing."""
-    if cents is None:
-        return ""
-    euros, rest = divmod(int(cents), 100)
-    return str(euros) if rest == 0 else f"{euros},{rest:02d}"
-
-
-class EurosField(forms.CharField):
-    """An amount typed in euros ("12,50", "12.50", "12,50 €", "0", "gratuit"), cleaned to integer cents.
-
-    More than two decimals is refused, never rounded. `min_cents` and `max_cents` bound the amount,
-    with the messages "min_value" and "max_value" (the bounds, in euros, as %(limit)s)."""
-
-    default_error_messages = {
-        "invalid": "Indiquez le prix en euros, par exemple 12,50 (ou 0 si le service est gratuit).",
-        "decimals": "Indiquez au plus deux chiffres après la virgule (les centimes), par exemple 10,55.",
-        "min_value": "Indiquez un montant d'au moins %(limit)s.",
-        "max_value": "Indiquez un montant d'au plus %(limit)s.",
-    }
-
-    MAX_LENGTH = 20
-
-    def __init__(self, *, min_cents: int | None = None, max_cents: int | None = None, **kwargs):
-        super().__init__(**kwargs)  # no max_length: its validator would measure the cents
-        self.min_cents, self.max_cents = min_cents, max_cents
-        self.widget.attrs.update({"inputmode": "decimal", "maxlength": str(self.MAX_LENGTH)})
-
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        if self.min_cents is not None and value < self.min_cents:
-            limit = format_euros(self.min_cents)
-            raise forms.ValidationError(self.error_messages["min_value"], code="min_value", params={"limit": limit})
-        if self.max_cents is not None and value > self.max_cents:
-            limit = format_euros(self.max_cents)
-            raise forms.ValidationError(self.error_messages["max_value"], code="max_value", params={"limit": limit})
-
-    def prepare_value(self, value):
-        return cents_to_euros_input(value) if isinstance(value, int) else value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        if len(text) <= self.MAX_LENGTH and has_fraction_of_cent(text):
-            raise forms.ValidationError(self.error_messages["decimals"], code="decimals")
-        cents = euros_to_cents(text) if len(text) <= self.MAX_LENGTH else None
-        if cents is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return cents
 
 
 def _degrees(value) -> float | None:
@@ -354,7 +273,7 @@ class OfferForm(AptForm):
                 },
             )
         super().__init__(*args, **kwargs)
-        minimum = format_euros(OfferSettings.current().min_voucher_price_cents)
+        minimum = formats.euros(OfferSettings.current().min_voucher_price_cents)
         self.fields[
             "price"
         ].help_text = (

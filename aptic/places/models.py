@@ -9,6 +9,25 @@ from django.db import models
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.core.models import coordinates_constraint
 
+# A place's own fields the open data publishes (opendata.selectors): what the place shows the public.
+OPEN_DATA_FIELDS = (
+    "name",
+    "address",
+    "address_complement",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "is_mobile",
+    "opening_hours",
+    "summary",
+    "description",
+    "acceslibre_url",
+    "phone",
+    "email",
+    "website",
+    "booking_url",
+)
+
 
 class Place(models.Model):
     """A place where a provider welcomes the public: fixed, or the base of a mobile service."""

@@ -11,36 +11,14 @@ from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.core.phones import clean_phone
-from aptic.core.templatetags.aptic import format_euros
 
 from .geo import haversine_km
-from .models import Offer, OfferFormat, OfferSettings, Place
+from .models import OPEN_DATA_FIELDS, Offer, OfferFormat, OfferSettings, Place
 
 MAX_PRICE_CENTS = 100_000_00  # 100,000 € : beyond, a typing mistake
 M2M_FIELDS = ("typologies", "service_categories", "publics", "access_modes", "support_modes")
 # The fields of a place a service may set (besides the provider and the M2M relations above).
-PLACE_FIELDS = (
-    "name",
-    "address",
-    "address_complement",
-    "commune",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "is_mobile",
-    "opening_hours",
-    "summary",
-    "description",
-    "accessibility",
-    "acceslibre_url",
-    "phone",
-    "email",
-    "website",
-    "booking_url",
-    "is_published",
-    "source",
-    "external_id",
-)
+PLACE_FIELDS = (*OPEN_DATA_FIELDS, "commune", "accessibility", "is_published", "source", "external_id")
 OFFER_FIELDS = (
     "category",
     "title",
@@ -334,7 +312,7 @@ def _clean_offer(*, place: Place, data: dict, offer: Offer | None = None) -> dic
         minimum = OfferSettings.current().min_voucher_price_cents
         if price_cents < minimum:
             raise DomainError(
-                f"Un service payable en chèques #APTIC coûte au moins {format_euros(minimum)} : augmentez le prix, "
+                f"Un service payable en chèques #APTIC coûte au moins {formats.euros(minimum)} : augmentez le prix, "
                 "indiquez 0 s'il est gratuit, ou décochez « Payable en chèques #APTIC ».",
                 field="price_cents",
             )

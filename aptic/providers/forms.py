@@ -6,7 +6,7 @@ from aptic.accounts.models import LegalCategory
 from aptic.catalogue.models import PlaceTypology
 from aptic.core import legal
 from aptic.core.errors import DomainError
-from aptic.core.forms import AptForm
+from aptic.core.forms import AptForm, FieldsetsMixin
 from aptic.core.params import parse_id
 from aptic.territories.forms import CommuneField
 
@@ -58,7 +58,12 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class ApplyForm(AptForm):
+class ApplyForm(FieldsetsMixin, AptForm):
+    fieldsets = [
+        ("La structure", ["siret", "name", "address", "commune", "typology", "legal_category"]),
+        ("La personne à contacter", ["contact_name", "email", "phone"]),
+    ]
+
     siret = forms.CharField(
         label="Numéro SIRET de la structure",
         error_messages={"required": "Indiquez le numéro SIRET de la structure (14 chiffres)."},

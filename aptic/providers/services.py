@@ -14,12 +14,12 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import siret as siret_number
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Membership, Organisation, OrganisationKind, Role
+from aptic.accounts.permissions import is_platform_staff, staff_check
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import identifiers
 from aptic.core.errors import AccessDenied, DomainError
 from aptic.core.phones import clean_phone
 
@@ -47,17 +47,12 @@ TRACKING_MAX_LENGTH = 200
 
 def clean_siret(raw: str) -> str:
     """Digits only, checked (length and Luhn key), or a DomainError in French."""
-    value = siret_number.compact(raw or "")
-    if not value:
-        raise DomainError("Indiquez le numéro SIRET de la structure (14 chiffres).", field="siret")
-    try:
-        return siret_number.validate(value)
-    except StdnumError:
-        raise DomainError(
-            f"Le numéro SIRET « {str(raw)[:30]} » n'est pas valide : il compte 14 chiffres et sa clé doit être "
-            "correcte. Vérifiez-le sur votre avis de situation INSEE ou sur annuaire-entreprises.data.gouv.fr.",
-            field="siret",
-        ) from None
+    return identifiers.clean_siret(
+        raw,
+        missing="Indiquez le numéro SIRET de la structure (14 chiffres).",
+        invalid="Le numéro SIRET « {raw} » n'est pas valide : il compte 14 chiffres et sa clé doit être correcte. "
+        "Vérifiez-le sur votre avis de situation INSEE ou sur annuaire-entreprises.data.gouv.fr.",
+    )
 
 
 def _duplicate_siret(siret: str) -> DomainError:
@@ -85,11 +80,6 @@ def _check_admin(user, organisation: Organisation) -> None:
         and Membership.objects.filter(user=user, organisation=organisation, role=Role.ADMIN).exists()
     ):
         raise AccessDenied("Cette action est réservée aux administrateurs de l'organisation.")
-
-
-def _check_staff(user) -> None:
-    if not (user is not None and user.is_authenticated and user.is_active and user.is_staff):
-        raise AccessDenied("Cette action est réservée à l'équipe #APTIC.")
 
 
 def _status_set(provider: Provider, status: str, *, actor, reason: str = "") -> None:
@@ -328,7 +318,7 @@ def _send_review_email(submission: Submission, recipients: list[str]) -> None:
 def submission_review(*, submission: Submission, reviewer, approve: bool, reason: str) -> Submission:
     """Staff decision on a submission above the threshold: the structure is qualified or rejected, and
     its administrators are told by e-mail. A refusal needs a reason, which they receive."""
-    _check_staff(reviewer)
+    staff_check(reviewer)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     provider = Provider.objects.select_for_update().select_related("organisation").get(pk=submission.provider_id)
     if submission.outcome != SubmissionOutcome.TO_REVIEW:
@@ -456,7 +446,7 @@ def subscription_cancel(*, subscription: Subscription, user, today: datetime.dat
 def subscription_record_payment(*, subscription: Subscription, covered_until: datetime.date, staff) -> Subscription:
     """Staff record a payment by transfer: the subscription is paid up to `covered_until` (inclusive).
     Only the coverage is recorded; the money itself goes through the ledger (issue #4)."""
-    _check_staff(staff)
+    staff_check(staff)
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if not isinstance(covered_until, datetime.date):
         raise DomainError("Indiquez la date de fin de la période payée.", field="covered_until")
@@ -503,7 +493,7 @@ def clean_kit_shipment(provider: Provider, shipped_on, tracking: str) -> str:
 
 @transaction.atomic
 def kit_shipment_record(*, provider: Provider, shipped_on: datetime.date, tracking: str, staff) -> KitShipment:
-    _check_staff(staff)
+    staff_check(staff)
     tracking = clean_kit_shipment(provider, shipped_on, tracking)
     shipment = KitShipment.objects.create(
         provider=provider, shipped_on=shipped_on, tracking=tracking, recorded_by=staff
@@ -530,7 +520,7 @@ def sponsorship_create(
     if funder.kind != OrganisationKind.FUNDER:
         raise DomainError("Seul un commanditaire peut parrainer l'abonnement d'une structure.")
     # Staff too: they validate a quote whose funder chose to sponsor providers (billing).
-    if not (user is not None and user.is_active and user.is_staff):
+    if not is_platform_staff(user):
         _check_admin(user, funder)
     territory = selectors.funder_territory(funder)
     if territory is None:

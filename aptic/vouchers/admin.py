@@ -25,7 +25,6 @@ from django.utils.http import urlencode
 from aptic.core import formats
 from aptic.core.admin import ReadOnlyMixin
 from aptic.core.errors import DomainError
-from aptic.core.templatetags.aptic import format_euros
 
 from . import codes, issuance, lifecycle, ratings
 from .models import Booklet, Order, Rating, Redemption, RedemptionLine, Voucher, VoucherEvent
@@ -52,7 +51,7 @@ def masked(code: str) -> str:
 
 
 def euros(cents) -> str:
-    return format_euros(cents) if cents is not None else "—"
+    return formats.euros(cents) if cents is not None else "—"
 
 
 def voucher_filter(term: str) -> tuple[Q | None, str]:
@@ -66,6 +65,25 @@ def voucher_filter(term: str) -> tuple[Q | None, str]:
         return Q(code=codes.normalise(term)), ""
     except codes.CodeError as exc:
         return None, f"{exc} {SEARCH_HELP}"
+
+
+class SearchedByVoucher:
+    """Lists of up to a hundred million rows: counts capped, and a search finds by a voucher's serial or
+    code (voucher_filter), never by a scan; `found(queryset, where, term)` keeps the rows it points to."""
+
+    search_help_text = SEARCH_HELP
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        where, problem = voucher_filter(term)
+        if where is None:
+            self.message_user(request, problem, messages.WARNING)
+            return queryset.none(), False
+        return self.found(queryset, where, term), False
 
 
 class ReasonForm(forms.Form):
@@ -134,14 +152,33 @@ def _stop_action(*, lift: bool, description: str, title: str, intro: str, limit:
     return action
 
 
+class NumberedAdmin:
+    """Lists showing each row's number, where a search for a number (`NUMBER`, whose first group is the
+    primary key) finds that row alone."""
+
+    NUMBER = r"(\d+)"
+
+    def get_search_results(self, request, queryset, search_term):
+        if match := re.fullmatch(self.NUMBER, search_term.strip()):
+            return queryset.filter(pk=int(match.group(1))), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="n°", ordering="pk")
+    def number(self, obj):
+        return obj.pk
+
+
 # --- Orders -----------------------------------------------------------------------------------
 
 
-class OrderAdminForm(forms.ModelForm):
-    """Creation goes through issuance.order_create, at the very end of validation, so that its
-    French refusals show on the form; the created order is what the admin then saves (nothing)."""
+# An order's terms that stay as created (with its funder); its label, cap per service and rules stay editable.
+FIXED_TERMS = ["quantity", "face_value_cents", "booklet_size", "activation", "valid_from", "valid_until", "grace_until"]
 
-    actor = None
+
+class OrderAdminForm(forms.ModelForm):
+    """A new order's terms are checked by issuance.order_check at the end of validation, so that its
+    French refusals show on the form; OrderAdmin.save_model then creates it with issuance.order_create."""
+
     DATES_HELP = {
         "valid_from": "Laissez vide pour aujourd'hui.",
         "valid_until": "Laissez vide pour le 31 décembre de l'année de début.",
@@ -150,23 +187,11 @@ class OrderAdminForm(forms.ModelForm):
 
     class Meta:
         model = Order
-        fields = [
-            "funder",
-            "label",
-            "quantity",
-            "face_value_cents",
-            "booklet_size",
-            "activation",
-            "valid_from",
-            "valid_until",
-            "grace_until",
-            "max_vouchers_per_act",
-            *issuance.RULE_FIELDS,
-        ]
+        fields = ["funder", "label", *FIXED_TERMS, "max_vouchers_per_act", *issuance.RULE_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.created = None
+        self.terms = None
         if self.instance.pk is None:
             for name, help_text in self.DATES_HELP.items():
                 if name in self.fields:
@@ -181,36 +206,23 @@ class OrderAdminForm(forms.ModelForm):
         data = self.cleaned_data
         arguments = {
             name: data[name]
-            for name in (
-                "quantity",
-                "face_value_cents",
-                "booklet_size",
-                "valid_from",
-                "valid_until",
-                "grace_until",
-                "activation",
-                "max_vouchers_per_act",
-                "label",
-            )
+            for name in (*FIXED_TERMS, "max_vouchers_per_act", "label")
             if name in data and data[name] not in (None, "")
         }
         rules = {name: list(data.get(name) or []) for name in issuance.RULE_FIELDS}
+        terms = {"funder": data["funder"], **arguments, **rules}
         try:
-            self.created = issuance.order_create(funder=data["funder"], actor=self.actor, **arguments, **rules)
+            issuance.order_check(**terms)
         except DomainError as exc:
             self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        else:
+            self.terms = terms
         return None
-
-    def save(self, commit=True):
-        if self.created is not None:
-            self.instance = self.created
-            self.save_m2m = lambda: None
-            return self.created
-        return super().save(commit)
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(NumberedAdmin, admin.ModelAdmin):
+    NUMBER = r"(?:\d{4}\s*-\s*)?0*(\d{1,9})"  # 42, or the order's serial 2026-00042
     form = OrderAdminForm
     list_display = ["number", "funder", "label", "quantity", "face_value", "valid_until", "grace_until", "issued"]
     list_filter = [("issued_at", admin.EmptyFieldListFilter), "booklet_size", "activation"]
@@ -219,16 +231,7 @@ class OrderAdmin(admin.ModelAdmin):
     autocomplete_fields = ["funder", "rule_communes", "rule_epcis"]
     filter_horizontal = ["rule_departements", "rule_regions", "rule_typologies", "rule_categories"]
     actions = ["issue"]
-    MONEY_FIELDS = [
-        "funder",
-        "quantity",
-        "face_value_cents",
-        "booklet_size",
-        "valid_from",
-        "valid_until",
-        "grace_until",
-        "activation",
-    ]
+    MONEY_FIELDS = ["funder", *FIXED_TERMS]
     fieldsets = [
         (None, {"fields": ["funder", "label"]}),
         ("Chèques", {"fields": ["quantity", "face_value_cents", "booklet_size", "activation"]}),
@@ -261,28 +264,21 @@ class OrderAdmin(admin.ModelAdmin):
             return []
         return [*self.MONEY_FIELDS, "created_by", "created_at", "issued_at", "contents"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
-
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
-        # A new order was created by order_create in the form's validation.
+            return super().save_model(request, obj, form, change)
+        # A new order: created by the service, with its rules; `obj` becomes it for the log and the redirect.
+        obj.pk = issuance.order_create(actor=request.user, **form.terms).pk
+        obj.refresh_from_db()
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+        # A new order's rules were set by order_create.
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if match := re.fullmatch(r"(?:\d{4}\s*-\s*)?0*(\d{1,9})", term):
-            return queryset.filter(pk=int(match.group(1))), False
-        return super().get_search_results(request, queryset, search_term)
-
-    @admin.display(description="n°", ordering="pk")
-    def number(self, obj):
-        return obj.pk
 
     @admin.display(description="valeur faciale", ordering="face_value_cents")
     def face_value(self, obj):
@@ -329,30 +325,21 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booklet)
-class BookletAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class BookletAdmin(SearchedByVoucher, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "order", "number", "first_serial", "last_serial", "size"]
     list_select_related = ["order__funder"]
     search_fields = ["order__funder__name"]
     search_help_text = SEARCH_HELP + " Le carnet qui contient ce chèque est trouvé."
-    paginator = CappedCountPaginator
-    show_full_result_count = False
     actions = ["stop", "lift"]
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        where, problem = voucher_filter(term)
-        if where is None:
-            self.message_user(request, problem, messages.WARNING)
-            return queryset.none(), False
+    def found(self, queryset, where, term):
         serial = SERIAL.match(term)
         if serial and not serial.group(3):  # an order's serial prefix: all its booklets
-            return queryset.filter(order_id=int(serial.group(2)), order__valid_from__year=int(serial.group(1))), False
+            return queryset.filter(order_id=int(serial.group(2)), order__valid_from__year=int(serial.group(1)))
         voucher = Voucher.objects.filter(where).select_related("order").first()
         if voucher is None:
-            return queryset.none(), False
-        return queryset.filter(order_id=voucher.order_id, number=voucher.booklet_number), False
+            return queryset.none()
+        return queryset.filter(order_id=voucher.order_id, number=voucher.booklet_number)
 
     @admin.display(description="premier chèque")
     def first_serial(self, obj):
@@ -400,27 +387,18 @@ class VoucherEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class VoucherAdmin(SearchedByVoucher, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["serial", "masked_code", "status", "funder", "face_value", "booklet", "redemption_link"]
     list_filter = ["status"]
     list_select_related = ["order__funder"]
     search_fields = ["code"]  # replaced by get_search_results: serial or code, exact
-    search_help_text = SEARCH_HELP
-    paginator = CappedCountPaginator
-    show_full_result_count = False
     fields = ["serial", "masked_code", "status", "status_before_stop", "order", "booklet", "funder", "face_value"]
     readonly_fields = fields
     inlines = [VoucherEventInline]
     actions = ["stop", "lift"]
 
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        where, problem = voucher_filter(search_term)
-        if where is None:
-            self.message_user(request, problem, messages.WARNING)
-            return queryset.none(), False
-        return queryset.filter(where), False
+    def found(self, queryset, where, term):
+        return queryset.filter(where)
 
     def vouchers_of(self, vouchers):
         return vouchers
@@ -472,23 +450,14 @@ class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(VoucherEvent)
-class VoucherEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class VoucherEventAdmin(SearchedByVoucher, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "voucher_serial", "from_status", "to_status", "actor", "reason", "redemption"]
     list_filter = ["to_status"]
     list_select_related = ["voucher__order", "actor"]
     search_fields = ["reason"]  # replaced: by the voucher's serial or code
-    search_help_text = SEARCH_HELP
-    paginator = CappedCountPaginator
-    show_full_result_count = False
 
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        where, problem = voucher_filter(search_term)
-        if where is None:
-            self.message_user(request, problem, messages.WARNING)
-            return queryset.none(), False
-        return queryset.filter(voucher__in=Voucher.objects.filter(where).values("pk")), False
+    def found(self, queryset, where, term):
+        return queryset.filter(voucher__in=Voucher.objects.filter(where).values("pk"))
 
     @admin.display(description="chèque")
     def voucher_serial(self, obj):
@@ -532,7 +501,8 @@ class CancelledFilter(admin.SimpleListFilter):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RedemptionAdmin(NumberedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    NUMBER = r"\s*n?°?\s*(\d{1,12})\s*"  # 137 or n° 137
     list_display = [
         "number",
         "created_at",
@@ -552,15 +522,6 @@ class RedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     show_full_result_count = False
     inlines = [RedemptionLineInline]
     exclude = ["idempotency_key"]
-
-    def get_search_results(self, request, queryset, search_term):
-        if match := re.fullmatch(r"\s*n?°?\s*(\d{1,12})\s*", search_term):
-            return queryset.filter(pk=int(match.group(1))), False
-        return super().get_search_results(request, queryset, search_term)
-
-    @admin.display(description="n°", ordering="pk")
-    def number(self, obj):
-        return obj.pk
 
     @admin.display(description="prix", ordering="price_cents")
     def price(self, obj):
@@ -584,6 +545,28 @@ class RatingStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+def _moderation_action(service, *, description: str, title: str, intro: str, submit: str, done: str):
+    """The back office's hide and show actions on ratings, each rating through `service`."""
+
+    @admin.action(description=description, permissions=["moderate"])
+    def action(modeladmin, request, queryset):
+        def apply(selected, reason):
+            chosen = list(selected)
+            for rating in chosen:
+                service(rating=rating, actor=request.user, reason=reason)
+            modeladmin.message_user(
+                request,
+                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), done)}.",
+                messages.SUCCESS,
+            )
+
+        return with_reason(
+            modeladmin, request, queryset, title=title, intro=intro, submit=submit, limit=500, apply=apply
+        )
+
+    return action
 
 
 @admin.register(Rating)
@@ -611,51 +594,22 @@ class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def short_comment(self, obj):
         return obj.comment if len(obj.comment) <= 80 else obj.comment[:79] + "…"
 
-    @admin.action(description="Masquer les avis sélectionnés", permissions=["moderate"])
-    def hide(self, request, queryset):
-        def apply(selected, reason):
-            chosen = list(selected)
-            for rating in chosen:
-                ratings.rating_hide(rating=rating, actor=request.user, reason=reason)
-            self.message_user(
-                request,
-                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), 'masqué')}.",
-                messages.SUCCESS,
-            )
-
-        return with_reason(
-            self,
-            request,
-            queryset,
-            title="Masquer des avis",
-            intro="Un avis masqué ne compte plus dans la note du lieu et son commentaire n'est plus publié.",
-            submit="Masquer",
-            limit=500,
-            apply=apply,
-        )
-
-    @admin.action(description="Publier les avis sélectionnés", permissions=["moderate"])
-    def show(self, request, queryset):
-        def apply(selected, reason):
-            chosen = list(selected)
-            for rating in chosen:
-                ratings.rating_show(rating=rating, actor=request.user, reason=reason)
-            self.message_user(
-                request,
-                f"{formats.count(len(chosen), 'avis', 'avis')} {formats.plural(len(chosen), 'publié')}.",
-                messages.SUCCESS,
-            )
-
-        return with_reason(
-            self,
-            request,
-            queryset,
-            title="Publier des avis",
-            intro="Un avis publié compte dans la note du lieu et son commentaire apparaît sur la fiche du lieu.",
-            submit="Publier",
-            limit=500,
-            apply=apply,
-        )
+    hide = _moderation_action(
+        ratings.rating_hide,
+        description="Masquer les avis sélectionnés",
+        title="Masquer des avis",
+        intro="Un avis masqué ne compte plus dans la note du lieu et son commentaire n'est plus publié.",
+        submit="Masquer",
+        done="masqué",
+    )
+    show = _moderation_action(
+        ratings.rating_show,
+        description="Publier les avis sélectionnés",
+        title="Publier des avis",
+        intro="Un avis publié compte dans la note du lieu et son commentaire apparaît sur la fiche du lieu.",
+        submit="Publier",
+        done="publié",
+    )
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("vouchers.change_rating")

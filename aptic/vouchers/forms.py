@@ -8,7 +8,6 @@ from django import forms
 
 from aptic.core import formats
 from aptic.core.forms import AptForm
-from aptic.core.templatetags.aptic import format_euros
 
 from . import codes
 from .ratings import COMMENT_MAX
@@ -145,7 +144,7 @@ class CounterForm(AptForm):
 
 
 def offer_label(offer) -> str:
-    return f"{offer.title} — {format_euros(offer.price_cents)}"
+    return f"{offer.title} — {formats.euros(offer.price_cents)}"
 
 
 class RedemptionFilterForm(AptForm):

@@ -17,14 +17,13 @@ from .models import (
     FACE_VALUE_MAX_CENTS,
     FACE_VALUE_MIN_CENTS,
     MAX_QUANTITY,
+    RULE_FIELDS,
     Activation,
     Booklet,
     Order,
     Voucher,
     VoucherStatus,
 )
-
-RULE_FIELDS = ("rule_communes", "rule_epcis", "rule_departements", "rule_regions", "rule_typologies", "rule_categories")
 
 
 def face_value_range_message() -> str:
@@ -37,8 +36,7 @@ def default_validity(issued_on: datetime.date) -> tuple[datetime.date, datetime.
     return datetime.date(issued_on.year, 12, 31), datetime.date(issued_on.year + 1, 1, 31)
 
 
-@transaction.atomic
-def order_create(
+def order_check(
     *,
     funder,
     quantity: int,
@@ -50,10 +48,13 @@ def order_create(
     activation: str = Activation.ON_ISSUE,
     max_vouchers_per_act: int | None = None,
     label: str = "",
-    actor=None,
     **rules,
-) -> Order:
-    """rules: rule_communes, rule_epcis, rule_departements, rule_regions, rule_typologies, rule_categories."""
+) -> dict:
+    """An order's terms checked and completed (default dates), as Order fields and rules; writes nothing.
+
+    rules: rule_communes, rule_epcis, rule_departements, rule_regions, rule_typologies, rule_categories.
+    Refuses with a DomainError in French, so that a form can show the refusal before anything is created.
+    """
     unknown = set(rules) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"order_create() got unexpected arguments: {sorted(unknown)}")
@@ -79,19 +80,27 @@ def order_create(
         raise DomainError("Les dates de validité doivent se suivre : début, fin, puis tolérance.", field="valid_until")
     if max_vouchers_per_act is not None and max_vouchers_per_act <= 0:
         raise DomainError("Le nombre de chèques par service doit être positif.", field="max_vouchers_per_act")
-    order = Order.objects.create(
-        funder=funder,
-        label=(label or "").strip()[:200],
-        quantity=quantity,
-        face_value_cents=face_value_cents,
-        booklet_size=booklet_size,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        grace_until=grace_until,
-        activation=activation,
-        max_vouchers_per_act=max_vouchers_per_act,
-        created_by=actor,
-    )
+    return {
+        "funder": funder,
+        "label": (label or "").strip()[:200],
+        "quantity": quantity,
+        "face_value_cents": face_value_cents,
+        "booklet_size": booklet_size,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "grace_until": grace_until,
+        "activation": activation,
+        "max_vouchers_per_act": max_vouchers_per_act,
+        **rules,
+    }
+
+
+@transaction.atomic
+def order_create(*, actor=None, **terms) -> Order:
+    """Create an order (not issued yet) from its terms, those of order_check, which refuses bad ones."""
+    fields = order_check(**terms)
+    rules = {name: fields.pop(name) for name in RULE_FIELDS if name in fields}
+    order = Order.objects.create(**fields, created_by=actor)
     for name, values in rules.items():
         if values:
             getattr(order, name).set(values)

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from aptic.accounts.permissions import staff_check
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core import formats
 from aptic.core.errors import DomainError
@@ -176,8 +177,7 @@ def stop(*, vouchers, actor, reason: str, lift: bool = False) -> int:
 def vouchers_stop_lift(*, vouchers, actor, reason: str, day: datetime.date | None = None) -> int:
     """Back to the state before the stop, or expired if the order's grace date has passed meanwhile.
     Only the platform's staff lift a stop (a found booklet is checked by them)."""
-    if actor is None or not actor.is_staff:
-        raise DomainError("Seule l'équipe #APTIC peut lever une opposition.", code="forbidden")
+    staff_check(actor, "Seule l'équipe #APTIC peut lever une opposition.")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Indiquez pourquoi l'opposition est levée.", field="reason")

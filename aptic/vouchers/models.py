@@ -24,7 +24,35 @@ class Activation(models.TextChoices):
     ON_DISTRIBUTION = "on_distribution", "À la remise au bénéficiaire"
 
 
-class Order(models.Model):
+# The usage rules' many-to-many fields, in the order the forms and documents list them.
+RULE_FIELDS = ("rule_communes", "rule_epcis", "rule_departements", "rule_regions", "rule_typologies", "rule_categories")
+
+
+class UsageRules(models.Model):
+    """The usage rules a funder sets: drafted on a quote, carried into the order, checked at every redemption.
+
+    An empty rule does not restrict.
+    """
+
+    max_vouchers_per_act = models.PositiveSmallIntegerField("chèques au plus par service rendu", null=True, blank=True)
+    rule_communes = models.ManyToManyField("territories.Commune", blank=True, verbose_name="communes", related_name="+")
+    rule_epcis = models.ManyToManyField("territories.Epci", blank=True, verbose_name="EPCI", related_name="+")
+    rule_departements = models.ManyToManyField(
+        "territories.Departement", blank=True, verbose_name="départements", related_name="+"
+    )
+    rule_regions = models.ManyToManyField("territories.Region", blank=True, verbose_name="régions", related_name="+")
+    rule_typologies = models.ManyToManyField(
+        "catalogue.PlaceTypology", blank=True, verbose_name="types de lieux", related_name="+"
+    )
+    rule_categories = models.ManyToManyField(
+        "catalogue.ServiceCategory", blank=True, verbose_name="catégories de services", related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Order(UsageRules):
     """A funder's order of vouchers, with the usage rules they carry."""
 
     funder = models.ForeignKey(
@@ -42,20 +70,6 @@ class Order(models.Model):
     valid_until = models.DateField("valable jusqu'au")
     grace_until = models.DateField("toléré jusqu'au")
     activation = models.CharField("activation", max_length=20, choices=Activation.choices, default="on_issue")
-    # Usage rules, checked at every redemption; an empty rule does not restrict.
-    max_vouchers_per_act = models.PositiveSmallIntegerField("chèques au plus par service rendu", null=True, blank=True)
-    rule_communes = models.ManyToManyField("territories.Commune", blank=True, verbose_name="communes", related_name="+")
-    rule_epcis = models.ManyToManyField("territories.Epci", blank=True, verbose_name="EPCI", related_name="+")
-    rule_departements = models.ManyToManyField(
-        "territories.Departement", blank=True, verbose_name="départements", related_name="+"
-    )
-    rule_regions = models.ManyToManyField("territories.Region", blank=True, verbose_name="régions", related_name="+")
-    rule_typologies = models.ManyToManyField(
-        "catalogue.PlaceTypology", blank=True, verbose_name="types de lieux", related_name="+"
-    )
-    rule_categories = models.ManyToManyField(
-        "catalogue.ServiceCategory", blank=True, verbose_name="catégories de services", related_name="+"
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

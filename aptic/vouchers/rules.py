@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from aptic.core import formats
-from aptic.core.templatetags.aptic import format_euros
 
 from .models import Order, VoucherStatus
 
@@ -162,7 +161,7 @@ def no_change_refusal(face_values: list[int], price: int) -> str | None:
     needed = vouchers_needed(face_values, price)
     if needed < len(face_values):
         return (
-            f"Trop de chèques : {needed} suffisent pour ce service à {format_euros(price)} "
+            f"Trop de chèques : {needed} suffisent pour ce service à {formats.euros(price)} "
             "(la monnaie n'est pas rendue). Rendez les autres au bénéficiaire."
         )
     return None

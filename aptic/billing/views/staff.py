@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aptic.accounts.permissions import staff_required
+from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.core.files import file_response
-from aptic.core.templatetags.aptic import format_euros
 from aptic.vouchers.models import Order
 
 from .. import selectors, services
@@ -180,7 +180,7 @@ def staff_invoice_issue(request, order_pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("billing:staff_invoices")
-    messages.success(request, f"Facture {invoice.number} émise : net à payer {format_euros(invoice.due_cents)}.")
+    messages.success(request, f"Facture {invoice.number} émise : net à payer {formats.euros(invoice.due_cents)}.")
     return redirect("billing:staff_invoice", pk=invoice.pk)
 
 

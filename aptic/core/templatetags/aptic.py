@@ -12,11 +12,6 @@ from aptic.core import formats
 register = template.Library()
 
 
-def format_euros(cents: int) -> str:
-    """1250 → '12,50 €'; 1000 → '10 €'; thousands separated by a narrow no-break space."""
-    return formats.euros(cents)
-
-
 def _blank(value) -> bool:
     return value is None or value == ""
 

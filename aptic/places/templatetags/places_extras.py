@@ -3,7 +3,7 @@
 import phonenumbers
 from django import template
 
-from aptic.core.templatetags.aptic import format_euros
+from aptic.core import formats
 
 from .. import hours
 
@@ -41,8 +41,8 @@ def price_range(value):
     if high == 0:
         return "Gratuit"
     if low == high:
-        return format_euros(low)
-    return f"{'Gratuit' if low == 0 else format_euros(low)} à {format_euros(high)}"
+        return formats.euros(low)
+    return f"{'Gratuit' if low == 0 else formats.euros(low)} à {formats.euros(high)}"
 
 
 @register.filter

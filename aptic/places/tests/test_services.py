@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aptic.core.errors import DomainError
+from aptic.core.forms import cents_to_euros_input, euros_to_cents
 from aptic.core.tests.factories import OrganisationFactory
 from aptic.directory import selectors as directory
 from aptic.places import selectors, services
-from aptic.places.forms import cents_to_euros_input, euros_to_cents
 from aptic.places.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from aptic.places.models import Offer, Place
 

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from aptic.core.errors import DomainError
 from aptic.ledger.selectors import balance_of
 from aptic.vouchers import codes
-from aptic.vouchers.issuance import order_create, order_issue
+from aptic.vouchers.issuance import order_check, order_create, order_issue
 from aptic.vouchers.lifecycle import booklet_activate, order_expire, vouchers_expire, vouchers_stop, vouchers_stop_lift
-from aptic.vouchers.models import Booklet, Voucher, VoucherEvent, VoucherStatus
+from aptic.vouchers.models import Booklet, Order, Voucher, VoucherEvent, VoucherStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,19 @@ def test_issuing_creates_booklets_vouchers_and_the_ledger_movement(funder, issue
 def test_default_validity_is_year_end_with_january_grace(funder):
     order = order_create(funder=funder, quantity=10, valid_from=datetime.date(2026, 3, 2))
     assert (order.valid_until, order.grace_until) == (datetime.date(2026, 12, 31), datetime.date(2027, 1, 31))
+
+
+def test_checking_an_orders_terms_completes_them_and_writes_nothing(funder):
+    """What the order admin form calls before OrderAdmin.save_model creates the order."""
+    terms = order_check(funder=funder, quantity=10, valid_from=datetime.date(2026, 3, 2), label="  Pass  ")
+    assert (terms["valid_until"], terms["grace_until"], terms["label"]) == (
+        datetime.date(2026, 12, 31),
+        datetime.date(2027, 1, 31),
+        "Pass",
+    )
+    with pytest.raises(DomainError, match="multiple de 10"):
+        order_check(funder=funder, quantity=15)
+    assert not Order.objects.exists()
 
 
 @pytest.mark.parametrize(

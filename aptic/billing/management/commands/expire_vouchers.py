@@ -2,7 +2,6 @@ from django.core.management.base import BaseCommand
 
 from aptic.billing.services import expiry_credit_notes_issue
 from aptic.core import formats
-from aptic.core.templatetags.aptic import format_euros
 from aptic.vouchers.lifecycle import vouchers_expire
 
 
@@ -21,4 +20,4 @@ class Command(BaseCommand):
         total = sum(expired.values())
         self.stdout.write(f"{formats.count(total, 'chèque')} {formats.plural(total, 'expiré')} au total.")
         for note in expiry_credit_notes_issue():
-            self.stdout.write(f"Avoir {note.number} émis à {note.buyer_name} : {format_euros(note.total_cents)}.")
+            self.stdout.write(f"Avoir {note.number} émis à {note.buyer_name} : {formats.euros(note.total_cents)}.")
