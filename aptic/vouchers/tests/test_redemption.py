@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aptic.catalogue.models import PlaceTypology, ServiceCategory
@@ -220,6 +222,20 @@ def test_cancel_within_24_hours_gives_the_vouchers_back(counter, issued, capsys)
             redemption=again, user=admin, reason="trop tard", now=timezone.now() + datetime.timedelta(hours=25)
         )
     call_command("check_ledger")
+
+
+def test_cancel_locks_the_vouchers_in_primary_key_order(counter, issued):
+    """Every service locks vouchers through locks.vouchers_lock, in id order: two of them touching
+    the same vouchers wait for each other instead of deadlocking."""
+    admin = counter[1]
+    redemption = redeem(counter, codes_of(issued(), 3))
+    table = connection.ops.quote_name(Voucher._meta.db_table)
+    with CaptureQueriesContext(connection) as queries:
+        redemption_cancel(redemption=redemption, user=admin, reason="Erreur de service")
+    [read] = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and f"FROM {table}" in q["sql"]]
+    assert f"ORDER BY {table}.{connection.ops.quote_name('id')} ASC" in read
+    if connection.features.has_select_for_update_of:
+        assert f"FOR UPDATE OF {table}" in read
 
 
 # The usage-rule matrix: each rule, once satisfied and once broken, with the French refusal.
