@@ -1,4 +1,4 @@
-"""The read half of a redemption: the vouchers of the typed codes, each with its order (ADR 0017).
+"""The read half of a redemption: the vouchers of the typed codes, each with its order (ADR 0017, 0027).
 
 The voucher rows alone, in one statement written once per number of codes, turned into model
 instances with the public `Model.from_db`; their orders (with their rules) from the cache. Compiling

@@ -62,7 +62,7 @@ def unsaved(till: Till, *, covered: int, count: int) -> Redemption:
 
 def own_statement():
     """The scope of a write: on PostgreSQL outside an outer transaction, none (the write is one
-    statement, hence its own transaction: no BEGIN/COMMIT round trips, ADR 0017); inside one, a
+    statement, hence its own transaction: no BEGIN/COMMIT round trips, ADR 0027); inside one, a
     savepoint, so that a refused write spoils nothing around it and can be retried; the ORM write
     (SQLite) needs a transaction."""
     alone = connection.vendor == "postgresql" and not connection.in_atomic_block

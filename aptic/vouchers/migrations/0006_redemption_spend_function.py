@@ -1,5 +1,5 @@
 """PostgreSQL: a whole redemption in one round trip, for orders already known to pass this
-counter's rules (ADR 0017, session 4).
+counter's rules (ADR 0028, superseded by 0029: dropped by migration 0008).
 
 `aptic_redemption_spend` takes the typed codes (normalised) and the orders whose rules the service
 has already found to accept this place, service and day, each with its face value, maximum per act

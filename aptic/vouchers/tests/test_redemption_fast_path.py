@@ -1,4 +1,4 @@
-"""The counter's fast path (ADR 0017): cached rules and place profiles that follow their sources,
+"""The counter's fast path (ADR 0027): cached rules and place profiles that follow their sources,
 and a voucher changed between the read and the write."""
 
 import datetime
