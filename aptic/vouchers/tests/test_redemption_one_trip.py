@@ -29,7 +29,6 @@ from .test_redemption import codes_of, redeem, snapshot
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-trip write is a PostgreSQL function"),
     pytest.mark.django_db,
 ]
 
