@@ -5,12 +5,65 @@ import os
 import pytest
 from hypothesis import settings
 
+from aptic.core.tests import guards
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 # On CI, property tests draw the same examples every run: a red run must come from the code.
 settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# The ledger's size when the test started, for the tests that use the database (see _books_checked).
+LEDGER_BEFORE = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.postgres` is the one way a test says it needs PostgreSQL (ADR 0032): skipped here
+    when the suite runs on SQLite, never on PostgreSQL, which CI runs after SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL (@pytest.mark.postgres): run with DATABASE_URL=postgresql://…, as CI does"
+    )
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _unordered_queries_in_random_order():
+    """A query without an order comes back shuffled in tests: nothing may rely on insertion order."""
+    with guards.random_default_order():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _books_checked(request):
+    """Note the ledger's size before a test that uses the database; pytest_runtest_call checks every
+    invariant of the books after it when the test wrote to the ledger. The database is set up first, so
+    that the count is read inside the test's transaction. `@pytest.mark.ledger_breach` opts out."""
+    node = request.node
+    uses_db = node.get_closest_marker("django_db") or "_django_db_helper" in request.fixturenames
+    if uses_db and not node.get_closest_marker("ledger_breach"):
+        request.getfixturevalue("_django_db_helper")
+        node.stash[LEDGER_BEFORE] = guards.ledger_size()
+    yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test that moved money ends with the books checked: any breach fails it (ADR 0032)."""
+    from django.db import connection
+
+    result = yield  # a failing test fails on its own: no check on top
+    before = item.stash.get(LEDGER_BEFORE, None)
+    if before is None or connection.needs_rollback:  # no database, or a transaction already broken
+        return result
+    if guards.ledger_size() != before and (breaches := guards.ledger_breaches()):
+        pytest.fail("The books break their invariants after this test:\n" + "\n".join(breaches), pytrace=False)
+    return result
 
 
 @pytest.fixture(autouse=True)

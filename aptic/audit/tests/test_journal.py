@@ -54,7 +54,7 @@ def test_the_database_refuses_to_update_an_event(journal):
     assert event.actor_label.startswith("Camille Équipe") and event.details == {}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="deletes are refused by PostgreSQL triggers")
+@pytest.mark.postgres
 def test_the_database_refuses_to_delete_an_event_on_postgresql(journal):
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=journal["events"][0].pk).delete()

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from aptic.billing import services
 from aptic.billing.models import Offer
@@ -33,6 +34,21 @@ OFFERS = [
     },
 ]
 SIRET = "21420218600018"  # a valid SIRET (Luhn), as a commune's
+
+
+def quote_form(offers, **changes) -> dict:
+    """The staff quote page's form filled as a Plus quote of 2,000 vouchers of 10 € in booklets of 5,
+    valid 30 days, activated on distribution; `changes` on top."""
+    form = {
+        "offer": offers["plus"].pk,
+        "quantity": "2000",
+        "booklet_size": "5",
+        "face_value": "10",
+        "valid_until": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+        "activation": "on_distribution",
+    }
+    form.update(changes)
+    return form
 
 
 @pytest.fixture(autouse=True)

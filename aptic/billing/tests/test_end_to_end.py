@@ -30,7 +30,7 @@ from aptic.printing.tests.helpers import decoded
 from aptic.vouchers.links import voucher_url
 from aptic.vouchers.models import Redemption, Voucher
 
-from .conftest import SIRET
+from .conftest import SIRET, quote_form
 from .helpers import facturx, pdf_bytes, pdf_text, xpath
 
 PASSWORD = "un-mot-de-passe-solide"
@@ -72,17 +72,7 @@ def staff_quotes_and_sends(staff_client, capture, offers):
     response = staff_client.post(reverse("billing:staff_request", kwargs={"pk": quote_request.pk}), {"action": "quote"})
     quote = Quote.objects.latest("pk")
     assert response.url == reverse("billing:staff_quote", kwargs={"pk": quote.pk})
-    form = {
-        "offer": offers["plus"].pk,
-        "quantity": "2000",
-        "booklet_size": "5",
-        "face_value": "10",
-        "valid_until": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
-        "activation": "on_distribution",
-        "network_delivery": "350",
-        "rule_departements": ["42"],
-        "action": "send",
-    }
+    form = quote_form(offers, network_delivery="350", rule_departements=["42"], action="send")
     with capture(execute=True):
         response = staff_client.post(reverse("billing:staff_quote", kwargs={"pk": quote.pk}), form)
     assert response.status_code == 302, response.content.decode()

@@ -98,6 +98,7 @@ def test_sponsorships_created_at_validation(sent_quote, staff):
 
 
 @pytest.mark.django_db
+@pytest.mark.ledger_breach  # the breach the check must find
 def test_invariants_catch_money_without_its_document(funder):
     from aptic.billing.invariants import funder_account_equals_documents
     from aptic.ledger import services as ledger

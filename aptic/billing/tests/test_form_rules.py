@@ -13,6 +13,7 @@ from aptic.billing.models import Quote, QuoteOption, QuoteRequest
 from aptic.core.tests.factories import CommuneFactory
 from aptic.core.tests.helpers import text
 
+from .conftest import quote_form
 from .test_end_to_end import request_quote
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +27,7 @@ def draft(quote_request, staff):
 
 
 def save_quote(client, quote, offers, **changes):
-    form = {
-        "offer": offers["plus"].pk,
-        "quantity": "2000",
-        "booklet_size": "5",
-        "face_value": "10",
-        "valid_until": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
-        "activation": "on_distribution",
-        "action": "save",
-    }
-    form.update(changes)
+    form = quote_form(offers, action="save", **changes)
     return client.post(reverse("billing:staff_quote", kwargs={"pk": quote.pk}), form)
 
 

@@ -1,12 +1,11 @@
 """Gap-free numbers: sequential, given back on rollback, and exactly 1..N under concurrency (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from aptic.billing.models import DocumentCounter
 from aptic.billing.numbering import number_next
+from aptic.core.tests.race import race
 
 
 @pytest.mark.django_db
@@ -34,28 +33,19 @@ PER_THREAD = 5
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_concurrent_numbering_gives_exactly_one_to_n():
     """8 connections × 5 documents each, started together: numbers 1..40, no gap, no duplicate."""
-    got, errors = [], []
-    barrier = threading.Barrier(THREADS)
 
     def work():
-        try:
-            barrier.wait()
-            for _ in range(PER_THREAD):
-                with transaction.atomic():
-                    got.append(number_next(kind="invoice", year=2031))
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        numbers = []
+        for _ in range(PER_THREAD):
+            with transaction.atomic():
+                numbers.append(number_next(kind="invoice", year=2031))
+        return numbers
 
-    threads = [threading.Thread(target=work) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    outcomes = race(*[work] * THREADS)
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    got = [number for numbers in outcomes for number in numbers]
     assert sorted(got) == [f"F-2031-{n:05d}" for n in range(1, THREADS * PER_THREAD + 1)]
     assert DocumentCounter.objects.get(kind="invoice", year=2031).last == THREADS * PER_THREAD

@@ -65,14 +65,14 @@ def test_entries_cannot_be_updated(bank, funder_acc):
         Transaction.objects.update(description="modifié")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="deletes are refused by PostgreSQL triggers")
+@pytest.mark.postgres
 def test_entries_cannot_be_deleted_on_postgresql(bank, funder_acc):
     post([(bank, 500), (funder_acc, -500)])
     with pytest.raises(DatabaseError), transaction.atomic():
         Entry.objects.all().delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="deferred constraint triggers are PostgreSQL's")
+@pytest.mark.postgres
 def test_postgresql_refuses_an_unbalanced_transaction_at_commit(bank, funder_acc):
     txn = Transaction.objects.create(kind="test", description="brut", reference="raw")
     Entry.objects.create(transaction=txn, account=bank, amount_cents=100)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from aptic.accounts.models import Organisation
+from aptic.opendata import selectors
 from aptic.opendata.services import places_import
 from aptic.places.models import Place
 
@@ -14,39 +15,16 @@ from .helpers import DATA, EXAMPLE, frictionless_errors, validate_csv, validate_
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = (
-    "name",
-    "address",
-    "address_complement",
-    "commune_id",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "is_mobile",
-    "opening_hours",
-    "summary",
-    "description",
-    "acceslibre_url",
-    "phone",
-    "email",
-    "website",
-    "booking_url",
-    "provider__siret",
-    "provider__name",
-)
-RELATIONS = ("typologies", "service_categories", "publics", "access_modes", "support_modes")
+# What the export carries of a place, less what an import renews: its id and its date.
+FIELDS = [field for field in selectors.PLACE_VALUES if field not in ("pk", "updated_at")]
 
 
 def _places() -> list[dict]:
-    snapshot = []
-    for place in Place.objects.select_related("provider").order_by("name"):
-        values = {
-            field: getattr(place.provider, field[10:]) if field.startswith("provider__") else getattr(place, field)
-            for field in FIELDS
-        }
-        for relation in RELATIONS:
+    snapshot = list(Place.objects.order_by("name").values("pk", *FIELDS))
+    for values in snapshot:
+        place = Place.objects.get(pk=values.pop("pk"))
+        for relation in selectors.RELATIONS:
             values[relation] = sorted(getattr(place, relation).values_list("standard_value", flat=True))
-        snapshot.append(values)
     return snapshot
 
 

@@ -1,12 +1,10 @@
 """Two workers on the same payout step at the same instant, each on its own connection: every voucher
 is paid exactly once and the books hold. PostgreSQL only (SQLite serialises writers by design)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from django.db.models import Count
 
+from aptic.core.tests.race import race
 from aptic.jobs import runner
 from aptic.ledger.models import Transaction
 from aptic.vouchers.models import Voucher, VoucherEvent, VoucherStatus
@@ -19,7 +17,6 @@ WORKERS = 2
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real connections"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
@@ -31,28 +28,8 @@ def no_dispatch(monkeypatch):
 
 
 def at_once(*calls) -> list[str]:
-    """Run the calls in threads released together; what each one raised, if anything."""
-    start = threading.Barrier(len(calls))
-    errors = []
-    lock = threading.Lock()
-
-    def work(call):
-        try:
-            start.wait()
-            call()
-        except Exception as exc:  # noqa: BLE001 (any failure must show in the assertion)
-            with lock:
-                errors.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
+    """Run the calls released together, each on its own connection; what each one raised, if anything."""
+    return [f"{type(o).__name__}: {o}" for o in race(*calls) if isinstance(o, Exception)]
 
 
 def paid_exactly_once(redeemed: int) -> None:

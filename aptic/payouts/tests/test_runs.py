@@ -6,7 +6,6 @@ import re
 import pytest
 import xmlschema
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,7 +139,7 @@ def test_a_voucher_is_in_one_live_payout_line_only(pay, run_jobs):
     assert other.payouts.count() == 0 and run.payouts.get().voucher_count == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement-level trigger is PostgreSQL's")
+@pytest.mark.postgres
 def test_the_database_refuses_a_payout_line_without_its_voucher_or_payout(pay, run_jobs):
     from django.db import IntegrityError, transaction
 

@@ -7,23 +7,12 @@ import factory
 from django.utils import timezone
 
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory, UserFactory
-from aptic.providers.models import (
-    AnswerOption,
-    CharterAcceptance,
-    CharterVersion,
-    KitShipment,
-    Provider,
-    ProviderEvent,
-    QualificationTheme,
-    Question,
-    Questionnaire,
-    Subscription,
-)
+from aptic.providers import models
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Provider
+        model = models.Provider
         skip_postgeneration_save = True
 
     organisation = factory.SubFactory(
@@ -39,20 +28,20 @@ class ProviderFactory(factory.django.DjangoModelFactory):
     def opening_event(obj, create, extracted, **kwargs):
         # As provider_create does: the history starts with the structure's first status.
         if create:
-            ProviderEvent.objects.create(provider=obj, to_status=obj.status)
+            models.ProviderEvent.objects.create(provider=obj, to_status=obj.status)
 
 
-def admin_of(provider: Provider, **kwargs):
+def admin_of(provider: models.Provider, **kwargs):
     return MembershipFactory(organisation=provider.organisation, role="admin", **kwargs).user
 
 
-def member_of(provider: Provider, **kwargs):
+def member_of(provider: models.Provider, **kwargs):
     return MembershipFactory(organisation=provider.organisation, role="member", **kwargs).user
 
 
 class CharterVersionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = CharterVersion
+        model = models.CharterVersion
 
     version = factory.Sequence(lambda n: n + 2)  # version 1 comes with the migrations
     title = factory.LazyAttribute(lambda o: f"Charte #APTIC, version {o.version}")
@@ -60,17 +49,17 @@ class CharterVersionFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
-def accept_charter(provider: Provider, version: CharterVersion | None = None) -> CharterAcceptance:
+def accept_charter(provider: models.Provider, version: models.CharterVersion | None = None) -> models.CharterAcceptance:
     from aptic.providers.selectors import current_charter
 
-    return CharterAcceptance.objects.create(
+    return models.CharterAcceptance.objects.create(
         provider=provider, version=version or current_charter(), accepted_by=UserFactory()
     )
 
 
 class SubscriptionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Subscription
+        model = models.Subscription
 
     provider = factory.SubFactory(ProviderFactory, status="qualified")
     plan = "monthly"
@@ -82,7 +71,7 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
 
 class KitShipmentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = KitShipment
+        model = models.KitShipment
 
     provider = factory.SubFactory(ProviderFactory, status="qualified")
     shipped_on = datetime.date(2027, 1, 20)
@@ -90,29 +79,29 @@ class KitShipmentFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SubFactory(UserFactory, is_staff=True)
 
 
-def make_questionnaire(spec, threshold="60") -> Questionnaire:
+def make_questionnaire(spec, threshold="60") -> models.Questionnaire:
     """The only active questionnaire. spec: [(theme code, weight, [points of each option]), ...]."""
-    Questionnaire.objects.update(is_active=False)
-    questionnaire = Questionnaire.objects.create(
+    models.Questionnaire.objects.update(is_active=False)
+    questionnaire = models.Questionnaire.objects.create(
         name="Questionnaire de test", threshold_percent=Decimal(threshold), is_active=True
     )
     for n, (code, weight, points) in enumerate(spec):
-        theme, _ = QualificationTheme.objects.get_or_create(
+        theme, _ = models.QualificationTheme.objects.get_or_create(
             code=code, defaults={"name": code.capitalize(), "position": 10 + n}
         )
-        question = Question.objects.create(
+        question = models.Question.objects.create(
             questionnaire=questionnaire, theme=theme, text=f"Question {n + 1} ({code}) ?", weight=weight, position=n
         )
         for m, p in enumerate(points):
-            AnswerOption.objects.create(question=question, label=f"Réponse {m + 1}", points=p, position=m)
+            models.AnswerOption.objects.create(question=question, label=f"Réponse {m + 1}", points=p, position=m)
     return questionnaire
 
 
-def best_answers(questionnaire: Questionnaire) -> dict[int, int]:
+def best_answers(questionnaire: models.Questionnaire) -> dict[int, int]:
     return {q.pk: max(q.options.all(), key=lambda o: o.points).pk for q in questionnaire.questions.all()}
 
 
-def worst_answers(questionnaire: Questionnaire) -> dict[int, int]:
+def worst_answers(questionnaire: models.Questionnaire) -> dict[int, int]:
     return {q.pk: min(q.options.all(), key=lambda o: o.points).pk for q in questionnaire.questions.all()}
 
 

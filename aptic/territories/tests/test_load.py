@@ -22,22 +22,22 @@ pytestmark = pytest.mark.django_db
 FULL_COUNTS = {"regions": 18, "departements": 101, "epcis": 1255, "communes": 34875}
 
 
+# What a commune takes from its row of the CSV.
+FROM_CSV = (
+    "insee_code",
+    "name",
+    "departement_id",
+    "region_id",
+    "epci_id",
+    "population",
+    "latitude",
+    "longitude",
+    "postal_codes",
+)
+
+
 def _commune_snapshot():
-    return list(
-        Commune.objects.order_by("insee_code").values_list(
-            "insee_code",
-            "name",
-            "search_name",
-            "departement_id",
-            "region_id",
-            "epci_id",
-            "population",
-            "latitude",
-            "longitude",
-            "postal_codes",
-            "is_current",
-        )
-    )
+    return list(Commune.objects.order_by("insee_code").values_list(*FROM_CSV, "search_name", "is_current"))
 
 
 def _counts():
@@ -109,17 +109,7 @@ def test_overseas_commune_has_southern_hemisphere_coordinates():
 
 
 def test_each_commune_matches_its_csv_row(communes_csv):
-    rows = Commune.objects.values_list(
-        "insee_code",
-        "name",
-        "departement_id",
-        "region_id",
-        "epci_id",
-        "population",
-        "latitude",
-        "longitude",
-        "postal_codes",
-    )
+    rows = Commune.objects.values_list(*FROM_CSV)
     mismatches = []
     for code, name, dep, reg, epci, population, lat, lng, postal_codes in rows:
         expected = communes_csv[code]

@@ -8,8 +8,10 @@ from aptic.catalogue.models import PlaceTypology, ServiceCategory
 from aptic.catalogue.services import vocabulary_load
 from aptic.core.tests import world
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
+from aptic.ledger.models import Entry
 from aptic.places.models import Offer, Place
 from aptic.vouchers.issuance import order_create, order_issue
+from aptic.vouchers.models import Rating, Redemption, RedemptionLine, Voucher, VoucherEvent
 
 TODAY = datetime.date(2026, 6, 15)
 
@@ -22,6 +24,20 @@ def _vocabulary(db):
 def make_labelled(organisation, user):
     """The organisation's provider labelled today, its charter accepted by `user`."""
     return world.label(organisation, accepted_by=user)
+
+
+def snapshot():
+    """Everything a redemption, a cancellation or a rating writes, through a service, a page or the API:
+    compared before and after every refusal."""
+    return (
+        Redemption.objects.count(),
+        RedemptionLine.objects.count(),
+        Entry.objects.count(),
+        VoucherEvent.objects.count(),
+        Rating.objects.count(),
+        list(Voucher.objects.order_by("pk").values_list("status", flat=True)),
+        list(Redemption.objects.order_by("pk").values_list("cancelled_at", flat=True)),
+    )
 
 
 @pytest.fixture

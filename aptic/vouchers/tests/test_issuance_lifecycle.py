@@ -24,7 +24,8 @@ def test_issuing_creates_booklets_vouchers_and_the_ledger_movement(funder, issue
     assert all(v.status == VoucherStatus.ACTIVE and codes.normalise(v.code) == v.code for v in vouchers)
     assert vouchers[0].serial == f"2026-{order.pk:05d}-0000001"
     assert vouchers[10].booklet_number == 2
-    assert [v.sequence for v in Booklet.objects.get(order=order, number=2).vouchers] == list(range(11, 21))
+    second = Booklet.objects.get(order=order, number=2)
+    assert sorted(second.vouchers.values_list("sequence", flat=True)) == list(range(11, 21))
     assert balance_of(f"order:{order.pk}:outstanding") == -20_000
     assert balance_of(f"funder:{funder.pk}") == 20_000
     call_command("check_ledger")
@@ -101,6 +102,9 @@ def test_stop_and_lift_with_reasons_and_events(issued, funder_admin, staff):
     assert Voucher.objects.filter(order=order, status="active").count() == 10
 
 
+# Known breach, found by the books' check after each test (ADR 0032) and left to the vouchers' owners:
+# the lift expires the voucher without the expiry posting, so its face value stays outstanding.
+@pytest.mark.ledger_breach
 def test_a_stop_lifted_after_the_grace_date_expires_the_voucher(issued, funder_admin, staff):
     order = issued(quantity=10)
     voucher = Voucher.objects.filter(order=order).first()

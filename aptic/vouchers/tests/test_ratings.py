@@ -12,7 +12,8 @@ from aptic.vouchers.models import Rating, RatingStatus
 from aptic.vouchers.ratings import needs_moderation, rating_create, rating_hide, rating_show
 from aptic.vouchers.redemption import redemption_cancel, redemption_create
 
-from .test_views_support import codes_of, issue, public_url, snapshot, voucher_of
+from .conftest import snapshot
+from .test_views_support import codes_of, issue, public_url, voucher_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,16 +11,15 @@ from django.utils import timezone
 from aptic.catalogue.models import PlaceTypology, ServiceCategory
 from aptic.core.errors import DomainError
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
-from aptic.ledger.models import Entry
 from aptic.ledger.selectors import balance_of
 from aptic.places.models import Offer, Place
 from aptic.territories.models import Commune, Departement, Epci, Region
 from aptic.vouchers import codes as voucher_codes
 from aptic.vouchers.lifecycle import vouchers_stop
-from aptic.vouchers.models import Redemption, RedemptionLine, Voucher, VoucherEvent
+from aptic.vouchers.models import Redemption, Voucher
 from aptic.vouchers.redemption import RedemptionRefused, redemption_cancel, redemption_create, vouchers_check
 
-from .conftest import TODAY
+from .conftest import TODAY, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +38,6 @@ def redeem_result(counter, codes, offer=None, **kwargs):
     organisation, admin, place, workshop, _ = counter
     return redemption_create(
         provider=organisation, place=place, offer=offer or workshop, codes=codes, user=admin, day=TODAY, **kwargs
-    )
-
-
-def snapshot():
-    return (
-        Redemption.objects.count(),
-        RedemptionLine.objects.count(),
-        Entry.objects.count(),
-        VoucherEvent.objects.count(),
-        list(Voucher.objects.order_by("pk").values_list("status", flat=True)),
     )
 
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from aptic.catalogue.models import PlaceTypology
 from aptic.core.tests.factories import CommuneFactory
@@ -47,7 +47,6 @@ def test_a_place_typology_changed_after_a_redemption_applies_to_the_next(counter
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a second connection that commits meanwhile")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_voucher_stopped_between_the_read_and_the_write_is_refused_by_name(counter, issued, monkeypatch):
     """Another till stops a voucher (and commits) after our read: the conditional UPDATE finds it no

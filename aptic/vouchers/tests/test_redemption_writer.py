@@ -17,10 +17,7 @@ from aptic.vouchers.redemption import RedemptionRefused, redemption_create
 
 from .test_redemption import codes_of, redeem_result
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="aptic_redemption_write is PostgreSQL's"),
-]
+pytestmark = pytest.mark.postgres
 
 WRITER = "aptic_redemption_write"
 

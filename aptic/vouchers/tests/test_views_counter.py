@@ -18,8 +18,8 @@ from aptic.vouchers.lifecycle import vouchers_stop
 from aptic.vouchers.links import voucher_url
 from aptic.vouchers.models import Redemption, Voucher
 
-from .conftest import make_labelled
-from .test_views_support import codes_of, counter_url, issue, snapshot, unknown_code
+from .conftest import make_labelled, snapshot
+from .test_views_support import codes_of, counter_url, issue, unknown_code
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from aptic.places.models import Place
 from aptic.vouchers.models import Voucher, VoucherStatus
 from aptic.vouchers.redemption import redemption_create
 
-from .conftest import make_labelled
-from .test_views_support import codes_of, issue, snapshot
+from .conftest import make_labelled, snapshot
+from .test_views_support import codes_of, issue
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from aptic.ledger.models import Entry
 from aptic.vouchers import codes as voucher_codes
 from aptic.vouchers.issuance import order_create, order_issue
-from aptic.vouchers.models import Rating, Redemption, RedemptionLine, Voucher, VoucherEvent
+from aptic.vouchers.models import Voucher
 
 
 def issue(funder, quantity=20, **kwargs):
@@ -36,19 +35,6 @@ def voucher_of(code):
 def unknown_code():
     body = "ZZZZZZZZZZZZZZZ"
     return body + voucher_codes.check_symbol(body)
-
-
-def snapshot():
-    """Everything a redemption, a cancellation or a rating writes."""
-    return (
-        Redemption.objects.count(),
-        RedemptionLine.objects.count(),
-        Entry.objects.count(),
-        VoucherEvent.objects.count(),
-        Rating.objects.count(),
-        list(Voucher.objects.order_by("pk").values_list("status", flat=True)),
-        list(Redemption.objects.order_by("pk").values_list("cancelled_at", flat=True)),
-    )
 
 
 def counter_url(organisation):
