@@ -265,7 +265,7 @@ class _Bounded(io.RawIOBase):
 
 
 def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, tags=None):
-    """The elements of one XML member as they end (only `tags`, local names, if given), streamed: a
+    """("end", element) for the elements of one XML member as they end (only `tags`, local names, if given), streamed: a
     DOCTYPE (the door to entity bombs) is refused, entities are never resolved, nothing is fetched
     from the network, no text node may exceed lxml's 10 MB (huge_tree off)."""
     if info.file_size > limit:
@@ -284,13 +284,12 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, tags=
         remove_comments=True,
         remove_pis=True,
     )
-    checked = False
     try:
-        for _event, element in events:
-            if not checked:
-                _refuse_doctype(element)
-                checked = True
-            yield element
+        for pair in events:
+            _refuse_doctype(pair[1])
+            yield pair
+            break
+        yield from events  # the rest straight from lxml: a sheet makes half a million of them
     except etree.XMLSyntaxError as exc:
         if events.root is not None:
             _refuse_doctype(events.root)  # an entity bomb may break the parser before any element ends
@@ -333,7 +332,7 @@ def _local(tag) -> str:
 
 def _small_tree(archive, info) -> list:
     elements = []
-    for element in _parse(archive, info, MAX_SMALL_PART_BYTES):
+    for _, element in _parse(archive, info, MAX_SMALL_PART_BYTES):
         elements.append((_local(element.tag), dict(element.attrib)))
     return elements
 
@@ -363,7 +362,7 @@ def _shared_strings(archive, members) -> list[str]:
     parts: list[str] = []
     length = 0
     limit = MAX_ROWS * MAX_COLUMNS
-    for element in _parse(archive, info, MAX_SHARED_STRINGS_BYTES, tags=("t", "si")):
+    for _, element in _parse(archive, info, MAX_SHARED_STRINGS_BYTES, tags=("t", "si")):
         name = _local(element.tag)
         if name == "t" and not _inside_rph(element):
             text = element.text or ""
@@ -436,64 +435,81 @@ def xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, l
             raise SpreadsheetError(NOT_XLSX) from exc
 
 
+_DIGITS = "0123456789"
+_COLUMNS_BY_LETTERS: dict[str, int] = {}
+
+
+def _ref_column(ref: str, fallback: int) -> int:
+    """The column of a cell reference ("AB12" → 28), or `fallback` when it is missing or odd."""
+    letters = ref.rstrip(_DIGITS)
+    column = _COLUMNS_BY_LETTERS.get(letters)
+    if column is None:
+        match = _CELL_REF.fullmatch(ref)
+        if not match:
+            return fallback
+        column = _COLUMNS_BY_LETTERS[letters] = _column_index(match.group(1))
+    return column
+
+
 def _sheet_rows(archive, sheet, strings, max_rows):
-    rows_seen = 0
-    row_number = 0
-    cells: dict[int, object] = {}
-    cell_count = 0
-    value = None
+    """The rows of the sheet. Tight on purpose (ADR 0033): one pass of a 100,000-row sheet makes
+    half a million iterations, so each cell costs a few dictionary look-ups, no regular expression."""
+    rows_seen = row_number = cell_count = 0
     next_column = 1
-    tags = ("dimension", "row", "c")
-    for element in _parse(archive, sheet, MAX_SHEET_BYTES, tags=tags):
-        name = _local(element.tag)
+    cells: dict[int, object] = {}
+    v_tag = is_tag = t_tag = None  # the sheet's own qualified names of <v>, <is>, <t>, known from the first cell
+    for _, element in _parse(archive, sheet, MAX_SHEET_BYTES, tags=("dimension", "row", "c")):
+        name = _LOCAL_NAMES.get(element.tag) or _local(element.tag)
         if name == "c":
-            value = _cell_value(element)
-            if value is not None and len(value) > MAX_CELL_CHARS:
-                raise _cell_too_long(row_number + 1)
             cell_count += 1
             if cell_count > MAX_CELLS_PER_ROW:
                 raise _too_many_columns()
-            match = _CELL_REF.fullmatch(element.get("r") or "")
-            column = _column_index(match.group(1)) if match else next_column
+            ref = element.get("r")
+            column = _ref_column(ref, next_column) if ref else next_column
             next_column = column + 1
-            if value is not None and value != "":
+            cell_type = element.get("t")
+            if v_tag is None:
+                namespace = element.tag[: element.tag.find("}") + 1]
+                v_tag, is_tag, t_tag = namespace + "v", namespace + "is", namespace + "t"
+            value = None
+            for child in element:  # children by hand: find() goes through Python's ElementPath
+                tag = child.tag
+                if tag == v_tag:
+                    value = child.text
+                elif tag == is_tag:
+                    value = child[0].text if len(child) == 1 and child[0].tag == t_tag else _inline_text(child)
+            if value:
+                if len(value) > MAX_CELL_CHARS:
+                    raise _cell_too_long(row_number + 1)
                 if column > MAX_COLUMNS:
                     raise _too_many_columns()
-                cell_type = element.get("t", "n")
                 if cell_type == "s":
                     cells[column] = strings[int(value)]
+                elif cell_type is None or cell_type == "n":
+                    cells[column] = _number(value)
                 elif cell_type == "b":
                     cells[column] = value == "1"
-                elif cell_type == "n":
-                    cells[column] = _number(value)
                 else:
                     cells[column] = value
-            value = None
-            _drop(element)
+            element.clear()  # its children; the row's clearing drops the cell itself
         elif name == "row":
             rows_seen += 1
-            row_number = parse_int(element.get("r"), minimum=1) or row_number + 1
+            number = element.get("r")
+            row_number = (parse_int(number, minimum=1) if number else None) or row_number + 1
             if rows_seen > max_rows + 1 or row_number > max_rows + 1:  # the header, then max_rows
                 raise _too_many_rows(max_rows)
             if cells:
-                width = max(cells)
-                yield row_number, [cells.get(i, "") for i in range(1, width + 1)]
-            cells, cell_count, next_column = {}, 0, 1
+                yield row_number, [cells.get(i, "") for i in range(1, max(cells) + 1)]
+                cells = {}
+            cell_count, next_column = 0, 1
             _drop(element)
         elif name == "dimension":
             _check_dimension(element.get("ref", ""), max_rows)
 
 
-def _cell_value(cell) -> str | None:
-    """The text of <v>, or of an inline string's <t> (phonetic guides left out), or None."""
-    value = None
-    for child in cell:
-        name = _local(child.tag)
-        if name == "v":
-            value = child.text or ""
-        elif name == "is":
-            value = "".join(t.text or "" for t in child.iter("{*}t") if not _inside_rph(t))
-    return value
+def _inline_text(inline) -> str:
+    """An inline string's text, phonetic guides left out."""
+    return "".join(t.text or "" for t in inline.iter("{*}t") if not _inside_rph(t))
 
 
 def _drop(element) -> None:

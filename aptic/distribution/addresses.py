@@ -3,6 +3,7 @@ French messages naming the line and the column. Nothing is written here: the cal
 every row or every problem (up to MAX_ERRORS)."""
 
 import csv
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ COLUMNS = {
     "categorie": ("categorie", "public", "categorie de public"),
 }
 REQUIRED = ("nom", "adresse", "code_postal", "ville")
+_LENGTHS = (("nom", LINE), ("adresse", LINE), ("complement", LINE), ("ville", CITY))
 # Control characters (C0 but tab, and C1): a file read with the wrong encoding shows them.
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 # UTF-8 read as Latin-1/Windows-1252 somewhere upstream: "Ã©" for "é".
@@ -59,9 +61,15 @@ class AddressRow:
     category: str
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)  # a file repeats its postcodes, towns and empty complements
 def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    text = str(text)
+    if not text.isascii():  # most cells are: skip the Unicode decomposition (run 500,000 times a file)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()  # each run of other characters became one space
 
 
 _HEADERS = {_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
@@ -179,18 +187,16 @@ def _validate(rows) -> list[AddressRow]:
             raise AddressFileError(errors)
 
     for line, raw in rows:
-        if positions is None:
-            if not any(str(c).strip() for c in raw):
-                continue
-            positions = _header(raw)
-            continue
         if not any(str(c).strip() for c in raw):
             continue  # blank lines are not addresses
+        if positions is None:
+            positions = _header(raw)
+            columns = list(positions.items())
+            continue
         if len(result) + 1 > MAX_ROWS:
             raise _too_many_rows()
-        values = {}
-        for column, index in positions.items():
-            values[column] = " ".join(str(raw[index]).split()) if index < len(raw) else ""
+        width = len(raw)
+        values = {column: " ".join(str(raw[index]).split()) if index < width else "" for column, index in columns}
         row_errors = _check_row(line, values)
         for message in row_errors:
             error(message)
@@ -223,19 +229,20 @@ def _validate(rows) -> list[AddressRow]:
 
 def _check_row(line: int, values: dict[str, str]) -> list[str]:
     problems = []
-    for column, value in values.items():
-        if _UNREADABLE.search(value) or _MOJIBAKE.search(value):
-            problems.append(
-                f"Ligne {line}, colonne « {column} » : caractères illisibles (« {value[:20]} ») ; "
-                "enregistrez le fichier en UTF-8 ou en Latin-1."
-            )
-    if problems:
-        return problems
+    joined = "\n".join(values.values())  # one search for the whole row: nearly every row is clean
+    if _UNREADABLE.search(joined) or _MOJIBAKE.search(joined):
+        for column, value in values.items():
+            if _UNREADABLE.search(value) or _MOJIBAKE.search(value):
+                problems.append(
+                    f"Ligne {line}, colonne « {column} » : caractères illisibles (« {value[:20]} ») ; "
+                    "enregistrez le fichier en UTF-8 ou en Latin-1."
+                )
+        if problems:
+            return problems
     for column in REQUIRED:
         if not values.get(column):
             problems.append(f"Ligne {line}, colonne « {column} » : valeur manquante.")
-    limits = {"nom": LINE, "adresse": LINE, "complement": LINE, "ville": CITY}
-    for column, limit in limits.items():
+    for column, limit in _LENGTHS:
         if len(values.get(column, "")) > limit:
             problems.append(
                 f"Ligne {line}, colonne « {column} » : {len(values[column])} caractères, "
