@@ -3,8 +3,10 @@ of every spreadsheet or CSV uploaded to it (ADR 0021).
 
 Writing. A spreadsheet evaluates a text cell that starts with "=", "+", "-" or "@" (and, in some,
 a tab or carriage return) as a formula: a place named `=cmd|' /C calc'!A0` runs a command on the
-computer of whoever opens the export. Every text cell that starts with one of these characters is
-written with a single quote in front (OWASP's "CSV injection" advice): `'=cmd|…`. Numbers given as
+computer of whoever opens the export. In a CSV, every text cell that starts with one of these
+characters is written with a single quote in front (OWASP's "CSV injection" advice): `'=cmd|…`. In an
+XLSX, every text is a string-typed cell (never a formula), and those cells carry the `quotePrefix`
+style, Excel's own mark of "text typed with a leading '": shown as typed, never run. Numbers given as
 numbers (int, Decimal, float) are never touched, so a negative amount stays a number; a text that is
 nothing but a plain number (a phone "+33180059880", "-2") is not a formula either, and is kept as it
 is. Cells are formatted by the dialect: French Excel (";", decimal comma, UTF-8 with a BOM) or the
@@ -43,11 +45,13 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
 def neutralise(text: str) -> str:
-    """The text as a spreadsheet must show it, never run it."""
-    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
-        return NEUTRALISER + text
-    return text
+    """The text as a CSV must carry it for a spreadsheet to show it, never run it."""
+    return NEUTRALISER + text if looks_like_formula(text) else text
 
 
 @dataclass(frozen=True)
@@ -134,15 +138,20 @@ def _xlsx_cell(sheet, value):
     elif value is None or isinstance(value, (bool, int, float)):
         cell = WriteOnlyCell(sheet, value=value)
     else:
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
         cell = WriteOnlyCell(sheet, value=None)
-        cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-        cell.data_type = "s"  # text, always: openpyxl would read "=…" as a formula
+        cell.value = text
+        cell.data_type = "s"  # text, always: openpyxl would write "=…" as a formula
+        if looks_like_formula(text):
+            # Shown as typed, with no visible "'", and kept as text when edited (Excel's own way).
+            cell.quotePrefix = True
     return cell
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str, widths: Sequence[int] = ()) -> bytes:
     """A one-sheet workbook, written as a stream (openpyxl's write-only mode): a bold frozen header,
-    then typed cells (numbers, dates, money with two decimals as Decimal, text neutralised)."""
+    then typed cells (numbers, dates, money with two decimals as Decimal, text as text, quote-prefixed
+    where it looks like a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

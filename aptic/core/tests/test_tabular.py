@@ -35,8 +35,13 @@ def test_xlsx_types_numbers_and_dates_and_neutralises_text():
     book = load_workbook(io.BytesIO(tabular.xlsx_bytes(HEADER, ROWS, title="Relevé")))
     sheet = book.active
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
-    assert sheet["A2"].value == "'=cmd|' /C calc'!A0" and sheet["A2"].data_type == "s"
     assert sheet["B2"].value == -12.5 and sheet["B2"].number_format == tabular.MONEY_FORMAT
     assert sheet["C2"].value == datetime.datetime(2026, 1, 31) and sheet["C2"].is_date
-    assert sheet["A3"].value == "'-2+3" and sheet["B3"].value == -5 and sheet["D3"].value == "'@SUM(1)"
-    assert sheet["A4"].value == "'\tTAB"
+    assert sheet["B3"].value == -5
+    # Formula-looking text: a string cell shown as typed (no visible "'"), with Excel's quotePrefix.
+    for ref, text in (("A2", "=cmd|' /C calc'!A0"), ("A3", "-2+3"), ("D3", "@SUM(1)"), ("A4", "\tTAB"), ("D4", "\rCR")):
+        assert (sheet[ref].value, sheet[ref].data_type, sheet[ref].quotePrefix) == (text, "s", True), ref
+    # A phone or a number written as text is text, with no mark.
+    for ref, text in (("D2", "+33180059880"), ("C4", "-1")):
+        assert (sheet[ref].value, sheet[ref].data_type, sheet[ref].quotePrefix) == (text, "s", False), ref
+    assert not sheet["A1"].quotePrefix
