@@ -180,6 +180,9 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str, w
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what the goal of ADR 0021 covers: any file below is read or refused fast
 MAX_ROWS = 100_000  # rows of a sheet or records of a CSV under the header line (callers may lower it)
 MAX_COLUMNS = 50  # columns that hold a value
+# Cells of a sheet, empty ones included, header included: what parsing costs (ADR 0033). 100,000
+# addresses of four columns fit; a sheet declaring more is refused before it is read.
+MAX_CELLS = 450_000
 MAX_CELLS_PER_ROW = 16_384  # cell elements in one row, empty ones included (Excel's own maximum)
 MAX_CELL_CHARS = 32_767  # Excel's own limit of a cell's text
 MAX_MEMBERS = 1_000  # files inside the ZIP (a workbook has about ten)
@@ -217,6 +220,14 @@ def _too_many_columns(limit: int = MAX_COLUMNS) -> SpreadsheetError:
     return SpreadsheetError(
         f"Le fichier compte plus de {_thousands(limit)} colonnes remplies ou de "
         f"{_thousands(MAX_CELLS_PER_ROW)} cellules sur une ligne. " + SPREADSHEET_HINT
+    )
+
+
+def _too_many_cells(limit: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"Le fichier compte plus de {_thousands(limit)} cellules (lignes × colonnes, en-tête compris) : "
+        "découpez-le en plusieurs fichiers, ou supprimez les colonnes inutiles.",
+        code="cells",
     )
 
 
@@ -406,7 +417,7 @@ def _column_index(letters: str) -> int:
     return index
 
 
-def _check_dimension(ref: str, max_rows: int) -> None:
+def _check_dimension(ref: str, max_rows: int, max_cells: int) -> None:
     match = _DIMENSION.fullmatch(ref.upper())
     if not match:
         return  # an odd declaration: the streaming limits still hold
@@ -415,6 +426,11 @@ def _check_dimension(ref: str, max_rows: int) -> None:
         raise _too_many_rows(max_rows)
     if last_column and _column_index(last_column) > MAX_CELLS_PER_ROW:
         raise _too_many_columns()
+    if match.group(3) and match.group(4):  # a range: its rectangle is what the sheet holds
+        rows = int(match.group(4)) - int(match.group(2) or 1) + 1
+        columns = _column_index(match.group(3)) - _column_index(match.group(1) or "A") + 1
+        if rows * columns > max_cells:
+            raise _too_many_cells(max_cells)
 
 
 def _number(text: str):
@@ -425,7 +441,7 @@ def _number(text: str):
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, list]]:
+def xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS, max_cells: int = MAX_CELLS) -> Iterator[tuple[int, list]]:
     """(row number, cells) of the first sheet of an .xlsx, blank rows left out; cells are str, int,
     float or bool (dates come as the spreadsheet's serial numbers), "" where empty. Every limit of
     this module is checked before or while reading; a SpreadsheetError says which in French."""
@@ -438,7 +454,7 @@ def xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, l
         try:
             sheet = _first_sheet(archive, members)
             strings = _shared_strings(archive, members)
-            yield from _sheet_rows(archive, sheet, strings, max_rows)
+            yield from _sheet_rows(archive, sheet, strings, max_rows, max_cells)
         except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError, IndexError) as exc:
             # A member that does not inflate to what its header says, a shared string that does not exist.
             raise SpreadsheetError(NOT_XLSX) from exc
@@ -460,10 +476,10 @@ def _ref_column(ref: str, fallback: int) -> int:
     return column
 
 
-def _sheet_rows(archive, sheet, strings, max_rows):
+def _sheet_rows(archive, sheet, strings, max_rows, max_cells):
     """The rows of the sheet. Tight on purpose (ADR 0033): one pass of a 100,000-row sheet makes
     half a million iterations, so each cell costs a few dictionary look-ups, no regular expression."""
-    rows_seen = row_number = cell_count = 0
+    rows_seen = row_number = cell_count = cells_seen = 0
     next_column = 1
     cells: dict[int, object] = {}
     v_tag = is_tag = t_tag = None  # the sheet's own qualified names of <v>, <is>, <t>, known from the first cell
@@ -473,6 +489,9 @@ def _sheet_rows(archive, sheet, strings, max_rows):
             cell_count += 1
             if cell_count > MAX_CELLS_PER_ROW:
                 raise _too_many_columns()
+            cells_seen += 1
+            if cells_seen > max_cells:  # a sheet without a dimension, or one that lies
+                raise _too_many_cells(max_cells)
             ref = element.get("r")
             column = _ref_column(ref, next_column) if ref else next_column
             next_column = column + 1
@@ -513,7 +532,7 @@ def _sheet_rows(archive, sheet, strings, max_rows):
             cell_count, next_column = 0, 1
             _drop(element)
         elif name == "dimension":
-            _check_dimension(element.get("ref", ""), max_rows)
+            _check_dimension(element.get("ref", ""), max_rows, max_cells)
 
 
 def _inline_text(inline) -> str:

@@ -5,9 +5,11 @@ import datetime
 import io
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
 from aptic.core import tabular
+from aptic.core.tests import spreadsheets
 
 ROWS = [
     ["=cmd|' /C calc'!A0", Decimal("-12.50"), datetime.date(2026, 1, 31), "+33180059880"],
@@ -45,3 +47,30 @@ def test_xlsx_types_numbers_and_dates_and_neutralises_text():
     for ref, text in (("D2", "+33180059880"), ("C4", "-1")):
         assert (sheet[ref].value, sheet[ref].data_type, sheet[ref].quotePrefix) == (text, "s", False), ref
     assert not sheet["A1"].quotePrefix
+
+
+# --- Reading: the cell budget (ADR 0033) ---------------------------------------------------------
+
+
+def test_a_sheet_declaring_more_cells_than_the_budget_is_refused_before_reading():
+    data = spreadsheets.workbook([spreadsheets.cells_row(1, ["nom"])], dimension="A1:F100000")  # 600,000 cells
+    with pytest.raises(tabular.SpreadsheetError) as refused:
+        list(tabular.xlsx_rows(data))
+    assert refused.value.code == "cells"
+    assert refused.value.message == (
+        "Le fichier compte plus de 450\u202f000 cellules (lignes × colonnes, en-tête compris) : découpez-le en "
+        "plusieurs fichiers, ou supprimez les colonnes inutiles."
+    )
+
+
+def test_100_000_addresses_of_four_columns_fit_the_budget():
+    data = spreadsheets.workbook([spreadsheets.cells_row(1, ["nom", "adresse"])], dimension="A1:D100001")
+    assert list(tabular.xlsx_rows(data)) == [(1, ["nom", "adresse"])]
+
+
+def test_the_cells_are_counted_while_reading_when_no_dimension_says_so():
+    rows = [spreadsheets.cells_row(n, ["a", "b", "c"]) for n in range(1, 5)]  # 12 cells, no dimension
+    assert len(list(tabular.xlsx_rows(spreadsheets.workbook(rows), max_cells=12))) == 4
+    with pytest.raises(tabular.SpreadsheetError) as refused:
+        list(tabular.xlsx_rows(spreadsheets.workbook(rows), max_cells=11))
+    assert refused.value.code == "cells"
