@@ -96,6 +96,18 @@ def _audit_membership(action, *, actor, target, organisation, email: str, role: 
     )
 
 
+def _audit_invitation(action, invitation: Invitation, *, actor, actor_label="") -> None:
+    _audit_membership(
+        action,
+        actor=actor,
+        target=invitation,
+        organisation=invitation.organisation,
+        email=invitation.email,
+        role=invitation.role,
+        actor_label=actor_label,
+    )
+
+
 @transaction.atomic
 def membership_add(
     *, user: User, organisation: Organisation, role: str = Role.MEMBER, by: User | None = None
@@ -169,15 +181,8 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
         created_at=now,
         expires_at=now + timedelta(days=settings.APTIC_INVITATION_DAYS),
     )
-    _audit_membership(
-        AuditAction.MEMBER_INVITED,
-        actor=invited_by,
-        target=invitation,
-        organisation=organisation,
-        email=email,
-        role=role,
-        actor_label=PUBLIC_SIGN_UP,  # no one invites: the provider's own sign-up form
-    )
+    # No one invites: the provider's own sign-up form.
+    _audit_invitation(AuditAction.MEMBER_INVITED, invitation, actor=invited_by, actor_label=PUBLIC_SIGN_UP)
     transaction.on_commit(lambda: _send_invitation_email(invitation, token))
     return invitation
 
@@ -223,14 +228,7 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    _audit_membership(
-        AuditAction.INVITATION_ACCEPTED,
-        actor=user,
-        target=invitation,
-        organisation=invitation.organisation,
-        email=invitation.email,
-        role=invitation.role,
-    )
+    _audit_invitation(AuditAction.INVITATION_ACCEPTED, invitation, actor=user)
     return membership_add(user=user, organisation=invitation.organisation, role=invitation.role, by=user)
 
 
@@ -241,14 +239,7 @@ def invitation_revoke(*, invitation: Invitation, by: User | None = None) -> None
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        _audit_membership(
-            AuditAction.INVITATION_REVOKED,
-            actor=by,
-            target=invitation,
-            organisation=invitation.organisation,
-            email=invitation.email,
-            role=invitation.role,
-        )
+        _audit_invitation(AuditAction.INVITATION_REVOKED, invitation, actor=by)
 
 
 TOKEN_PREFIX = "aptic_"
