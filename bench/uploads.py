@@ -62,6 +62,9 @@ def _bombs():
 
 
 LEGIT = ("100 000 adresses (texte en ligne)", "100 000 adresses × 4 (Excel)", "74 999 adresses × 6 (le plus grand)")
+# openpyxl cannot open our helper's workbook (its relations name a sharedStrings.xml it leaves out):
+# the baseline reads the files Excel's way only.
+WITH_BASELINE = LEGIT[1:]
 BASELINE = "openpyxl"  # the library's own read-only reader, rows as values: what a reader without limits costs
 
 
@@ -104,12 +107,9 @@ def run():
     for name, build in _bombs().items():
         data = build()
         seconds = {}
-        # An honest file passes the ZIP checks: "flux seul" would read it the same way again.
-        modes = (
-            ("contrôles ZIP", "lecteur seul", BASELINE)
-            if name in LEGIT
-            else ("contrôles ZIP", "flux seul", "lecteur seul")
-        )
+        modes = ("contrôles ZIP", "flux seul", "lecteur seul")
+        if name in LEGIT:  # an honest file passes the ZIP checks: "flux seul" would read it the same way
+            modes = ("contrôles ZIP", "lecteur seul") + ((BASELINE,) if name in WITH_BASELINE else ())
         for mode in modes:
             queue = context.Queue()
             worker = context.Process(target=_measure, args=(data, mode, queue))
@@ -118,6 +118,9 @@ def run():
             if worker.is_alive():
                 worker.kill()
                 print(f"  {name[:36]:36} {len(data) / 1024:8.0f} KiB  over 120 s: killed")
+                continue
+            if worker.exitcode != 0:
+                print(f"  {name[:36]:36} {len(data) / 1024:8.0f} KiB  {mode:13}  failed (exit {worker.exitcode})")
                 continue
             elapsed, cpu, before, peak, outcome = queue.get()
             seconds[mode] = cpu
