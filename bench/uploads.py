@@ -57,7 +57,14 @@ def _bombs():
         # (ADR 0033: 450,000 cells, header included).
         "100 000 adresses × 4 (Excel)": lambda: _excel_workbook(100_000, 4),
         "74 999 adresses × 6 (le plus grand)": lambda: _excel_workbook(74_999, 6),
-        "100 000 adresses × 6 (refusé)": lambda: _excel_workbook(100_000, 6),
+        # Excel declares the sheet's rectangle (openpyxl's write-only mode does not): refused unread.
+        "100 000 × 6 déclarées (refusé)": lambda: spreadsheets.workbook(
+            [
+                spreadsheets.cells_row(n, [f"Personne {n}", f"{n} rue Longue", "33000", "Bordeaux", "Bât. A", ""])
+                for n in range(1, 100_002)
+            ],
+            dimension="A1:F100001",
+        ),
     }
 
 
