@@ -142,7 +142,7 @@ def _excel_rows(data: bytes):
     """The first sheet, streamed through the one spreadsheet reader (its limits: ADR 0021)."""
     try:
         for number, row in tabular.xlsx_rows(data, max_rows=MAX_ROWS):
-            yield number, [_cell_text(v) for v in row]
+            yield number, [v if v.__class__ is str else _cell_text(v) for v in row]  # most cells are text
     except tabular.SpreadsheetError as exc:
         raise _refused(exc) from exc
 
@@ -186,8 +186,8 @@ def _validate(rows) -> list[AddressRow]:
             errors.append(f"… arrêt après {MAX_ERRORS} erreurs.")
             raise AddressFileError(errors)
 
-    for line, raw in rows:
-        if not any(str(c).strip() for c in raw):
+    for line, raw in rows:  # cells are text, from either reader
+        if not "".join(raw).strip():
             continue  # blank lines are not addresses
         if positions is None:
             positions = _header(raw)
@@ -196,13 +196,15 @@ def _validate(rows) -> list[AddressRow]:
         if len(result) + 1 > MAX_ROWS:
             raise _too_many_rows()
         width = len(raw)
-        values = {column: " ".join(str(raw[index]).split()) if index < width else "" for column, index in columns}
+        values = {column: " ".join(raw[index].split()) if index < width else "" for column, index in columns}
         row_errors = _check_row(line, values)
         for message in row_errors:
             error(message)
         if row_errors:
             continue
-        key = tuple(_key(values.get(c, "")) for c in ("nom", "adresse", "complement", "code_postal", "ville"))
+        get = values.get  # the duplicate key, written out: a generator costs more than the five calls
+        key = (_key(get("nom", "")), _key(get("adresse", "")), _key(get("complement", "")))
+        key += (_key(get("code_postal", "")), _key(get("ville", "")))
         if key in seen:
             error(f"Ligne {line} : doublon de la ligne {seen[key]} (même nom et même adresse).")
             continue
