@@ -22,7 +22,6 @@ urlpatterns = [
     path("", include("aptic.distribution.urls")),
     path("", include("aptic.payouts.urls")),
     path("", include("aptic.funders.urls")),
-    path("", include("aptic.audit.urls")),
     path("back-office/", admin.site.urls),
 ]
 

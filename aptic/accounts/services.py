@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from aptic.audit.services import AuditAction, audit_record
 from aptic.core.errors import DomainError
 
 from . import token_cache
@@ -84,14 +85,50 @@ def organisation_create(*, kind: str, name: str, legal_category: str = "other", 
     return organisation
 
 
+PUBLIC_SIGN_UP = "Inscription en ligne"
+
+
+def _audit_membership(action, *, actor, target, organisation, email: str, role: str, actor_label="", **details):
+    """One journal line for a change of an organisation's members (roles written in French)."""
+    details = {"email": email, "role": Role(role).label, **details}
+    audit_record(
+        actor=actor, action=action, target=target, organisation=organisation, details=details, actor_label=actor_label
+    )
+
+
+def _audit_invitation(action, invitation: Invitation, *, actor, actor_label="") -> None:
+    _audit_membership(
+        action,
+        actor=actor,
+        target=invitation,
+        organisation=invitation.organisation,
+        email=invitation.email,
+        role=invitation.role,
+        actor_label=actor_label,
+    )
+
+
 @transaction.atomic
-def membership_add(*, user: User, organisation: Organisation, role: str = Role.MEMBER) -> Membership:
+def membership_add(
+    *, user: User, organisation: Organisation, role: str = Role.MEMBER, by: User | None = None
+) -> Membership:
+    """Join, or become administrator if already a member; `by` is who did it, for the journal."""
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
     if not created and membership.role != role and role == Role.ADMIN:
+        previous = membership.role
         membership.role = Role.ADMIN
         membership.save(update_fields=["role"])
+        _audit_membership(
+            AuditAction.MEMBER_ROLE_CHANGED,
+            actor=by,
+            target=membership,
+            organisation=organisation,
+            email=user.email,
+            role=Role.ADMIN,
+            previous_role=Role(previous).label,
+        )
     return membership
 
 
@@ -100,6 +137,14 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
     if membership.role == Role.ADMIN and organisation.memberships.filter(role=Role.ADMIN).count() <= 1:
         raise DomainError("L'organisation doit garder au moins un administrateur.")
+    _audit_membership(
+        AuditAction.MEMBER_REMOVED,
+        actor=by,
+        target=membership,
+        organisation=organisation,
+        email=membership.user.email,
+        role=membership.role,
+    )
     membership.delete()
 
 
@@ -136,6 +181,8 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
         created_at=now,
         expires_at=now + timedelta(days=settings.APTIC_INVITATION_DAYS),
     )
+    # No one invites: the provider's own sign-up form.
+    _audit_invitation(AuditAction.MEMBER_INVITED, invitation, actor=invited_by, actor_label=PUBLIC_SIGN_UP)
     transaction.on_commit(lambda: _send_invitation_email(invitation, token))
     return invitation
 
@@ -181,16 +228,18 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return membership_add(user=user, organisation=invitation.organisation, role=invitation.role)
+    _audit_invitation(AuditAction.INVITATION_ACCEPTED, invitation, actor=user)
+    return membership_add(user=user, organisation=invitation.organisation, role=invitation.role, by=user)
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> None:
+def invitation_revoke(*, invitation: Invitation, by: User | None = None) -> None:
     if invitation.accepted_at:
         raise DomainError("Cette invitation a déjà été acceptée.")
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        _audit_invitation(AuditAction.INVITATION_REVOKED, invitation, actor=by)
 
 
 TOKEN_PREFIX = "aptic_"

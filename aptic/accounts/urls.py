@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import two_factor_views, views
+from . import journal_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -33,8 +33,9 @@ urlpatterns = [
     ),
 ]
 
-# Staff second factor (ADR 0019).
+# Staff: the audit journal and the second factor (ADR 0019).
 urlpatterns += [
+    path("equipe/journal/", journal_views.events, name="journal"),
     path("compte/double-authentification/", two_factor_views.verify, name="two_factor_verify"),
     path("compte/double-authentification/activer/", two_factor_views.enrol, name="two_factor_enrol"),
     path(

@@ -121,7 +121,7 @@ def members(request):
 def invitation_revoke(request, invitation_id):
     invitation = get_object_or_404(request.organisation.invitations, pk=invitation_id)
     try:
-        services.invitation_revoke(invitation=invitation)
+        services.invitation_revoke(invitation=invitation, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -1,4 +1,8 @@
-"""The audit journal (ADR 0019): who of the platform team did what, to what, for whom, when.
+"""The audit journal (ADR 0019): who of the platform team did what, to what, for whom, when; and
+who changed an organisation's members (invitations, roles, removals), team or not.
+
+This app imports nothing but core (users and organisations are named by string), so that every
+app, accounts included, writes to it.
 
 One append-only table: rows are only ever inserted (database triggers refuse updates, and deletes
 on PostgreSQL, as for the ledger). Labels are snapshots taken when the action happened, so the
@@ -48,6 +52,12 @@ class AuditAction(models.TextChoices):
     PRINT_REGENERATED = "print.regenerated", "Fichiers d'impression refaits"
     SHIPMENT_RECORDED = "shipment.recorded", "Expédition de carnets enregistrée"
     MAILING_MAILED = "mailing.mailed", "Envoi postal posté"
+    # Memberships (by an organisation's administrators as well as the team)
+    MEMBER_INVITED = "membership.invited", "Invitation envoyée"
+    INVITATION_REVOKED = "membership.invitation_revoked", "Invitation annulée"
+    INVITATION_ACCEPTED = "membership.invitation_accepted", "Invitation acceptée"
+    MEMBER_ROLE_CHANGED = "membership.role_changed", "Rôle d'un membre changé"
+    MEMBER_REMOVED = "membership.removed", "Membre retiré"
 
 
 # French labels of the keys written in `details` by the services.
@@ -57,6 +67,7 @@ DETAIL_LABELS = {
     "booklets": "Carnets",
     "count": "Nombre",
     "covered_until": "Payé jusqu'au",
+    "email": "Adresse e-mail",
     "file": "Fichier",
     "invoice": "Facture",
     "justification": "Justification",
@@ -64,11 +75,13 @@ DETAIL_LABELS = {
     "mailed_on": "Posté le",
     "order": "Commande",
     "places_created": "Lieux créés",
+    "previous_role": "Rôle précédent",
     "providers_created": "Structures créées",
     "quantity": "Quantité",
     "reason": "Motif",
     "received_on": "Reçu le",
     "recipient": "Destinataire",
+    "role": "Rôle",
     "rows": "Lignes",
     "run": "Virement",
     "sha256": "Empreinte SHA-256",

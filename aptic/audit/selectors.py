@@ -5,9 +5,10 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from aptic.accounts.models import Organisation
-
 from .models import AuditEvent
+
+# The organisation model, named by string in AuditEvent: audit imports nothing of accounts.
+Organisation = AuditEvent._meta.get_field("organisation").related_model
 
 
 def events(

@@ -15,24 +15,27 @@ def _json_safe(details: dict) -> dict:
     return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
 
 
-def actor_label(actor) -> str:
+def _actor_label(actor) -> str:
     if actor is None:
         return SYSTEM_LABEL
     name = (getattr(actor, "full_name", "") or "").strip()
     return f"{name} <{actor.email}>" if name else actor.email
 
 
-def audit_record(*, actor, action: str, target=None, organisation=None, details: dict | None = None) -> AuditEvent:
-    """Append who did what: `actor` is the staff user (None only for a system job), `action` one of
+def audit_record(
+    *, actor, action: str, target=None, organisation=None, details: dict | None = None, actor_label: str = ""
+) -> AuditEvent:
+    """Append who did what: `actor` is the user who acted (None only for a system job), `action` one of
     AuditAction, `target` the model instance acted on. Written inside the caller's transaction, so
-    an action rolled back leaves no trace and an action done always has one."""
+    an action rolled back leaves no trace and an action done always has one. `actor_label` names
+    an actor without an account (a public form) instead of "Tâche automatique"."""
     action = AuditAction(action)
     if actor is not None and not getattr(actor, "pk", None):
         actor = None  # an anonymous user is no actor
     with transaction.atomic():
         return AuditEvent.objects.create(
             actor=actor,
-            actor_label=actor_label(actor)[:300],
+            actor_label=(actor_label if actor is None and actor_label else _actor_label(actor))[:300],
             action=action.value,
             action_label=action.label,
             target_type=ContentType.objects.get_for_model(target) if target is not None else None,

@@ -3,8 +3,10 @@ of every spreadsheet or CSV uploaded to it (ADR 0021).
 
 Writing. A spreadsheet evaluates a text cell that starts with "=", "+", "-" or "@" (and, in some,
 a tab or carriage return) as a formula: a place named `=cmd|' /C calc'!A0` runs a command on the
-computer of whoever opens the export. Every text cell that starts with one of these characters is
-written with a single quote in front (OWASP's "CSV injection" advice): `'=cmd|…`. Numbers given as
+computer of whoever opens the export. In a CSV, every text cell that starts with one of these
+characters is written with a single quote in front (OWASP's "CSV injection" advice): `'=cmd|…`. In an
+XLSX, every text is a string-typed cell (never a formula), and those cells carry the `quotePrefix`
+style, Excel's own mark of "text typed with a leading '": shown as typed, never run. Numbers given as
 numbers (int, Decimal, float) are never touched, so a negative amount stays a number; a text that is
 nothing but a plain number (a phone "+33180059880", "-2") is not a formula either, and is kept as it
 is. Cells are formatted by the dialect: French Excel (";", decimal comma, UTF-8 with a BOM) or the
@@ -43,11 +45,13 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
 def neutralise(text: str) -> str:
-    """The text as a spreadsheet must show it, never run it."""
-    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
-        return NEUTRALISER + text
-    return text
+    """The text as a CSV must carry it for a spreadsheet to show it, never run it."""
+    return NEUTRALISER + text if looks_like_formula(text) else text
 
 
 @dataclass(frozen=True)
@@ -134,15 +138,20 @@ def _xlsx_cell(sheet, value):
     elif value is None or isinstance(value, (bool, int, float)):
         cell = WriteOnlyCell(sheet, value=value)
     else:
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
         cell = WriteOnlyCell(sheet, value=None)
-        cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-        cell.data_type = "s"  # text, always: openpyxl would read "=…" as a formula
+        cell.value = text
+        cell.data_type = "s"  # text, always: openpyxl would write "=…" as a formula
+        if looks_like_formula(text):
+            # Shown as typed, with no visible "'", and kept as text when edited (Excel's own way).
+            cell.quotePrefix = True
     return cell
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str, widths: Sequence[int] = ()) -> bytes:
     """A one-sheet workbook, written as a stream (openpyxl's write-only mode): a bold frozen header,
-    then typed cells (numbers, dates, money with two decimals as Decimal, text neutralised)."""
+    then typed cells (numbers, dates, money with two decimals as Decimal, text as text, quote-prefixed
+    where it looks like a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -171,6 +180,9 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str, w
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what the goal of ADR 0021 covers: any file below is read or refused fast
 MAX_ROWS = 100_000  # rows of a sheet or records of a CSV under the header line (callers may lower it)
 MAX_COLUMNS = 50  # columns that hold a value
+# Cells of a sheet, empty ones included, header included: what parsing costs (ADR 0033). 100,000
+# addresses of four columns fit; a sheet declaring more is refused before it is read.
+MAX_CELLS = 450_000
 MAX_CELLS_PER_ROW = 16_384  # cell elements in one row, empty ones included (Excel's own maximum)
 MAX_CELL_CHARS = 32_767  # Excel's own limit of a cell's text
 MAX_MEMBERS = 1_000  # files inside the ZIP (a workbook has about ten)
@@ -208,6 +220,14 @@ def _too_many_columns(limit: int = MAX_COLUMNS) -> SpreadsheetError:
     return SpreadsheetError(
         f"Le fichier compte plus de {_thousands(limit)} colonnes remplies ou de "
         f"{_thousands(MAX_CELLS_PER_ROW)} cellules sur une ligne. " + SPREADSHEET_HINT
+    )
+
+
+def _too_many_cells(limit: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"Le fichier compte plus de {_thousands(limit)} cellules (lignes × colonnes, en-tête compris) : "
+        "découpez-le en plusieurs fichiers, ou supprimez les colonnes inutiles.",
+        code="cells",
     )
 
 
@@ -265,7 +285,7 @@ class _Bounded(io.RawIOBase):
 
 
 def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, tags=None):
-    """The elements of one XML member as they end (only `tags`, local names, if given), streamed: a
+    """("end", element) for the elements of one XML member as they end (only `tags`, local names, if given), streamed: a
     DOCTYPE (the door to entity bombs) is refused, entities are never resolved, nothing is fetched
     from the network, no text node may exceed lxml's 10 MB (huge_tree off)."""
     if info.file_size > limit:
@@ -284,13 +304,12 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, tags=
         remove_comments=True,
         remove_pis=True,
     )
-    checked = False
     try:
-        for _event, element in events:
-            if not checked:
-                _refuse_doctype(element)
-                checked = True
-            yield element
+        for pair in events:
+            _refuse_doctype(pair[1])
+            yield pair
+            break
+        yield from events  # the rest straight from lxml: a sheet makes half a million of them
     except etree.XMLSyntaxError as exc:
         if events.root is not None:
             _refuse_doctype(events.root)  # an entity bomb may break the parser before any element ends
@@ -333,7 +352,7 @@ def _local(tag) -> str:
 
 def _small_tree(archive, info) -> list:
     elements = []
-    for element in _parse(archive, info, MAX_SMALL_PART_BYTES):
+    for _, element in _parse(archive, info, MAX_SMALL_PART_BYTES):
         elements.append((_local(element.tag), dict(element.attrib)))
     return elements
 
@@ -363,7 +382,7 @@ def _shared_strings(archive, members) -> list[str]:
     parts: list[str] = []
     length = 0
     limit = MAX_ROWS * MAX_COLUMNS
-    for element in _parse(archive, info, MAX_SHARED_STRINGS_BYTES, tags=("t", "si")):
+    for _, element in _parse(archive, info, MAX_SHARED_STRINGS_BYTES, tags=("t", "si")):
         name = _local(element.tag)
         if name == "t" and not _inside_rph(element):
             text = element.text or ""
@@ -398,7 +417,7 @@ def _column_index(letters: str) -> int:
     return index
 
 
-def _check_dimension(ref: str, max_rows: int) -> None:
+def _check_dimension(ref: str, max_rows: int, max_cells: int) -> None:
     match = _DIMENSION.fullmatch(ref.upper())
     if not match:
         return  # an odd declaration: the streaming limits still hold
@@ -407,6 +426,11 @@ def _check_dimension(ref: str, max_rows: int) -> None:
         raise _too_many_rows(max_rows)
     if last_column and _column_index(last_column) > MAX_CELLS_PER_ROW:
         raise _too_many_columns()
+    if match.group(3) and match.group(4):  # a range: its rectangle is what the sheet holds
+        rows = int(match.group(4)) - int(match.group(2) or 1) + 1
+        columns = _column_index(match.group(3)) - _column_index(match.group(1) or "A") + 1
+        if rows * columns > max_cells:
+            raise _too_many_cells(max_cells)
 
 
 def _number(text: str):
@@ -417,7 +441,7 @@ def _number(text: str):
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, list]]:
+def xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS, max_cells: int = MAX_CELLS) -> Iterator[tuple[int, list]]:
     """(row number, cells) of the first sheet of an .xlsx, blank rows left out; cells are str, int,
     float or bool (dates come as the spreadsheet's serial numbers), "" where empty. Every limit of
     this module is checked before or while reading; a SpreadsheetError says which in French."""
@@ -430,70 +454,90 @@ def xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, l
         try:
             sheet = _first_sheet(archive, members)
             strings = _shared_strings(archive, members)
-            yield from _sheet_rows(archive, sheet, strings, max_rows)
+            yield from _sheet_rows(archive, sheet, strings, max_rows, max_cells)
         except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError, IndexError) as exc:
             # A member that does not inflate to what its header says, a shared string that does not exist.
             raise SpreadsheetError(NOT_XLSX) from exc
 
 
-def _sheet_rows(archive, sheet, strings, max_rows):
-    rows_seen = 0
-    row_number = 0
-    cells: dict[int, object] = {}
-    cell_count = 0
-    value = None
+_DIGITS = "0123456789"
+_COLUMNS_BY_LETTERS: dict[str, int] = {}
+
+
+def _ref_column(ref: str, fallback: int) -> int:
+    """The column of a cell reference ("AB12" → 28), or `fallback` when it is missing or odd."""
+    letters = ref.rstrip(_DIGITS)
+    column = _COLUMNS_BY_LETTERS.get(letters)
+    if column is None:
+        match = _CELL_REF.fullmatch(ref)
+        if not match:
+            return fallback
+        column = _COLUMNS_BY_LETTERS[letters] = _column_index(match.group(1))
+    return column
+
+
+def _sheet_rows(archive, sheet, strings, max_rows, max_cells):
+    """The rows of the sheet. Tight on purpose (ADR 0033): one pass of a 100,000-row sheet makes
+    half a million iterations, so each cell costs a few dictionary look-ups, no regular expression."""
+    rows_seen = row_number = cell_count = cells_seen = 0
     next_column = 1
-    tags = ("dimension", "row", "c")
-    for element in _parse(archive, sheet, MAX_SHEET_BYTES, tags=tags):
-        name = _local(element.tag)
+    cells: dict[int, object] = {}
+    v_tag = is_tag = t_tag = None  # the sheet's own qualified names of <v>, <is>, <t>, known from the first cell
+    for _, element in _parse(archive, sheet, MAX_SHEET_BYTES, tags=("dimension", "row", "c")):
+        name = _LOCAL_NAMES.get(element.tag) or _local(element.tag)
         if name == "c":
-            value = _cell_value(element)
-            if value is not None and len(value) > MAX_CELL_CHARS:
-                raise _cell_too_long(row_number + 1)
             cell_count += 1
             if cell_count > MAX_CELLS_PER_ROW:
                 raise _too_many_columns()
-            match = _CELL_REF.fullmatch(element.get("r") or "")
-            column = _column_index(match.group(1)) if match else next_column
+            cells_seen += 1
+            if cells_seen > max_cells:  # a sheet without a dimension, or one that lies
+                raise _too_many_cells(max_cells)
+            ref = element.get("r")
+            column = _ref_column(ref, next_column) if ref else next_column
             next_column = column + 1
-            if value is not None and value != "":
+            cell_type = element.get("t")
+            if v_tag is None:
+                namespace = element.tag[: element.tag.find("}") + 1]
+                v_tag, is_tag, t_tag = namespace + "v", namespace + "is", namespace + "t"
+            value = None
+            for child in element:  # children by hand: find() goes through Python's ElementPath
+                tag = child.tag
+                if tag == v_tag:
+                    value = child.text
+                elif tag == is_tag:
+                    value = child[0].text if len(child) == 1 and child[0].tag == t_tag else _inline_text(child)
+            if value:
+                if len(value) > MAX_CELL_CHARS:
+                    raise _cell_too_long(row_number + 1)
                 if column > MAX_COLUMNS:
                     raise _too_many_columns()
-                cell_type = element.get("t", "n")
                 if cell_type == "s":
                     cells[column] = strings[int(value)]
+                elif cell_type is None or cell_type == "n":
+                    cells[column] = _number(value)
                 elif cell_type == "b":
                     cells[column] = value == "1"
-                elif cell_type == "n":
-                    cells[column] = _number(value)
                 else:
                     cells[column] = value
-            value = None
-            _drop(element)
+            element.clear()  # its children; the row's clearing drops the cell itself
         elif name == "row":
             rows_seen += 1
-            row_number = parse_int(element.get("r"), minimum=1) or row_number + 1
+            number = element.get("r")
+            row_number = (parse_int(number, minimum=1) if number else None) or row_number + 1
             if rows_seen > max_rows + 1 or row_number > max_rows + 1:  # the header, then max_rows
                 raise _too_many_rows(max_rows)
             if cells:
-                width = max(cells)
-                yield row_number, [cells.get(i, "") for i in range(1, width + 1)]
-            cells, cell_count, next_column = {}, 0, 1
+                yield row_number, [cells.get(i, "") for i in range(1, max(cells) + 1)]
+                cells = {}
+            cell_count, next_column = 0, 1
             _drop(element)
         elif name == "dimension":
-            _check_dimension(element.get("ref", ""), max_rows)
+            _check_dimension(element.get("ref", ""), max_rows, max_cells)
 
 
-def _cell_value(cell) -> str | None:
-    """The text of <v>, or of an inline string's <t> (phonetic guides left out), or None."""
-    value = None
-    for child in cell:
-        name = _local(child.tag)
-        if name == "v":
-            value = child.text or ""
-        elif name == "is":
-            value = "".join(t.text or "" for t in child.iter("{*}t") if not _inside_rph(t))
-    return value
+def _inline_text(inline) -> str:
+    """An inline string's text, phonetic guides left out."""
+    return "".join(t.text or "" for t in inline.iter("{*}t") if not _inside_rph(t))
 
 
 def _drop(element) -> None:

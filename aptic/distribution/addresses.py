@@ -3,6 +3,7 @@ French messages naming the line and the column. Nothing is written here: the cal
 every row or every problem (up to MAX_ERRORS)."""
 
 import csv
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ COLUMNS = {
     "categorie": ("categorie", "public", "categorie de public"),
 }
 REQUIRED = ("nom", "adresse", "code_postal", "ville")
+_LENGTHS = (("nom", LINE), ("adresse", LINE), ("complement", LINE), ("ville", CITY))
 # Control characters (C0 but tab, and C1): a file read with the wrong encoding shows them.
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 # UTF-8 read as Latin-1/Windows-1252 somewhere upstream: "Ã©" for "é".
@@ -59,9 +61,15 @@ class AddressRow:
     category: str
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)  # a file repeats its postcodes, towns and empty complements
 def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    text = str(text)
+    if not text.isascii():  # most cells are: skip the Unicode decomposition (run 500,000 times a file)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()  # each run of other characters became one space
 
 
 _HEADERS = {_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
@@ -134,7 +142,7 @@ def _excel_rows(data: bytes):
     """The first sheet, streamed through the one spreadsheet reader (its limits: ADR 0021)."""
     try:
         for number, row in tabular.xlsx_rows(data, max_rows=MAX_ROWS):
-            yield number, [_cell_text(v) for v in row]
+            yield number, [v if v.__class__ is str else _cell_text(v) for v in row]  # most cells are text
     except tabular.SpreadsheetError as exc:
         raise _refused(exc) from exc
 
@@ -178,25 +186,25 @@ def _validate(rows) -> list[AddressRow]:
             errors.append(f"… arrêt après {MAX_ERRORS} erreurs.")
             raise AddressFileError(errors)
 
-    for line, raw in rows:
-        if positions is None:
-            if not any(str(c).strip() for c in raw):
-                continue
-            positions = _header(raw)
-            continue
-        if not any(str(c).strip() for c in raw):
+    for line, raw in rows:  # cells are text, from either reader
+        if not "".join(raw).strip():
             continue  # blank lines are not addresses
+        if positions is None:
+            positions = _header(raw)
+            columns = list(positions.items())
+            continue
         if len(result) + 1 > MAX_ROWS:
             raise _too_many_rows()
-        values = {}
-        for column, index in positions.items():
-            values[column] = " ".join(str(raw[index]).split()) if index < len(raw) else ""
+        width = len(raw)
+        values = {column: " ".join(raw[index].split()) if index < width else "" for column, index in columns}
         row_errors = _check_row(line, values)
         for message in row_errors:
             error(message)
         if row_errors:
             continue
-        key = tuple(_key(values.get(c, "")) for c in ("nom", "adresse", "complement", "code_postal", "ville"))
+        get = values.get  # the duplicate key, written out: a generator costs more than the five calls
+        key = (_key(get("nom", "")), _key(get("adresse", "")), _key(get("complement", "")))
+        key += (_key(get("code_postal", "")), _key(get("ville", "")))
         if key in seen:
             error(f"Ligne {line} : doublon de la ligne {seen[key]} (même nom et même adresse).")
             continue
@@ -223,19 +231,20 @@ def _validate(rows) -> list[AddressRow]:
 
 def _check_row(line: int, values: dict[str, str]) -> list[str]:
     problems = []
-    for column, value in values.items():
-        if _UNREADABLE.search(value) or _MOJIBAKE.search(value):
-            problems.append(
-                f"Ligne {line}, colonne « {column} » : caractères illisibles (« {value[:20]} ») ; "
-                "enregistrez le fichier en UTF-8 ou en Latin-1."
-            )
-    if problems:
-        return problems
+    joined = "\n".join(values.values())  # one search for the whole row: nearly every row is clean
+    if _UNREADABLE.search(joined) or _MOJIBAKE.search(joined):
+        for column, value in values.items():
+            if _UNREADABLE.search(value) or _MOJIBAKE.search(value):
+                problems.append(
+                    f"Ligne {line}, colonne « {column} » : caractères illisibles (« {value[:20]} ») ; "
+                    "enregistrez le fichier en UTF-8 ou en Latin-1."
+                )
+        if problems:
+            return problems
     for column in REQUIRED:
         if not values.get(column):
             problems.append(f"Ligne {line}, colonne « {column} » : valeur manquante.")
-    limits = {"nom": LINE, "adresse": LINE, "complement": LINE, "ville": CITY}
-    for column, limit in limits.items():
+    for column, limit in _LENGTHS:
         if len(values.get(column, "")) > limit:
             problems.append(
                 f"Ligne {line}, colonne « {column} » : {len(values[column])} caractères, "

@@ -10,6 +10,7 @@ from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.core.files import file_response
 from aptic.vouchers.lifecycle import booklet_stop as booklet_stop_service
+from aptic.vouchers.lifecycle import stop_refusal
 
 from . import selectors
 from .addresses import AddressFileError
@@ -233,6 +234,14 @@ def booklet_stop(request, order_pk, number):
                 return redirect(
                     "distribution:booklet_stop", org_slug=organisation.slug, order_pk=order_pk, number=number
                 )
+        elif refusal := stop_refusal([v for v in vouchers if str(v.sequence) in request.POST.getlist("vouchers")]):
+            form.errors["vouchers"] = form.error_class([refusal])  # stopped or spent since the page was shown
         status = 400
-    context = {"organisation": organisation, "booklet": booklet, "vouchers": vouchers, "form": form}
+    context = {
+        "organisation": organisation,
+        "booklet": booklet,
+        "vouchers": vouchers,
+        "form": form,
+        "refusal": stop_refusal(vouchers),
+    }
     return render(request, "distribution/booklet_stop.html", context, status=status)

@@ -50,7 +50,7 @@ STAFF_LINKS = [
     ("Expéditions", "distribution:staff_shipments"),
     ("Coordonnées bancaires", "payouts:staff_bank_details"),
     ("Remboursements", "payouts:staff_runs"),
-    ("Journal des actions", "audit:events"),
+    ("Journal des actions", "accounts:journal"),
     ("Codes de secours", "accounts:two_factor_recovery_codes"),
 ]
 

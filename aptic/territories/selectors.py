@@ -10,7 +10,8 @@ from .normalise import abbreviated_prefix, ends_with_whole_word, normalise_name
 MAX_QUERY_LENGTH = 100
 POSTAL_PREFIX = re.compile(r"^\d{2,5}$")
 INSEE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
-NAME_AND_POSTAL_CODE = re.compile(r"^(.+?)\s*\(\s*(\d{5})\s*\)$")  # "Mérignac (33700)", as str(commune)
+# "Mérignac (33700)", as str(commune) and the autocomplete write it, or typed "merignac 33700".
+NAME_AND_POSTAL_CODE = re.compile(r"^(.*?[^\W\d_].*?)[\s,]*\(?\s*(\d{5})\s*\)?$")
 
 
 class SearchError(ValueError):
@@ -77,17 +78,19 @@ def resolve_commune(raw) -> Commune:
     query = clean_query(raw)
     if not query:
         raise SearchError("Indiquez une commune.")
-    code = re.search(r"([0-9][0-9AB][0-9]{3})\s*$", query)
-    if code and INSEE_CODE.match(code.group(1)) and not POSTAL_PREFIX.match(query):
-        commune = Commune.objects.filter(insee_code=code.group(1), is_current=True).first()
-        if commune:
-            return commune
+    # A name and a postal code first (accents, case, brackets and spaces aside): "Lyon 69003" is
+    # Lyon, not the commune whose INSEE code is 69003.
     if named := NAME_AND_POSTAL_CODE.match(query):
         name, postal = normalise_name(named.group(1)), named.group(2)
         within = Commune.objects.filter(is_current=True, postal_codes__contains=postal, search_name=name)
         found = [c for c in within if postal in c.postal_codes.split()]
         if len(found) == 1:
             return found[0]
+    code = re.search(r"([0-9][0-9AB][0-9]{3})\s*$", query)
+    if code and INSEE_CODE.match(code.group(1)) and not POSTAL_PREFIX.match(query):
+        commune = Commune.objects.filter(insee_code=code.group(1), is_current=True).first()
+        if commune:
+            return commune
     if POSTAL_PREFIX.match(query) and len(query) == 5:
         # People type postal codes; an INSEE code is the fallback (69003 is Lyon 3e before Affoux).
         current = Commune.objects.filter(is_current=True)

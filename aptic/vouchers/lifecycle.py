@@ -130,6 +130,31 @@ def _audit_stops(action, vouchers, actor, reason: str) -> None:
         )
 
 
+# Why a voucher cannot be stopped, each in its own words: (one voucher, several).
+_NOT_STOPPABLE = {
+    VoucherStatus.STOPPED: ("déjà en opposition", "déjà en opposition"),
+    VoucherStatus.EXPIRED: ("expiré (sa date limite d'utilisation est passée)", "expirés"),
+    VoucherStatus.REDEEMED: ("déjà utilisé", "déjà utilisés"),
+    VoucherStatus.REIMBURSED: ("déjà utilisé et remboursé à la structure", "déjà utilisés et remboursés"),
+}
+
+
+def stop_refusal(vouchers) -> str | None:
+    """Why none of these vouchers can be stopped, each status of theirs said distinctly; None when
+    one of them at least can be (or there are none)."""
+    if not vouchers or any(v.status in (VoucherStatus.ISSUED, VoucherStatus.ACTIVE) for v in vouchers):
+        return None
+    if len(vouchers) == 1:
+        return f"Ce chèque ne peut pas être mis en opposition : il est {_NOT_STOPPABLE[vouchers[0].status][0]}."
+    counts = {status: sum(1 for v in vouchers if v.status == status) for status in _NOT_STOPPABLE}
+    shown = [(status, n) for status, n in counts.items() if n]
+    if len(shown) == 1:
+        why = _NOT_STOPPABLE[shown[0][0]][1]
+        return f"Ces {formats.count(len(vouchers), 'chèque')} ne peuvent pas être mis en opposition : ils sont {why}."
+    parts = [f"{n} {formats.plural(n, 'est', 'sont')} {_NOT_STOPPABLE[status][n > 1]}" for status, n in shown]
+    return f"Aucun de ces chèques ne peut être mis en opposition : {formats.join(parts)}."
+
+
 @transaction.atomic
 def vouchers_stop(*, vouchers, actor, reason: str) -> int:
     """Opposition on lost or stolen vouchers; spent or expired ones are left as they are."""
@@ -139,7 +164,8 @@ def vouchers_stop(*, vouchers, actor, reason: str) -> int:
     locked = _locked(Voucher.objects.filter(pk__in=[v.pk for v in vouchers]))
     stoppable = [v for v in locked if v.status in (VoucherStatus.ISSUED, VoucherStatus.ACTIVE)]
     if not stoppable:
-        raise DomainError("Aucun de ces chèques ne peut être mis en opposition : ils sont déjà utilisés ou expirés.")
+        refusal = stop_refusal(locked) or "Choisissez au moins un chèque à mettre en opposition."
+        raise DomainError(refusal, code="not_stoppable")
     for status in (VoucherStatus.ISSUED, VoucherStatus.ACTIVE):
         Voucher.objects.filter(pk__in=[v.pk for v in stoppable if v.status == status], status=status).update(
             status=VoucherStatus.STOPPED, status_before_stop=status

@@ -113,10 +113,11 @@ def test_phone_is_stored_as_the_standard_writes_it(client, offers):
     assert QuoteRequest.objects.get().phone == "+33477000000"
 
 
-def test_commune_as_the_autocomplete_writes_it(client, offers):
+@pytest.mark.parametrize("typed", ["Mérignac (33700)", "merignac 33700", "MERIGNAC (33700)", " Mérignac  33700 "])
+def test_commune_as_the_autocomplete_writes_it_or_as_typed(client, offers, typed):
     CommuneFactory(insee_code="33281", name="Mérignac", postal_codes="33700")
     CommuneFactory(insee_code="16216", name="Mérignac", postal_codes="16200")
-    response = request_quote(client, offers, commune="Mérignac (33700)")
+    response = request_quote(client, offers, commune=typed)
     assert response.status_code == 302, text(response)
     assert QuoteRequest.objects.get().commune_id == "33281"
 

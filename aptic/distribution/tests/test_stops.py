@@ -10,7 +10,7 @@ from django.urls import reverse
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.distribution.shipments import shipment_create
-from aptic.vouchers.lifecycle import vouchers_stop_lift
+from aptic.vouchers.lifecycle import stop_refusal, vouchers_stop_lift
 from aptic.vouchers.models import Voucher, VoucherEvent
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,70 @@ def test_another_organisation_s_booklets_are_404(client, funder, released, distr
 def test_providers_have_no_stop_page(client, provider, provider_admin):
     client.force_login(provider_admin)
     assert client.get(stops_url(provider)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        ("stopped", "Ce chèque ne peut pas être mis en opposition : il est déjà en opposition."),
+        (
+            "expired",
+            "Ce chèque ne peut pas être mis en opposition : il est expiré (sa date limite d'utilisation est passée).",
+        ),
+    ],
+)
+def test_a_refused_stop_says_why(client, funder, funder_member, released, status, message):
+    """Found in review: the refusal said neither "already stopped" nor "expired" (issue #12). The
+    voucher changed between the page and the click."""
+    order = released(quantity=20, activation="on_issue")
+    client.force_login(funder_member)
+    assert client.get(booklet_url(funder, order, 1)).status_code == 200
+    Voucher.objects.filter(order=order, sequence=1).update(status=status)  # meanwhile
+    response = client.post(booklet_url(funder, order, 1), {"vouchers": [1], "reason": "Perdu"})
+    assert response.status_code == 400 and message in text(response)
+    assert not VoucherEvent.objects.filter(to_status="stopped").exists()
+
+
+@pytest.mark.parametrize(
+    ("statuses_", "message"),
+    [
+        ({"stopped": 10}, "Ces 10 chèques ne peuvent pas être mis en opposition : ils sont déjà en opposition."),
+        ({"expired": 10}, "Ces 10 chèques ne peuvent pas être mis en opposition : ils sont expirés."),
+        (
+            {"stopped": 2, "expired": 8},
+            "Aucun de ces chèques ne peut être mis en opposition : 2 sont déjà en opposition et 8 sont expirés.",
+        ),
+    ],
+)
+def test_a_booklet_that_cannot_be_stopped_says_why(client, funder, funder_member, released, statuses_, message):
+    order = released(quantity=20, activation="on_issue")
+    first = 1
+    for status, count in statuses_.items():
+        Voucher.objects.filter(order=order, sequence__gte=first, sequence__lt=first + count).update(status=status)
+        first += count
+    client.force_login(funder_member)
+    page = client.get(booklet_url(funder, order, 1))
+    assert page.status_code == 200 and message in text(page)
+
+
+@pytest.mark.parametrize(
+    ("statuses_", "message"),
+    [
+        (["redeemed"], "Ce chèque ne peut pas être mis en opposition : il est déjà utilisé."),
+        (
+            ["reimbursed"],
+            "Ce chèque ne peut pas être mis en opposition : il est déjà utilisé et remboursé à la structure.",
+        ),
+        (["redeemed"] * 3, "Ces 3 chèques ne peuvent pas être mis en opposition : ils sont déjà utilisés."),
+        (
+            ["stopped", "stopped", "redeemed", "reimbursed"],
+            "Aucun de ces chèques ne peut être mis en opposition : 2 sont déjà en opposition, 1 est déjà utilisé "
+            "et 1 est déjà utilisé et remboursé à la structure.",
+        ),
+        (["stopped", "active"], None),  # one can be: no refusal
+    ],
+)
+def test_spent_vouchers_are_refused_in_their_own_words(statuses_, message):
+    """Spent vouchers need a whole redemption to exist in the database: the rule alone, the same
+    one the page and the service say."""
+    assert stop_refusal([Voucher(status=status) for status in statuses_]) == message

@@ -50,15 +50,20 @@ def test_formula_looking_names_are_neutralised_in_csv_and_xlsx_statements(client
             rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
             lines, deducted = rows[1:3], rows[-2][4]
             assert deducted.replace(",", "").lstrip("-").isdecimal()  # "-7,00" or "0,00" (a free month)
-        else:
-            sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            lines, deducted = rows[1:3], rows[-2][4]
-            assert isinstance(deducted, (int, float)) and deducted <= 0  # a number, never neutralised text
-            assert isinstance(lines[0][4], (int, float)) and lines[0][4] == 10
-        for line in lines:
-            assert line[2] == "'=cmd|' /C calc'!A0" and line[3] == "'-2+3", url
-        for row in rows:
-            for cell in row:
-                if isinstance(cell, str):
+            for line in lines:
+                assert line[2] == "'=cmd|' /C calc'!A0" and line[3] == "'-2+3", url
+            for row in rows:
+                for cell in row:
                     assert not cell.startswith(TRIGGERS) or cell.replace(",", "").lstrip("-").isdecimal(), (url, cell)
+        else:
+            sheet = load_workbook(io.BytesIO(body)).worksheets[0]
+            rows = [list(row) for row in sheet.iter_rows()]
+            lines, deducted = rows[1:3], rows[-2][4].value
+            assert isinstance(deducted, (int, float)) and deducted <= 0  # a number, never neutralised text
+            assert isinstance(lines[0][4].value, (int, float)) and lines[0][4].value == 10
+            for line in lines:  # text as typed, a string cell with Excel's quotePrefix, never a formula
+                assert [(c.value, c.data_type, c.quotePrefix) for c in line[2:4]] == [
+                    ("=cmd|' /C calc'!A0", "s", True),
+                    ("-2+3", "s", True),
+                ], url
+            assert all(cell.data_type != "f" for row in rows for cell in row), url

@@ -43,6 +43,16 @@ def commune_url(code):
         ("Saint-Étienne (42000)", "42218"),
         ("Mérignac (33700)", "33281"),
         ("Mérignac (16200)", "16216"),
+        # ... and as people type it: no accent, no brackets, any case, extra spaces (issue #12).
+        ("merignac 33700", "33281"),
+        ("Merignac 33700", "33281"),
+        ("MERIGNAC (33700)", "33281"),
+        ("Mérignac 33700", "33281"),
+        ("  mérignac   (  33700 )  ", "33281"),
+        ("Merignac, 33700", "33281"),
+        ("merignac 16200", "16216"),
+        ("Lyon 69003", "69123"),  # a postal code of Lyon, and the INSEE code of Affoux
+        ("saint etienne 42000", "42218"),
     ],
 )
 def test_resolve_commune_finds_the_designated_commune(typed, code):
