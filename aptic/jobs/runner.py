@@ -5,6 +5,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from django.apps import apps
@@ -14,7 +15,7 @@ from django.db import close_old_connections, connections
 log = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
-TICK_SECONDS = 60
+TICK_SECONDS = 60  # the periodic (daily, monthly) work; the frequent work every FREQUENT_SECONDS
 
 
 def backend() -> str:
@@ -57,7 +58,7 @@ def _run_in_thread(job_id: int) -> None:
 
 
 def _scheduler_loop(stop: threading.Event) -> None:
-    from .schedule import schedule_tick
+    from .schedule import FREQUENT_SECONDS, frequent_tick, schedule_tick
     from .services import jobs_resume
 
     # Started from AppConfig.ready(): let every app finish starting before the first query (a query
@@ -65,18 +66,22 @@ def _scheduler_loop(stop: threading.Event) -> None:
     while not apps.ready and not stop.wait(0.05):
         pass
     first = True
+    last_tick = None
     while not stop.is_set():
         close_old_connections()
         try:
             if first:
                 jobs_resume()
                 first = False
-            schedule_tick()
+            if last_tick is None or time.monotonic() - last_tick >= TICK_SECONDS:
+                last_tick = time.monotonic()
+                schedule_tick()
+            frequent_tick()
         except Exception:
             log.exception("the embedded scheduler failed; it tries again in a minute")
         finally:
             connections.close_all()
-        stop.wait(TICK_SECONDS)
+        stop.wait(FREQUENT_SECONDS)
 
 
 def start_embedded_scheduler_if_serving() -> threading.Event | None:

@@ -30,11 +30,35 @@ class Periodic:
 
 # Registered by the apps that own the work (vouchers' expiry, payouts' monthly run…).
 PERIODIC: list[Periodic] = []
+# Short, idempotent work run every FREQUENT_SECONDS without a Job row (a row every 30 s would flood the
+# jobs' list): reporting's usage refresh. {name: function()}.
+FREQUENT: dict = {}
+FREQUENT_SECONDS = 30
 
 
 def periodic(kind: str, *, hour: int, day_of_month: int | None = None) -> None:
     if all(p.kind != kind for p in PERIODIC):
         PERIODIC.append(Periodic(kind=kind, hour=hour, day_of_month=day_of_month))
+
+
+def frequent(name: str, function) -> None:
+    FREQUENT[name] = function
+
+
+def frequent_tick() -> dict:
+    """Run every frequent function once; one failing does not stop the others. {name: result}."""
+    import logging
+
+    from .registry import discover
+
+    discover()
+    results = {}
+    for name, function in list(FREQUENT.items()):
+        try:
+            results[name] = function()
+        except Exception:
+            logging.getLogger(__name__).exception("frequent work %s failed; it runs again at the next tick", name)
+    return results
 
 
 def schedule_tick(now: datetime.datetime | None = None) -> list[Job]:
