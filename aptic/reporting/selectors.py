@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
-from .facts import SOURCES
+from .facts import SOURCES, no_jit
 from .models import DIMENSIONS, MEASURES, UsageDaily, Watermark
 
 _LOOKUPS = {
@@ -32,11 +32,11 @@ def _matcher(filters: dict):
     return lambda key: all(test(key[i], wanted) for i, test, wanted in tests)
 
 
-def _tail(marks: dict, group_by: tuple, matches) -> dict:
+def _tail(marks: dict, group_by: tuple, filters: dict, matches) -> dict:
     positions = [DIMENSIONS.index(name) for name in group_by]
     totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
     for source, (_, facts_of) in SOURCES.items():
-        for key, measures in facts_of(marks.get(source, 0), None).items():
+        for key, measures in facts_of(marks.get(source, 0), None, filters).items():
             if matches(key):
                 row = totals[tuple(key[i] for i in positions)]
                 for name, value in measures.items():
@@ -60,13 +60,8 @@ def usage(*, group_by=(), **filters) -> list[dict]:
     # A refresh committing between the reads would count its rows twice (in the rollups and in
     # the tail): read again when the watermarks moved meanwhile.
     for _ in range(5):
-        marks = _marks()
-        rollups = UsageDaily.objects.filter(**filters).values(*group_by).annotate(**{m: Sum(m) for m in MEASURES})
-        totals = _tail(marks, group_by, matches)
-        for row in rollups.order_by():
-            into = totals[tuple(row[name] for name in group_by)]
-            for name in MEASURES:
-                into[name] += row[name] or 0
+        with no_jit():
+            totals, marks = _read(group_by, filters, matches)
         if _marks() == marks:
             break
     return [
@@ -74,6 +69,17 @@ def usage(*, group_by=(), **filters) -> list[dict]:
         for key, measures in sorted(totals.items(), key=lambda item: tuple(map(str, item[0])))
         if any(measures.values())
     ]
+
+
+def _read(group_by, filters, matches) -> tuple[dict, dict]:
+    marks = _marks()
+    rollups = UsageDaily.objects.filter(**filters).values(*group_by).annotate(**{m: Sum(m) for m in MEASURES})
+    totals = _tail(marks, group_by, filters, matches)
+    for row in rollups.order_by():
+        into = totals[tuple(row[name] for name in group_by)]
+        for name in MEASURES:
+            into[name] += row[name] or 0
+    return totals, marks
 
 
 def usage_totals(**filters) -> dict:
