@@ -108,8 +108,8 @@ def _spend(order, first, count, offers, cashier, days):
             f"r AS (INSERT INTO {_table(Redemption)} (provider_id, place_id, offer_id, price_cents, covered_cents, "
             "remainder_cents, voucher_count, created_by_id, created_at, idempotency_key, cancel_reason) "
             "SELECT p.provider_id, o.place_id, o.id, 1500, %s, 1500 - %s, 1, %s, "
-            "%s - ((v.sequence * 7919) %% %s) * interval '1 day', 'bench-' || v.id, '' "
-            f"FROM v JOIN places_offer o ON o.id = %s + (v.sequence * 104729) %% %s "
+            "%s - ((v.sequence::bigint * 7919) %% %s) * interval '1 day', 'bench-' || v.id, '' "
+            f"FROM v JOIN places_offer o ON o.id = %s + (v.sequence::bigint * 104729) %% %s "
             "JOIN places_place p ON p.id = o.place_id RETURNING id, idempotency_key) "
             "INSERT INTO bench_use SELECT substr(idempotency_key, 7)::bigint, id FROM r",
             [order.pk, first, first + count, order.face_value_cents, order.face_value_cents, cashier.pk, now,

@@ -221,7 +221,7 @@ def test_unknown_dimensions_and_filters_are_refused():
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_lower_id_committed_after_a_higher_one_is_folded_once(world, funder, staff):
     """PostgreSQL hands out ids before commit: a transaction holding a lower id may commit after a
     higher one was folded past. The refresh waits for it, the tail shows what is committed."""
