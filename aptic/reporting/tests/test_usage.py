@@ -9,32 +9,21 @@ from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from aptic.catalogue.models import PlaceTypology, ServiceCategory
-from aptic.catalogue.services import vocabulary_load
-from aptic.core.tests import world as worlds
-from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
+from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.distribution.shipments import booklet_hand_out, shipment_create
 from aptic.jobs.schedule import frequent_tick
-from aptic.places.models import Offer, Place
 from aptic.printing.models import PrintRelease
 from aptic.reporting import services
 from aptic.reporting.models import MEASURES, UsageDaily, Watermark
 from aptic.reporting.selectors import usage, usage_median_delay, usage_totals
 from aptic.reporting.services import usage_refresh
-from aptic.vouchers.issuance import order_create, order_issue
 from aptic.vouchers.lifecycle import order_expire, vouchers_stop
 from aptic.vouchers.models import Voucher, VoucherEvent
 from aptic.vouchers.redemption import redemption_cancel, redemption_create
+from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
+from aptic.vouchers.tests.test_views_support import issue
 
 postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'")
-
-
-def issue(funder, quantity=40, **kwargs):
-    today = timezone.localdate()
-    kwargs.setdefault("valid_from", today - datetime.timedelta(days=30))
-    kwargs.setdefault("valid_until", today + datetime.timedelta(days=60))
-    kwargs.setdefault("grace_until", kwargs["valid_until"] + datetime.timedelta(days=31))
-    return order_issue(order=order_create(funder=funder, quantity=quantity, **kwargs))
 
 
 def voucher(order, sequence):
@@ -42,31 +31,13 @@ def voucher(order, sequence):
 
 
 @pytest.fixture
-def world(funder, staff):
-    """A labelled provider's place (a fablab in Saint-Étienne, a 25 € workshop), an order of 40
+def world(vocabulary, counter, funder, staff):  # noqa: F811 (counter: the imported fixture)
+    """The counter's world (a labelled fablab in Saint-Étienne, a 25 € workshop), an order of 40
     vouchers of 10 €, booklets 1-3 shipped to a distributor, booklet 1 handed out to a senior."""
-    vocabulary_load()
-    provider = OrganisationFactory(kind="provider", name="Fablab du Forez")
-    cashier = MembershipFactory(organisation=provider, role="admin").user
-    worlds.label(provider, accepted_by=cashier)
-    commune = CommuneFactory()
-    place = Place.objects.create(
-        provider=provider,
-        name="Fablab du Forez",
-        address="1 rue Test",
-        commune=commune,
-        latitude=commune.latitude,
-        longitude=commune.longitude,
-    )
-    typology = PlaceTypology.objects.get(standard_value="FABLAB")
-    place.typologies.set([typology])
-    category = ServiceCategory.objects.get(standard_value="Maîtrise des outils numériques du quotidien")
-    offer = Offer.objects.create(
-        place=place, category=category, title="Atelier", price_cents=2500, duration_minutes=60, format="group"
-    )
+    provider, cashier, place, offer, _ = counter
     distributor = OrganisationFactory(kind="distributor", name="Maison France Services")
     member = MembershipFactory(organisation=distributor, role="member").user
-    order = issue(funder)
+    order = issue(funder, quantity=40)
     PrintRelease.objects.create(order=order, reason="paid", released_by=staff)
     today = timezone.localdate()
     shipment_create(
@@ -85,9 +56,9 @@ def world(funder, staff):
         "cashier": cashier,
         "place": place,
         "offer": offer,
-        "category": category,
-        "typology": typology,
-        "commune": commune,
+        "category": offer.category,
+        "typology": place.typologies.get(),
+        "commune": place.commune,
         "distributor": distributor,
         "order": order,
     }
