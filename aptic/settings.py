@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "aptic.printing",
     "aptic.distribution",
     "aptic.payouts",
+    "aptic.reporting",
     "aptic.funders",
     "aptic.directory",
     "aptic.site",

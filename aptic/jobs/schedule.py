@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -18,7 +19,7 @@ from . import runner
 from .models import Job
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 60
+TICK_SECONDS = 60  # the periodic (daily, monthly) work; the frequent work every FREQUENT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,33 @@ class Periodic:
 
 # Registered by the apps that own the work (vouchers' expiry, payouts' monthly run…).
 PERIODIC: list[Periodic] = []
+# Short, idempotent work run every FREQUENT_SECONDS without a Job row (a row every 30 s would flood the
+# jobs' list): reporting's usage refresh. {name: function()}.
+FREQUENT: dict = {}
+FREQUENT_SECONDS = 30
 
 
 def periodic(kind: str, *, hour: int, day_of_month: int | None = None) -> None:
     if all(p.kind != kind for p in PERIODIC):
         PERIODIC.append(Periodic(kind=kind, hour=hour, day_of_month=day_of_month))
+
+
+def frequent(name: str, function) -> None:
+    FREQUENT[name] = function
+
+
+def frequent_tick() -> dict:
+    """Run every frequent function once; one failing does not stop the others. {name: result}."""
+    from .registry import discover
+
+    discover()
+    results = {}
+    for name, function in list(FREQUENT.items()):
+        try:
+            results[name] = function()
+        except Exception:
+            log.exception("frequent work %s failed; it runs again at the next tick", name)
+    return results
 
 
 def schedule_tick(now: datetime.datetime | None = None) -> list[Job]:
@@ -69,18 +92,22 @@ def _scheduler_loop(stop: threading.Event) -> None:
     while not apps.ready and not stop.wait(0.05):
         pass
     first = True
+    last_tick = None
     while not stop.is_set():
         close_old_connections()
         try:
             if first:
                 jobs_resume()
                 first = False
-            schedule_tick()
+            if last_tick is None or time.monotonic() - last_tick >= TICK_SECONDS:
+                last_tick = time.monotonic()
+                schedule_tick()
+            frequent_tick()
         except Exception:
-            log.exception("the embedded scheduler failed; it tries again in a minute")
+            log.exception("the embedded scheduler failed; it tries again at the next tick")
         finally:
             connections.close_all()
-        stop.wait(TICK_SECONDS)
+        stop.wait(FREQUENT_SECONDS)
 
 
 def start_embedded_scheduler_if_serving() -> threading.Event | None:

@@ -14,3 +14,11 @@ def tick() -> None:
     from .schedule import schedule_tick
 
     schedule_tick()
+
+
+@shared_task(ignore_result=True, expires=25)
+def frequent() -> None:
+    # expires: a backlog of these after a broker outage is dropped, the next one does the same work.
+    from .schedule import frequent_tick
+
+    frequent_tick()

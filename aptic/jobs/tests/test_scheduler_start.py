@@ -18,6 +18,7 @@ def test_the_scheduler_queries_nothing_before_the_apps_are_ready(monkeypatch):
 
     monkeypatch.setattr(services, "jobs_resume", record)
     monkeypatch.setattr(schedule, "schedule_tick", lambda: None)
+    monkeypatch.setattr(schedule, "frequent_tick", lambda: None)
     monkeypatch.setattr(apps, "ready", False)
     stop = threading.Event()
     thread = threading.Thread(target=schedule._scheduler_loop, args=(stop,), daemon=True)

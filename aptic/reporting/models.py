@@ -1,0 +1,109 @@
+"""Usage facts (ADR 0035): daily rollups of uses, handouts, shipments, expiries and stops, kept by
+a periodic job that folds the events after a watermark.
+
+Dimensions are plain columns, not foreign keys: a rollup row never blocks deleting or merging what
+it counts, and the unique key needs NOT NULL columns (0 or "" stands for "none": a handout has no
+place, a booklet not yet handed out no public)."""
+
+from django.db import models
+
+# The dimensions, in the order of the unique key; what the selectors group and filter by.
+DIMENSIONS = (
+    "day",
+    "funder_id",
+    "order_id",
+    "place_id",
+    "category_id",
+    "typology_id",
+    "commune",
+    "epci",
+    "departement",
+    "region",
+    "distributor_id",
+    "public",
+    "delay_days",
+)
+MEASURES = (
+    "used",
+    "used_cents",
+    "services",
+    "price_cents",
+    "on_top_cents",
+    "handed_out",
+    "shipped",
+    "expired",
+    "stopped",
+)
+NO_DELAY = -1
+
+
+class UsageDaily(models.Model):
+    """Counts of one day for one combination of the dimensions.
+
+    A use, and its cancellation, count on the day of the use, at its place, with the dimensions of
+    the voucher's handout (distributor, public) and the days from handout to use (delay_days, -1 for
+    everything else), so that a median over any filter is a sum of counts by delay. A redemption's
+    own figures (services, price, paid on top) count once, on the row of its first voucher."""
+
+    day = models.DateField("jour")
+    funder_id = models.IntegerField("commanditaire")
+    order_id = models.IntegerField("commande")
+    place_id = models.IntegerField("lieu", default=0)
+    category_id = models.IntegerField("catégorie de service", default=0)
+    # A place may have several typologies: its first (vocabulary order) stands for it.
+    typology_id = models.IntegerField("typologie du lieu", default=0)
+    commune = models.CharField("commune du lieu", max_length=5, default="")
+    epci = models.CharField("EPCI", max_length=9, default="")
+    departement = models.CharField("département", max_length=3, default="")
+    region = models.CharField("région", max_length=3, default="")
+    # The handout's distributor; for a voucher not handed out, the recipient of its shipment.
+    distributor_id = models.IntegerField("aiguilleur", default=0)
+    # The public recorded at handout (distribution.BeneficiaryCategory), "" if not handed out.
+    public = models.CharField("public", max_length=20, default="")
+    delay_days = models.IntegerField("jours de la remise à l'utilisation", default=NO_DELAY)
+
+    used = models.BigIntegerField("chèques utilisés", default=0)
+    used_cents = models.BigIntegerField("valeur utilisée (centimes)", default=0)
+    services = models.BigIntegerField("services payés", default=0)
+    price_cents = models.BigIntegerField("prix des services (centimes)", default=0)
+    on_top_cents = models.BigIntegerField("payé en plus par les bénéficiaires (centimes)", default=0)
+    handed_out = models.BigIntegerField("chèques remis", default=0)
+    shipped = models.BigIntegerField("chèques expédiés", default=0)
+    expired = models.BigIntegerField("chèques expirés", default=0)
+    stopped = models.BigIntegerField("chèques en opposition", default=0)
+
+    class Meta:
+        verbose_name = "indicateurs d'un jour"
+        verbose_name_plural = "indicateurs par jour"
+        constraints = [models.UniqueConstraint(fields=DIMENSIONS, name="usage_daily_dimensions")]
+        indexes = [
+            models.Index(fields=["funder_id", "day"], name="usage_daily_funder_day"),
+            models.Index(fields=["distributor_id", "day"], name="usage_daily_distributor_day"),
+            models.Index(fields=["place_id", "day"], name="usage_daily_place_day"),
+            models.Index(fields=["day"], name="usage_daily_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} — commande {self.order_id}"
+
+
+class Watermark(models.Model):
+    """How far the rollups have folded one source table: every row with an id up to last_id.
+
+    On PostgreSQL a lower id may commit after a higher one, so the refresh notes the highest id it
+    saw with the transactions then running in the database (pending_id, pending_xids) and folds up
+    to it only once they have all ended (services.usage_refresh)."""
+
+    source = models.CharField("source", max_length=40, primary_key=True)
+    last_id = models.BigIntegerField("dernier id intégré", default=0)
+    pending_id = models.BigIntegerField(null=True, blank=True)
+    pending_xids = models.JSONField(default=list, blank=True)
+    pending_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField("mis à jour le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "filigrane des indicateurs"
+        verbose_name_plural = "filigranes des indicateurs"
+
+    def __str__(self):
+        return f"{self.source} ≤ {self.last_id}"

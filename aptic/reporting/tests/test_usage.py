@@ -1,0 +1,249 @@
+"""Usage facts (ADR 0035): every use, handout, shipment, expiry and stop reaches the figures at
+once through the live tail, and the rollups through the periodic refresh, each exactly once."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
+from aptic.distribution.shipments import booklet_hand_out, shipment_create
+from aptic.jobs.schedule import frequent_tick
+from aptic.printing.models import PrintRelease
+from aptic.reporting import services
+from aptic.reporting.models import MEASURES, UsageDaily, Watermark
+from aptic.reporting.selectors import usage, usage_median_delay, usage_totals
+from aptic.reporting.services import usage_refresh
+from aptic.vouchers.lifecycle import order_expire, vouchers_stop
+from aptic.vouchers.models import Voucher, VoucherEvent
+from aptic.vouchers.redemption import redemption_cancel, redemption_create
+from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
+from aptic.vouchers.tests.test_views_support import issue
+
+postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'")
+
+
+def voucher(order, sequence):
+    return Voucher.objects.get(order=order, sequence=sequence)
+
+
+@pytest.fixture
+def world(vocabulary, counter, funder, staff):  # noqa: F811 (counter: the imported fixture)
+    """The counter's world (a labelled fablab in Saint-Étienne, a 25 € workshop), an order of 40
+    vouchers of 10 €, booklets 1-3 shipped to a distributor, booklet 1 handed out to a senior."""
+    provider, cashier, place, offer, _ = counter
+    distributor = OrganisationFactory(kind="distributor", name="Maison France Services")
+    member = MembershipFactory(organisation=distributor, role="member").user
+    order = issue(funder, quantity=40)
+    PrintRelease.objects.create(order=order, reason="paid", released_by=staff)
+    today = timezone.localdate()
+    shipment_create(
+        order=order, recipient=distributor, ranges=[(1, 3)], shipped_on=today - datetime.timedelta(10), user=staff
+    )
+    booklet_hand_out(
+        organisation=distributor,
+        order_id=order.pk,
+        number=1,
+        category="senior",
+        user=member,
+        day=today - datetime.timedelta(5),
+    )
+    return {
+        "provider": provider,
+        "cashier": cashier,
+        "place": place,
+        "offer": offer,
+        "category": offer.category,
+        "typology": place.typologies.get(),
+        "commune": place.commune,
+        "distributor": distributor,
+        "order": order,
+    }
+
+
+def spend(world, *sequences):
+    codes = [voucher(world["order"], s).code for s in sequences]
+    return redemption_create(
+        provider=world["provider"], place=world["place"], offer=world["offer"], codes=codes, user=world["cashier"]
+    )
+
+
+def refresh_settled():
+    """Two refreshes a moment apart: on PostgreSQL the first notes the bound, the second folds."""
+    usage_refresh()
+    return usage_refresh(until=timezone.now() + 2 * services.SETTLE)
+
+
+def rollups(**filters):
+    rows = UsageDaily.objects.filter(**filters)
+    return {m: sum(getattr(r, m) for r in rows) for m in MEASURES}
+
+
+@pytest.mark.django_db
+def test_every_kind_of_event_counts_at_once_then_in_the_rollups_once(world, funder, staff):
+    order, distributor = world["order"], world["distributor"]
+    spend(world, 1, 2)  # 2 vouchers of booklet 1 (handed out to a senior 5 days ago) pay 25 €
+    redemption_cancel(redemption=spend(world, 3), user=world["cashier"], reason="erreur de saisie")
+    vouchers_stop(vouchers=[voucher(order, 15)], actor=staff, reason="perte")  # booklet 2: shipped only
+    past = timezone.localdate() - datetime.timedelta(days=400)
+    ended = issue(funder, quantity=10, valid_from=past, valid_until=past, grace_until=past)
+    order_expire(order=ended, day=timezone.localdate())
+    expected = {
+        "used": 2,
+        "used_cents": 2000,
+        "services": 1,
+        "price_cents": 2500,
+        "on_top_cents": 500,
+        "handed_out": 10,
+        "shipped": 30,
+        "expired": 10,
+        "stopped": 1,
+    }
+    # Before any refresh: all of it from the live tail.
+    assert not UsageDaily.objects.exists()
+    assert usage_totals(funder_id=funder.pk) == expected
+
+    refresh_settled()
+    assert rollups(funder_id=funder.pk) == expected
+    assert usage_totals(funder_id=funder.pk) == expected
+    marks = dict(Watermark.objects.values_list("source", "last_id"))
+    assert marks["voucher_event"] == VoucherEvent.objects.order_by("-pk").first().pk
+    refresh_settled()  # again: nothing new, nothing counted twice
+    assert rollups(funder_id=funder.pk) == expected
+
+    # The dimensions of a use: the place's commune and its territories, category, typology, the
+    # handout's distributor and public, the days from handout to use.
+    dimensions = ["day", "order_id", "place_id", "category_id", "typology_id", "commune", "departement", "region"]
+    dimensions += ["distributor_id", "public", "delay_days"]
+    (use,) = [row for row in usage(group_by=dimensions) if row["used"]]
+    commune = world["commune"]
+    assert use["day"] == timezone.localdate() and use["order_id"] == order.pk
+    assert (use["place_id"], use["category_id"], use["typology_id"]) == (
+        world["place"].pk,
+        world["category"].pk,
+        world["typology"].pk,
+    )
+    assert (use["commune"], use["departement"], use["region"]) == (
+        commune.pk,
+        commune.departement_id,
+        commune.region_id,
+    )
+    assert (use["distributor_id"], use["public"], use["delay_days"]) == (distributor.pk, "senior", 5)
+    assert usage_median_delay(funder_id=funder.pk) == 5
+    by_public = {r["public"]: r for r in usage(group_by=["public"], funder_id=funder.pk)}
+    assert by_public["senior"]["used"] == 2 and by_public["senior"]["handed_out"] == 10
+    assert by_public[""]["shipped"] == 30 and by_public[""]["stopped"] == 1
+    assert (
+        usage(group_by=["distributor_id"], distributor_id=distributor.pk, day__gte=timezone.localdate())[0]["used"] == 2
+    )
+
+
+@pytest.mark.django_db
+def test_a_funder_never_counts_another_funders_uses_at_the_same_place(world, funder):
+    other = OrganisationFactory(kind="funder", name="Autre département")
+    theirs = issue(other, quantity=10)
+    spend(world, 1)
+    redemption_create(
+        provider=world["provider"],
+        place=world["place"],
+        offer=world["offer"],
+        codes=[voucher(theirs, 1).code, voucher(theirs, 2).code, voucher(theirs, 3).code],
+        user=world["cashier"],
+    )
+    for _ in range(2):
+        assert usage_totals(funder_id=funder.pk)["used"] == 1
+        assert usage_totals(funder_id=other.pk)["used"] == 3
+        assert usage_totals(place_id=world["place"].pk)["used"] == 4
+        refresh_settled()
+
+
+@pytest.mark.django_db
+def test_a_use_at_the_counter_reaches_the_rollups_through_the_periodic_work(client, world, funder, monkeypatch):
+    """Two ticks of the frequent work (30 s apart in production, so within 60 s) fold a use made at
+    the counter; the test does not wait for the second's settling moment."""
+    monkeypatch.setattr(services, "SETTLE", datetime.timedelta(0))
+    client.force_login(world["cashier"])
+    response = client.post(
+        reverse("vouchers:counter", kwargs={"org_slug": world["provider"].slug}),
+        {
+            "lieu": world["place"].pk,
+            "service": world["offer"].pk,
+            "code": [voucher(world["order"], 4).code],
+            "action": "encaisser",
+        },
+    )
+    assert response.status_code in (200, 302)
+    assert rollups(funder_id=funder.pk)["used"] == 0
+    assert usage_totals(funder_id=funder.pk)["used"] == 1  # the live tail, at once
+    frequent_tick()
+    frequent_tick()
+    assert rollups(funder_id=funder.pk)["used"] == 1
+    assert usage_totals(funder_id=funder.pk)["used"] == 1
+
+
+def test_unknown_dimensions_and_filters_are_refused():
+    with pytest.raises(ValueError):
+        usage(group_by=["password"])
+    with pytest.raises(ValueError):
+        usage(funder_id__regex=".*")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_lower_id_committed_after_a_higher_one_is_folded_once(world, funder, staff):
+    """PostgreSQL hands out ids before commit: a transaction holding a lower id may commit after a
+    higher one was folded past. The refresh waits for it, the tail shows what is committed."""
+    order = world["order"]
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_stop():
+        try:
+            with transaction.atomic():
+                vouchers_stop(vouchers=[voucher(order, 21)], actor=staff, reason="perte")
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=slow_stop)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        vouchers_stop(vouchers=[voucher(order, 22)], actor=staff, reason="vol")  # a higher id, committed
+        refresh_settled()
+        refresh_settled()
+        held_mark = Watermark.objects.get(source="voucher_event").last_id
+        assert usage_totals(funder_id=funder.pk)["stopped"] == 1
+    finally:
+        release.set()
+        thread.join(30)
+    slow_id, fast_id = (VoucherEvent.objects.get(voucher=voucher(order, n)).pk for n in (21, 22))
+    assert slow_id < fast_id and held_mark < slow_id
+    assert usage_totals(funder_id=funder.pk)["stopped"] == 2
+    refresh_settled()
+    assert Watermark.objects.get(source="voucher_event").last_id >= fast_id
+    assert rollups(funder_id=funder.pk)["stopped"] == 2
+
+    # Two refreshes at once take turns: nothing counted twice.
+    vouchers_stop(vouchers=[voucher(order, 23)], actor=staff, reason="perte")
+    usage_refresh()
+    start = threading.Barrier(2)
+
+    def refresh():
+        try:
+            start.wait(10)
+            usage_refresh(until=timezone.now() + 2 * services.SETTLE)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=refresh) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert rollups(funder_id=funder.pk)["stopped"] == 3
+    assert usage_totals(funder_id=funder.pk)["stopped"] == 3
+    assert connection.vendor == "postgresql"
