@@ -213,10 +213,14 @@ def vouchers_stop_lift(*, vouchers, actor, reason: str, day: datetime.date | Non
         raise DomainError("Aucun de ces chèques n'est en opposition.")
     orders = {o.pk: o for o in Order.objects.filter(pk__in={v.order_id for v in locked})}
     for voucher in locked:
-        target = VoucherStatus.EXPIRED if orders[voucher.order_id].is_expired(day) else voucher.status_before_stop
+        target = voucher.status_before_stop
         Voucher.objects.filter(pk=voucher.pk, status=VoucherStatus.STOPPED).update(status=target, status_before_stop="")
         events.voucher_events_stop_lifted([voucher], to_status=target, actor=actor, reason=reason)
     _audit_stops(AuditAction.VOUCHER_STOP_LIFTED, locked, actor, reason)
+    # Past the grace date, a lifted voucher expires as the daily job would have expired it: with the
+    # expiry posting that credits the funder (its credit note follows with the daily job's catch-up).
+    for order in sorted((o for o in orders.values() if o.is_expired(day)), key=lambda o: o.pk):
+        order_expire(order=order, day=day, actor=actor)
     return len(locked)
 
 

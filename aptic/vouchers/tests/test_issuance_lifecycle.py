@@ -102,16 +102,18 @@ def test_stop_and_lift_with_reasons_and_events(issued, funder_admin, staff):
     assert Voucher.objects.filter(order=order, status="active").count() == 10
 
 
-# Known breach, found by the books' check after each test (ADR 0032) and left to the vouchers' owners:
-# the lift expires the voucher without the expiry posting, so its face value stays outstanding.
-@pytest.mark.ledger_breach
-def test_a_stop_lifted_after_the_grace_date_expires_the_voucher(issued, funder_admin, staff):
+def test_a_stop_lifted_after_the_grace_date_expires_the_voucher(issued, funder, funder_admin, staff):
+    """The lift past the grace date expires the voucher with its posting: the funder is credited
+    (the books' check after each test found the expiry without it, ADR 0032)."""
     order = issued(quantity=10)
     voucher = Voucher.objects.filter(order=order).first()
     vouchers_stop(vouchers=[voucher], actor=funder_admin, reason="Perdu")
     vouchers_stop_lift(vouchers=[voucher], actor=staff, reason="Retrouvé", day=datetime.date(2027, 2, 1))
     voucher.refresh_from_db()
     assert voucher.status == "expired"
+    assert list(voucher.events.order_by("pk").values_list("to_status", flat=True))[-2:] == ["active", "expired"]
+    assert balance_of(f"order:{order.pk}:outstanding") == 0
+    assert balance_of(f"funder:{funder.pk}") == 0
 
 
 def test_expiry_after_the_grace_date_credits_the_funder(issued, funder, capsys):
