@@ -107,7 +107,7 @@ def _force_login_verifies_staff(monkeypatch):
 
 @pytest.fixture
 def vocabulary(db):
-    from aptic.catalogue.services import vocabulary_load
+    from aptic.vocabulary.services import vocabulary_load
 
     vocabulary_load()
 

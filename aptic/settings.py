@@ -94,7 +94,7 @@ INSTALLED_APPS = [
     "aptic.accounts",
     "aptic.audit",
     "aptic.territories",
-    "aptic.catalogue",
+    "aptic.vocabulary",
     "aptic.providers",
     "aptic.places",
     "aptic.opendata",

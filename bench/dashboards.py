@@ -30,10 +30,10 @@ def _table(model):
 
 def _world():
     from aptic.accounts.models import Organisation
-    from aptic.catalogue.models import PlaceTypology, ServiceCategory
-    from aptic.catalogue.services import vocabulary_load
     from aptic.core.tests.factories import CommuneFactory, OrganisationFactory, UserFactory
     from aptic.places.models import Offer, Place
+    from aptic.vocabulary.models import PlaceTypology, ServiceCategory
+    from aptic.vocabulary.services import vocabulary_load
     from aptic.vouchers.issuance import order_create, order_issue
 
     vocabulary_load()

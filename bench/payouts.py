@@ -30,13 +30,13 @@ def _rss_mb() -> float:
 
 def _world():
     from aptic.accounts.models import Organisation
-    from aptic.catalogue.models import ServiceCategory
-    from aptic.catalogue.services import vocabulary_load
     from aptic.core.tests.factories import CommuneFactory, OrganisationFactory, UserFactory
     from aptic.ledger import services as ledger
     from aptic.ledger.models import Account
     from aptic.payouts.models import BankDetails
     from aptic.places.models import Offer, Place
+    from aptic.vocabulary.models import ServiceCategory
+    from aptic.vocabulary.services import vocabulary_load
     from aptic.vouchers.accounts import order_outstanding_account
     from aptic.vouchers.issuance import order_create, order_issue
     from aptic.vouchers.models import Redemption, RedemptionLine, Voucher

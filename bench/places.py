@@ -26,14 +26,14 @@ from django.test import Client
 from django.utils import timezone
 
 from aptic.accounts.models import Organisation, User
-from aptic.catalogue.models import ServiceCategory
-from aptic.catalogue.services import vocabulary_load
 from aptic.places.geo import bounding_box, haversine_km
 from aptic.places.models import Offer, OfferFormat, Place
 from aptic.providers.models import CharterAcceptance, CharterVersion, Provider, Sponsorship, Subscription
 from aptic.providers.selectors import current_charter
 from aptic.territories.models import Commune
 from aptic.territories.services import territories_load
+from aptic.vocabulary.models import ServiceCategory
+from aptic.vocabulary.services import vocabulary_load
 
 PROVIDERS = 2_000
 PLACES_PER_PROVIDER = 5

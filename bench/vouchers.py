@@ -18,10 +18,10 @@ ROUND = 100
 
 
 def _world():
-    from aptic.catalogue.models import ServiceCategory
-    from aptic.catalogue.services import vocabulary_load
     from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
     from aptic.places.models import Offer, Place
+    from aptic.vocabulary.models import ServiceCategory
+    from aptic.vocabulary.services import vocabulary_load
     from aptic.vouchers.tests.conftest import make_labelled
 
     vocabulary_load()

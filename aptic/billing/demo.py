@@ -17,8 +17,8 @@ from reportlab.pdfgen import canvas
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import Role
-from aptic.catalogue.models import Public, ServiceCategory
 from aptic.territories.models import Commune, Departement
+from aptic.vocabulary.models import Public, ServiceCategory
 from aptic.vouchers.models import Order
 
 from . import services

@@ -5,7 +5,6 @@ import re
 from django import forms
 
 from aptic.accounts.models import LegalCategory
-from aptic.catalogue.models import PlaceTypology, Public, ServiceCategory
 from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.core.forms import AptForm, EurosField, FieldsetsMixin
@@ -14,6 +13,7 @@ from aptic.providers.forms import HONEYPOT, DateInput, IdChoiceField, IdMultiple
 from aptic.providers.models import Provider, ProviderStatus
 from aptic.territories.forms import CommuneField
 from aptic.territories.models import Commune, Departement, Epci, Region
+from aptic.vocabulary.models import PlaceTypology, Public, ServiceCategory
 from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation
 
 from .models import OPTION_MAX_CENTS, AcceptanceKind, OptionKind, PaymentMethod

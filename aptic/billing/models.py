@@ -84,9 +84,9 @@ class QuoteRequest(models.Model):
     wished_offer = models.ForeignKey(
         Offer, verbose_name="offre souhaitée", on_delete=models.PROTECT, null=True, blank=True
     )
-    publics = models.ManyToManyField("catalogue.Public", blank=True, verbose_name="publics visés", related_name="+")
+    publics = models.ManyToManyField("vocabulary.Public", blank=True, verbose_name="publics visés", related_name="+")
     categories = models.ManyToManyField(
-        "catalogue.ServiceCategory", blank=True, verbose_name="services visés", related_name="+"
+        "vocabulary.ServiceCategory", blank=True, verbose_name="services visés", related_name="+"
     )
     status = models.CharField("état", max_length=10, choices=RequestStatus.choices, default=RequestStatus.NEW)
     closed_reason = models.CharField("motif de classement", max_length=250, blank=True)
@@ -159,9 +159,9 @@ class Quote(UsageRules):
     activation = models.CharField("activation", max_length=20, choices=Activation.choices, default="on_distribution")
     # The other usage rules come from UsageRules; on a quote, the categories are the services payable.
     rule_categories = models.ManyToManyField(
-        "catalogue.ServiceCategory", blank=True, verbose_name="services payables", related_name="+"
+        "vocabulary.ServiceCategory", blank=True, verbose_name="services payables", related_name="+"
     )
-    publics = models.ManyToManyField("catalogue.Public", blank=True, verbose_name="publics visés", related_name="+")
+    publics = models.ManyToManyField("vocabulary.Public", blank=True, verbose_name="publics visés", related_name="+")
     sponsored_providers = models.ManyToManyField(
         "providers.Provider", blank=True, verbose_name="abonnements parrainés", related_name="+"
     )

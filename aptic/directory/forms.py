@@ -4,12 +4,12 @@ import re
 
 from django import forms
 
-from aptic.catalogue.models import PlaceTypology, Public, ServiceCategory
 from aptic.core.forms import AptForm
 from aptic.core.params import parse_int
 from aptic.places.models import OfferFormat
 from aptic.territories.forms import CommuneField
 from aptic.territories.models import Commune
+from aptic.vocabulary.models import PlaceTypology, Public, ServiceCategory
 
 from .selectors import PlaceSearch
 

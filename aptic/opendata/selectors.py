@@ -22,9 +22,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from aptic.accounts.models import OrganisationKind
-from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 from aptic.places.models import OPEN_DATA_FIELDS, Offer, Place
 from aptic.providers.selectors import labelled_providers
+from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 
 from . import standard
 

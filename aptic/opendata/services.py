@@ -47,13 +47,13 @@ from django.db import IntegrityError, transaction
 
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind
 from aptic.audit.services import AuditAction, audit_record
-from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 from aptic.core.errors import DomainError
 from aptic.core.phones import clean_phone
 from aptic.places import services as places
 from aptic.providers import services as providers
 from aptic.territories.models import Commune
 from aptic.territories.normalise import normalise_name
+from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 
 from . import reading, standard
 from .reading import thousands

@@ -1,6 +1,6 @@
 """The national standard for places of digital mediation (v1.0.2), as the shipped schema states it.
 
-One reading of `aptic/catalogue/data/lieux-mediation-numerique-schema.json` (the copy the vocabulary
+One reading of `aptic/vocabulary/data/lieux-mediation-numerique-schema.json` (the copy the vocabulary
 is loaded from, ADR 0006) gives the column names in their order, the required ones and the closed
 lists of values, so that export and import follow the file rather than a copy of it in the code.
 """
@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import cache
 
-from aptic.catalogue.services import DATA_DIR, SCHEMA_FILE, enumeration_from_pattern
+from aptic.vocabulary.services import DATA_DIR, SCHEMA_FILE, enumeration_from_pattern
 
 SCHEMA_PATH = DATA_DIR / SCHEMA_FILE
 SCHEMA_URL = "https://schema.data.gouv.fr/LaMednum/standard-mediation-num/"

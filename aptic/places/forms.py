@@ -5,11 +5,11 @@ import re
 from django import forms
 from django.db.models import Q
 
-from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 from aptic.core import formats
 from aptic.core.forms import AptForm, EurosField
 from aptic.territories.forms import CommuneField
 from aptic.territories.models import Commune
+from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 
 from .hours_form import OpeningHoursField
 from .models import OfferFormat, OfferSettings

@@ -48,7 +48,7 @@ class Place(models.Model):
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     latitude = models.FloatField("latitude")
     longitude = models.FloatField("longitude")
-    typologies = models.ManyToManyField("catalogue.PlaceTypology", verbose_name="typologies", blank=True)
+    typologies = models.ManyToManyField("vocabulary.PlaceTypology", verbose_name="typologies", blank=True)
     is_mobile = models.BooleanField("itinérant", default=False)
     opening_hours = models.CharField(
         "horaires d'ouverture",
@@ -66,12 +66,12 @@ class Place(models.Model):
     booking_url = models.URLField("prise de rendez-vous en ligne", blank=True)
     # What the place declares, as in the standard; priced services are its offers.
     service_categories = models.ManyToManyField(
-        "catalogue.ServiceCategory", verbose_name="services proposés", blank=True
+        "vocabulary.ServiceCategory", verbose_name="services proposés", blank=True
     )
-    publics = models.ManyToManyField("catalogue.Public", verbose_name="publics spécifiquement adressés", blank=True)
-    access_modes = models.ManyToManyField("catalogue.AccessMode", verbose_name="modalités d'accès", blank=True)
+    publics = models.ManyToManyField("vocabulary.Public", verbose_name="publics spécifiquement adressés", blank=True)
+    access_modes = models.ManyToManyField("vocabulary.AccessMode", verbose_name="modalités d'accès", blank=True)
     support_modes = models.ManyToManyField(
-        "catalogue.SupportMode", verbose_name="modalités d'accompagnement", blank=True
+        "vocabulary.SupportMode", verbose_name="modalités d'accompagnement", blank=True
     )
     is_published = models.BooleanField(
         "visible dans le catalogue",
@@ -113,7 +113,7 @@ class Offer(models.Model):
 
     place = models.ForeignKey(Place, verbose_name="lieu", on_delete=models.CASCADE, related_name="offers")
     category = models.ForeignKey(
-        "catalogue.ServiceCategory", verbose_name="catégorie", on_delete=models.PROTECT, related_name="offers"
+        "vocabulary.ServiceCategory", verbose_name="catégorie", on_delete=models.PROTECT, related_name="offers"
     )
     title = models.CharField("intitulé", max_length=200)
     description = models.TextField("description", blank=True)
@@ -121,7 +121,7 @@ class Offer(models.Model):
     price_cents = models.PositiveIntegerField("prix TTC (centimes)")
     duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
     format = models.CharField("format", max_length=20, choices=OfferFormat.choices)
-    publics = models.ManyToManyField("catalogue.Public", verbose_name="publics", blank=True)
+    publics = models.ManyToManyField("vocabulary.Public", verbose_name="publics", blank=True)
     accepts_aptic = models.BooleanField("payable en chèques #APTIC", default=True)
     is_active = models.BooleanField("proposé actuellement", default=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)

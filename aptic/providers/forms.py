@@ -3,12 +3,12 @@
 from django import forms
 
 from aptic.accounts.models import LegalCategory
-from aptic.catalogue.models import PlaceTypology
 from aptic.core import legal
 from aptic.core.errors import DomainError
 from aptic.core.forms import AptForm, FieldsetsMixin
 from aptic.core.params import parse_id
 from aptic.territories.forms import CommuneField
+from aptic.vocabulary.models import PlaceTypology
 
 from . import selectors, services
 from .models import PaymentMethod, Provider, ProviderStatus, SubscriptionPlan

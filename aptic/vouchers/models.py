@@ -42,10 +42,10 @@ class UsageRules(models.Model):
     )
     rule_regions = models.ManyToManyField("territories.Region", blank=True, verbose_name="régions", related_name="+")
     rule_typologies = models.ManyToManyField(
-        "catalogue.PlaceTypology", blank=True, verbose_name="types de lieux", related_name="+"
+        "vocabulary.PlaceTypology", blank=True, verbose_name="types de lieux", related_name="+"
     )
     rule_categories = models.ManyToManyField(
-        "catalogue.ServiceCategory", blank=True, verbose_name="catégories de services", related_name="+"
+        "vocabulary.ServiceCategory", blank=True, verbose_name="catégories de services", related_name="+"
     )
 
     class Meta:

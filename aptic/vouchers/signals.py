@@ -1,7 +1,7 @@
 """Which changes move which cached family of the counter (caches.py, core/generations.py)."""
 
-from aptic.catalogue.models import ServiceCategory
 from aptic.places.models import Offer, Place
+from aptic.vocabulary.models import ServiceCategory
 
 from .caches import COUNTER_OFFERS, ORDERS, PLACES
 from .models import Order

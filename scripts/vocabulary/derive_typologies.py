@@ -1,4 +1,4 @@
-"""Write aptic/catalogue/data/typologies.csv from the data·inclusion vocabulary.
+"""Write aptic/vocabulary/data/typologies.csv from the data·inclusion vocabulary.
 
 The national standard for places of digital mediation (v1.0.2) does not list its typologies: it
 points to the data·inclusion "typologies de structure" vocabulary, published on PyPI as
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from data_inclusion.schema.v0.typologies_de_structures import TypologieStructure
 
-OUT = Path(__file__).resolve().parents[2] / "aptic" / "catalogue" / "data" / "typologies.csv"
+OUT = Path(__file__).resolve().parents[2] / "aptic" / "vocabulary" / "data" / "typologies.csv"
 
 
 def main():

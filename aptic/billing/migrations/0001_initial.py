@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0003_api_token"),
-        ("catalogue", "0001_initial"),
+        ("vocabulary", "0001_initial"),
         ("ledger", "0002_append_only_triggers"),
         ("providers", "0003_questionnaire_and_charter"),
         ("territories", "0001_initial"),
@@ -501,13 +501,13 @@ class Migration(migrations.Migration):
                 (
                     "publics",
                     models.ManyToManyField(
-                        blank=True, related_name="+", to="catalogue.public", verbose_name="publics visés"
+                        blank=True, related_name="+", to="vocabulary.public", verbose_name="publics visés"
                     ),
                 ),
                 (
                     "rule_categories",
                     models.ManyToManyField(
-                        blank=True, related_name="+", to="catalogue.servicecategory", verbose_name="services payables"
+                        blank=True, related_name="+", to="vocabulary.servicecategory", verbose_name="services payables"
                     ),
                 ),
                 (
@@ -535,7 +535,7 @@ class Migration(migrations.Migration):
                 (
                     "rule_typologies",
                     models.ManyToManyField(
-                        blank=True, related_name="+", to="catalogue.placetypology", verbose_name="types de lieux"
+                        blank=True, related_name="+", to="vocabulary.placetypology", verbose_name="types de lieux"
                     ),
                 ),
                 (
@@ -652,7 +652,7 @@ class Migration(migrations.Migration):
                 (
                     "categories",
                     models.ManyToManyField(
-                        blank=True, related_name="+", to="catalogue.servicecategory", verbose_name="services visés"
+                        blank=True, related_name="+", to="vocabulary.servicecategory", verbose_name="services visés"
                     ),
                 ),
                 (
@@ -664,7 +664,7 @@ class Migration(migrations.Migration):
                 (
                     "publics",
                     models.ManyToManyField(
-                        blank=True, related_name="+", to="catalogue.public", verbose_name="publics visés"
+                        blank=True, related_name="+", to="vocabulary.public", verbose_name="publics visés"
                     ),
                 ),
                 (

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_api_token"),
         ("billing", "0002_offers_and_append_only"),
-        ("catalogue", "0001_initial"),
+        ("vocabulary", "0001_initial"),
         ("providers", "0003_questionnaire_and_charter"),
         ("territories", "0001_initial"),
         ("vouchers", "0006_redemption_spend_function"),

@@ -52,7 +52,7 @@ def test_booklet_size_the_offer_does_not_allow(quote_request, staff, offers):
 
 @pytest.mark.django_db
 def test_options_and_targeting_outside_the_offer(quote_request, staff, offers, vocabulary):
-    from aptic.catalogue.models import ServiceCategory
+    from aptic.vocabulary.models import ServiceCategory
 
     quote = _draft(quote_request, staff)
     with pytest.raises(

@@ -6,10 +6,10 @@ from django.test import override_settings
 from aptic.billing import demo
 from aptic.billing.models import CreditNote, FundMovement, Invoice, Payment, Quote, QuoteRequest
 from aptic.billing.selectors import funder_pipeline
-from aptic.catalogue.services import vocabulary_load
 from aptic.demo import services as demo_services
 from aptic.ledger.invariants import checks
 from aptic.territories.services import territories_load
+from aptic.vocabulary.services import vocabulary_load
 
 from .helpers import facturx
 

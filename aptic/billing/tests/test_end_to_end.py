@@ -20,13 +20,13 @@ from django.utils import timezone
 from aptic.accounts import services as accounts
 from aptic.accounts.models import Organisation
 from aptic.billing.models import CreditNote, FundMovement, Invoice, Quote, QuoteRequest
-from aptic.catalogue.models import PlaceTypology, ServiceCategory
 from aptic.core.tests import world
 from aptic.core.tests.factories import CommuneFactory
 from aptic.core.tests.helpers import text
 from aptic.ledger.invariants import checks
 from aptic.places import services as places
 from aptic.printing.tests.helpers import decoded
+from aptic.vocabulary.models import PlaceTypology, ServiceCategory
 from aptic.vouchers.links import voucher_url
 from aptic.vouchers.models import Redemption, Voucher
 

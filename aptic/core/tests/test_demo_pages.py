@@ -19,12 +19,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
 from aptic.accounts.models import User
-from aptic.catalogue.services import vocabulary_load
 from aptic.core.tests.helpers import empty_territories
 from aptic.demo.builders.organisations import SHOWN
 from aptic.demo.services import demo_build
 from aptic.demo.tests.test_demo import SCALE, _delete_demo
 from aptic.territories.services import territories_load
+from aptic.vocabulary.services import vocabulary_load
 
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json", "importmap"}
 # GETs that are not pages to render: leaving the site's session, and the Django admin's forms beyond

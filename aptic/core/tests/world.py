@@ -5,14 +5,14 @@ from contextlib import contextmanager
 
 from django.utils import timezone
 
-from aptic.catalogue import models as vocabulary
-from aptic.catalogue.services import DATASET as VOCABULARY
-from aptic.catalogue.services import vocabulary_load
 from aptic.core.models import ReferenceDataset
 from aptic.core.tests.factories import UserFactory
 from aptic.core.tests.helpers import empty_territories
 from aptic.providers.models import CharterAcceptance, CharterVersion, Provider, Subscription
 from aptic.territories.services import territories_load
+from aptic.vocabulary import models as vocabulary
+from aptic.vocabulary.services import DATASET as VOCABULARY
+from aptic.vocabulary.services import vocabulary_load
 
 
 def label(organisation, accepted_by=None) -> Provider:

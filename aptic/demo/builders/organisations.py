@@ -5,10 +5,10 @@ from stdnum import luhn
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, OrganisationKind, Role
-from aptic.catalogue.models import PlaceTypology
 from aptic.demo.names import of_place
 from aptic.providers import services as providers
 from aptic.territories.models import Commune
+from aptic.vocabulary.models import PlaceTypology
 
 DEPARTEMENTS = ("33", "42")
 PROVIDER_COUNT = 40

@@ -1,11 +1,11 @@
 """Demo places and offers: one to three places per provider, in its commune and neighbouring ones,
 each with opening hours, contacts and two to four priced services."""
 
-from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 from aptic.demo.names import of_place
 from aptic.places import services as places
 from aptic.places.models import OfferFormat
 from aptic.territories.models import Commune
+from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 
 PLACE_NAMES = ["Antenne", "Point d'accueil", "Permanence", "Atelier"]
 STREETS = [

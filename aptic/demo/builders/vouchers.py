@@ -11,12 +11,12 @@ import datetime
 
 from django.utils import timezone
 
-from aptic.catalogue.models import ServiceCategory
 from aptic.demo.timeline import PARIS
 from aptic.demo.timeline import at as moment
 from aptic.places.models import Offer
 from aptic.providers.selectors import labelled_providers
 from aptic.territories.models import Commune, Departement
+from aptic.vocabulary.models import ServiceCategory
 from aptic.vouchers.issuance import order_create, order_issue
 from aptic.vouchers.lifecycle import booklets_activate, vouchers_expire, vouchers_stop
 from aptic.vouchers.models import Voucher, VoucherStatus

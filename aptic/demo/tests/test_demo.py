@@ -9,7 +9,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from aptic.accounts.models import Organisation, User
-from aptic.catalogue.services import vocabulary_load
 from aptic.core.errors import DomainError
 from aptic.core.models import ReferenceDataset
 from aptic.core.tests.helpers import empty_territories, text
@@ -17,6 +16,7 @@ from aptic.demo.builders.organisations import SHOWN
 from aptic.demo.services import DEMO_PASSWORD, demo_build
 from aptic.places.models import Place
 from aptic.territories.services import territories_load
+from aptic.vocabulary.services import vocabulary_load
 
 SCALE = 0.02  # the same world as `make run`, with 2 % of its vouchers and redemptions
 # Reference content shipped by migrations (questionnaire, charter) stays; everything the demo made goes.
@@ -33,7 +33,7 @@ KEPT = {
 def _delete_demo():
     tables = []
     for app in (
-        "accounts", "places", "providers", "catalogue", "vouchers", "ledger",
+        "accounts", "places", "providers", "vocabulary", "vouchers", "ledger",
         "jobs", "billing", "printing", "distribution", "payouts",
     ):  # fmt: skip
         for model in apps.get_app_config(app).get_models():

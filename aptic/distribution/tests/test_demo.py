@@ -3,7 +3,6 @@
 import pytest
 from django.db.models import Count, F
 
-from aptic.catalogue.services import vocabulary_load
 from aptic.demo.services import demo_build
 from aptic.distribution.models import Handout, Mailing, Shipment
 from aptic.distribution.selectors import vouchers_distributed, vouchers_shipped
@@ -11,6 +10,7 @@ from aptic.printing import demo as printing_demo
 from aptic.printing.models import PrintFile, PrintRelease
 from aptic.printing.selectors import vouchers_printed
 from aptic.territories.services import territories_load
+from aptic.vocabulary.services import vocabulary_load
 from aptic.vouchers.models import Order
 
 SCALE = 0.02

@@ -8,12 +8,12 @@ from itertools import count
 
 from stdnum import luhn
 
-from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 from aptic.core.tests.world import label  # noqa: F401 (shared)
 from aptic.places import services as places
 from aptic.places.models import OfferFormat
 from aptic.providers import services as providers
 from aptic.territories.models import Commune
+from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 
 _sirens = count(12_000_000)
 

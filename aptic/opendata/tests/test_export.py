@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from aptic.catalogue.models import ServiceCategory
 from aptic.core.tests.factories import MembershipFactory
 from aptic.opendata import selectors, standard
 from aptic.providers.models import Provider, Subscription
+from aptic.vocabulary.models import ServiceCategory
 
 from . import factories
 from .helpers import frictionless_errors, validate_csv, validate_json_objects

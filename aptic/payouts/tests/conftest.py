@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from aptic.catalogue.models import ServiceCategory
-from aptic.catalogue.services import vocabulary_load
 from aptic.core.tests import world
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory, UserFactory
 from aptic.ledger.invariants import checks
 from aptic.places.models import Offer, Place
+from aptic.vocabulary.models import ServiceCategory
+from aptic.vocabulary.services import vocabulary_load
 from aptic.vouchers.issuance import order_create, order_issue
 from aptic.vouchers.models import Voucher, VoucherStatus
 from aptic.vouchers.redemption import redemption_create

@@ -2,11 +2,11 @@
 
 import pytest
 
-from aptic.catalogue.services import vocabulary_load
 from aptic.demo.services import BUILDERS, demo_build
 from aptic.payouts import demo as payouts_demo
 from aptic.payouts.models import BankDetails, Payout, PayoutRun, PayoutStatus, RunStatus
 from aptic.territories.services import territories_load
+from aptic.vocabulary.services import vocabulary_load
 
 from .conftest import ledger_breaches
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0001_initial"),
-        ("catalogue", "0001_initial"),
+        ("vocabulary", "0001_initial"),
         ("territories", "0001_initial"),
     ]
 
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="mis à jour le")),
                 (
                     "access_modes",
-                    models.ManyToManyField(blank=True, to="catalogue.accessmode", verbose_name="modalités d'accès"),
+                    models.ManyToManyField(blank=True, to="vocabulary.accessmode", verbose_name="modalités d'accès"),
                 ),
                 (
                     "commune",
@@ -96,24 +96,24 @@ class Migration(migrations.Migration):
                 (
                     "publics",
                     models.ManyToManyField(
-                        blank=True, to="catalogue.public", verbose_name="publics spécifiquement adressés"
+                        blank=True, to="vocabulary.public", verbose_name="publics spécifiquement adressés"
                     ),
                 ),
                 (
                     "service_categories",
                     models.ManyToManyField(
-                        blank=True, to="catalogue.servicecategory", verbose_name="services proposés"
+                        blank=True, to="vocabulary.servicecategory", verbose_name="services proposés"
                     ),
                 ),
                 (
                     "support_modes",
                     models.ManyToManyField(
-                        blank=True, to="catalogue.supportmode", verbose_name="modalités d'accompagnement"
+                        blank=True, to="vocabulary.supportmode", verbose_name="modalités d'accompagnement"
                     ),
                 ),
                 (
                     "typologies",
-                    models.ManyToManyField(blank=True, to="catalogue.placetypology", verbose_name="typologies"),
+                    models.ManyToManyField(blank=True, to="vocabulary.placetypology", verbose_name="typologies"),
                 ),
             ],
             options={
@@ -151,11 +151,11 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="offers",
-                        to="catalogue.servicecategory",
+                        to="vocabulary.servicecategory",
                         verbose_name="catégorie",
                     ),
                 ),
-                ("publics", models.ManyToManyField(blank=True, to="catalogue.public", verbose_name="publics")),
+                ("publics", models.ManyToManyField(blank=True, to="vocabulary.public", verbose_name="publics")),
                 (
                     "place",
                     models.ForeignKey(

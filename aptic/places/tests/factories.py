@@ -6,11 +6,11 @@ subscription in its free month), never through another app's screens.
 
 import factory
 
-from aptic.catalogue.models import ServiceCategory
 from aptic.core.tests.factories import OrganisationFactory
 from aptic.core.tests.world import label  # noqa: F401 (shared)
 from aptic.places.models import Offer, OfferFormat, Place
 from aptic.territories.models import Commune
+from aptic.vocabulary.models import ServiceCategory
 
 
 def commune(insee_code: str = "42218") -> Commune:

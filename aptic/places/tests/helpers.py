@@ -1,6 +1,6 @@
 """Form data as a browser would post it."""
 
-from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory
+from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory
 
 
 def place_data(**overrides) -> dict:

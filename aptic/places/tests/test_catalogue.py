@@ -9,12 +9,12 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from aptic.catalogue.models import PlaceTypology, Public
 from aptic.core.tests.factories import OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.places.geo import haversine_km
 from aptic.providers.models import Subscription
 from aptic.territories.models import Commune
+from aptic.vocabulary.models import PlaceTypology, Public
 
 from .factories import OfferFactory, PlaceFactory, category, commune, label, labelled_place
 

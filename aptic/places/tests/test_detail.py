@@ -8,10 +8,10 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from aptic.catalogue.models import AccessMode, Public, SupportMode
 from aptic.core.tests.factories import OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.places import hours
+from aptic.vocabulary.models import AccessMode, Public, SupportMode
 
 from .factories import OfferFactory, PlaceFactory, category, commune, labelled_place
 

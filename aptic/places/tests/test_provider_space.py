@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from aptic.catalogue.models import Public, ServiceCategory
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.places.models import Offer, Place
+from aptic.vocabulary.models import Public, ServiceCategory
 
 from .factories import OfferFactory, PlaceFactory, commune
 from .helpers import offer_data, place_data

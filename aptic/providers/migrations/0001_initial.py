@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0001_initial"),
-        ("catalogue", "0001_initial"),
+        ("vocabulary", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
-                        to="catalogue.placetypology",
+                        to="vocabulary.placetypology",
                         verbose_name="typologie",
                     ),
                 ),

@@ -19,7 +19,7 @@ class Provider(models.Model):
     )
     status = models.CharField("qualification", max_length=20, choices=ProviderStatus.choices, default="pending")
     typology = models.ForeignKey(
-        "catalogue.PlaceTypology", verbose_name="typologie", on_delete=models.PROTECT, null=True, blank=True
+        "vocabulary.PlaceTypology", verbose_name="typologie", on_delete=models.PROTECT, null=True, blank=True
     )
     # The person who filed the eligibility request; they become its first administrator by invitation.
     contact_name = models.CharField("personne à contacter", max_length=150, blank=True)

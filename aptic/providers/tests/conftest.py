@@ -34,7 +34,7 @@ def qualified_admin(qualified):
 @pytest.fixture
 def data(commune, vocabulary):
     """The public sign-up form, filled in (test_apply, test_apply_throttle)."""
-    from aptic.catalogue.models import PlaceTypology
+    from aptic.vocabulary.models import PlaceTypology
 
     return {
         "siret": "73282932000074",

@@ -6,11 +6,11 @@ from django.core import mail
 from django.urls import reverse
 
 from aptic.accounts.models import Invitation, Organisation
-from aptic.catalogue.models import PlaceTypology
 from aptic.core.errors import DomainError
 from aptic.core.tests.helpers import text
 from aptic.providers import services
 from aptic.providers.models import Provider, ProviderEvent
+from aptic.vocabulary.models import PlaceTypology
 
 URL = reverse("providers:apply")
 SIRET = "73282932000074"

@@ -2,10 +2,10 @@
 
 from django.urls import reverse
 
-from aptic.catalogue.models import ServiceCategory
 from aptic.core.tests.helpers import text
 from aptic.places import services as places
 from aptic.providers import selectors
+from aptic.vocabulary.models import ServiceCategory
 
 from .factories import KitShipmentFactory, SubscriptionFactory, accept_charter
 

@@ -109,6 +109,6 @@ def test_from_request_to_labelled_through_the_pages(client, commune, vocabulary,
 
 
 def vocabulary_id(code: str) -> int:
-    from aptic.catalogue.models import PlaceTypology
+    from aptic.vocabulary.models import PlaceTypology
 
     return PlaceTypology.objects.get(code=code).pk

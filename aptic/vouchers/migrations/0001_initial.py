@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0002_organisation_kind_siret_unique"),
-        ("catalogue", "0001_initial"),
+        ("vocabulary", "0001_initial"),
         ("places", "0001_initial"),
         ("territories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                     models.ManyToManyField(
                         blank=True,
                         related_name="+",
-                        to="catalogue.servicecategory",
+                        to="vocabulary.servicecategory",
                         verbose_name="catégories de services",
                     ),
                 ),
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 (
                     "rule_typologies",
                     models.ManyToManyField(
-                        blank=True, related_name="+", to="catalogue.placetypology", verbose_name="types de lieux"
+                        blank=True, related_name="+", to="vocabulary.placetypology", verbose_name="types de lieux"
                     ),
                 ),
             ],

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_api_token"),
-        ("catalogue", "0001_initial"),
+        ("vocabulary", "0001_initial"),
         ("territories", "0001_initial"),
         ("vouchers", "0006_redemption_spend_function"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -4,12 +4,12 @@ import datetime
 
 import pytest
 
-from aptic.catalogue.models import PlaceTypology, ServiceCategory
-from aptic.catalogue.services import vocabulary_load
 from aptic.core.tests import world
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from aptic.ledger.models import Entry
 from aptic.places.models import Offer, Place
+from aptic.vocabulary.models import PlaceTypology, ServiceCategory
+from aptic.vocabulary.services import vocabulary_load
 from aptic.vouchers.issuance import order_create, order_issue
 from aptic.vouchers.models import Rating, Redemption, RedemptionLine, Voucher, VoucherEvent
 

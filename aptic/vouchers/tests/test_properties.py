@@ -38,10 +38,10 @@ class VoucherLife(RuleBasedStateMachine):
 
     @initialize()
     def world(self):
-        from aptic.catalogue.models import ServiceCategory
-        from aptic.catalogue.services import vocabulary_load
         from aptic.core.tests.factories import CommuneFactory
         from aptic.places.models import Offer, Place
+        from aptic.vocabulary.models import ServiceCategory
+        from aptic.vocabulary.services import vocabulary_load
 
         vocabulary_load()
         self.funder = OrganisationFactory(kind="funder")

@@ -8,12 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aptic.catalogue.models import PlaceTypology, ServiceCategory
 from aptic.core.errors import DomainError
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.ledger.selectors import balance_of
 from aptic.places.models import Offer, Place
 from aptic.territories.models import Commune, Departement, Epci, Region
+from aptic.vocabulary.models import PlaceTypology, ServiceCategory
 from aptic.vouchers import codes as voucher_codes
 from aptic.vouchers.lifecycle import vouchers_stop
 from aptic.vouchers.models import Redemption, Voucher

@@ -8,10 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connections, transaction
 
-from aptic.catalogue.models import PlaceTypology
 from aptic.core.tests.factories import CommuneFactory
 from aptic.ledger import services as ledger
 from aptic.ledger.models import Account
+from aptic.vocabulary.models import PlaceTypology
 from aptic.vouchers import redemption as redemption_module
 from aptic.vouchers.lifecycle import vouchers_stop
 from aptic.vouchers.models import Redemption, Voucher, VoucherEvent, VoucherStatus

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from aptic.catalogue.models import PlaceTypology, ServiceCategory
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.places.models import Offer, Place
 from aptic.territories.models import Departement
+from aptic.vocabulary.models import PlaceTypology, ServiceCategory
 from aptic.vouchers import codes as voucher_codes
 from aptic.vouchers.lifecycle import vouchers_stop
 from aptic.vouchers.links import voucher_url

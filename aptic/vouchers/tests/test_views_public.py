@@ -12,12 +12,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from aptic.catalogue.models import PlaceTypology, ServiceCategory
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.core.throttle import client_address
 from aptic.places.models import Offer, Place
 from aptic.territories.models import Departement, Epci, Region
+from aptic.vocabulary.models import PlaceTypology, ServiceCategory
 from aptic.vouchers import codes as voucher_codes
 from aptic.vouchers.lifecycle import vouchers_stop
 from aptic.vouchers.links import voucher_url

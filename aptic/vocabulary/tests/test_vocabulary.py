@@ -5,8 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from aptic.catalogue.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
-from aptic.catalogue.services import DATA_DIR, SCHEMA_FILE, enumeration_from_pattern, vocabulary_load
+from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
+from aptic.vocabulary.services import DATA_DIR, SCHEMA_FILE, enumeration_from_pattern, vocabulary_load
 
 NINE_CATEGORIES = [
     "Aide aux démarches administratives",
@@ -71,7 +71,7 @@ def test_staff_extend_the_vocabulary_in_the_back_office(client):
     vocabulary_load()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.post(
-        "/back-office/catalogue/servicecategory/add/",
+        "/back-office/vocabulary/servicecategory/add/",
         {
             "code": "reemploi",
             "label": "Réemploi du matériel",
@@ -84,5 +84,5 @@ def test_staff_extend_the_vocabulary_in_the_back_office(client):
     assert response.status_code == 302
     assert ServiceCategory.objects.get(code="reemploi").label == "Réemploi du matériel"
     standard = ServiceCategory.objects.get(standard_value=NINE_CATEGORIES[0])
-    page = client.get(f"/back-office/catalogue/servicecategory/{standard.pk}/change/").content.decode()
+    page = client.get(f"/back-office/vocabulary/servicecategory/{standard.pk}/change/").content.decode()
     assert 'name="standard_value"' not in page  # read-only for the standard's own terms

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
 
-class CatalogueConfig(AppConfig):
-    name = "aptic.catalogue"
+class VocabularyConfig(AppConfig):
+    name = "aptic.vocabulary"
     verbose_name = "Référentiel des services"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from aptic.catalogue.services import vocabulary_load
+from aptic.vocabulary.services import vocabulary_load
 
 
 class Command(BaseCommand):

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         condition=models.Q(("standard_value", ""), _negated=True),
                         fields=("standard_value",),
-                        name="catalogue_accessmode_standard_value_unique",
+                        name="vocabulary_accessmode_standard_value_unique",
                     )
                 ],
             },
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         condition=models.Q(("standard_value", ""), _negated=True),
                         fields=("standard_value",),
-                        name="catalogue_placetypology_standard_value_unique",
+                        name="vocabulary_placetypology_standard_value_unique",
                     )
                 ],
             },
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         condition=models.Q(("standard_value", ""), _negated=True),
                         fields=("standard_value",),
-                        name="catalogue_public_standard_value_unique",
+                        name="vocabulary_public_standard_value_unique",
                     )
                 ],
             },
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         condition=models.Q(("standard_value", ""), _negated=True),
                         fields=("standard_value",),
-                        name="catalogue_servicecategory_standard_value_unique",
+                        name="vocabulary_servicecategory_standard_value_unique",
                     )
                 ],
             },
@@ -174,7 +174,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         condition=models.Q(("standard_value", ""), _negated=True),
                         fields=("standard_value",),
-                        name="catalogue_supportmode_standard_value_unique",
+                        name="vocabulary_supportmode_standard_value_unique",
                     )
                 ],
             },
