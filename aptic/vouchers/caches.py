@@ -3,25 +3,13 @@ the offer sold at the counter with its place and category. Each family lives und
 that any change to its sources moves (core/generations.py; signals.py connects them), in the
 shared cache and in the process's memory. The instances returned are shared: read them only."""
 
-from dataclasses import dataclass
-
 from aptic.core.generations import Generation
 from aptic.places.models import Offer
 
 from .models import Order
-from .rules import OrderRules, rules_for
+from .rules import OrderRules, PlaceProfile, rules_for
 
 TTL = 3600
-
-
-@dataclass(frozen=True)
-class PlaceProfile:
-    commune_id: str
-    commune_name: str
-    epci_id: str | None
-    departement_id: str
-    region_id: str
-    typology_ids: frozenset
 
 
 ORDERS = Generation("vouchers:orders")

@@ -113,15 +113,9 @@ def _check_counter(provider, place, offer) -> None:
 
 
 def _setting(place, offer, day) -> Setting:
-    profile = place_profile(place)
     return Setting(
+        **vars(place_profile(place)),
         day=day,
-        commune_id=profile.commune_id,
-        commune_name=profile.commune_name,
-        epci_id=profile.epci_id,
-        departement_id=profile.departement_id,
-        region_id=profile.region_id,
-        typology_ids=profile.typology_ids,
         category_id=offer.category_id if offer else None,
         category_label=offer.category.label if offer else "",
     )

@@ -95,17 +95,24 @@ def rules_for(orders) -> dict[int, OrderRules]:
 
 
 @dataclass(frozen=True)
-class Setting:
-    """Where and for what the vouchers would be spent."""
+class PlaceProfile:
+    """What the rules look at in a place: its commune with its EPCI, département and région, and its
+    typologies (cached per place, caches.place_profile)."""
 
-    day: datetime.date
     commune_id: str
     commune_name: str
     epci_id: str | None
     departement_id: str
     region_id: str
     typology_ids: frozenset
-    category_id: int
+
+
+@dataclass(frozen=True)
+class Setting(PlaceProfile):
+    """Where (the place's profile) and for what the vouchers would be spent."""
+
+    day: datetime.date
+    category_id: int | None
     category_label: str
 
 

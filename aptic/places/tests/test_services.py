@@ -27,18 +27,9 @@ def test_shared_signatures_are_kept():
         create.parameters
     )
     offer = inspect.signature(services.offer_create)
-    assert list(offer.parameters) == [
-        "place",
-        "category",
-        "title",
-        "price_cents",
-        "duration_minutes",
-        "format",
-        "description",
-        "publics",
-        "accepts_aptic",
-        "is_active",
-    ]
+    # Every field an offer's service may set, plus its place and publics, as keyword-only arguments.
+    assert set(offer.parameters) == {"place", "publics", *services.OFFER_FIELDS}
+    assert all(p.kind == p.KEYWORD_ONLY for p in offer.parameters.values())
     assert list(inspect.signature(selectors.places_of).parameters) == ["organisation"]
     for name in ("place_update", "place_set_published", "offer_update", "offer_set_active"):
         params = inspect.signature(getattr(services, name)).parameters.values()

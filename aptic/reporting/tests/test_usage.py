@@ -23,7 +23,6 @@ from aptic.vouchers.redemption import redemption_cancel, redemption_create
 from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
 from aptic.vouchers.tests.test_views_support import issue
 
-postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'")
 
 
 def voucher(order, sequence):
@@ -68,7 +67,7 @@ def spend(world, *sequences):
     codes = [voucher(world["order"], s).code for s in sequences]
     return redemption_create(
         provider=world["provider"], place=world["place"], offer=world["offer"], codes=codes, user=world["cashier"]
-    )
+    ).redemption
 
 
 def refresh_settled():
@@ -191,7 +190,7 @@ def test_unknown_dimensions_and_filters_are_refused():
         usage(funder_id__regex=".*")
 
 
-@postgres_only
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_lower_id_committed_after_a_higher_one_is_folded_once(world, funder, staff):
     """PostgreSQL hands out ids before commit: a transaction holding a lower id may commit after a

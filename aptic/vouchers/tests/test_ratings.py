@@ -2,7 +2,6 @@
 average and the latest comments; staff hide and show; addresses in comments wait for staff."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from aptic.core.errors import DomainError
@@ -16,13 +15,6 @@ from .conftest import snapshot
 from .test_views_support import codes_of, issue, public_url, voucher_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
