@@ -24,7 +24,6 @@ from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's w
 from aptic.vouchers.tests.test_views_support import issue
 
 
-
 def voucher(order, sequence):
     return Voucher.objects.get(order=order, sequence=sequence)
 
@@ -79,6 +78,31 @@ def refresh_settled():
 def rollups(**filters):
     rows = UsageDaily.objects.filter(**filters)
     return {m: sum(getattr(r, m) for r in rows) for m in MEASURES}
+
+
+@pytest.mark.django_db
+def test_a_catch_up_goes_over_several_short_refreshes(world, funder, staff, monkeypatch):
+    """SQLite has one write lock, which a redemption waits for: each refresh folds a bounded slice
+    of every source (here 1 id), the live tail covers the rest, and nothing counts twice."""
+    monkeypatch.setattr(services, "PASS", {connection.vendor: 1})
+    spend(world, 1, 2)
+    vouchers_stop(vouchers=[voucher(world["order"], 15)], actor=staff, reason="perte")
+    expected = usage_totals(funder_id=funder.pk)
+    last = VoucherEvent.objects.order_by("-pk").first().pk
+    moment = timezone.now()
+    passes = 0
+    while passes < 50:
+        passes += 1
+        before = dict(Watermark.objects.values_list("source", "last_id"))
+        moment += 2 * services.SETTLE  # PostgreSQL folds a bound once it has settled
+        usage_refresh(until=moment)
+        after = dict(Watermark.objects.values_list("source", "last_id"))
+        assert all(after[s] - before.get(s, 0) <= 1 for s in after), (before, after)
+        assert usage_totals(funder_id=funder.pk) == expected
+        if after["voucher_event"] == last:
+            break
+    assert passes > 2
+    assert rollups(funder_id=funder.pk) == expected
 
 
 @pytest.mark.django_db
