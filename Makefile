@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint layers format check a11y bench vendor territories lock clean
+.PHONY: help run demo-code test test-postgres lint layers format check a11y bench vendor territories lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ run: $(VENV)/.installed-base ## Install, migrate SQLite under var/, load territo
 	$(BIN)/python manage.py setup_embedded
 	@echo "#APTIC sur http://$(HOST):$(PORT)/ — Ctrl+C pour arrêter."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo-code: $(VENV)/.installed-base ## Print the demo staff's current second-factor code (embedded mode)
+	@$(BIN)/python manage.py demo_code
 
 test: $(VENV)/.installed-dev ## Install test dependencies and run the whole suite (SQLite unless DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)

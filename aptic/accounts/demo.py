@@ -1,7 +1,7 @@
 """Demo builder: the demo staff accounts pass the second factor with one known key (ADR 0019).
 
 Demo data exist only in embedded mode, where every demo account already shares one known password;
-the key is printed by `make run` (setup_embedded) and `manage.py demo_code` prints the current code.
+the key is printed by `make run` (setup_embedded) and `make demo-code` (manage.py demo_code) prints the current code.
 """
 
 import base64

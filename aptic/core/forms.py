@@ -37,7 +37,18 @@ class AsciiDigitsMixin:
                 self.add_error(name, "Écrivez ce nombre avec les chiffres de 0 à 9.")
 
 
-class AptForm(FocusFirstErrorMixin, AsciiDigitsMixin, forms.Form):
+class FrenchEmptyChoiceMixin:
+    """Django's blank choice "---------" says nothing to a reader (found in review): a select left
+    with it says "Choisissez…" instead. Fields that name their own blank choice keep it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if getattr(field, "empty_label", None) == "---------":
+                field.empty_label = "Choisissez…"
+
+
+class AptForm(FocusFirstErrorMixin, AsciiDigitsMixin, FrenchEmptyChoiceMixin, forms.Form):
     pass
 
 

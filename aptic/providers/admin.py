@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from aptic.core.admin import ReadOnlyMixin
 from aptic.core.errors import DomainError
+from aptic.core.params import parse_id
 
 from . import services
 from .models import (
@@ -36,6 +37,13 @@ class ProviderEventInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
+    def get_object(self, request, object_id, from_field=None):
+        # The key is the organisation's (a one-to-one): Django bounds `=` lookups on integer keys,
+        # not through a relation, so an id beyond a bigint reached the database (a 500 on SQLite).
+        if from_field is None and parse_id(object_id) is None:
+            return None
+        return super().get_object(request, object_id, from_field)
+
     list_display = ["organisation", "status", "typology", "requested_at", "qualified_at"]
     list_filter = ["status"]
     search_fields = ["organisation__name", "organisation__siret", "contact_name"]

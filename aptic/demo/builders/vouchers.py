@@ -181,5 +181,6 @@ def build(context) -> None:
             redemption=redemption,
             user=redemption.created_by,
             reason="Service finalement non rendu",
-            now=redemption.created_at + datetime.timedelta(hours=1),
+            # An hour later, or now for a redemption of the last hour: never a time yet to come.
+            now=min(redemption.created_at + datetime.timedelta(hours=1), timezone.now()),
         )

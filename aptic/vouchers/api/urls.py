@@ -10,6 +10,7 @@ django-ninja's URL patterns are wrapped once here:
 from functools import wraps
 
 from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from aptic.core.access import api_endpoint, public
 
@@ -63,6 +64,7 @@ def _guarded(view):
     return guarded
 
 
+@csrf_exempt  # an unknown API path answers its JSON 404 whatever the method, like every API route
 @public
 def not_found(request, *args, **kwargs):
     return error_response(api, request, 404, "not_found", "Adresse inconnue dans l'API #APTIC.")

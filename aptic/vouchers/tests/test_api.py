@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from aptic.accounts.services import api_token_create
@@ -356,6 +357,11 @@ def test_unknown_paths_and_methods_answer_in_json(client, shop):
     response = call(client, "delete", LIST, raw=b"", key=shop.key)
     error_of(response, 405, "method_not_allowed", "Méthode non permise")
     assert "GET" in response["Allow"] and "POST" in response["Allow"]
+    # As a till sends them, with no CSRF token (found in review: the HTML "form expired" page).
+    till = Client(enforce_csrf_checks=True)
+    for method in ("post", "delete"):
+        error_of(call(till, method, "/api/v1/nimportequoi", {}, key=shop.key), 404, "not_found")
+        error_of(call(till, method, "/api/v1/nimportequoi", {}), 404, "not_found")
 
 
 # --- cancelling ------------------------------------------------------------------------------------

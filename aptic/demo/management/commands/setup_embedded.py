@@ -33,5 +33,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  Back-office : {back_office} (compte equipe@demo.aptic.fr)")
         self.stdout.write(
             f"  Équipe #APTIC, double authentification : clé {demo_totp_secret()} dans une application"
-            " d'authentification, ou le code du moment : .venv/bin/python manage.py demo_code"
+            " d'authentification, ou le code du moment : make demo-code"
         )
