@@ -10,9 +10,16 @@ journal still reads right after a rename; the foreign keys are PROTECT, so nobod
 vanish from it.
 """
 
+import datetime
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+from aptic.core import formats
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date as details store it (JSON)
 
 
 class AuditAction(models.TextChoices):
@@ -93,6 +100,19 @@ DETAIL_LABELS = {
 }
 
 
+def _shown(value) -> str:
+    """A detail as a French reader reads it (found in review: "Carnets 5000", "2026-12-02")."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int):
+        return formats.number(value)
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value)
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return formats.date(datetime.date.fromisoformat(value))
+    return str(value)
+
+
 class AuditEvent(models.Model):
     created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -144,9 +164,5 @@ class AuditEvent(models.Model):
         for key, value in (self.details or {}).items():
             if value is None or value == "" or value == []:
                 continue  # an empty reason says nothing
-            if isinstance(value, bool):
-                value = "oui" if value else "non"
-            elif isinstance(value, list):
-                value = ", ".join(str(v) for v in value)
-            rows.append((DETAIL_LABELS.get(key, key), str(value)))
+            rows.append((DETAIL_LABELS.get(key, key), _shown(value)))
         return rows

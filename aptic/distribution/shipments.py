@@ -140,7 +140,7 @@ def shipment_create(
         action=AuditAction.SHIPMENT_RECORDED,
         target=shipment,
         organisation=order.funder,
-        details={"recipient": recipient.name, "booklets": count, "kind": kind},
+        details={"recipient": recipient.name, "booklets": count, "kind": ShipmentKind(kind).label},
     )
     return shipment
 

@@ -133,3 +133,17 @@ def test_the_journal_reads_labels_not_codes_and_leaves_empty_details_out(staff):
     """Found in review: "Type monthly" and an empty "Motif" in the journal."""
     audit_record(actor=staff, action=AuditAction.RUN_CANCELLED, details={"reason": "", "kind": "Mensuel"})
     assert AuditEvent.objects.get().details_display() == [("Type", "Mensuel")]
+
+
+def test_the_journal_writes_numbers_and_dates_the_french_way(staff):
+    """Found in review: "Carnets 5000" and "Posté le 2026-12-02"."""
+    audit_record(
+        actor=staff,
+        action=AuditAction.MAILING_MAILED,
+        details={"booklets": 5000, "mailed_on": datetime.date(2026, 12, 2), "vouchers": [12, 1500]},
+    )
+    assert AuditEvent.objects.get().details_display() == [
+        ("Carnets", "5\u202f000"),
+        ("Posté le", "02/12/2026"),
+        ("Chèques", "12, 1\u202f500"),
+    ]
