@@ -13,7 +13,7 @@ from .models import DIMENSIONS, MEASURES, UsageDaily, Watermark
 
 # Ids folded per pass: bounds the memory of a catch-up (an order's million expiry events).
 CHUNK = 50_000
-# Ids folded per source and refresh, by database. On SQLite the refresh is one transaction holding
+# Rows folded per source and refresh, by database. On SQLite the refresh is one transaction holding
 # the database's only write lock, which a redemption waits for (20 s at most, settings): a catch-up
 # (the demo's first minute, a night's expiry) goes over several ticks of a few seconds each, the live
 # tail covering the rest meanwhile. PostgreSQL's row locks block no redemption: no bound.
@@ -99,6 +99,14 @@ def _bound(mark: Watermark, top: int, running: set[int] | None, now) -> int:
     return safe
 
 
+def _within_pass(model, last_id: int, safe: int, rows: int) -> int:
+    """The bound that folds at most `rows` rows after last_id (rows, not ids: ids have gaps)."""
+    nth = (
+        model.objects.filter(pk__gt=last_id, pk__lte=safe).order_by("pk").values_list("pk", flat=True)[rows - 1 : rows]
+    )
+    return next(iter(nth), safe)
+
+
 def usage_refresh(*, until: datetime.datetime | None = None) -> dict[str, int]:
     """Fold into UsageDaily the rows each source gained since its watermark; returns
     {source: rows' ids folded}. `until` is the moment the refresh counts as now (tests).
@@ -123,7 +131,7 @@ def _refresh(now) -> dict[str, int]:
     for source, mark in marks.items():
         safe = _bound(mark, tops[source], running, now)
         if PASS.get(connection.vendor):
-            safe = min(safe, mark.last_id + PASS[connection.vendor])
+            safe = _within_pass(SOURCES[source][0], mark.last_id, safe, PASS[connection.vendor])
         folded[source] = max(0, safe - mark.last_id)
         if safe > mark.last_id:
             _fold(source, mark.last_id, safe)
