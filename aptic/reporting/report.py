@@ -1,0 +1,103 @@
+"""The shape of a steering report (issue #14): what a dashboard page shows and what its exports write.
+
+One value object for every role's dashboard (funder, distributor, provider, staff): the selectors
+build a `Report`, the pages render it (figures, charts with their tables, map), and the exports
+(CSV, XLSX, PDF) serialise the same object, so the page and its files cannot disagree. Values are
+raw (integers, cents, `Decimal` rates, dates); formatting the French way happens when rendering
+(`aptic.core.formats`), never here."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+class Unit:
+    """How a value reads: a count, an amount in cents, a rate (Decimal 0–1, shown as %), days,
+    a date, or text."""
+
+    COUNT = "count"
+    CENTS = "cents"
+    RATE = "rate"
+    DAYS = "days"
+    DATE = "date"
+    TEXT = "text"
+
+
+Value = int | Decimal | datetime.date | str | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline number ("Chèques utilisés : 12 340"). `value` None reads "—" (not computable:
+    a rate over nothing, a median of no use)."""
+
+    key: str
+    label: str
+    value: Value
+    unit: str = Unit.COUNT
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    unit: str = Unit.TEXT
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One table of the report, and the chart drawn from it.
+
+    `chart` names how it is drawn ("bar", "line", "none"); the chart plots `value_key` against the
+    first column. `summary` is the one French sentence that says what the chart shows."""
+
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Value, ...], ...]
+    summary: str = ""
+    chart: str = "bar"
+    value_key: str = ""
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A place (or a commune centre) on the report's map, sized by `value`."""
+
+    label: str
+    latitude: float
+    longitude: float
+    value: int = 0
+    kind: str = "place"  # "place" (used), "eligible" (usable, not used), "commune"
+
+
+@dataclass(frozen=True)
+class Report:
+    """A dashboard: who it is for, under which filters, and what it shows.
+
+    `filters` are the French (label, value) lines stating the view (period, orders, territory…),
+    written on the exports' cover and "Filtres" sheet. `brand` is the name printed on white-label
+    exports (a Premium funder's own), None for the #APTIC mark."""
+
+    title: str
+    organisation: str
+    filters: tuple[tuple[str, str], ...]
+    figures: tuple[Figure, ...]
+    breakdowns: tuple[Breakdown, ...]
+    generated_at: datetime.datetime
+    points: tuple[MapPoint, ...] = ()
+    brand: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def breakdown(self, key: str) -> Breakdown:
+        for item in self.breakdowns:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+    def figure(self, key: str) -> Figure:
+        for item in self.figures:
+            if item.key == key:
+                return item
+        raise KeyError(key)
