@@ -237,3 +237,21 @@ def test_staff_pages_are_closed_to_funders(client, funder, funder_admin):
     drill = reverse("funders:staff_funder_dashboard", kwargs={"pk": funder.pk})
     assert client.get(drill).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).exists()
+
+
+def test_every_chart_has_its_table_and_its_summary_and_the_page_loads_chartjs(client, world, funder, funder_member):
+    spend(world, 1, 2)
+    client.force_login(funder_member)
+    html = client.get(url(funder)).content.decode()
+    assert '<script src="/static/vendor/chart.js/chart.umd.min.js" defer></script>' in html
+    assert '<script src="/static/reporting/charts.js" defer></script>' in html
+    charts = re.findall(r'<div class="report-chart"([^>]*)>', html)
+    assert len(charts) >= 8
+    for attributes in charts:
+        table = re.search(r'data-table="([^"]+)"', attributes).group(1)
+        summary = re.search(r'data-summary="([^"]+)"', attributes).group(1)
+        column = int(re.search(r'data-column="(\d+)"', attributes).group(1))
+        assert f'<table id="{table}">' in html and column >= 1
+        sentence = re.search(rf'<p class="report-summary" id="{summary}">([^<]+)</p>', html).group(1)
+        assert sentence.endswith(".") and len(sentence) > 20
+        assert attributes.endswith(" hidden")  # shown by charts.js once drawn; without it, the table
