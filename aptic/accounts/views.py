@@ -83,7 +83,7 @@ def home(request):
 @organisation_required
 def organisation_home(request):
     if request.organisation.kind == OrganisationKind.PROVIDER:
-        return redirect("providers:dashboard", org_slug=request.organisation.slug)
+        return redirect("reporting:provider", org_slug=request.organisation.slug)
     return render(request, "accounts/organisation_home.html", {"organisation": request.organisation})
 
 

@@ -45,6 +45,12 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def amount(cents: int) -> Decimal:
+    """1250 → Decimal('12.50'): euros with two decimals, written '12,50' in a French CSV and as a
+    money-formatted number in a workbook."""
+    return Decimal(int(cents)).scaleb(-2)
+
+
 def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
 

@@ -77,12 +77,12 @@ def _wide(rows, key, labels, title_key, title, summary):
     for row in rows:
         table[row["month"]][row[key]] += row["booklets"]
     columns = (
-        (Column("month", "Mois", Unit.DATE),)
+        (Column("month", "Mois"),)
         + tuple(Column(f"{title_key}_{i}", labels[name], Unit.COUNT) for i, name in enumerate(names))
         + (Column("total", "Total", Unit.COUNT),)
     )
     body = tuple(
-        (month,) + tuple(table[month][name] for name in names) + (sum(table[month].values()),)
+        (formats.month(month),) + tuple(table[month][name] for name in names) + (sum(table[month].values()),)
         for month in sorted(table)
     )
     return Breakdown(
@@ -149,7 +149,8 @@ def distributor_report(
         usage(group_by=["day"], **{**scope, "public__in": publics}) if publics else [], ("handed_out", "used")
     )
     month_rows = tuple(
-        (month, row["handed_out"], row["used"], rate(row["used"], row["handed_out"])) for month, row in months.items()
+        (formats.month(month), row["handed_out"], row["used"], rate(row["used"], row["handed_out"]))
+        for month, row in months.items()
     )
 
     per_public = defaultdict(lambda: [0, 0])
@@ -231,7 +232,7 @@ def distributor_report(
             key="months",
             title="Chèques remis et utilisés par mois",
             columns=(
-                Column("month", "Mois", Unit.DATE),
+                Column("month", "Mois"),
                 Column("handed_out", "Chèques remis", Unit.COUNT),
                 Column("used", "Chèques utilisés", Unit.COUNT),
                 Column("usage_rate", "Taux d'utilisation", Unit.RATE),

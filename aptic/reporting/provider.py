@@ -122,8 +122,8 @@ def provider_report(
         Breakdown(
             key="months",
             title="Services payés avec des chèques par mois",
-            columns=(Column("month", "Mois", Unit.DATE), *USE_COLUMNS),
-            rows=tuple((month, *_row(row)) for month, row in months.items()),
+            columns=(Column("month", "Mois"), *USE_COLUMNS),
+            rows=tuple((formats.month(month), *_row(row)) for month, row in months.items()),
             summary=(
                 f"{formats.count(totals['services'], 'service')} {formats.plural(totals['services'], 'payé')} "
                 f"avec {formats.count(totals['used'], 'chèque')} sur la période."

@@ -7,6 +7,7 @@ import pytest
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from aptic.core import formats
 from aptic.core.tests.factories import OrganisationFactory
 from aptic.payouts import services as payouts
 from aptic.payouts.models import Payout, RunKind
@@ -80,12 +81,12 @@ def test_use_figures_agree_with_the_orm(pay, two, refreshed):  # noqa: F811
 
     months = {row[0]: row[1:] for row in report.breakdown("months").rows}
     last_month = standing(alpha).filter(created_at__date__lt=pay.today.replace(day=1))
-    assert months[pay.month] == (
+    assert months[formats.month(pay.month)] == (
         last_month.count(),
         last_month.aggregate(n=Sum("voucher_count"))["n"],
         last_month.aggregate(n=Sum("covered_cents"))["n"],
     )
-    assert months[pay.month][0] == 3
+    assert months[formats.month(pay.month)][0] == 3
     assert sum(row[1] for row in report.breakdown("months").rows) == 5
 
     places = report.breakdown("places").rows
@@ -121,10 +122,13 @@ def test_the_period_bounds_uses(pay, two):  # noqa: F811
 
 def test_money_owed_then_in_a_run_then_sent_then_paid(pay, two, run_jobs):  # noqa: F811
     alpha, _ = two
-    money = lambda: {
-        k: provider_report(alpha).figure(k).value
-        for k in ("owed_cents", "in_run_cents", "sent_cents", "paid_cents", "next_payout")
-    }  # noqa: E501, E731
+
+    def money():
+        report = provider_report(alpha)
+        return {
+            k: report.figure(k).value for k in ("owed_cents", "in_run_cents", "sent_cents", "paid_cents", "next_payout")
+        }
+
     first_of_next_month = (pay.today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     owed_all = Voucher.objects.filter(status=VoucherStatus.REDEEMED, redemption_lines__redemption__provider=alpha)
     assert money() == {
