@@ -17,9 +17,10 @@ from aptic.core import formats
 from aptic.distribution.models import BeneficiaryCategory, Handout, ShippedBooklet
 from aptic.distribution.selectors import shipments_received
 
-from .periods import by_month, day_filters, rate
+from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
 from .selectors import usage, usage_median_delay
+from .tables import month_of, months_between, rate, summed
 
 # A booklet received this long ago and still not handed out is dormant stock (ADR 0041).
 DORMANT_DAYS = 90
@@ -56,12 +57,10 @@ def _shipments(organisation, today):
     return shipments, waiting
 
 
-def _handouts(organisation, start, end):
-    handouts = Handout.objects.filter(organisation=organisation)
-    if start is not None:
-        handouts = handouts.filter(handed_out_on__gte=start)
-    if end is not None:
-        handouts = handouts.filter(handed_out_on__lte=end)
+def _handouts(organisation, filters: Filters):
+    handouts = Handout.objects.filter(organisation=organisation, handed_out_on__lte=filters.end)
+    if filters.start is not None:
+        handouts = handouts.filter(handed_out_on__gte=filters.start)
     return list(
         handouts.annotate(month=TruncMonth("handed_out_on"))
         .values("month", "category", "recorded_by_id")
@@ -90,24 +89,18 @@ def _wide(rows, key, labels, title_key, title, summary):
     )
 
 
-def distributor_report(
-    organisation,
-    *,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-    filters: tuple[tuple[str, str], ...] = (),
-    today: datetime.date | None = None,
-) -> Report:
-    """The distributor's report: stock now (every delivery it received), and over the period from
-    `start` to `end` (both included, either open) the booklets and vouchers it handed out, by month,
+def distributor_report(organisation, filters: Filters | None = None, *, today: datetime.date | None = None) -> Report:
+    """The distributor's report: stock now (every delivery it received), and over the period of
+    `filters` (since the start by default) the booklets and vouchers it handed out, by month,
     member and public, and the use of the vouchers it handed out."""
+    filters = filters or Filters()
     today = today or timezone.localdate()
     shipments, waiting = _shipments(organisation, today)
     received = sum(s.booklet_count for s in shipments)
     in_stock = sum(s.booklet_count - s.handed_out for s in shipments)
     dormant = sum(len(numbers) for numbers in waiting.values())
 
-    scope = {"distributor_id": organisation.pk, **day_filters(start, end)}
+    scope = {"distributor_id": organisation.pk, **filters.lookups()}
     by_public = {row["public"]: row for row in usage(group_by=["public"], **scope)}
     # What it handed out: the facts with a public; those without are vouchers of booklets it
     # received and did not record as handed out, used all the same.
@@ -118,7 +111,7 @@ def distributor_report(
     publics = list(handed)
     median = usage_median_delay(public__in=publics, **scope) if publics else None
 
-    handouts = _handouts(organisation, start, end)
+    handouts = _handouts(organisation, filters)
     booklets_out = sum(row["booklets"] for row in handouts)
     members = {user.pk: str(user) for user in User.objects.filter(pk__in={row["recorded_by_id"] for row in handouts})}
 
@@ -145,12 +138,12 @@ def distributor_report(
         Figure("median_delay", "Délai médian entre remise et utilisation", median, Unit.DAYS),
     )
 
-    months = by_month(
-        usage(group_by=["day"], **{**scope, "public__in": publics}) if publics else [], ("handed_out", "used")
-    )
+    days = usage(group_by=["day"], **scope, public__in=publics) if publics else []
+    months = summed(days, lambda row: month_of(row["day"]), ("handed_out", "used"))
+    first = filters.start or min(months, default=filters.end)
     month_rows = tuple(
-        (formats.month(month), row["handed_out"], row["used"], rate(row["used"], row["handed_out"]))
-        for month, row in months.items()
+        (formats.month(m), months[m]["handed_out"], months[m]["used"], rate(months[m]["used"], months[m]["handed_out"]))
+        for m in months_between(first, filters.end)
     )
 
     per_public = defaultdict(lambda: [0, 0])
@@ -294,7 +287,7 @@ def distributor_report(
     return Report(
         title="Tableau de bord de l'aiguilleur",
         organisation=organisation.name,
-        filters=filters,
+        filters=filters.lines(),
         figures=figures,
         breakdowns=breakdowns,
         generated_at=timezone.now(),

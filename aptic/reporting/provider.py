@@ -10,15 +10,15 @@ import datetime
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from aptic.accounts.models import Organisation
 from aptic.core import formats
 from aptic.payouts.selectors import next_payout, provider_balance
 from aptic.places.models import Place
 from aptic.vouchers.models import Redemption
 
-from .periods import by_month, day_filters
+from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
 from .selectors import usage
+from .tables import month_of, months_between, names, summed
 
 MEASURES = ("services", "used", "used_cents")
 USE_COLUMNS = (
@@ -32,13 +32,15 @@ def _row(measures: dict) -> tuple:
     return tuple(measures[name] for name in MEASURES)
 
 
-def _offers(organisation, start, end) -> tuple:
+def _offers(organisation, filters: Filters) -> tuple:
     """(service, place, services, vouchers, value) of the redemptions that stand, by offer."""
-    redemptions = Redemption.objects.filter(provider=organisation, cancelled_at__isnull=True)
-    if start is not None:
-        redemptions = redemptions.filter(created_at__gte=_midnight(start))
-    if end is not None:
-        redemptions = redemptions.filter(created_at__lt=_midnight(end + datetime.timedelta(days=1)))
+    redemptions = Redemption.objects.filter(
+        provider=organisation,
+        cancelled_at__isnull=True,
+        created_at__lt=_midnight(filters.end + datetime.timedelta(days=1)),
+    )
+    if filters.start is not None:
+        redemptions = redemptions.filter(created_at__gte=_midnight(filters.start))
     rows = (
         redemptions.values("offer_id", "offer__title", "place__name")
         .annotate(services=Count("pk"), used=Sum("voucher_count"), used_cents=Sum("covered_cents"))
@@ -53,17 +55,11 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def provider_report(
-    organisation,
-    *,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-    filters: tuple[tuple[str, str], ...] = (),
-    today: datetime.date | None = None,
-) -> Report:
-    """The provider's report over the period from `start` to `end` (both included, either open)."""
+def provider_report(organisation, filters: Filters | None = None, *, today: datetime.date | None = None) -> Report:
+    """The provider's report over the period of `filters` (since the start by default)."""
+    filters = filters or Filters()
     places = dict(Place.objects.filter(provider=organisation).values_list("pk", "name"))
-    scope = {"place_id__in": list(places), **day_filters(start, end)}
+    scope = {"place_id__in": list(places), **filters.lookups()}
 
     def grouped(dimension):
         return usage(group_by=[dimension], **scope) if places else []
@@ -71,9 +67,9 @@ def provider_report(
     by_place = grouped("place_id")
     totals = {name: sum(row[name] for row in by_place) for name in (*MEASURES, "on_top_cents")}
     by_funder = grouped("funder_id")
-    funder_ids = [row["funder_id"] for row in by_funder]
-    funders = dict(Organisation.objects.filter(pk__in=funder_ids).values_list("pk", "name"))
-    months = by_month(grouped("day"), MEASURES)
+    funders = names("funder_id", [row["funder_id"] for row in by_funder])
+    months = summed(grouped("day"), lambda row: month_of(row["day"]), MEASURES)
+    first = filters.start or min(months, default=filters.end)
     balance = provider_balance(organisation)
     upcoming = next_payout(organisation, today)
 
@@ -123,7 +119,7 @@ def provider_report(
             key="months",
             title="Services payés avec des chèques par mois",
             columns=(Column("month", "Mois"), *USE_COLUMNS),
-            rows=tuple((formats.month(month), *_row(row)) for month, row in months.items()),
+            rows=tuple((formats.month(m), *_row(months[m])) for m in months_between(first, filters.end)),
             summary=(
                 f"{formats.count(totals['services'], 'service')} {formats.plural(totals['services'], 'payé')} "
                 f"avec {formats.count(totals['used'], 'chèque')} sur la période."
@@ -145,7 +141,7 @@ def provider_report(
             key="services",
             title="Par service",
             columns=(Column("service", "Service"), Column("place", "Lieu"), *USE_COLUMNS),
-            rows=_offers(organisation, start, end),
+            rows=_offers(organisation, filters),
             summary="Les services payés avec des chèques, hors encaissements annulés.",
             value_key="services",
         ),
@@ -169,7 +165,7 @@ def provider_report(
     return Report(
         title="Tableau de bord de la structure",
         organisation=organisation.name,
-        filters=filters,
+        filters=filters.lines(),
         figures=figures,
         breakdowns=breakdowns,
         generated_at=timezone.now(),

@@ -27,7 +27,7 @@ def _dashboard(request, build, template: str, **extra):
     except DomainError as exc:
         context |= {"filters": Filters(options=PERIOD_ONLY), "filters_error": exc.message, "report": None}
         return render(request, template, context, status=400)
-    report = build(request.organisation, start=filters.start, end=filters.end, filters=filters.lines())
+    report = build(request.organisation, filters)
     return render(request, template, context | {"filters": filters, "report": report})
 
 

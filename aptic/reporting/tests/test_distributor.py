@@ -12,11 +12,17 @@ from aptic.distribution.models import Handout, ShippedBooklet
 from aptic.distribution.shipments import booklet_hand_out, shipment_create
 from aptic.printing.models import PrintRelease
 from aptic.reporting.distributor import DORMANT_DAYS, distributor_report
+from aptic.reporting.filters import Filters
 from aptic.reporting.services import usage_refresh
 from aptic.vouchers.models import RedemptionLine, Voucher
 from aptic.vouchers.redemption import redemption_cancel, redemption_create
 from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
 from aptic.vouchers.tests.test_views_support import issue
+
+
+def period(start, end):
+    """The view of chosen dates, as the period filter reads it from the URL."""
+    return Filters(period="dates", start=start, end=end)
 
 
 def days_ago(n):
@@ -124,10 +130,10 @@ def test_a_distributor_sees_only_what_it_handled(hands):
 
 
 def test_the_period_bounds_handouts_and_uses(hands):
-    report = distributor_report(hands["mfs"], start=days_ago(50), end=days_ago(1))
+    report = distributor_report(hands["mfs"], period(days_ago(50), days_ago(1)))
     assert report.figure("booklets_out").value == 2  # booklets 2 and 3
     assert report.figure("used").value == 0  # every use was today
     assert report.figure("usage_rate").value == 0
     assert report.figure("in_stock").value == 1  # stock is now, whatever the period
-    empty = distributor_report(hands["mfs"], start=days_ago(5), end=days_ago(1))
+    empty = distributor_report(hands["mfs"], period(days_ago(5), days_ago(1)))
     assert empty.figure("usage_rate").value is None and empty.figure("median_delay").value is None

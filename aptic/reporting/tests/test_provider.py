@@ -13,6 +13,7 @@ from aptic.payouts import services as payouts
 from aptic.payouts.models import Payout, RunKind
 from aptic.payouts.tests.conftest import pay  # noqa: F401 (the payouts' world, a fixture)
 from aptic.places.models import Offer
+from aptic.reporting.filters import Filters
 from aptic.reporting.provider import provider_report
 from aptic.reporting.services import usage_refresh
 from aptic.vouchers.issuance import order_create, order_issue
@@ -20,6 +21,11 @@ from aptic.vouchers.models import Redemption, Voucher, VoucherStatus
 from aptic.vouchers.redemption import redemption_cancel, redemption_create
 
 pytestmark = pytest.mark.django_db
+
+
+def period(start, end):
+    """The view of chosen dates, as the period filter reads it from the URL."""
+    return Filters(period="dates", start=start, end=end)
 
 
 @pytest.fixture
@@ -114,7 +120,7 @@ def test_a_provider_sees_only_its_own(pay, two):  # noqa: F811
 def test_the_period_bounds_uses(pay, two):  # noqa: F811
     alpha, _ = two
     start = pay.today.replace(day=1)
-    report = provider_report(alpha, start=start, end=pay.today)
+    report = provider_report(alpha, period(start, pay.today))
     this_month = standing(alpha).filter(created_at__date__gte=start)
     assert report.figure("services").value == this_month.count()
     assert sum(row[2] for row in report.breakdown("services").rows) == this_month.count() == 2
