@@ -142,8 +142,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
     months = summed(days, lambda row: month_of(row["day"]), ("handed_out", "used"))
     first = filters.start or min(months, default=filters.end)
     month_rows = tuple(
-        (formats.month(m), months[m]["handed_out"], months[m]["used"], rate(months[m]["used"], months[m]["handed_out"]))
-        for m in months_between(first, filters.end)
+        (formats.month(m), months[m]["handed_out"], months[m]["used"]) for m in months_between(first, filters.end)
     )
 
     per_public = defaultdict(lambda: [0, 0])
@@ -217,7 +216,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             ),
             summary=(
                 f"{formats.count(dormant, 'carnet')} {formats.plural(dormant, 'attend', 'attendent')} "
-                f"depuis plus de {DORMANT_DAYS} jours d'être {formats.plural(dormant, 'remis')}."
+                f"depuis plus de {DORMANT_DAYS} jours d'être remis."
             ),
             chart="none",
         ),
@@ -228,11 +227,10 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
                 Column("month", "Mois"),
                 Column("handed_out", "Chèques remis", Unit.COUNT),
                 Column("used", "Chèques utilisés", Unit.COUNT),
-                Column("usage_rate", "Taux d'utilisation", Unit.RATE),
             ),
             rows=month_rows,
             summary=(
-                f"{formats.count(vouchers_out, 'chèque')} {formats.plural(vouchers_out, 'remis')} et "
+                f"{formats.count(vouchers_out, 'chèque')} remis et "
                 f"{formats.count(used, 'chèque')} {formats.plural(used, 'utilisé')} sur la période."
             ),
             chart="line",
@@ -244,7 +242,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             {row["category"]: _public_label(row["category"]) for row in handouts},
             "months_public",
             "Carnets remis par mois et par public",
-            f"{formats.count(booklets_out, 'carnet')} {formats.plural(booklets_out, 'remis')} sur la période.",
+            f"{formats.count(booklets_out, 'carnet')} remis sur la période.",
         ),
         _wide(
             handouts,

@@ -134,7 +134,7 @@ def provider_report(organisation, filters: Filters | None = None, *, today: date
             rows=tuple(
                 sorted(((places[row["place_id"]], *_row(row)) for row in by_place), key=lambda r: (-r[1], r[0]))
             ),
-            summary=f"Les services payés avec des chèques dans vos {formats.count(len(places), 'lieu', 'lieux')}.",
+            summary="Les services payés avec des chèques, lieu par lieu.",
             value_key="services",
         ),
         Breakdown(

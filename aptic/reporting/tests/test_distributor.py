@@ -110,6 +110,8 @@ def test_figures_agree_with_the_orm(hands, refreshed):
     assert [(row[4], row[5], row[6]) for row in shipments] == [(4, 3, 1)]
     dormant = report.breakdown("dormant").rows
     assert [(row[3], row[4]) for row in dormant] == [(1, "4")]
+    months = report.breakdown("months").rows
+    assert (sum(row[1] for row in months), sum(row[2] for row in months)) == (30, 3)
     by_month = report.breakdown("months_member")
     assert sum(row[-1] for row in by_month.rows) == 3
     assert [c.label for c in by_month.columns] == ["Mois", "Alice Martin", "Bruno Petit", "Total"]
