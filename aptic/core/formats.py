@@ -113,9 +113,3 @@ def validity(valid_until: datetime.date, grace_until: datetime.date | None, *, c
     if grace_until and grace_until > valid_until:
         sentence += f", {plural(count, 'accepté')} jusqu'au {date(grace_until)}"
     return sentence
-
-
-def percent(rate, *, digits: int = 1, space: str = NNBSP) -> str:
-    """Decimal('0.4567') → '45,7 %' (the space before % is no-break, as French typography wants)."""
-    shown = (Decimal(str(rate)) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{number(shown, space=space)}{space}%"
