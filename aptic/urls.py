@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("aptic.distribution.urls")),
     path("", include("aptic.payouts.urls")),
     path("", include("aptic.funders.urls")),
+    path("", include("aptic.reporting.urls")),
     path("back-office/", admin.site.urls),
 ]
 

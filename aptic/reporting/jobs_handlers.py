@@ -23,7 +23,7 @@ def export_uses(job, progress) -> dict:
     export = Export.objects.get(pk=job.params["export_id"])
     progress(0, export.rows, "Préparation du fichier…")
     export_write(export=export, progress=lambda done: progress(done))
-    progress(export.rows, None, "Fichier prêt.")
+    progress(export.rows, None, "Fichier prêt : rechargez la page pour le télécharger.")
     return {"export_id": export.pk}
 
 
