@@ -163,6 +163,20 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
+def _xlsx_value(sheet, value):
+    """What a row hands openpyxl: a plain number, or a text that cannot be read as a formula, goes
+    as it is (openpyxl types it itself, at half the cost of a cell of ours: ADR 0042's bench);
+    anything else as the cell _xlsx_cell makes."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    kind = type(value)
+    if kind is int or kind is float or value is None:
+        return value
+    if kind is str and not value.startswith(("=", *FORMULA_STARTS)) and not ILLEGAL_CHARACTERS_RE.search(value):
+        return value
+    return _xlsx_cell(sheet, value)
+
+
 @dataclass(frozen=True)
 class Sheet:
     """One sheet of a workbook: its title (31 characters at most, Excel's limit), header, rows."""
@@ -211,7 +225,7 @@ def xlsx_write(target, sheets: Iterable[Sheet]) -> None:
             head.append(cell)
         sheet.append(head)
         for row in item.rows:
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
+            sheet.append([_xlsx_value(sheet, value) for value in row])
     book.save(target)
 
 
