@@ -21,14 +21,12 @@ from aptic.billing.models import Offer
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.jobs.models import Job
 from aptic.printing.services import print_cover_upload
-from aptic.printing.tests.conftest import sold_order  # noqa: F401 (a fixture)
 from aptic.reporting.models import Export
 from aptic.reporting.report import Breakdown, Column, Figure, Report, Unit
 from aptic.reporting.selectors import usage, usage_totals
 from aptic.reporting.services import exports_purge
-from aptic.reporting.tests.test_usage import spend, world  # noqa: F401 (a fixture)
+from aptic.reporting.tests.test_usage import spend
 from aptic.reporting.views import report_export
-from aptic.vouchers.tests.conftest import counter  # noqa: F401 (a fixture)
 
 
 def read_csv(response) -> list[list[str]]:
@@ -49,7 +47,7 @@ def admin_client(client, funder_admin):
 
 
 @pytest.mark.django_db
-def test_the_uses_csv_holds_one_line_per_use_and_agrees_with_the_figures(world, funder, admin_client):  # noqa: F811
+def test_the_uses_csv_holds_one_line_per_use_and_agrees_with_the_figures(world, funder, admin_client):
     spend(world, 1, 2)  # booklet 1, handed out to a senior by the distributor
     spend(world, 11)  # booklet 2, shipped but not handed out
     lines = read_csv(export_uses(admin_client, funder))
@@ -88,7 +86,7 @@ def test_the_uses_csv_holds_one_line_per_use_and_agrees_with_the_figures(world, 
 
 
 @pytest.mark.django_db
-def test_the_uses_export_honours_the_dashboard_s_filters(world, funder, admin_client):  # noqa: F811
+def test_the_uses_export_honours_the_dashboard_s_filters(world, funder, admin_client):
     spend(world, 1, 2)
     spend(world, 11)
     senior = read_csv(export_uses(admin_client, funder, "public=senior"))
@@ -102,7 +100,7 @@ def test_the_uses_export_honours_the_dashboard_s_filters(world, funder, admin_cl
 
 
 @pytest.mark.django_db
-def test_bad_filters_and_formats_answer_a_french_400(world, funder, admin_client):  # noqa: F811
+def test_bad_filters_and_formats_answer_a_french_400(world, funder, admin_client):
     other = OrganisationFactory(kind="distributor")
     response = export_uses(admin_client, funder, f"aiguilleur={other.pk}")
     assert response.status_code == 400
@@ -120,7 +118,7 @@ def test_a_large_export_goes_through_a_job_with_progress_then_downloads(
     admin_client,
     settings,
     tmp_path,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     settings.PRIVATE_ROOT = tmp_path
     settings.APTIC_JOBS_BACKEND = "sync"
@@ -159,7 +157,7 @@ def test_another_funder_reaches_no_export_and_expired_ones_are_purged(
     client,
     settings,
     tmp_path,
-    staff,  # noqa: F811
+    staff,
 ):
     settings.PRIVATE_ROOT = tmp_path
     export = Export.objects.create(
@@ -233,7 +231,7 @@ def answer(funder, fmt):
 
 
 @pytest.mark.django_db
-def test_the_dashboard_s_files_hold_its_numbers_and_refuse_unknown_formats(world, funder):  # noqa: F811
+def test_the_dashboard_s_files_hold_its_numbers_and_refuse_unknown_formats(world, funder):
     spend(world, 1, 2)
     lines = read_csv(answer(funder, "csv"))
     assert ["Chèques utilisés", "2", ""] in lines and ["Valeur utilisée", "20,00", "€"] in lines
@@ -249,7 +247,7 @@ def test_the_dashboard_s_files_hold_its_numbers_and_refuse_unknown_formats(world
 
 
 @pytest.mark.django_db
-def test_a_premium_funder_s_pdf_carries_its_name_and_cover_and_no_aptic_mark(sold_order, staff, settings, tmp_path):  # noqa: F811
+def test_a_premium_funder_s_pdf_carries_its_name_and_cover_and_no_aptic_mark(sold_order, staff, settings, tmp_path):
     settings.PRIVATE_ROOT = tmp_path
     order = sold_order(custom_cover=True)
     Offer.objects.filter(pk=order.quote.offer_id).update(white_label_exports=True)
