@@ -16,10 +16,11 @@ from aptic.core import formats, tabular
 from aptic.core.errors import DomainError
 
 from .branding import branded
+from .dashboard import funder_filter_options
 from .exports import report_csv, report_pdf, report_xlsx
 from .exports.services import inline_limit
 from .exports.uses import HEADER, WIDTHS, uses_count, uses_rows
-from .filters import filter_options, parse_filters
+from .filters import parse_filters
 from .models import Export, ExportFormat
 from .report import Report
 from .services import export_request
@@ -55,8 +56,7 @@ def report_export(request, report: Report, *, organisation, slug: str) -> HttpRe
 def funder_view(organisation, params: QueryDict):
     """The dashboard's filters (the same query string) for this funder's own facts; DomainError if
     they name anything else."""
-    options = filter_options(scope={"funder_id": organisation.pk}, orders=organisation.orders.all())
-    return parse_filters(params, options=options)
+    return parse_filters(params, options=funder_filter_options(organisation))
 
 
 def _stream(fmt: str, lookups: dict, name: str):

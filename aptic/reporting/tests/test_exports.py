@@ -263,3 +263,24 @@ def test_a_premium_funder_s_pdf_carries_its_name_and_cover_and_no_aptic_mark(sol
     assert all("APTIC" not in str(value).upper() for value in reader.metadata.values())
     assert reader.pages[0].images  # the funder's cover image, as its logo
     assert "APTIC" not in answer(funder, "csv").content.decode("utf-8-sig").upper()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_page_links_its_files_which_hold_its_filtered_numbers(world, funder, admin_client):
+    spend(world, 1, 2)
+    page_url = reverse("funders:dashboard", kwargs={"org_slug": funder.slug})
+    query = f"periode=tout&categorie={world['category'].pk}"
+    page = html.unescape(admin_client.get(page_url + "?" + query).content.decode())
+    assert "format=pdf" in page and reverse("reporting:exports", kwargs={"org_slug": funder.slug}) in page
+    lines = read_csv(admin_client.get(page_url + "?" + query + "&format=csv"))
+    assert ["Catégorie de service", world["category"].label] in lines
+    used = usage_totals(funder_id=funder.pk, category_id=world["category"].pk)["used"]
+    assert ["Chèques utilisés", str(used), ""] in lines and used == 2
+    pdf = admin_client.get(page_url + "?" + query + "&format=pdf")
+    assert (
+        pdf.status_code == 200 and world["category"].label in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    )
+    refused = admin_client.get(page_url + "?" + query + "&format=odt")
+    assert refused.status_code == 400 and "Format d'export inconnu" in html.unescape(refused.content.decode())
+    foreign = admin_client.get(page_url + "?categorie=999999&format=csv")
+    assert foreign.status_code == 400
