@@ -14,15 +14,9 @@ import time
 
 from django.db import connection
 
+from .printing import _rss_mb
+
 ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "1000000"))
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 class Peak:
