@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from aptic.core import formats
+from aptic.core import formats, tabular
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.core.tests.helpers import text
 from aptic.distribution.models import Handout
@@ -180,3 +180,26 @@ def test_mes_encaissements_export_refuses_bad_input_and_other_providers(client, 
     stranger = OrganisationFactory(kind="distributor")
     client.force_login(MembershipFactory(organisation=stranger).user)
     assert export(client, stranger, "csv")[0].status_code == 403
+
+
+def test_the_dashboards_as_files_hold_their_numbers(client, hands, pay, two):  # noqa: F811
+    alpha, _ = two
+    for user, kind, organisation, label, value in (
+        (hands["alice"], "distributor", hands["mfs"], "Carnets remis", 3),
+        (alpha.admin, "provider", alpha, "Services payés avec des chèques", 5),
+    ):
+        client.force_login(user)
+        page = client.get(dashboard(kind, organisation, periode="annee")).content.decode()
+        assert "format=xlsx" in page and "format=pdf" in page
+        response = client.get(dashboard(kind, organisation, periode="annee", format="xlsx"))
+        assert response.status_code == 200 and response["Content-Type"] == tabular.XLSX_CONTENT_TYPE
+        book = load_workbook(io.BytesIO(response.content))
+        figures = {row[0]: row[1] for row in book["Chiffres clés"].iter_rows(min_row=2, values_only=True)}
+        assert figures[label] == value
+        assert any("Cette année" in str(cell) for row in book["Filtres"].iter_rows(values_only=True) for cell in row)
+        csv_text = client.get(dashboard(kind, organisation, format="csv")).content.decode("utf-8-sig")
+        assert f"{label};{value};" in csv_text
+        pdf = client.get(dashboard(kind, organisation, format="pdf"))
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert client.get(dashboard(kind, organisation, format="docx")).status_code == 400
+        assert client.get(dashboard(kind, organisation, format="csv", commune="42218")).status_code == 400
