@@ -40,7 +40,9 @@ def two(pay, run_jobs):  # noqa: F811 (pay: the imported fixture)
     alpha, beta = pay.provider("Fablab Alpha"), pay.provider("Médiathèque Beta", iban_index=1)
     pay.redeem(alpha, 3)
     pay.redeem(beta, 2)
-    recent = timezone.now() - datetime.timedelta(hours=30)
+    # This month's uses, whatever the day the tests run (on the 1st, 30 hours ago is last month).
+    month_start = timezone.make_aware(datetime.datetime.combine(pay.today.replace(day=1), datetime.time(0, 1)))
+    recent = max(timezone.now() - datetime.timedelta(hours=30), month_start)
     pay.redeem(alpha, 1, at=recent)
     other = OrganisationFactory(kind="funder", name="Commune de Saint-Genest")
     order = order_issue(
