@@ -205,12 +205,17 @@ def test_filters_stay_in_the_url_and_a_period_narrows_the_uses(client, world, fu
 def test_staff_national_dashboard_drills_down_into_a_funder_and_journals_it(client, world, funder, staff):
     spend(world, 1, 2)
     other = OrganisationFactory(kind="funder", name="Autre département")
+    type(funder).objects.filter(pk=world["distributor"].pk).update(commune=world["commune"])
     client.force_login(staff)
     national = client.get(reverse("funders:staff_dashboard"), {"periode": "annee"})
     assert national.status_code == 200
     report = national.context["report"]
     rows = {row[0]: row for row in report.breakdown("commanditaires").rows}
     assert rows[funder.name][1:3] == (10, 2) and str(rows[funder.name][3]) == "0.2000"
+    # A département's rate: the vouchers its distributors handed out, and how many of them were used.
+    departements = {row[0]: row for row in report.breakdown("departements").rows}
+    row = departements[str(world["commune"].departement)]
+    assert row[1:3] == (10, 2) and str(row[3]) == "0.2000" and row[4] == 2
     drill = reverse("funders:staff_funder_dashboard", kwargs={"pk": funder.pk})
     assert f'href="{drill}?periode=annee"' in national.content.decode()
     assert not AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).exists()
