@@ -18,7 +18,7 @@ from aptic.core.errors import DomainError
 from .branding import branded
 from .dashboard import funder_filter_options
 from .exports import report_csv, report_pdf, report_xlsx
-from .exports.services import inline_limit
+from .exports.services import UNKNOWN_USES_FORMAT, inline_limit
 from .exports.uses import HEADER, WIDTHS, uses_count, uses_rows
 from .filters import parse_filters
 from .models import Export, ExportFormat
@@ -81,8 +81,8 @@ def exports(request):
     """GET: the exports' list, and the form exporting the uses of the view in the query string.
     POST: that export, sent at once up to the threshold, else prepared by a job."""
     organisation = request.organisation
-    source = request.POST if request.method == "POST" else request.GET
-    view = QueryDict(source.get("vue", "")) if request.method == "POST" else request.GET
+    # The dashboard's query string: in the URL of the page, in the form's "vue" field when posted.
+    view = QueryDict(request.POST.get("vue", "")) if request.method == "POST" else request.GET
     try:
         filters = funder_view(organisation, view)
     except DomainError as exc:
@@ -90,7 +90,7 @@ def exports(request):
     if request.method == "POST":
         fmt = request.POST.get("format", "")
         if fmt not in ExportFormat.values:
-            return bad_request(request, "Format d'export inconnu : choisissez CSV ou XLSX.")
+            return bad_request(request, UNKNOWN_USES_FORMAT)
         lookups = filters.lookups() | {"funder_id": organisation.pk}
         count = uses_count(lookups)
         if count <= inline_limit():

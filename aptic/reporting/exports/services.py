@@ -19,6 +19,7 @@ from .uses import HEADER, WIDTHS, filters_from_json, filters_to_json, uses_rows
 EXPORT_JOB = "reporting.export_uses"
 PURGE_JOB = "reporting.exports_purge"
 PROGRESS_EVERY = 5000  # rows between two progress writes
+UNKNOWN_USES_FORMAT = "Format d'export inconnu : choisissez CSV ou XLSX."
 
 
 def inline_limit() -> int:
@@ -29,7 +30,7 @@ def inline_limit() -> int:
 def export_request(*, organisation, user, format: str, filters: dict, filter_lines, rows: int) -> Export:
     """Queue the writing of a row-level export of the organisation's uses."""
     if format not in ExportFormat.values:
-        raise DomainError("Format d'export inconnu : choisissez CSV ou XLSX.", field="format")
+        raise DomainError(UNKNOWN_USES_FORMAT, field="format")
     if filters.get("funder_id") != organisation.pk:
         raise DomainError("Un export ne porte que sur les chèques de votre organisation.")
     with transaction.atomic():
