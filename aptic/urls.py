@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("aptic.printing.urls")),
     path("", include("aptic.distribution.urls")),
     path("", include("aptic.payouts.urls")),
+    path("", include("aptic.reporting.urls")),
     path("", include("aptic.funders.urls")),
     path("back-office/", admin.site.urls),
 ]

@@ -81,7 +81,11 @@ def home(request):
 
 
 # The home of a space that has a dashboard of its own (by URL name: those apps sit above this one).
-SPACE_HOMES = {OrganisationKind.PROVIDER: "providers:dashboard", OrganisationKind.FUNDER: "funders:dashboard"}
+SPACE_HOMES = {
+    OrganisationKind.PROVIDER: "reporting:provider",
+    OrganisationKind.DISTRIBUTOR: "reporting:distributor",
+    OrganisationKind.FUNDER: "funders:dashboard",
+}
 
 
 @organisation_required

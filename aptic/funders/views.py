@@ -9,6 +9,7 @@ from aptic.core.errors import DomainError
 from aptic.reporting.dashboard import funder_filter_options, funder_report
 from aptic.reporting.filters import FilterOptions, Filters, parse_filters
 from aptic.reporting.national import national_report
+from aptic.reporting.views import bad_request, report_export
 
 from .selectors import funder_orders_progress, order_status_labels
 from .services import dashboard_drilldown_record
@@ -29,6 +30,13 @@ def _filtered(request, options: FilterOptions, template: str, context: dict, bui
 def dashboard(request):
     """The home of the funder space: its figures and breakdowns, for its admins and members."""
     funder = request.organisation
+    if "format" in request.GET:  # the same view as a file (ADR 0042)
+        try:
+            filters = parse_filters(request.GET, options=funder_filter_options(funder))
+        except DomainError as exc:
+            return bad_request(request, exc.message)
+        report = funder_report(funder=funder, filters=filters)
+        return report_export(request, report, organisation=funder, slug="tableau-de-bord")
     return _filtered(
         request,
         funder_filter_options(funder),

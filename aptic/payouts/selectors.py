@@ -1,12 +1,15 @@
 """Reads about payouts: what a provider is owed, has in a run and was paid; runs for staff."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.utils import timezone
 
 from aptic.vouchers.models import Order, RedemptionLine, VoucherStatus
 
 from .models import BankDetails, BankDetailsStatus, Payout, PayoutLine, PayoutRun, PayoutStatus, RunStatus
+from .services import month_bounds
 
 IN_PROGRESS_RUNS = [RunStatus.PREPARING, RunStatus.DRAFT, RunStatus.APPROVED, RunStatus.EXPORTING]
 
@@ -44,6 +47,38 @@ def provider_balance(organisation) -> Balance:
         in_run_cents=run_total,
         sent_cents=_sum(sent.exclude(run__status=RunStatus.PAID), "net_cents")[1],
         paid_cents=_sum(sent.filter(run__status=RunStatus.PAID), "net_cents")[1],
+    )
+
+
+@dataclass(frozen=True)
+class NextPayout:
+    """When the provider's next transfer leaves (ADR 0041): `day` None while a run holding its
+    vouchers waits for staff's approval (the day is set when it is sent to the bank)."""
+
+    day: datetime.date | None
+    note: str
+
+
+def next_payout(organisation, today: datetime.date | None = None) -> NextPayout:
+    """The transfer sent to the bank and not confirmed yet, else the one in preparation, else the
+    next monthly run (prepared on the 1st for the vouchers redeemed the month before)."""
+    payouts = Payout.objects.filter(provider=organisation).select_related("run")
+    sent = payouts.filter(status=PayoutStatus.SENT).exclude(run__status=RunStatus.PAID)
+    sent = sent.order_by("run__execution_date", "pk").first()
+    if sent is not None:
+        return NextPayout(sent.run.execution_date, f"Virement {sent.reference} transmis à la banque.")
+    planned = payouts.filter(status=PayoutStatus.PLANNED, run__status__in=IN_PROGRESS_RUNS).order_by("run_id").first()
+    if planned is not None:
+        return NextPayout(
+            planned.run.execution_date,
+            f"Virement {planned.reference} en préparation : il part à la banque après l'approbation de "
+            "l'équipe #APTIC.",
+        )
+    today = today or timezone.localdate()
+    return NextPayout(
+        month_bounds(today)[1] + datetime.timedelta(days=1),
+        "Le virement mensuel se prépare le 1er du mois pour les chèques encaissés le mois précédent, puis "
+        "part à la banque après l'approbation de l'équipe #APTIC.",
     )
 
 

@@ -2,7 +2,6 @@
 service, amount), then the face value, the subscription netted and the amount transferred."""
 
 import io
-from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -21,12 +20,6 @@ from .selectors import statement_rows
 HEADER = ["Numéro de chèque", "Date", "Lieu", "Service", "Montant (€)"]
 
 
-def _amount(cents: int) -> Decimal:
-    """1250 → Decimal('12.50'): a number with two decimals, which the writer puts as '12,50' in a
-    French CSV and as a number in a workbook."""
-    return Decimal(int(cents)).scaleb(-2)
-
-
 def filename(payout: Payout, extension: str) -> str:
     return f"releve-{payout.reference}.{extension}"
 
@@ -43,12 +36,13 @@ def _status_line(payout: Payout) -> str:
 
 def _table(payout: Payout) -> list[list]:
     rows: list[list] = [
-        [serial, at, place, service, _amount(amount)] for serial, at, place, service, amount in statement_rows(payout)
+        [serial, at, place, service, tabular.amount(cents)]
+        for serial, at, place, service, cents in statement_rows(payout)
     ]
     rows.append([])
-    rows.append(["Valeur des chèques", "", "", "", _amount(payout.gross_cents)])
-    rows.append(["Abonnement déduit (TTC)", "", "", "", _amount(-(payout.fee_cents + payout.vat_cents))])
-    rows.append(["Montant viré", "", "", "", _amount(payout.net_cents)])
+    rows.append(["Valeur des chèques", "", "", "", tabular.amount(payout.gross_cents)])
+    rows.append(["Abonnement déduit (TTC)", "", "", "", tabular.amount(-(payout.fee_cents + payout.vat_cents))])
+    rows.append(["Montant viré", "", "", "", tabular.amount(payout.net_cents)])
     return rows
 
 

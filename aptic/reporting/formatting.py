@@ -11,18 +11,20 @@ from .report import Breakdown, Unit
 NONE = "—"  # a value that cannot be computed (a rate over nothing, a median of no use)
 
 
-def value_text(value, unit: str) -> str:
-    """12340 → '12 340', 1250 cents → '12,50 €', Decimal('0.457') → '45,7 %', None → '—'."""
+def value_text(value, unit: str, *, space: str = formats.NNBSP) -> str:
+    """12340 → '12 340', 1250 cents → '12,50 €', Decimal('0.457') → '45,7 %', None → '—'. A PDF
+    drawn with Vera asks for space=formats.NBSP (aptic/core/formats.py)."""
     if value is None or value == "":
         return NONE
     if unit == Unit.COUNT:
-        return formats.number(value)
+        return formats.number(value, space=space)
     if unit == Unit.CENTS:
-        return formats.euros(value)
+        # Pages keep the ordinary space before €; a PDF a no-break one, lest "€" start a line.
+        return formats.euros(value, space=space, unit_space=" " if space == formats.NNBSP else space)
     if unit == Unit.RATE:
-        return formats.percent(value)
+        return formats.percent(value, space=space)
     if unit == Unit.DAYS:
-        return formats.count(value, "jour")
+        return formats.count(value, "jour", space=space)
     if unit == Unit.DATE:
         return formats.date(value)
     return str(value)

@@ -107,3 +107,6 @@ class Watermark(models.Model):
 
     def __str__(self):
         return f"{self.source} ≤ {self.last_id}"
+
+
+from .models_exports import Export, ExportFormat  # noqa: E402,F401 (the exports' model, ADR 0042)

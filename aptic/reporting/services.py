@@ -138,3 +138,7 @@ def _refresh(now) -> dict[str, int]:
             mark.last_id = safe
         mark.save()
     return folded
+
+
+# The exports' writes (ADR 0042), kept beside their serialisers.
+from .exports.services import export_request, export_write, exports_purge  # noqa: E402,F401

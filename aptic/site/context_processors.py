@@ -7,9 +7,10 @@ from aptic.accounts.models import OrganisationKind
 # (label, url name, admins only) per kind of organisation, after its dashboard.
 ORGANISATION_LINKS = {
     OrganisationKind.PROVIDER: [
-        ("Tableau de bord", "providers:dashboard", False),
+        ("Tableau de bord", "reporting:provider", False),
         ("Encaisser", "vouchers:counter", False),
         ("Mes encaissements", "vouchers:redemptions", False),
+        ("Ma structure", "providers:dashboard", False),
         ("Nos lieux et services", "places:mine", False),
         ("Qualification", "providers:questionnaire", False),
         ("Charte", "providers:charter", False),
@@ -32,7 +33,8 @@ ORGANISATION_LINKS = {
         ("Parrainages", "providers:sponsorships", True),
     ],
     OrganisationKind.DISTRIBUTOR: [
-        ("Tableau de bord", "accounts:organisation", False),
+        ("Tableau de bord", "reporting:distributor", False),
+        ("Organisation", "accounts:organisation_card", False),
         ("Carnets à remettre", "distribution:distributor_booklets", False),
         ("Oppositions", "distribution:stops", False),
     ],

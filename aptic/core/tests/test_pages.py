@@ -53,8 +53,8 @@ def test_navigation_depends_on_role_and_kind(client, funder, funder_admin, funde
 
     client.force_login(provider_admin)
     page = client.get(reverse("accounts:organisation", kwargs={"org_slug": provider.slug}), follow=True)
-    assert page.redirect_chain[-1][0] == reverse("providers:dashboard", kwargs={"org_slug": provider.slug})
-    for label in ["Nos lieux et services", "Qualification", "Charte", "Abonnement", "Clés d'API"]:
+    assert page.redirect_chain[-1][0] == reverse("reporting:provider", kwargs={"org_slug": provider.slug})
+    for label in ["Ma structure", "Nos lieux et services", "Qualification", "Charte", "Abonnement", "Clés d'API"]:
         assert label in text(page)
 
 

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from aptic.core.errors import DomainError
 from aptic.core.params import parse_id
 from aptic.providers.selectors import is_labelled_now
 
-from .. import selectors
+from .. import redemption_export, selectors
 from ..forms import CancelForm, CounterForm, RedemptionFilterForm
 from ..redemption import (
     CodeResult,
@@ -148,8 +149,8 @@ def counter(request):
     return render(request, "vouchers/counter.html", context)
 
 
-@organisation_required(kinds=PROVIDERS)
-def redemptions(request):
+def _redemptions_filtered(request):
+    """The filter form of "Mes encaissements" and what it selects (everything when it is invalid)."""
     organisation = request.organisation
     places = list(organisation.places.order_by("name").only("pk", "name"))
     months = selectors.redemption_months(organisation)
@@ -158,6 +159,13 @@ def redemptions(request):
     if form.is_bound and form.is_valid():
         month, place_id = form.cleaned_data["mois"], form.cleaned_data["lieu"]
     found = selectors.redemptions_of(organisation, month=month, place_id=place_id)
+    return form, places, month, place_id, found
+
+
+@organisation_required(kinds=PROVIDERS)
+def redemptions(request):
+    organisation = request.organisation
+    form, places, month, place_id, found = _redemptions_filtered(request)
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page") or 1)
     for item in page.object_list:
         item.cancellable = selectors.can_cancel(item)
@@ -173,6 +181,15 @@ def redemptions(request):
         "query": query.urlencode(),
     }
     return render(request, "vouchers/redemptions.html", context, status=400 if form.errors else 200)
+
+
+@organisation_required(kinds=PROVIDERS)
+def redemptions_export(request, fmt):
+    """ "Mes encaissements" as a file, under the page's filters: a bad format or filter is a 400."""
+    form, _, _, _, found = _redemptions_filtered(request)
+    if fmt not in redemption_export.FORMATS or form.errors:
+        raise BadRequest("Export impossible : format ou filtre inconnu.")
+    return redemption_export.response(found, fmt, request.organisation)
 
 
 @organisation_required(kinds=PROVIDERS)
