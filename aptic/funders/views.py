@@ -3,7 +3,11 @@ from django.shortcuts import render
 from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required
 from aptic.billing import selectors as billing
+from aptic.core import formats
+from aptic.places.geojson import map_settings
+from aptic.reporting.maps import funder_map_points
 
+from .forms import MapFilterForm
 from .selectors import funder_orders_progress, order_status_labels
 
 
@@ -22,3 +26,47 @@ def commercial_orders(request):
             row.status_label = labels.get(row.order.pk, "")
     context = {"rows": rows}
     return render(request, "funders/commercial_orders.html", context)
+
+
+def _point_text(point) -> str:
+    """What a marker says (its accessible name and popup), in French."""
+    used = formats.count(point.value, "chèque utilisé", "chèques utilisés")
+    if point.kind == "eligible":
+        return f"{point.label}, {point.detail} : chèques acceptés, pas encore utilisés"
+    if point.kind == "place":
+        return f"{point.label}, {point.detail} : {used}"
+    if point.rate is None:
+        return f"{point.label} : {used} (population inconnue)"
+    return f"{point.label} : {used}, soit {formats.number(point.rate)} pour {formats.number(1000)} habitants"
+
+
+def _map_data(points) -> list[dict]:
+    """The markers for the map's script (json_script): kind, position, size, French text."""
+    return [
+        {
+            "kind": p.kind,
+            "lat": round(p.latitude, 5),
+            "lng": round(p.longitude, 5),
+            "value": p.value,
+            "rate": None if p.rate is None else float(p.rate),
+            "text": _point_text(p),
+        }
+        for p in points
+    ]
+
+
+@organisation_required(kinds=[OrganisationKind.FUNDER])
+def usage_map(request):
+    form = MapFilterForm(request.GET or None)
+    context = {"form": form, "map": map_settings()}
+    if form.is_bound and not form.is_valid():
+        return render(request, "funders/map.html", context, status=400)
+    points = funder_map_points(funder=request.organisation, usage_filters=form.usage_filters() if form.is_bound else {})
+    context |= {
+        "used": [p for p in points if p.kind == "place"],
+        "eligible": [p for p in points if p.kind == "eligible"],
+        "communes": [p for p in points if p.kind == "commune"],
+        "map_data": _map_data(points),
+    }
+    context["total_used"] = sum(p.value for p in context["used"])
+    return render(request, "funders/map.html", context)

@@ -1,0 +1,111 @@
+/* #APTIC funder space: the map of the places where the funder's vouchers are accepted and used, and
+   of the uses per 1,000 inhabitants at each commune's centre (ADR 0040). Progressive enhancement:
+   without JavaScript the page's tables give the same figures. The points come from the page
+   (a JSON script element), their French text too; every marker is focusable and named by it. */
+(function () {
+  "use strict";
+
+  var SMALL = 14; // px: the smallest symbol, also a place not used yet
+  var GROWTH = 30; // px added for the largest value: areas grow with the value (square root)
+
+  function size(value, largest) {
+    return Math.round(SMALL + (largest > 0 ? GROWTH * Math.sqrt(value / largest) : 0));
+  }
+
+  function largest(points, key) {
+    return points.reduce(function (most, p) { return Math.max(most, p[key] || 0); }, 0);
+  }
+
+  function marker(point, diameter, className, zIndexOffset) {
+    var icon = L.divIcon({
+      className: "usage-symbol " + className,
+      iconSize: [diameter, diameter],
+      iconAnchor: [diameter / 2, diameter / 2],
+      popupAnchor: [0, -diameter / 2]
+    });
+    var m = L.marker([point.lat, point.lng], { icon: icon, title: point.text, keyboard: true, zIndexOffset: zIndexOffset });
+    m.on("add", function () { m.getElement().setAttribute("aria-label", point.text); });
+    m.bindPopup(function () {
+      var text = document.createElement("p");
+      text.className = "usage-popup";
+      text.textContent = point.text;
+      return text;
+    });
+    return m;
+  }
+
+  function showStatus(el, message) {
+    var note = document.createElement("p");
+    note.className = "message";
+    note.setAttribute("role", "status");
+    note.textContent = message;
+    el.parentNode.insertBefore(note, el.nextSibling);
+  }
+
+  function usageMap(el, points) {
+    var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+    var tiles = L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
+    // Offline (the embedded mode without Internet) the background stays blank; the symbols are drawn all the same.
+    tiles.once("tileerror", function () {
+      showStatus(el, "Le fond de carte n'a pas pu être chargé (pas de connexion ?) : les repères et les tableaux restent exacts.");
+    });
+    map.on("focus click", function () { map.scrollWheelZoom.enable(); });
+    map.on("blur mouseout", function () { map.scrollWheelZoom.disable(); });
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", "Fermer"); close.title = "Fermer"; }
+    });
+
+    var used = points.filter(function (p) { return p.kind === "place"; });
+    var eligible = points.filter(function (p) { return p.kind === "eligible"; });
+    var communes = points.filter(function (p) { return p.kind === "commune"; });
+    var mostUsed = largest(used, "value");
+    var highestRate = largest(communes, "rate");
+
+    var layers = {
+      communes: L.layerGroup(communes.map(function (p) {
+        return marker(p, size(p.rate || 0, highestRate), "symbol-commune", -1000);
+      })),
+      eligible: L.layerGroup(eligible.map(function (p) { return marker(p, SMALL, "symbol-eligible", 0); })),
+      used: L.layerGroup(used.map(function (p) { return marker(p, size(p.value, mostUsed), "symbol-place", 1000); }))
+    };
+    layers.communes.addTo(map);
+    layers.eligible.addTo(map);
+    layers.used.addTo(map);
+    L.control.layers(null, {
+      "Lieux où vos chèques ont été utilisés": layers.used,
+      "Lieux où ils sont acceptés, pas encore utilisés": layers.eligible,
+      "Communes : chèques utilisés pour 1\u202f000 habitants": layers.communes
+    }, { collapsed: false }).addTo(map);
+
+    if (points.length) {
+      var bounds = L.latLngBounds(points.map(function (p) { return [p.lat, p.lng]; }));
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 });
+    } else {
+      map.setView([46.6, 2.4], 5); // metropolitan France
+    }
+  }
+
+  function init() {
+    if (typeof L === "undefined") { return; }
+    document.querySelectorAll("[data-map='usage']").forEach(function (el) {
+      var source = document.getElementById(el.dataset.points);
+      var points;
+      try {
+        points = JSON.parse(source.textContent);
+      } catch (error) {
+        return; // the tables stay
+      }
+      var wrapper = el.closest("[data-map-wrapper]");
+      if (wrapper) { wrapper.hidden = false; } // Leaflet needs a visible, sized container
+      usageMap(el, points);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
