@@ -4,10 +4,12 @@ from aptic.accounts.models import OrganisationKind
 from aptic.accounts.permissions import organisation_required
 from aptic.billing import selectors as billing
 from aptic.core import formats
+from aptic.core.errors import DomainError
 from aptic.places.geojson import map_settings
+from aptic.reporting.filters import Filters, parse_filters
 from aptic.reporting.maps import funder_map_points
 
-from .forms import MapFilterForm
+from .filters import funder_filter_options
 from .selectors import funder_orders_progress, order_status_labels
 
 
@@ -57,16 +59,22 @@ def _map_data(points) -> list[dict]:
 
 @organisation_required(kinds=[OrganisationKind.FUNDER])
 def usage_map(request):
-    form = MapFilterForm(request.GET or None)
-    context = {"form": form, "map": map_settings()}
-    if form.is_bound and not form.is_valid():
+    """The map honours the dashboard's filters (same GET names); a bad one is a French 400."""
+    options = funder_filter_options(request.organisation)
+    try:
+        filters = parse_filters(request.GET, options=options)
+    except DomainError as exc:
+        context = {"filters": Filters(options=options), "filters_error": exc.message}
         return render(request, "funders/map.html", context, status=400)
-    points = funder_map_points(funder=request.organisation, usage_filters=form.usage_filters() if form.is_bound else {})
-    context |= {
-        "used": [p for p in points if p.kind == "place"],
+    points = funder_map_points(funder=request.organisation, usage_filters=filters.lookups())
+    used = [p for p in points if p.kind == "place"]
+    context = {
+        "filters": filters,
+        "map": map_settings(),
+        "used": used,
         "eligible": [p for p in points if p.kind == "eligible"],
         "communes": [p for p in points if p.kind == "commune"],
+        "total_used": sum(p.value for p in used),
         "map_data": _map_data(points),
     }
-    context["total_used"] = sum(p.value for p in context["used"])
     return render(request, "funders/map.html", context)

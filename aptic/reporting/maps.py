@@ -11,6 +11,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from aptic.places.models import Place
 from aptic.territories.models import Commune
@@ -65,14 +66,15 @@ def _period(filters: dict) -> tuple[datetime.date | None, datetime.date | None]:
 
 
 def _orders(funder, filters: dict):
-    """The funder's issued orders the filters keep: chosen ones, accepted at some point of the period."""
+    """The funder's issued orders the filters keep: chosen ones, accepted at some point of the
+    period; a period that reaches today also keeps the orders to come (accepted there soon)."""
     orders = Order.objects.filter(funder=funder, issued_at__isnull=False)
     if (ids := _wanted(filters, "order_id")) is not None:
         orders = orders.filter(pk__in=ids)
     first, last = _period(filters)
     if first is not None:
         orders = orders.filter(grace_until__gte=first)
-    if last is not None:
+    if last is not None and last < timezone.localdate():
         orders = orders.filter(valid_from__lte=last)
     return orders
 

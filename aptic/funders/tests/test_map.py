@@ -124,7 +124,7 @@ def test_the_map_shows_where_the_vouchers_are_accepted_and_used(client, funder, 
     assert eligible == {(library.name, "Saint-Étienne")}
     assert {tuple(row) for row in table_rows(html, "cap-acceptes")} == eligible
     assert table_rows(html, "cap-communes") == [["Saint-Étienne", "3", "173\u202f136", "0,02"]]
-    assert "3 chèques utilisés" in html and "dans 1 lieu et 1 commune" in html
+    assert "Depuis le début" in html and "3 chèques utilisés</strong>" in html and "dans 1 lieu et 1 commune" in html
     assert "Salle des fêtes" not in html and "Village-sur-Rhône" not in html and "Local fermé" not in html
 
 
@@ -175,36 +175,49 @@ def test_the_page_works_without_javascript_and_keeps_to_the_policy(client, funde
     assert 'aria-label="Carte des lieux et des communes"' in html
 
 
-def test_a_category_and_a_period_narrow_the_map(client, world):
+def test_the_dashboard_filters_narrow_the_map(client, world):
     rival = world["rival"]
     client.force_login(MembershipFactory(organisation=rival, role="member").user)
     html = text(client.get(map_url(rival, categorie=world["other_category"].pk)))
     assert table_rows(html, "cap-lieux") == [["Kiosque", "Village-sur-Rhône", "2"]]
     assert table_rows(html, "cap-acceptes") == [["Aucun autre lieu."]]
-    html = text(client.get(map_url(rival, du="2001-01-01", au="2001-12-31")))
+    html = text(client.get(map_url(rival, commune="69001")))
+    assert sorted(row[0] for row in table_rows(html, "cap-lieux")) == ["Kiosque", "Salle des fêtes"]
+    assert table_rows(html, "cap-communes") == [["Village-sur-Rhône", "3", "4\u202f000", "0,75"]]
+    assert table_rows(html, "cap-acceptes") == [["Aucun autre lieu."]]  # the library is in the Loire
+    html = text(client.get(map_url(rival, periode="dates", du="2001-01-01", au="2001-12-31")))
     assert table_rows(html, "cap-lieux") == [["Aucun chèque utilisé pour ces filtres."]]
     # Its order was not accepted in 2001: no place is either.
     assert table_rows(html, "cap-acceptes") == [["Aucun autre lieu."]]
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("params", "message"),
     [
-        {"du": "2026-13-45"},
-        {"du": "2026-06-01", "au": "2026-01-01"},
-        {"du": "1066-10-14"},
-        {"categorie": "99999999999999999999999"},
-        {"categorie": "abc"},
-        {"au": "x" * 10_000},
+        ({"periode": "dates", "du": "2026-13-45", "au": "2026-12-31"}, "La date de début n'est pas une date"),
+        ({"periode": "dates", "du": "2026-06-01", "au": "2026-01-01"}, "La date de début doit précéder"),
+        ({"periode": "dates", "du": "1066-10-14", "au": "2026-01-01"}, "La période doit être comprise"),
+        ({"periode": "siecle"}, "Cette période n'existe pas"),
+        ({"categorie": "99999999999999999999999"}, "Cette catégorie de service n'existe pas"),
+        ({"commune": "69001"}, "Cette commune n'est pas dans votre territoire"),  # the other funder's
+        ({"au": "x" * 10_000}, "L'adresse de cette page est trop longue"),
     ],
 )
-def test_bad_filters_answer_a_french_400(client, funder, funder_admin, world, params):
+def test_bad_filters_answer_a_french_400(client, funder, funder_admin, world, params, message):
     client.force_login(funder_admin)
     response = client.get(map_url(funder, **params))
     assert response.status_code == 400
     html = text(response)
-    assert "La carte n'a pas pu être affichée" in html
+    assert message in html and "<title>Erreur : Carte des utilisations" in html
     assert "Fablab du Forez" not in html and 'id="carte-donnees"' not in html
+
+
+def test_another_funders_order_is_refused(client, funder, funder_admin, world):
+    foreign = world["rival"].orders.get()
+    client.force_login(funder_admin)
+    response = client.get(map_url(funder, commande=foreign.pk))
+    assert response.status_code == 400
+    assert "Une des commandes demandées n'est pas l'une des vôtres." in text(response)
 
 
 def test_only_the_funders_members_may_see_it(client, funder, world, provider_admin):
@@ -235,3 +248,20 @@ def test_the_selector_gives_communes_their_rate_and_honours_the_territory(world,
     (village,) = [p for p in points if p.kind == "commune"]
     assert village.population == 4000 and village.rate == Decimal("0.75")
     assert funder_map_points(funder=funder, usage_filters={"commune": "69001"}) == ()
+
+
+def test_the_orders_filter_and_the_rules_decide_the_accepted_places(world, funder):
+    """A second order for the other category, anywhere: the kiosk becomes accepted; filtering on
+    the first order alone, or on the Loire order's category, leaves it out."""
+    first = funder.orders.get()
+    second = issue(funder, quantity=10, rule_categories=[world["other_category"]])
+
+    def accepted(**filters):
+        points = funder_map_points(funder=funder, usage_filters=filters)
+        return sorted(p.label for p in points if p.kind == "eligible")
+
+    assert accepted() == ["Kiosque", "Médiathèque"]
+    assert accepted(order_id__in=[first.pk]) == ["Médiathèque"]
+    assert accepted(order_id__in=[second.pk]) == ["Kiosque"]
+    assert accepted(category_id=world["category"].pk) == ["Médiathèque"]
+    assert accepted(typology_id=world["fablab"].typologies.get().pk) == []  # the others have no type
