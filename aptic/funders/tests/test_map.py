@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from aptic.core.tests.factories import CommuneFactory, DepartementFactory, MembershipFactory, OrganisationFactory
@@ -166,11 +167,17 @@ def test_the_map_data_is_valid_and_agrees_with_the_tables(client, funder, funder
     assert commune["text"] == "Saint-Étienne : 3 chèques utilisés, soit 0,02 pour 1\u202f000 habitants"
 
 
+@override_settings(APTIC_MAP_TILE_URL="https://tuiles.exemple.fr/{z}/{x}/{y}.png")
 def test_the_page_works_without_javascript_and_keeps_to_the_policy(client, funder, funder_admin, world):
     client.force_login(funder_admin)
     html = client.get(map_url(funder)).content.decode()
     assert "<script>" not in html and " style=" not in html and " onclick" not in html
-    assert 'src="/static/funders/usage_map.js"' in html
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert {"/static/places/map.js", "/static/funders/usage_map.js", "/static/vendor/leaflet/leaflet.js"} <= set(assets)
+    for asset in assets:
+        assert not asset.startswith(("http:", "https:", "//")), asset  # nothing from elsewhere
+        assert not asset.startswith("/static/") or client.get(asset).status_code == 200, asset
+    assert 'data-tiles="https://tuiles.exemple.fr/{z}/{x}/{y}.png"' in html  # the tile server of the settings
     assert "data-map-wrapper hidden" in html  # the map shows only once the script runs; the tables always
     assert 'aria-label="Carte des lieux et des communes"' in html
 

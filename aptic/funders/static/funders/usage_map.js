@@ -1,7 +1,8 @@
 /* #APTIC funder space: the map of the places where the funder's vouchers are accepted and used, and
    of the uses per 1,000 inhabitants at each commune's centre (ADR 0040). Progressive enhancement:
    without JavaScript the page's tables give the same figures. The points come from the page
-   (a JSON script element), their French text too; every marker is focusable and named by it. */
+   (a JSON script element), their French text too; every marker is focusable and named by it.
+   The base map (tiles, zoom, offline notice) is the site's one, from places/map.js. */
 (function () {
   "use strict";
 
@@ -34,28 +35,8 @@
     return m;
   }
 
-  function showStatus(el, message) {
-    var note = document.createElement("p");
-    note.className = "message";
-    note.setAttribute("role", "status");
-    note.textContent = message;
-    el.parentNode.insertBefore(note, el.nextSibling);
-  }
-
   function usageMap(el, points) {
-    var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
-    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
-    var tiles = L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
-    // Offline (the embedded mode without Internet) the background stays blank; the symbols are drawn all the same.
-    tiles.once("tileerror", function () {
-      showStatus(el, "Le fond de carte n'a pas pu être chargé (pas de connexion ?) : les repères et les tableaux restent exacts.");
-    });
-    map.on("focus click", function () { map.scrollWheelZoom.enable(); });
-    map.on("blur mouseout", function () { map.scrollWheelZoom.disable(); });
-    map.on("popupopen", function (event) {
-      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
-      if (close) { close.setAttribute("aria-label", "Fermer"); close.title = "Fermer"; }
-    });
+    var map = window.apticMap.baseMap(el);
 
     var used = points.filter(function (p) { return p.kind === "place"; });
     var eligible = points.filter(function (p) { return p.kind === "eligible"; });
@@ -64,20 +45,20 @@
     var highestRate = largest(communes, "rate");
 
     var layers = {
-      communes: L.layerGroup(communes.map(function (p) {
+      commune: L.layerGroup(communes.map(function (p) {
         return marker(p, size(p.rate || 0, highestRate), "symbol-commune", -1000);
       })),
       eligible: L.layerGroup(eligible.map(function (p) { return marker(p, SMALL, "symbol-eligible", 0); })),
-      used: L.layerGroup(used.map(function (p) { return marker(p, size(p.value, mostUsed), "symbol-place", 1000); }))
+      place: L.layerGroup(used.map(function (p) { return marker(p, size(p.value, mostUsed), "symbol-place", 1000); }))
     };
-    layers.communes.addTo(map);
-    layers.eligible.addTo(map);
-    layers.used.addTo(map);
-    L.control.layers(null, {
-      "Lieux où vos chèques ont été utilisés": layers.used,
-      "Lieux où ils sont acceptés, pas encore utilisés": layers.eligible,
-      "Communes : chèques utilisés pour 1\u202f000 habitants": layers.communes
-    }, { collapsed: false }).addTo(map);
+    // The legend's checkboxes (in the page, above the map) show and hide each kind of symbol.
+    document.querySelectorAll("[data-layer]").forEach(function (box) {
+      var layer = layers[box.dataset.layer];
+      if (box.checked) { layer.addTo(map); }
+      box.addEventListener("change", function () {
+        if (box.checked) { layer.addTo(map); } else { map.removeLayer(layer); }
+      });
+    });
 
     if (points.length) {
       var bounds = L.latLngBounds(points.map(function (p) { return [p.lat, p.lng]; }));
@@ -88,7 +69,7 @@
   }
 
   function init() {
-    if (typeof L === "undefined") { return; }
+    if (typeof L === "undefined" || !window.apticMap) { return; }
     document.querySelectorAll("[data-map='usage']").forEach(function (el) {
       var source = document.getElementById(el.dataset.points);
       var points;
