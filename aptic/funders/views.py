@@ -1,16 +1,71 @@
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
-from aptic.accounts.models import OrganisationKind
-from aptic.accounts.permissions import organisation_required
+from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.accounts.permissions import organisation_required, staff_required
 from aptic.billing import selectors as billing
-from aptic.core import formats
 from aptic.core.errors import DomainError
 from aptic.places.geojson import map_settings
-from aptic.reporting.filters import Filters, parse_filters
-from aptic.reporting.maps import funder_map_points
+from aptic.reporting.dashboard import funder_filter_options, funder_report
+from aptic.reporting.filters import FilterOptions, Filters, parse_filters
+from aptic.reporting.maps import funder_map_report
+from aptic.reporting.national import national_report
 
-from .filters import funder_filter_options
 from .selectors import funder_orders_progress, order_status_labels
+from .services import dashboard_drilldown_record
+
+
+def _filtered(request, options: FilterOptions, template: str, context: dict, build):
+    """The page of a report under the filters of the URL; a French 400 with the filters form
+    (and no figures) when they are wrong."""
+    try:
+        filters = parse_filters(request.GET, options=options)
+    except DomainError as exc:
+        context |= {"filters": Filters(options=options), "filters_error": exc.message}
+        return render(request, template, context, status=400)
+    return render(request, template, context | {"filters": filters, "report": build(filters)})
+
+
+@organisation_required(kinds=[OrganisationKind.FUNDER])
+def dashboard(request):
+    """The home of the funder space: its figures and breakdowns, for its admins and members."""
+    funder = request.organisation
+    return _filtered(
+        request,
+        funder_filter_options(funder),
+        "funders/dashboard.html",
+        {"funder": funder},
+        lambda filters: funder_report(funder=funder, filters=filters),
+    )
+
+
+@staff_required
+def staff_dashboard(request):
+    """Usage across funders, by funder and by département, each funder linked to its dashboard."""
+
+    def build(filters):
+        def link(funder_id):
+            return reverse("funders:staff_funder_dashboard", kwargs={"pk": funder_id}) + "?" + filters.query()
+
+        return national_report(filters=filters, link=link)
+
+    return _filtered(request, FilterOptions(), "funders/staff_dashboard.html", {}, build)
+
+
+@staff_required
+def staff_funder_dashboard(request, pk):
+    """A funder's dashboard as the funder sees it, read-only, each opening journaled."""
+    funder = Organisation.objects.filter(pk=pk, kind=OrganisationKind.FUNDER).first()
+    if funder is None:
+        raise Http404("Ce commanditaire n'existe pas.")
+
+    def build(filters):
+        dashboard_drilldown_record(actor=request.user, funder=funder, filter_lines=filters.lines())
+        return funder_report(funder=funder, filters=filters)
+
+    context = {"funder": funder, "staff": True}
+    return _filtered(request, funder_filter_options(funder), "funders/dashboard.html", context, build)
 
 
 @organisation_required(kinds=[OrganisationKind.FUNDER])
@@ -30,51 +85,14 @@ def commercial_orders(request):
     return render(request, "funders/commercial_orders.html", context)
 
 
-def _point_text(point) -> str:
-    """What a marker says (its accessible name and popup), in French."""
-    used = formats.count(point.value, "chèque utilisé", "chèques utilisés")
-    if point.kind == "eligible":
-        return f"{point.label}, {point.detail} : chèques acceptés, pas encore utilisés"
-    if point.kind == "place":
-        return f"{point.label}, {point.detail} : {used}"
-    if point.rate is None:
-        return f"{point.label} : {used} (population inconnue)"
-    return f"{point.label} : {used}, soit {formats.number(point.rate)} pour {formats.number(1000)} habitants"
-
-
-def _map_data(points) -> list[dict]:
-    """The markers for the map's script (json_script): kind, position, size, French text."""
-    return [
-        {
-            "kind": p.kind,
-            "lat": round(p.latitude, 5),
-            "lng": round(p.longitude, 5),
-            "value": p.value,
-            "rate": None if p.rate is None else float(p.rate),
-            "text": _point_text(p),
-        }
-        for p in points
-    ]
-
-
 @organisation_required(kinds=[OrganisationKind.FUNDER])
 def usage_map(request):
-    """The map honours the dashboard's filters (same GET names); a bad one is a French 400."""
-    options = funder_filter_options(request.organisation)
-    try:
-        filters = parse_filters(request.GET, options=options)
-    except DomainError as exc:
-        context = {"filters": Filters(options=options), "filters_error": exc.message}
-        return render(request, "funders/map.html", context, status=400)
-    points = funder_map_points(funder=request.organisation, usage_filters=filters.lookups())
-    used = [p for p in points if p.kind == "place"]
-    context = {
-        "filters": filters,
-        "map": map_settings(),
-        "used": used,
-        "eligible": [p for p in points if p.kind == "eligible"],
-        "communes": [p for p in points if p.kind == "commune"],
-        "total_used": sum(p.value for p in used),
-        "map_data": _map_data(points),
-    }
-    return render(request, "funders/map.html", context)
+    """The map of the funder's vouchers, under the dashboard's filters (the same GET names)."""
+    funder = request.organisation
+    return _filtered(
+        request,
+        funder_filter_options(funder),
+        "funders/map.html",
+        {"funder": funder, "map": map_settings()},
+        lambda filters: funder_map_report(funder=funder, filters=filters),
+    )

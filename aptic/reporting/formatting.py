@@ -47,11 +47,17 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    link: str = ""
+
+
+@dataclass(frozen=True)
 class Table:
     """A breakdown ready for its template: formatted cells, and which column the chart plots."""
 
     columns: tuple
-    rows: tuple[tuple[Cell, ...], ...]
+    rows: tuple[Row, ...]
     value_index: int | None
     value_unit: str
 
@@ -59,9 +65,13 @@ class Table:
 def table(breakdown: Breakdown) -> Table:
     units = [c.unit for c in breakdown.columns]
     numeric = [u not in (Unit.TEXT, Unit.DATE) for u in units]
+    links = breakdown.links or ("",) * len(breakdown.rows)
     rows = tuple(
-        tuple(Cell(value_text(v, u), value_number(v, u), n) for v, u, n in zip(row, units, numeric, strict=True))
-        for row in breakdown.rows
+        Row(
+            tuple(Cell(value_text(v, u), value_number(v, u), n) for v, u, n in zip(row, units, numeric, strict=True)),
+            link,
+        )
+        for row, link in zip(breakdown.rows, links, strict=True)
     )
     keys = [c.key for c in breakdown.columns]
     index = keys.index(breakdown.value_key) if breakdown.value_key in keys else None

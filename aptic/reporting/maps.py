@@ -19,7 +19,8 @@ from aptic.vouchers.models import Order
 from aptic.vouchers.rules import OrderRules, rules_for
 from aptic.vouchers.selectors import places_for_rules
 
-from .report import MapPoint
+from .filters import Filters
+from .report import Figure, MapPoint, Report
 from .selectors import usage
 
 PER_INHABITANTS = 1000
@@ -167,3 +168,34 @@ def funder_map_points(*, funder, usage_filters: dict) -> tuple[MapPoint, ...]:
     eligible.sort(key=lambda p: (p.detail, p.label))
     communes.sort(key=lambda p: (-p.value, p.label))
     return (*used, *eligible, *communes)
+
+
+def funder_map_report(*, funder, filters: Filters) -> Report:
+    """The map page as a `Report`: its points, and the counts that sum them up."""
+    points = funder_map_points(funder=funder, usage_filters=filters.lookups())
+    used = [p for p in points if p.kind == "place"]
+
+    def count(kind):
+        return sum(1 for p in points if p.kind == kind)
+
+    notes = ()
+    if filters.distributor or filters.public:
+        notes = (
+            "Les filtres aiguilleur et public ne comptent que les utilisations : où les chèques sont "
+            "acceptés n'en dépend pas.",
+        )
+    return Report(
+        title="Carte des utilisations",
+        organisation=funder.name,
+        filters=filters.lines(),
+        figures=(
+            Figure("used", "Chèques utilisés", sum(p.value for p in used)),
+            Figure("places_used", "Lieux où ils ont été utilisés", len(used)),
+            Figure("communes", "Communes où ils ont été utilisés", count("commune")),
+            Figure("places_eligible", "Autres lieux où ils sont acceptés", count("eligible")),
+        ),
+        breakdowns=(),
+        generated_at=timezone.now(),
+        points=points,
+        notes=notes,
+    )

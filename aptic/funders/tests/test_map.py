@@ -272,3 +272,18 @@ def test_the_orders_filter_and_the_rules_decide_the_accepted_places(world, funde
     assert accepted(order_id__in=[second.pk]) == ["Kiosque"]
     assert accepted(category_id=world["category"].pk) == ["Médiathèque"]
     assert accepted(typology_id=world["fablab"].typologies.get().pk) == []  # the others have no type
+
+
+def test_the_map_is_a_report_whose_figures_sum_its_points(client, funder, funder_admin, world):
+    from aptic.reporting.filters import Filters
+    from aptic.reporting.maps import funder_map_report
+
+    report = funder_map_report(funder=funder, filters=Filters())
+    assert report.title == "Carte des utilisations" and report.organisation == funder.name
+    assert [(f.key, f.value) for f in report.figures] == [
+        ("used", 3),
+        ("places_used", 1),
+        ("communes", 1),
+        ("places_eligible", 1),
+    ]
+    assert report.filters[0][0] == "Période"
