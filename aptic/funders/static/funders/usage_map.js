@@ -8,6 +8,7 @@
 
   var SMALL = 14; // px: the smallest symbol, also a place not used yet
   var GROWTH = 30; // px added for the largest value: areas grow with the value (square root)
+  var CLUSTER_FROM = 200; // accepted places drawn one by one below this many
 
   function size(value, largest) {
     return Math.round(SMALL + (largest > 0 ? GROWTH * Math.sqrt(value / largest) : 0));
@@ -35,6 +36,30 @@
     return m;
   }
 
+  // An order accepted nationwide makes thousands of places accepted: their rings gather into
+  // clusters (each a focusable button that says how many places it holds; Enter zooms in).
+  function accepted(markers) {
+    if (!L.markerClusterGroup || markers.length < CLUSTER_FROM) { return L.layerGroup(markers); }
+    var group = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 40,
+      chunkedLoading: true,
+      iconCreateFunction: function (cluster) {
+        // French grouping (CLDR's, as aptic.core.formats writes numbers): 1 500.
+        var n = cluster.getChildCount().toLocaleString("fr-FR");
+        var name = n + "\u00a0lieux où vos chèques sont acceptés, pas encore utilisés : Entrée pour zoomer";
+        // Only a number and fixed words go into this HTML, never a name from the data.
+        return L.divIcon({
+          className: "usage-symbol symbol-eligible-group",
+          html: "<span aria-hidden=\"true\">" + n + "</span><span class=\"visually-hidden\">" + name + "</span>",
+          iconSize: [34, 34]
+        });
+      }
+    });
+    group.addLayers(markers);
+    return group;
+  }
+
   function usageMap(el, points) {
     var map = window.apticMap.baseMap(el);
 
@@ -48,7 +73,7 @@
       commune: L.layerGroup(communes.map(function (p) {
         return marker(p, size(p.rate || 0, highestRate), "symbol-commune", -1000);
       })),
-      eligible: L.layerGroup(eligible.map(function (p) { return marker(p, SMALL, "symbol-eligible", 0); })),
+      eligible: accepted(eligible.map(function (p) { return marker(p, SMALL, "symbol-eligible", 0); })),
       place: L.layerGroup(used.map(function (p) { return marker(p, size(p.value, mostUsed), "symbol-place", 1000); }))
     };
     // The legend's checkboxes (in the page, above the map) show and hide each kind of symbol.
