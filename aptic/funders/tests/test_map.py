@@ -173,7 +173,12 @@ def test_the_page_works_without_javascript_and_keeps_to_the_policy(client, funde
     html = client.get(map_url(funder)).content.decode()
     assert "<script>" not in html and " style=" not in html and " onclick" not in html
     assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
-    assert {"/static/places/map.js", "/static/funders/usage_map.js", "/static/vendor/leaflet/leaflet.js"} <= set(assets)
+    assert {
+        "/static/vendor/leaflet/leaflet.js",
+        "/static/vendor/leaflet.markercluster/leaflet.markercluster.js",
+        "/static/places/map.js",
+        "/static/funders/usage_map.js",
+    } <= set(assets)
     for asset in assets:
         assert not asset.startswith(("http:", "https:", "//")), asset  # nothing from elsewhere
         assert not asset.startswith("/static/") or client.get(asset).status_code == 200, asset
