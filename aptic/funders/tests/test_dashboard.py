@@ -7,17 +7,16 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from aptic.audit.models import AuditAction, AuditEvent
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from aptic.places.models import Offer, Place
-from aptic.reporting.tests.test_usage import refresh_settled, spend, voucher, world  # noqa: F401 (fixtures)
+from aptic.reporting.tests.test_usage import refresh_settled, spend, voucher
 from aptic.vocabulary.models import ServiceCategory
 from aptic.vouchers.models import RedemptionLine, VoucherStatus
 from aptic.vouchers.redemption import redemption_create
-from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
 from aptic.vouchers.tests.test_views_support import issue
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +27,7 @@ def url(funder):
 
 
 @pytest.fixture
-def elsewhere(world):  # noqa: F811 (world: the imported fixture)
+def elsewhere(world):
     """A second place of the same provider, in Firminy, with a service of another category."""
     commune = CommuneFactory(insee_code="42095", name="Firminy", population=16000)
     place = Place.objects.create(
@@ -52,7 +51,7 @@ def elsewhere(world):  # noqa: F811 (world: the imported fixture)
     return {"place": place, "offer": offer, "category": category, "commune": commune}
 
 
-def use_at(world, place, offer, order, *sequences):  # noqa: F811
+def use_at(world, place, offer, order, *sequences):
     return redemption_create(
         provider=world["provider"],
         place=place,
