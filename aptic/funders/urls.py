@@ -11,4 +11,5 @@ urlpatterns = [
     ),
     path("espace/<slug:org_slug>/commandes/", views.commercial_orders, name="commercial_orders"),
     path("espace/<slug:org_slug>/suivi-des-cheques/", views.orders, name="orders"),
+    path("espace/<slug:org_slug>/carte/", views.usage_map, name="map"),
 ]

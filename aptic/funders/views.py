@@ -6,8 +6,10 @@ from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.accounts.permissions import organisation_required, staff_required
 from aptic.billing import selectors as billing
 from aptic.core.errors import DomainError
+from aptic.places.geojson import map_settings
 from aptic.reporting.dashboard import funder_filter_options, funder_report
 from aptic.reporting.filters import FilterOptions, Filters, parse_filters
+from aptic.reporting.maps import funder_map_report
 from aptic.reporting.national import national_report
 from aptic.reporting.views import bad_request, report_export
 
@@ -89,3 +91,16 @@ def commercial_orders(request):
             row.status_label = labels.get(row.order.pk, "")
     context = {"rows": rows}
     return render(request, "funders/commercial_orders.html", context)
+
+
+@organisation_required(kinds=[OrganisationKind.FUNDER])
+def usage_map(request):
+    """The map of the funder's vouchers, under the dashboard's filters (the same GET names)."""
+    funder = request.organisation
+    return _filtered(
+        request,
+        funder_filter_options(funder),
+        "funders/map.html",
+        {"funder": funder, "map": map_settings()},
+        lambda filters: funder_map_report(funder=funder, filters=filters),
+    )

@@ -66,13 +66,19 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class MapPoint:
-    """A place (or a commune centre) on the report's map, sized by `value`."""
+    """A place (or a commune centre) on the report's map, sized by `value`.
+
+    `detail` is a place's commune; a commune carries its `population` and `rate`, the vouchers used
+    per 1,000 inhabitants (None when its population is unknown)."""
 
     label: str
     latitude: float
     longitude: float
     value: int = 0
     kind: str = "place"  # "place" (used), "eligible" (usable, not used), "commune"
+    detail: str = ""
+    population: int | None = None
+    rate: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ ORGANISATION_LINKS = {
         ("Organisation", "accounts:organisation_card", False),
         ("Commandes", "funders:commercial_orders", False),
         ("Suivi des chèques", "funders:orders", False),
+        ("Carte des utilisations", "funders:map", False),
         ("Factures et avoirs", "billing:funder_documents", False),
         ("Fonds territorial", "billing:funder_fund", False),
         ("Expéditions", "distribution:funder_shipments", False),

@@ -1,4 +1,5 @@
-/* #APTIC places: the catalogue map, the place page's small map and "Autour de moi".
+/* #APTIC places: the catalogue map, the place page's small map and "Autour de moi"; the base of
+   every map of the site (window.apticMap).
    Progressive enhancement only: without JavaScript the pages show the same places as a list,
    and the search works by commune. Tile server and attribution come from the page (settings). */
 (function () {
@@ -9,11 +10,20 @@
   }
 
   function baseMap(el) {
-    var map = L.map(el, { scrollWheelZoom: false });
-    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
+    var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+    var tiles = L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
+    // Offline (the embedded mode without Internet) the background stays blank; what the page draws stays.
+    tiles.once("tileerror", function () {
+      showStatus(el, "Le fond de carte n'a pas pu être chargé (pas de connexion ?) : les repères et le texte de la page restent exacts.");
+    });
     // Wheel zoom only once the map has been clicked or focused, so that the page still scrolls.
     map.on("focus click", function () { map.scrollWheelZoom.enable(); });
     map.on("blur mouseout", function () { map.scrollWheelZoom.disable(); });
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", "Fermer"); close.title = "Fermer"; }
+    });
     return map;
   }
 
@@ -111,6 +121,9 @@
       fields.lng.value = "";
     });
   }
+
+  // For the other maps of the site (the funder's usage map): the same base and status line.
+  window.apticMap = { baseMap: baseMap, showStatus: showStatus };
 
   function init() {
     var form = document.querySelector("[data-search-form]");
