@@ -151,14 +151,17 @@ class Filters:
 
     @property
     def period_text(self) -> str:
+        """'Depuis le début, jusqu'au 07/12/2026', 'Cette année (du 01/01/2026 au 07/12/2026)',
+        'Du 01/03/2026 au 31/03/2026'."""
         if self.start is None:
-            return f"depuis le début, jusqu'au {formats.date(self.end)}"
-        return f"du {formats.date(self.start)} au {formats.date(self.end)}"
+            return f"Depuis le début, jusqu'au {formats.date(self.end)}"
+        span = f"du {formats.date(self.start)} au {formats.date(self.end)}"
+        return span[0].upper() + span[1:] if self.period == "dates" else f"{PERIODS[self.period]} ({span})"
 
     def lines(self) -> tuple[tuple[str, str], ...]:
         """The French (label, value) lines of Report.filters: the period always, then each filter set."""
         o = self.options
-        found = [("Période", f"{PERIODS[self.period]} ({self.period_text})")]
+        found = [("Période", self.period_text)]
         if self.orders:
             named = dict(o.orders)
             found.append(("Commandes", formats.join(named.get(str(pk), str(pk)) for pk in self.orders)))

@@ -4,15 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_membership_actions'),
+        ("audit", "0003_membership_actions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('quote.created', 'Devis préparé'), ('quote.updated', 'Devis modifié'), ('quote.sent', 'Devis envoyé'), ('quote.link_renewed', 'Lien du devis renouvelé'), ('quote.validated', 'Devis validé'), ('quote.acceptance_refused', 'Acceptation du devis refusée'), ('quote.cancelled', 'Devis annulé'), ('quote_request.closed', 'Demande de devis close'), ('invoice.issued', 'Facture émise'), ('payment.recorded', 'Paiement enregistré'), ('credit_note.issued', 'Avoir émis'), ('places.imported', 'Lieux importés'), ('provider.submission_reviewed', 'Qualification décidée'), ('provider.subscription_payment', "Paiement d'abonnement enregistré"), ('provider.kit_shipped', 'Envoi du kit enregistré'), ('bank_details.reviewed', 'Coordonnées bancaires vérifiées ou refusées'), ('payout_run.created', 'Virement préparé'), ('payout_run.taken', 'Préparation du virement reprise'), ('payout_run.approved', 'Virement approuvé (seconde signature)'), ('payout_run.exported', 'Export SEPA lancé'), ('payout_run.paid', 'Virement marqué payé'), ('payout_run.resumed', 'Travail du virement relancé'), ('payout_run.cancelled', 'Virement annulé'), ('payout.rejected', 'Remboursement écarté'), ('voucher.stopped', 'Chèque mis en opposition'), ('voucher.stop_lifted', 'Opposition du chèque levée'), ('order.issued', 'Commande de chèques émise'), ('print.released', 'Impression lancée'), ('print.cover_uploaded', 'Couverture déposée'), ('print.regenerated', "Fichiers d'impression refaits"), ('shipment.recorded', 'Expédition de carnets enregistrée'), ('mailing.mailed', 'Envoi postal posté'), ('dashboard.viewed', "Tableau de bord d'un commanditaire consulté"), ('membership.invited', 'Invitation envoyée'), ('membership.invitation_revoked', 'Invitation annulée'), ('membership.invitation_accepted', 'Invitation acceptée'), ('membership.role_changed', "Rôle d'un membre changé"), ('membership.removed', 'Membre retiré')], max_length=50, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("quote.created", "Devis préparé"),
+                    ("quote.updated", "Devis modifié"),
+                    ("quote.sent", "Devis envoyé"),
+                    ("quote.link_renewed", "Lien du devis renouvelé"),
+                    ("quote.validated", "Devis validé"),
+                    ("quote.acceptance_refused", "Acceptation du devis refusée"),
+                    ("quote.cancelled", "Devis annulé"),
+                    ("quote_request.closed", "Demande de devis close"),
+                    ("invoice.issued", "Facture émise"),
+                    ("payment.recorded", "Paiement enregistré"),
+                    ("credit_note.issued", "Avoir émis"),
+                    ("places.imported", "Lieux importés"),
+                    ("provider.submission_reviewed", "Qualification décidée"),
+                    ("provider.subscription_payment", "Paiement d'abonnement enregistré"),
+                    ("provider.kit_shipped", "Envoi du kit enregistré"),
+                    ("bank_details.reviewed", "Coordonnées bancaires vérifiées ou refusées"),
+                    ("payout_run.created", "Virement préparé"),
+                    ("payout_run.taken", "Préparation du virement reprise"),
+                    ("payout_run.approved", "Virement approuvé (seconde signature)"),
+                    ("payout_run.exported", "Export SEPA lancé"),
+                    ("payout_run.paid", "Virement marqué payé"),
+                    ("payout_run.resumed", "Travail du virement relancé"),
+                    ("payout_run.cancelled", "Virement annulé"),
+                    ("payout.rejected", "Remboursement écarté"),
+                    ("voucher.stopped", "Chèque mis en opposition"),
+                    ("voucher.stop_lifted", "Opposition du chèque levée"),
+                    ("order.issued", "Commande de chèques émise"),
+                    ("print.released", "Impression lancée"),
+                    ("print.cover_uploaded", "Couverture déposée"),
+                    ("print.regenerated", "Fichiers d'impression refaits"),
+                    ("shipment.recorded", "Expédition de carnets enregistrée"),
+                    ("mailing.mailed", "Envoi postal posté"),
+                    ("dashboard.viewed", "Tableau de bord d'un commanditaire consulté"),
+                    ("membership.invited", "Invitation envoyée"),
+                    ("membership.invitation_revoked", "Invitation annulée"),
+                    ("membership.invitation_accepted", "Invitation acceptée"),
+                    ("membership.role_changed", "Rôle d'un membre changé"),
+                    ("membership.removed", "Membre retiré"),
+                ],
+                max_length=50,
+                verbose_name="action",
+            ),
         ),
     ]

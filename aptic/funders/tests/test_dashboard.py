@@ -7,17 +7,16 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from aptic.audit.models import AuditAction, AuditEvent
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from aptic.places.models import Offer, Place
-from aptic.reporting.tests.test_usage import refresh_settled, spend, voucher, world  # noqa: F401 (fixtures)
+from aptic.reporting.tests.test_usage import refresh_settled, spend, voucher
 from aptic.vocabulary.models import ServiceCategory
 from aptic.vouchers.models import RedemptionLine, VoucherStatus
 from aptic.vouchers.redemption import redemption_create
-from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
 from aptic.vouchers.tests.test_views_support import issue
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +27,7 @@ def url(funder):
 
 
 @pytest.fixture
-def elsewhere(world):  # noqa: F811 (world: the imported fixture)
+def elsewhere(world):
     """A second place of the same provider, in Firminy, with a service of another category."""
     commune = CommuneFactory(insee_code="42095", name="Firminy", population=16000)
     place = Place.objects.create(
@@ -52,7 +51,7 @@ def elsewhere(world):  # noqa: F811 (world: the imported fixture)
     return {"place": place, "offer": offer, "category": category, "commune": commune}
 
 
-def use_at(world, place, offer, order, *sequences):  # noqa: F811
+def use_at(world, place, offer, order, *sequences):
     return redemption_create(
         provider=world["provider"],
         place=place,
@@ -206,12 +205,17 @@ def test_filters_stay_in_the_url_and_a_period_narrows_the_uses(client, world, fu
 def test_staff_national_dashboard_drills_down_into_a_funder_and_journals_it(client, world, funder, staff):
     spend(world, 1, 2)
     other = OrganisationFactory(kind="funder", name="Autre département")
+    type(funder).objects.filter(pk=world["distributor"].pk).update(commune=world["commune"])
     client.force_login(staff)
     national = client.get(reverse("funders:staff_dashboard"), {"periode": "annee"})
     assert national.status_code == 200
     report = national.context["report"]
     rows = {row[0]: row for row in report.breakdown("commanditaires").rows}
     assert rows[funder.name][1:3] == (10, 2) and str(rows[funder.name][3]) == "0.2000"
+    # A département's rate: the vouchers its distributors handed out, and how many of them were used.
+    departements = {row[0]: row for row in report.breakdown("departements").rows}
+    row = departements[str(world["commune"].departement)]
+    assert row[1:3] == (10, 2) and str(row[3]) == "0.2000" and row[4] == 2
     drill = reverse("funders:staff_funder_dashboard", kwargs={"pk": funder.pk})
     assert f'href="{drill}?periode=annee"' in national.content.decode()
     assert not AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).exists()
@@ -233,3 +237,21 @@ def test_staff_pages_are_closed_to_funders(client, funder, funder_admin):
     drill = reverse("funders:staff_funder_dashboard", kwargs={"pk": funder.pk})
     assert client.get(drill).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).exists()
+
+
+def test_every_chart_has_its_table_and_its_summary_and_the_page_loads_chartjs(client, world, funder, funder_member):
+    spend(world, 1, 2)
+    client.force_login(funder_member)
+    html = client.get(url(funder)).content.decode()
+    assert '<script src="/static/vendor/chart.js/chart.umd.min.js" defer></script>' in html
+    assert '<script src="/static/reporting/charts.js" defer></script>' in html
+    charts = re.findall(r'<div class="report-chart"([^>]*)>', html)
+    assert len(charts) >= 8
+    for attributes in charts:
+        table = re.search(r'data-table="([^"]+)"', attributes).group(1)
+        summary = re.search(r'data-summary="([^"]+)"', attributes).group(1)
+        column = int(re.search(r'data-column="(\d+)"', attributes).group(1))
+        assert f'<table id="{table}">' in html and column >= 1
+        sentence = re.search(rf'<p class="report-summary" id="{summary}">([^<]+)</p>', html).group(1)
+        assert sentence.endswith(".") and len(sentence) > 20
+        assert attributes.endswith(" hidden")  # shown by charts.js once drawn; without it, the table

@@ -11,6 +11,16 @@
   var numbers = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
   var SUFFIX = { cents: " €", rate: " %", days: " j" };
 
+  /* Long row names on several lines (Chart.js cuts a single line at the canvas' edge on a phone). */
+  function wrap(label) {
+    var lines = [], line = "";
+    label.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > 22) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines.length > 1 ? lines : label;
+  }
+
   function read(table, column) {
     var labels = [], values = [], texts = [];
     table.querySelectorAll("tbody tr").forEach(function (row) {
@@ -22,6 +32,18 @@
       texts.push(cell.textContent.trim());
     });
     return { labels: labels, values: values, texts: texts };
+  }
+
+  /* The value axis counts in French with the unit; the category axis keeps Chart.js' own labels
+     (a callback set to undefined would replace them with the rows' indexes). */
+  function scales(horizontal, suffix) {
+    var value = {
+      beginAtZero: true,
+      grid: { color: GRID },
+      ticks: { color: "#1e1e1e", callback: function (v) { return numbers.format(v) + suffix; } }
+    };
+    var category = { grid: { display: false }, ticks: { color: "#1e1e1e" } };
+    return horizontal ? { x: value, y: category } : { x: category, y: value };
   }
 
   function draw(holder) {
@@ -40,13 +62,13 @@
       "Les valeurs sont dans le tableau des données.");
     holder.appendChild(canvas);
     holder.hidden = false;
-    if (horizontal) { holder.style.height = Math.max(12, 2.2 * data.labels.length + 4) + "rem"; }
+    if (horizontal) { holder.style.height = Math.max(12, 3 * data.labels.length + 4) + "rem"; }
     var suffix = SUFFIX[holder.dataset.unit] || "";
     var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     new window.Chart(canvas, {
       type: kind,
       data: {
-        labels: data.labels,
+        labels: horizontal ? data.labels.map(wrap) : data.labels,
         datasets: [{
           label: heading ? heading.textContent.trim() : "",
           data: data.values,
@@ -68,12 +90,7 @@
             callbacks: { label: function (item) { return " " + data.texts[item.dataIndex]; } }
           }
         },
-        scales: {
-          x: { ticks: { color: "#1e1e1e", callback: horizontal ? function (v) { return numbers.format(v) + suffix; } : undefined },
-               grid: { color: horizontal ? GRID : "transparent" }, beginAtZero: true },
-          y: { ticks: { color: "#1e1e1e", callback: horizontal ? undefined : function (v) { return numbers.format(v) + suffix; } },
-               grid: { color: horizontal ? "transparent" : GRID }, beginAtZero: true }
-        }
+        scales: scales(horizontal, suffix)
       }
     });
     var details = holder.parentElement.querySelector("details.report-data");
