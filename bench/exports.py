@@ -5,8 +5,8 @@ with the peak memory of each (the process's RSS sampled every 20 ms).
 
 Goals: the CSV at ≥ 50 % of COPY's rows per second with flat memory; the XLSX of 1 million rows
 under 300 MB of peak RSS. BENCH_EXPORT_ROWS sets the rows (1 million by default), BENCH_EXPORT_XLSX=0
-leaves the workbook out; the history is
-bench/dashboards.py's (the first funder holds half the uses, one voucher each)."""
+leaves the workbook out; the history is bench/dashboards.py's (the first funder holds half the
+uses, one voucher each)."""
 
 import os
 import tempfile
