@@ -4,8 +4,9 @@ uses as CSV through the platform's writer (uses_rows → tabular.csv_chunks) bes
 with the peak memory of each (the process's RSS sampled every 20 ms).
 
 Goals: the CSV at ≥ 50 % of COPY's rows per second with flat memory; the XLSX of 1 million rows
-under 300 MB of peak RSS. BENCH_EXPORT_ROWS sets the rows (1 million by default); the history is
-bench/dashboards.py's (the first funder holds half the uses, one voucher each)."""
+under 300 MB of peak RSS. BENCH_EXPORT_ROWS sets the rows (1 million by default), BENCH_EXPORT_XLSX=0
+leaves the workbook out; the history is bench/dashboards.py's (the first funder holds half the
+uses, one voucher each)."""
 
 import os
 import tempfile
@@ -17,6 +18,7 @@ from django.db import connection
 from .printing import _rss_mb
 
 ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "1000000"))
+XLSX = os.environ.get("BENCH_EXPORT_XLSX", "1") != "0"  # 0: the CSV and COPY only (the XLSX takes minutes)
 
 
 class Peak:
@@ -89,6 +91,8 @@ def run():
     print(f"    {rate / copy_rate:.0%} of COPY's rate (goal ≥ 50 %); RSS {memory.start:.0f} MB before, "
           f"peak {memory.peak:.0f} MB (+{memory.peak - memory.start:.0f} MB)")  # fmt: skip
 
+    if not XLSX:
+        return
     with Peak() as memory, tempfile.TemporaryFile() as handle:
         started = time.perf_counter()
         tabular.xlsx_write(handle, [tabular.Sheet("Utilisations", HEADER, uses_rows(filters), WIDTHS)])

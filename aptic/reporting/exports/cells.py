@@ -2,6 +2,7 @@
 spreadsheet: euros with cents, rates as percentages, the unit in the header. The words of the PDF
 and the numbers of its charts are the pages' own (aptic/reporting/formatting.py)."""
 
+import functools
 from decimal import Decimal
 
 from aptic.core import formats
@@ -16,6 +17,7 @@ UNIT_WORD = {Unit.CENTS: "€", Unit.RATE: "%", Unit.DAYS: "jours"}
 PERCENT_FORMAT = "0.0"
 
 
+@functools.lru_cache(maxsize=4096)
 def euros(cents: int) -> Decimal:
     """1250 → Decimal('12.50'): written '12,50' in a French CSV, a money-formatted number in a workbook."""
     return amount(cents)

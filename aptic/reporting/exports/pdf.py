@@ -161,11 +161,12 @@ def _chart(breakdown: Breakdown) -> Drawing | None:
 
 
 def _breakdown(breakdown: Breakdown, styles) -> list:
-    story = [_p(breakdown.title, styles["h2"])]
+    head = [_p(breakdown.title, styles["h2"])]
     if breakdown.summary:
-        story.append(_p(breakdown.summary, styles["body"]))
+        head.append(_p(breakdown.summary, styles["body"]))
     if chart := _chart(breakdown):
-        story += [Spacer(1, 2 * mm), chart]
+        head += [Spacer(1, 2 * mm), chart]
+    story = [KeepTogether(head)]  # a title never left alone at the foot of a page
     count = len(breakdown.columns)
     first = min(70 * mm, WIDTH / count * 1.6) if count > 1 else WIDTH
     widths = [first] + [(WIDTH - first) / (count - 1)] * (count - 1) if count > 1 else [WIDTH]

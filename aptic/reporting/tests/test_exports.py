@@ -284,3 +284,16 @@ def test_the_dashboard_page_links_its_files_which_hold_its_filtered_numbers(worl
     assert refused.status_code == 400 and "Format d'export inconnu" in html.unescape(refused.content.decode())
     foreign = admin_client.get(page_url + "?categorie=999999&format=csv")
     assert foreign.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_formula_looking_place_name_is_shown_never_run_in_both_formats(world, funder, admin_client):
+    world["place"].name = '=HYPERLINK("http://x";"Fablab")'
+    world["place"].save(update_fields=["name"])
+    spend(world, 1)
+    lines = read_csv(export_uses(admin_client, funder))
+    assert lines[1][1] == "'" + world["place"].name
+    response = export_uses(admin_client, funder, fmt="xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Utilisations"]
+    cell = sheet["B2"]
+    assert cell.value == world["place"].name and cell.data_type == "s" and cell.quotePrefix
