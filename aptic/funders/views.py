@@ -1,3 +1,5 @@
+import dataclasses
+
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,7 +11,7 @@ from aptic.core.errors import DomainError
 from aptic.places.geojson import map_settings
 from aptic.reporting.dashboard import funder_filter_options, funder_report
 from aptic.reporting.filters import FilterOptions, Filters, parse_filters
-from aptic.reporting.maps import funder_map_report
+from aptic.reporting.maps import funder_map_points, funder_map_report
 from aptic.reporting.national import national_report
 from aptic.reporting.views import bad_request, report_export
 
@@ -38,6 +40,9 @@ def dashboard(request):
         except DomainError as exc:
             return bad_request(request, exc.message)
         report = funder_report(funder=funder, filters=filters)
+        # The PDF's map: where the vouchers were used (the accepted places stay on the map page).
+        points = funder_map_points(funder=funder, usage_filters=filters.lookups())
+        report = dataclasses.replace(report, points=tuple(p for p in points if p.kind != "eligible"))
         return report_export(request, report, organisation=funder, slug="tableau-de-bord")
     return _filtered(
         request,

@@ -280,6 +280,10 @@ def test_the_dashboard_page_links_its_files_which_hold_its_filtered_numbers(worl
     assert (
         pdf.status_code == 200 and world["category"].label in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     )
+    # The report's map: the place where the vouchers were used, with its commune beside it.
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Carte des lieux" in text and world["place"].name in text.split("Carte des lieux", 1)[1]
+    assert reverse("funders:map", kwargs={"org_slug": funder.slug}) + "?" + query in page
     refused = admin_client.get(page_url + "?" + query + "&format=odt")
     assert refused.status_code == 400 and "Format d'export inconnu" in html.unescape(refused.content.decode())
     foreign = admin_client.get(page_url + "?categorie=999999&format=csv")
