@@ -49,11 +49,12 @@ def working_day(day: datetime.date) -> datetime.date:
 
 
 def build_moment(today: datetime.date) -> datetime.datetime:
-    """When the demo is deemed built: the end of a working day on `today`, or now if that is to come
-    (a demo built on the real day). No row of the demo is dated after it (ADR 0037)."""
+    """When the demo is deemed built: the end of a working day on `today`, or now when `today` is the
+    real day and that is to come. No row of the demo is dated after it (ADR 0037)."""
     from django.utils import timezone
 
-    return min(at(today, 19, 30), timezone.now().astimezone(PARIS))
+    now = timezone.now().astimezone(PARIS)
+    return min(at(today, 19, 30), now) if today == now.date() else at(today, 19, 30)
 
 
 @dataclass(frozen=True)
