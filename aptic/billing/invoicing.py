@@ -276,11 +276,11 @@ def _order_paid(invoice: Invoice, actor, *, start_printing: bool = True, at=None
             ledger_transaction=posted,
             created_at=posted.created_at,
         )
-    if start_printing:
-        _release_printing(invoice.order, actor, at=at)
+    if start_printing:  # printing starts when the payment is recorded: now, whatever its day
+        _release_printing(invoice.order, actor)
 
 
-def _release_printing(order: Order, actor, at=None) -> None:
+def _release_printing(order: Order, actor) -> None:
     try:  # the printing app may not be deployed (or built) yet
         from aptic.printing.services import order_print_release
     except ImportError:
@@ -292,7 +292,7 @@ def _release_printing(order: Order, actor, at=None) -> None:
         PrintRelease = None  # noqa: N806
     if PrintRelease is not None and PrintRelease.objects.filter(order=order).exists():
         return  # released early (a public body paying after service): nothing more to do
-    order_print_release(order=order, user=actor, reason="paid", at=at)
+    order_print_release(order=order, user=actor, reason="paid")
 
 
 def _credit_note_create(note: CreditNote, lines: list[Line], buyer, preceding) -> CreditNote:

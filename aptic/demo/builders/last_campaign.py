@@ -4,11 +4,13 @@ Gironde's two distributors, handed out in its last autumn, used from the start o
 to its grace date, then expired the day after (its credit note is the billing builder's).
 """
 
+import datetime
+
 from aptic.billing.invoicing import invoice_issue, payment_record
 from aptic.billing.models import PaymentMethod
 from aptic.distribution.demo import CATEGORIES, distributed_booklets, hand_out_in_runs
 from aptic.distribution.shipments import shipment_create
-from aptic.printing.services import order_print_release
+from aptic.printing.services import file_voucher_limit, order_print_release, print_files_generate
 from aptic.vouchers.lifecycle import vouchers_expire
 
 from . import usage
@@ -34,9 +36,10 @@ def build(context) -> None:
         actor=staff,
         start_printing=False,
     )
-    order_print_release(
-        order=order, user=staff, reason="paid", produce=False, at=calendar.moment(calendar.last_paid_on, 15)
-    )
+    released = calendar.moment(calendar.last_paid_on, 15)
+    order_print_release(order=order, user=staff, reason="paid", produce=False, at=released)
+    if order.quantity <= file_voucher_limit():
+        print_files_generate(order=order, at=released + datetime.timedelta(hours=2))
     medoc, merignac = context.organisations["dist_medoc"][0], context.organisations["dist_ccas"][0]
     count = order.quantity // order.booklet_size
     half = distributed_booklets(context, count) // 2
