@@ -60,3 +60,23 @@ def test_a_stop_and_an_expiry_are_dated_when_they_happened(funder, funder_admin)
     assert set(VoucherEvent.objects.filter(to_status="expired").values_list("created_at", flat=True)) == {expired_at}
     assert Transaction.objects.get(kind="expiry").created_at == expired_at
     expiry_credit_notes_issue(issued_on=timezone.localdate(expired_at))  # the books' invariant: credited
+
+
+def test_a_back_dated_redemption_and_its_cancellation_are_posted_when_they_happened(counter, issued):
+    """Both writers (the ORM on SQLite, `aptic_redemption_write` on PostgreSQL) date the posting with
+    the redemption, not with the clock."""
+    from aptic.vouchers.redemption import redemption_cancel, redemption_create
+
+    organisation, admin, place, _, short = counter
+    order = issued(quantity=10, valid_from=timezone.localdate() - datetime.timedelta(days=30))
+    at = timezone.now() - datetime.timedelta(days=3)
+    code = order.vouchers.order_by("sequence").values_list("code", flat=True).first()
+    redemption = redemption_create(
+        provider=organisation, place=place, offer=short, codes=[code], user=admin, at=at
+    ).redemption
+    assert Transaction.objects.get(kind="redemption").created_at == at
+    assert VoucherEvent.objects.get(to_status="redeemed").created_at == at
+    later = at + datetime.timedelta(hours=1)
+    redemption_cancel(redemption=redemption, user=admin, reason="Non rendu", now=later)
+    assert Transaction.objects.get(kind="redemption_cancel").created_at == later
+    assert VoucherEvent.objects.get(to_status="active", from_status="redeemed").created_at == later
