@@ -116,7 +116,7 @@ class Organisation(models.Model):
     email = models.EmailField("e-mail de contact", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     is_active = models.BooleanField("active", default=True)
-    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "organisation"
@@ -149,7 +149,7 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField("depuis le", auto_now_add=True)
+    created_at = models.DateTimeField("depuis le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "appartenance"
@@ -221,7 +221,7 @@ class ApiToken(models.Model):
     prefix = models.CharField("début de la clé", max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="créée par")
-    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
     revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
 

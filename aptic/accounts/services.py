@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import clock
 from aptic.core.errors import DomainError
 
 from . import token_cache
@@ -52,11 +53,13 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def user_create(*, email: str, password: str | None, full_name: str = "", is_staff: bool = False) -> User:
+def user_create(*, email: str, password: str | None, full_name: str = "", is_staff: bool = False, at=None) -> User:
+    """`at`: when the account was opened (now by default, never to come)."""
+    at = clock.moment(at)
     email = normalise_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError("Un compte existe déjà avec cette adresse e-mail.", field="email")
-    user = User(email=email, full_name=full_name.strip()[:150], is_staff=is_staff)
+    user = User(email=email, full_name=full_name.strip()[:150], is_staff=is_staff, date_joined=at)
     if password is not None:
         try:
             validate_password(password, user)
@@ -68,11 +71,13 @@ def user_create(*, email: str, password: str | None, full_name: str = "", is_sta
 
 
 @transaction.atomic
-def organisation_create(*, kind: str, name: str, legal_category: str = "other", **fields) -> Organisation:
+def organisation_create(*, kind: str, name: str, legal_category: str = "other", at=None, **fields) -> Organisation:
+    """`at`: when it was registered (now by default, never to come)."""
+    at = clock.moment(at)
     name = (name or "").strip()
     if not name:
         raise DomainError("Indiquez le nom de l'organisation.", field="name")
-    organisation = Organisation(kind=kind, name=name[:200], legal_category=legal_category, **fields)
+    organisation = Organisation(kind=kind, name=name[:200], legal_category=legal_category, created_at=at, **fields)
     organisation.slug = _unique_slug(name)
     try:
         organisation.full_clean(exclude=["commune"])
@@ -88,15 +93,23 @@ def organisation_create(*, kind: str, name: str, legal_category: str = "other", 
 PUBLIC_SIGN_UP = "Inscription en ligne"
 
 
-def _audit_membership(action, *, actor, target, organisation, email: str, role: str, actor_label="", **details):
+def _audit_membership(
+    action, *, actor, target, organisation, email: str, role: str, actor_label="", at=None, **details
+):
     """One journal line for a change of an organisation's members (roles written in French)."""
     details = {"email": email, "role": Role(role).label, **details}
     audit_record(
-        actor=actor, action=action, target=target, organisation=organisation, details=details, actor_label=actor_label
+        actor=actor,
+        action=action,
+        target=target,
+        organisation=organisation,
+        details=details,
+        actor_label=actor_label,
+        at=at,
     )
 
 
-def _audit_invitation(action, invitation: Invitation, *, actor, actor_label="") -> None:
+def _audit_invitation(action, invitation: Invitation, *, actor, actor_label="", at=None) -> None:
     _audit_membership(
         action,
         actor=actor,
@@ -105,16 +118,18 @@ def _audit_invitation(action, invitation: Invitation, *, actor, actor_label="") 
         email=invitation.email,
         role=invitation.role,
         actor_label=actor_label,
+        at=at,
     )
 
 
 @transaction.atomic
 def membership_add(
-    *, user: User, organisation: Organisation, role: str = Role.MEMBER, by: User | None = None
+    *, user: User, organisation: Organisation, role: str = Role.MEMBER, by: User | None = None, at=None
 ) -> Membership:
-    """Join, or become administrator if already a member; `by` is who did it, for the journal."""
+    """Join, or become administrator if already a member; `by` is who did it, for the journal; `at`:
+    since when (now by default, never to come)."""
     membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, defaults={"role": role}
+        user=user, organisation=organisation, defaults={"role": role, "created_at": clock.moment(at)}
     )
     if not created and membership.role != role and role == Role.ADMIN:
         previous = membership.role
@@ -160,14 +175,15 @@ def _send_invitation_email(invitation: Invitation, token: str) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by: User) -> Invitation:
-    """Invite someone by e-mail; inviting the same address again sends a fresh link."""
+def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by: User, at=None) -> Invitation:
+    """Invite someone by e-mail; inviting the same address again sends a fresh link. `at`: when (now
+    by default, never to come); the link lasts from then."""
     email = normalise_email(email)
     if role not in Role.values:
         raise DomainError("Choisissez un rôle valide.", field="role")
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise DomainError("Cette personne est déjà membre de l'organisation.", field="email")
-    now = timezone.now()
+    now = clock.moment(at)
     organisation.invitations.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
     )
@@ -182,7 +198,7 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
         expires_at=now + timedelta(days=settings.APTIC_INVITATION_DAYS),
     )
     # No one invites: the provider's own sign-up form.
-    _audit_invitation(AuditAction.MEMBER_INVITED, invitation, actor=invited_by, actor_label=PUBLIC_SIGN_UP)
+    _audit_invitation(AuditAction.MEMBER_INVITED, invitation, actor=invited_by, actor_label=PUBLIC_SIGN_UP, at=now)
     transaction.on_commit(lambda: _send_invitation_email(invitation, token))
     return invitation
 

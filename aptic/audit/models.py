@@ -16,6 +16,7 @@ import re
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from aptic.core import formats
 
@@ -117,7 +118,7 @@ def _shown(value) -> str:
 
 
 class AuditEvent(models.Model):
-    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("date", default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

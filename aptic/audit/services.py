@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from aptic.core import clock
+
 from .models import AuditAction, AuditEvent
 
 SYSTEM_LABEL = "Tâche automatique"
@@ -23,12 +25,20 @@ def _actor_label(actor) -> str:
 
 
 def audit_record(
-    *, actor, action: str, target=None, organisation=None, details: dict | None = None, actor_label: str = ""
+    *,
+    actor,
+    action: str,
+    target=None,
+    organisation=None,
+    details: dict | None = None,
+    actor_label: str = "",
+    at=None,
 ) -> AuditEvent:
     """Append who did what: `actor` is the user who acted (None only for a system job), `action` one of
     AuditAction, `target` the model instance acted on. Written inside the caller's transaction, so
     an action rolled back leaves no trace and an action done always has one. `actor_label` names
-    an actor without an account (a public form) instead of "Tâche automatique"."""
+    an actor without an account (a public form) instead of "Tâche automatique". `at`: the moment
+    of the action when the service was given one (now by default)."""
     action = AuditAction(action)
     if actor is not None and not getattr(actor, "pk", None):
         actor = None  # an anonymous user is no actor
@@ -43,4 +53,5 @@ def audit_record(
             target_label=str(target)[:300] if target is not None else "",
             organisation=organisation,
             details=_json_safe(details),
+            created_at=clock.moment(at),
         )

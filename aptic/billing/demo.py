@@ -1,11 +1,13 @@
 """Demo funders at every commercial stage (runs after the vouchers demo, whose orders it invoices).
 
-- The vouchers demo's orders: last year's Gironde order invoiced, paid, expired, with its credit note;
-  this year's Gironde order invoiced with that credit deducted, and paid; the company's paid; the
-  CCAS's invoiced, awaiting payment. A correction credit note on the company's invoice.
-- New prospects, through the public journey's services: a request waiting for staff, a closed one,
-  a draft quote, a sent quote, an accepted quote (signed PDF) waiting for validation, and a validated
-  one (Ville de Mérignac: account, administrator and an issued order of 1,000 vouchers) not invoiced.
+- The vouchers demo's orders: last year's Gironde order (invoiced and paid by the last campaign's
+  builder, aptic/demo/builders/last_campaign.py) gets its expiry credit note; this year's Gironde
+  order invoiced with that credit deducted, and paid; the company's paid; the CCAS's invoiced,
+  awaiting payment. A correction credit note on the company's invoice.
+- New prospects of the last three weeks, through the public journey's services, each step on its
+  day: a request waiting for staff, a closed one, a draft quote, a sent quote, an accepted quote
+  (signed PDF) waiting for validation, and a validated one (Ville de Mérignac: account,
+  administrator and an issued order of 1,000 vouchers) not invoiced.
 Payments here do not start printing (see invoicing.payment_record).
 """
 
@@ -22,7 +24,7 @@ from aptic.vocabulary.models import Public, ServiceCategory
 from aptic.vouchers.models import Order
 
 from . import services
-from .models import Offer, PaymentMethod
+from .models import Offer
 
 # (organisation, SIRET, legal category, commune INSEE, contact, e-mail, quantity, offer, stage)
 PROSPECTS = [
@@ -68,10 +70,16 @@ def _commune(code: str):
 
 
 def _prospects(context, staff, today):
+    calendar = context.calendar
+
+    def on(days_ago: int, hour: int = 10):
+        return calendar.moment(today - datetime.timedelta(days=days_ago), hour)
+
     offers = {o.code: o for o in Offer.objects.all()}
     publics = list(Public.objects.filter(is_active=True).order_by("position")[:2])
     categories = list(ServiceCategory.objects.filter(is_active=True).order_by("position")[:2])
-    for name, siret, category, commune, contact, email, quantity, offer, stage in PROSPECTS:
+    for rank, (name, siret, category, commune, contact, email, quantity, offer, stage) in enumerate(PROSPECTS):
+        start = 20 - rank  # requests of the last three weeks, each step a few days after the one before
         request = services.quote_request_create(
             organisation_name=name,
             siret=_siret(siret),
@@ -86,13 +94,16 @@ def _prospects(context, staff, today):
             territory="Le territoire de l'organisation",
             publics=publics,
             categories=categories,
+            at=on(start, 9),
         )
         if stage == "request":
             continue
         if stage == "closed":
-            services.quote_request_close(request=request, actor=staff, reason="Projet reporté à l'an prochain.")
+            services.quote_request_close(
+                request=request, actor=staff, reason="Projet reporté à l'an prochain.", at=on(start - 2)
+            )
             continue
-        quote = services.quote_create_from_request(request=request, actor=staff)
+        quote = services.quote_create_from_request(request=request, actor=staff, at=on(start - 2))
         options = {"network_delivery": 30000} if offer != "standard" else {}
         if offer == "premium":
             options["custom_cover"] = 45000
@@ -107,21 +118,22 @@ def _prospects(context, staff, today):
             publics=publics,
             rule_departements=list(Departement.objects.filter(pk=_commune(commune).departement_id)),
             rule_categories=categories if offer == "premium" else [],
+            at=on(start - 2, 11),
         )
         if stage == "draft":
             continue
-        quote = services.quote_send(quote=quote, actor=staff)
+        quote = services.quote_send(quote=quote, actor=staff, at=on(start - 3))
         if stage == "sent":
             continue
         signed = SimpleUploadedFile("devis-signe.pdf", _pdf(f"Devis {quote.number} : bon pour accord"))
         quote = services.quote_accept(
-            quote=quote, kind="signed_quote", document=signed, signer_name=f"{contact}, maire"
+            quote=quote, kind="signed_quote", document=signed, signer_name=f"{contact}, maire", at=on(start - 8)
         )
         if stage == "accepted":
             continue
-        quote = services.quote_validate(quote=quote, actor=staff)
-        user = accounts.user_create(email=email, password=context.password, full_name=contact)
-        accounts.membership_add(user=user, organisation=quote.funder, role=Role.ADMIN)
+        quote = services.quote_validate(quote=quote, actor=staff, at=on(start - 10))
+        user = accounts.user_create(email=email, password=context.password, full_name=contact, at=on(start - 10, 14))
+        accounts.membership_add(user=user, organisation=quote.funder, role=Role.ADMIN, at=on(start - 10, 14))
         context.accounts.append((email, quote.funder.get_kind_display(), quote.funder.name))
         context.organisations.setdefault("funder_prospects", []).append(quote.funder)
 
@@ -135,19 +147,7 @@ def _existing_orders(context, staff):
     gironde = context.organisations["funder_dep"][0]
     ccas = context.organisations["funder_ccas"][0]
     company = context.organisations["funder_company"][0]
-    last_year = Order.objects.filter(funder=gironde, valid_from=calendar.last_campaign_start).order_by("pk").first()
-    if last_year is not None:
-        invoice = services.invoice_issue(order=last_year, actor=staff, issued_on=calendar.last_invoiced_on)
-        services.payment_record(
-            invoice=invoice,
-            amount_cents=invoice.due_cents,
-            received_on=calendar.last_paid_on,
-            method=PaymentMethod.PUBLIC_TREASURY,
-            reference=f"Mandat {calendar.last_paid_on.year}-0412",
-            actor=staff,
-            start_printing=False,
-        )
-    # Last campaign's expiry (done by the vouchers demo on calendar.expiry_day), credited the day after.
+    # Last campaign's expiry (done by its builder on calendar.expiry_day), credited the day after.
     services.expiry_credit_notes_issue(actor=staff, issued_on=calendar.expiry_credited_on)
     current = Order.objects.filter(valid_from=calendar.campaign_start, issued_at__isnull=False).order_by("pk")
     schedule = [

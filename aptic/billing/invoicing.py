@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats, legal
+from aptic.core import clock, formats, legal
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 from aptic.ledger.models import Entry, Transaction
@@ -92,6 +92,7 @@ def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None =
         raise DomainError(f"La commande n° {order.pk} est déjà facturée.")
     quote = getattr(order, "quote", None)
     issued_on = issued_on or _today()
+    when = clock.moment_of(issued_on)  # its record and its posting, dated with it (ADR 0037)
     seller = legal.seller()
     options = [(OptionKind(o.kind).label, o.amount_cents) for o in quote.options.all()] if quote else []
     rates = {"fee_rate": quote.fee_rate, "vat_rate": quote.vat_rate} if quote else {}
@@ -130,6 +131,7 @@ def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None =
         credits_cents=p.total_cents - left,
         due_cents=left,
         created_by=actor,
+        created_at=when,
     )
     invoice.pdf = documents.invoice_pdf(invoice, lines, [(n.number, n.issued_on, c) for n, c in credits])
     charged = p.fee_cents + p.options_cents + p.vat_cents
@@ -144,6 +146,7 @@ def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None =
                 (ledger.platform_account("platform:vat"), -p.vat_cents),
             ],
             actor=actor,
+            at=when,
         )
     invoice.save()
     InvoiceLine.objects.bulk_create(
@@ -165,8 +168,8 @@ def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None =
         [CreditApplication(credit_note=n, invoice=invoice, amount_cents=c) for n, c in credits]
     )
     if invoice.due_cents == 0:
-        _order_paid(invoice, actor)
-    audit_record(actor=actor, action=AuditAction.INVOICE_ISSUED, target=invoice, organisation=order.funder)
+        _order_paid(invoice, actor, at=when)
+    audit_record(actor=actor, action=AuditAction.INVOICE_ISSUED, target=invoice, organisation=order.funder, at=when)
     return invoice
 
 
@@ -205,6 +208,7 @@ def payment_record(
         raise DomainError(
             f"La date de réception précède la facture (émise le {invoice.issued_on:%d/%m/%Y}).", field="received_on"
         )
+    when = clock.moment_of(received_on)
     posted = ledger.transaction_post(
         kind="payment",
         description=f"Paiement de la facture {invoice.number} par {invoice.funder.name}",
@@ -214,6 +218,7 @@ def payment_record(
             (ledger.funder_account(invoice.funder), -amount_cents),
         ],
         actor=actor,
+        at=when,
     )
     payment = Payment.objects.create(
         invoice=invoice,
@@ -223,14 +228,16 @@ def payment_record(
         reference=(reference or "").strip()[:100],
         ledger_transaction=posted,
         recorded_by=actor,
+        recorded_at=when,
     )
-    _order_paid(invoice, actor, start_printing=start_printing)
+    _order_paid(invoice, actor, start_printing=start_printing, at=when)
     audit_record(
         actor=actor,
         action=AuditAction.PAYMENT_RECORDED,
         target=invoice,
         organisation=invoice.funder,
         details={"amount_cents": amount_cents, "received_on": received_on},
+        at=when,
     )
     return payment
 
@@ -242,7 +249,7 @@ def _funder_territory(funder) -> tuple[str, str, str]:
     return (territory.kind, territory.code, territory.label) if territory else NATIONAL
 
 
-def _order_paid(invoice: Invoice, actor, *, start_printing: bool = True) -> None:
+def _order_paid(invoice: Invoice, actor, *, start_printing: bool = True, at=None) -> None:
     """The order is paid: 1 % of its face value to its territory's fund, then printing may start."""
     share = fund_share(invoice.face_total_cents)
     if share:
@@ -256,6 +263,7 @@ def _order_paid(invoice: Invoice, actor, *, start_printing: bool = True) -> None
                 (ledger.platform_account("platform:territorial_fund"), -share),
             ],
             actor=actor,
+            at=at,
         )
         FundMovement.objects.create(
             territory_kind=kind,
@@ -266,8 +274,9 @@ def _order_paid(invoice: Invoice, actor, *, start_printing: bool = True) -> None
             face_total_cents=invoice.face_total_cents,
             amount_cents=share,
             ledger_transaction=posted,
+            created_at=posted.created_at,
         )
-    if start_printing:
+    if start_printing:  # printing starts when the payment is recorded: now, whatever its day
         _release_printing(invoice.order, actor)
 
 
@@ -324,6 +333,7 @@ def credit_note_correction_issue(
     if issued_on < invoice.issued_on:
         raise DomainError(f"Un avoir ne précède pas sa facture (émise le {invoice.issued_on:%d/%m/%Y}).")
     number = numbering.number_next(kind=DocumentKind.CREDIT_NOTE, year=issued_on.year)
+    when = clock.moment_of(issued_on)
     posted = ledger.transaction_post(
         kind="credit_note",
         description=f"Avoir {number} sur la facture {invoice.number} : {reason}",
@@ -334,6 +344,7 @@ def credit_note_correction_issue(
             (ledger.funder_account(invoice.funder), -total),
         ],
         actor=actor,
+        at=when,
     )
     note = CreditNote(
         number=number,
@@ -349,6 +360,7 @@ def credit_note_correction_issue(
         reason=reason[:250],
         ledger_transaction=posted,
         created_by=actor,
+        created_at=when,
     )
     line = Line(
         f"Correction de la facture {invoice.number}",
@@ -366,6 +378,7 @@ def credit_note_correction_issue(
         target=note,
         organisation=invoice.funder,
         details={"invoice": invoice.number, "reason": reason},
+        at=when,
     )
     return note
 
@@ -408,6 +421,7 @@ def expiry_credit_note_issue(
         "avoir de leur valeur faciale.",
         ledger_transaction=posting,
         created_by=actor,
+        created_at=clock.moment_of(issued_on),
     )
     line = Line(f"Chèques expirés — commande n° {order.pk}", count, order.face_value_cents, credited, None, 0)
     buyer = einvoice.Buyer.of(invoice) if invoice else _buyer_of(order.funder, getattr(order, "quote", None))

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind
 from aptic.core.files import private_storage_callable
@@ -90,7 +91,7 @@ class QuoteRequest(models.Model):
     )
     status = models.CharField("état", max_length=10, choices=RequestStatus.choices, default=RequestStatus.NEW)
     closed_reason = models.CharField("motif de classement", max_length=250, blank=True)
-    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    created_at = models.DateTimeField("reçue le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "demande de devis"
@@ -173,7 +174,7 @@ class Quote(UsageRules):
     total_cents = models.PositiveBigIntegerField("total TTC", default=0)
     status = models.CharField("état", max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     pdf = models.BinaryField("PDF", null=True, blank=True, editable=False)
     # The acceptance link e-mailed to the contact: only its hash is kept.
@@ -331,7 +332,7 @@ class Invoice(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+    created_at = models.DateTimeField("enregistrée le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "facture"
@@ -408,7 +409,7 @@ class CreditNote(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    created_at = models.DateTimeField("enregistré le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "avoir"
@@ -472,7 +473,7 @@ class Payment(models.Model):
     reference = models.CharField("référence", max_length=100, blank=True)
     ledger_transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    recorded_at = models.DateTimeField("enregistré le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "paiement"
@@ -501,7 +502,7 @@ class FundMovement(models.Model):
     face_total_cents = models.PositiveBigIntegerField("valeur faciale de la commande")
     amount_cents = models.PositiveBigIntegerField("montant")
     ledger_transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("le", auto_now_add=True)
+    created_at = models.DateTimeField("le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "abondement du fonds territorial"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind, Role
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats, identifiers
+from aptic.core import clock, formats, identifiers
 from aptic.core.errors import DomainError
 from aptic.core.phones import clean_phone
 from aptic.vouchers.issuance import face_value_range_message, order_create, order_issue
@@ -103,7 +103,10 @@ def quote_request_create(
     phone: str = "",
     publics=(),
     categories=(),
+    at=None,
 ) -> QuoteRequest:
+    """`at`: when it was received (now by default, never to come)."""
+    at = clock.moment(at)
     siren, siret = clean_siren_siret(siret)
     phone = clean_phone(phone, commune.departement_id if commune is not None else "")
     email = accounts.normalise_email(email)
@@ -145,6 +148,7 @@ def quote_request_create(
         objectives=objectives.strip()[:OBJECTIVES_MAX],
         quantity=quantity,
         wished_offer=wished_offer,
+        created_at=at,
     )
     request.publics.set(publics)
     request.categories.set(categories)
@@ -152,7 +156,7 @@ def quote_request_create(
 
 
 @transaction.atomic
-def quote_request_close(*, request: QuoteRequest, actor, reason: str) -> QuoteRequest:
+def quote_request_close(*, request: QuoteRequest, actor, reason: str, at=None) -> QuoteRequest:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Indiquez pourquoi la demande est classée.", field="reason")
@@ -161,7 +165,13 @@ def quote_request_close(*, request: QuoteRequest, actor, reason: str) -> QuoteRe
         raise DomainError("Cette demande a déjà été traitée.")
     request.status, request.closed_reason = RequestStatus.CLOSED, reason[:250]
     request.save(update_fields=["status", "closed_reason"])
-    audit_record(actor=actor, action=AuditAction.QUOTE_REQUEST_CLOSED, target=request, details={"reason": reason})
+    audit_record(
+        actor=actor,
+        action=AuditAction.QUOTE_REQUEST_CLOSED,
+        target=request,
+        details={"reason": reason},
+        at=_after(at, request.created_at),
+    )
     return request
 
 
@@ -172,10 +182,20 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def _after(at, previous: datetime.datetime) -> datetime.datetime:
+    """`at` (now by default, never to come), refused before the step it follows."""
+    at = clock.moment(at)
+    if at < previous:
+        raise DomainError("Cette étape ne peut pas précéder la précédente.", field="at")
+    return at
+
+
 @transaction.atomic
-def quote_create_from_request(*, request: QuoteRequest, actor) -> Quote:
-    """A draft quote with the request's organisation, quantity, offer and wishes; staff complete it."""
+def quote_create_from_request(*, request: QuoteRequest, actor, at=None) -> Quote:
+    """A draft quote with the request's organisation, quantity, offer and wishes; staff complete it.
+    `at`: when (now by default; never to come, nor before the request)."""
     request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
+    at = _after(at, request.created_at)
     if request.status == RequestStatus.CLOSED:
         raise DomainError("Cette demande a été classée : rouvrez-en une nouvelle pour faire un devis.")
     offer = request.wished_offer or Offer.objects.filter(is_active=True).order_by("position").first()
@@ -200,9 +220,10 @@ def quote_create_from_request(*, request: QuoteRequest, actor) -> Quote:
         offer=offer,
         quantity=request.quantity,
         booklet_size=10 if offer.allows_booklet_10 else 5,
-        valid_until=_today() + datetime.timedelta(days=QUOTE_VALIDITY_DAYS),
+        valid_until=timezone.localdate(at) + datetime.timedelta(days=QUOTE_VALIDITY_DAYS),
         activation=Activation.ON_DISTRIBUTION,
         created_by=actor,
+        created_at=at,
     )
     quote.publics.set(request.publics.all())
     if offer.allows_service_targeting:
@@ -211,7 +232,7 @@ def quote_create_from_request(*, request: QuoteRequest, actor) -> Quote:
     if request.status == RequestStatus.NEW:
         request.status = RequestStatus.QUOTED
         request.save(update_fields=["status"])
-    audit_record(actor=actor, action=AuditAction.QUOTE_CREATED, target=quote, organisation=existing)
+    audit_record(actor=actor, action=AuditAction.QUOTE_CREATED, target=quote, organisation=existing, at=at)
     return quote
 
 
@@ -311,14 +332,17 @@ def quote_update(
     options: dict | None = None,
     publics=(),
     sponsored_providers=(),
+    at=None,
     **rules,
 ) -> Quote:
-    """Change a draft. options: {OptionKind: price excl. VAT in cents}; rules: the RULES M2Ms."""
+    """Change a draft. options: {OptionKind: price excl. VAT in cents}; rules: the RULES M2Ms. `at`:
+    when (now by default; never to come, nor before the quote was made)."""
     unknown = set(rules) - set(RULES)
     if unknown:
         raise TypeError(f"quote_update() got unexpected arguments: {sorted(unknown)}")
     options = {k: v for k, v in (options or {}).items() if v}
     quote = _locked_quote(quote, QuoteStatus.DRAFT)
+    at = _after(at, quote.created_at)
     check_terms(
         offer=offer,
         quantity=quantity,
@@ -350,7 +374,7 @@ def quote_update(
     quote.options.all().delete()
     QuoteOption.objects.bulk_create([QuoteOption(quote=quote, kind=k, amount_cents=v) for k, v in options.items()])
     _store_totals(quote)
-    audit_record(actor=actor, action=AuditAction.QUOTE_UPDATED, target=quote, organisation=quote.funder)
+    audit_record(actor=actor, action=AuditAction.QUOTE_UPDATED, target=quote, organisation=quote.funder, at=at)
     return quote
 
 
@@ -372,9 +396,12 @@ def _new_token(quote: Quote) -> None:
 
 
 @transaction.atomic
-def quote_send(*, quote: Quote, actor) -> Quote:
-    """Number the quote, freeze it as a PDF and e-mail the contact a link to accept it."""
+def quote_send(*, quote: Quote, actor, at=None) -> Quote:
+    """Number the quote, freeze it as a PDF and e-mail the contact a link to accept it. `at`: when
+    (now by default; never to come, nor before the quote was made)."""
     quote = _locked_quote(quote, QuoteStatus.DRAFT)
+    at = _after(at, quote.created_at)
+    today = timezone.localdate(at)
     check_terms(
         offer=quote.offer,
         quantity=quote.quantity,
@@ -383,16 +410,15 @@ def quote_send(*, quote: Quote, actor) -> Quote:
         options={o.kind: o.amount_cents for o in quote.options.all()},
         categories=list(quote.rule_categories.all()),
     )
-    if quote.valid_until < _today():
+    if quote.valid_until < today:
         raise DomainError("La date de validité du devis est passée : changez-la avant d'envoyer.", field="valid_until")
     _store_totals(quote)
-    today = _today()
     quote.number = numbering.number_next(kind=DocumentKind.QUOTE, year=today.year)
-    quote.status, quote.sent_at = QuoteStatus.SENT, timezone.now()
+    quote.status, quote.sent_at = QuoteStatus.SENT, at
     quote.pdf = documents.quote_pdf(quote, quote_pricing(quote), issued_on=today)
     quote.save(update_fields=["number", "status", "sent_at", "pdf"])
     _new_token(quote)
-    audit_record(actor=actor, action=AuditAction.QUOTE_SENT, target=quote, organisation=quote.funder)
+    audit_record(actor=actor, action=AuditAction.QUOTE_SENT, target=quote, organisation=quote.funder, at=at)
     return quote
 
 
@@ -419,11 +445,13 @@ def quote_for_token(token: str) -> Quote:
 
 @transaction.atomic
 def quote_accept(
-    *, quote: Quote, kind: str, document, signer_name: str, purchase_order_ref: str = "", user=None
+    *, quote: Quote, kind: str, document, signer_name: str, purchase_order_ref: str = "", user=None, at=None
 ) -> Quote:
-    """The funder accepts: the signed quote, or a public-procurement purchase order (reference and file)."""
+    """The funder accepts: the signed quote, or a public-procurement purchase order (reference and file).
+    `at`: when (now by default; never to come, nor before the quote was sent)."""
     quote = _locked_quote(quote, QuoteStatus.SENT)
-    if quote.valid_until < _today():
+    at = _after(at, quote.sent_at)
+    if quote.valid_until < timezone.localdate(at):
         raise DomainError(
             f"Le devis {quote.number} n'est plus valable depuis le {quote.valid_until:%d/%m/%Y} : "
             "demandez un nouveau devis à l'équipe #APTIC."
@@ -442,7 +470,7 @@ def quote_accept(
     quote.acceptance_kind = kind
     quote.purchase_order_ref = reference if kind == AcceptanceKind.PURCHASE_ORDER else ""
     quote.accepted_by_name = signer_name[:150]
-    quote.accepted_at = timezone.now()
+    quote.accepted_at = at
     quote.status = QuoteStatus.ACCEPTED
     quote.refusal_reason = ""
     # Last, once everything is checked: the file is written to disk at once.
@@ -481,7 +509,7 @@ def quote_cancel(*, quote: Quote, actor) -> Quote:
     return quote
 
 
-def _funder_for(quote: Quote, actor) -> Organisation:
+def _funder_for(quote: Quote, actor, at=None) -> Organisation:
     """The quote's funder: known, found by SIRET, or created; its contact invited as administrator."""
     funder = quote.funder
     if funder is None and quote.buyer_siret:
@@ -495,20 +523,25 @@ def _funder_for(quote: Quote, actor) -> Organisation:
             address=quote.buyer_address,
             commune=quote.buyer_commune,
             email=quote.contact_email,
+            at=at,
         )
     if not funder.memberships.filter(user__email__iexact=quote.contact_email).exists():
-        accounts.invitation_create(organisation=funder, email=quote.contact_email, role=Role.ADMIN, invited_by=actor)
+        accounts.invitation_create(
+            organisation=funder, email=quote.contact_email, role=Role.ADMIN, invited_by=actor, at=at
+        )
     return funder
 
 
 @transaction.atomic
-def quote_validate(*, quote: Quote, actor, sponsorship_start: datetime.date | None = None) -> Quote:
+def quote_validate(*, quote: Quote, actor, sponsorship_start: datetime.date | None = None, at=None) -> Quote:
     """Staff accept the funder's acceptance: the funder's account, its order with its rules, issued;
-    sponsored subscriptions. All of it, or nothing."""
+    sponsored subscriptions. All of it, or nothing. `at`: when (now by default; never to come, nor
+    before the acceptance)."""
     from aptic.providers.services import sponsorships_create
 
     quote = _locked_quote(quote, QuoteStatus.ACCEPTED)
-    funder = _funder_for(quote, actor)
+    at = _after(at, quote.accepted_at)
+    funder = _funder_for(quote, actor, at)
     rules = {name: list(getattr(quote, name).all()) for name in RULES}
     order = order_create(
         funder=funder,
@@ -519,16 +552,23 @@ def quote_validate(*, quote: Quote, actor, sponsorship_start: datetime.date | No
         max_vouchers_per_act=quote.max_vouchers_per_act,
         label=f"Devis {quote.number} — offre {quote.offer.name}",
         actor=actor,
+        at=at,
         **rules,
     )
-    order = order_issue(order=order, actor=actor)
+    order = order_issue(order=order, actor=actor, at=at)
     providers = list(quote.sponsored_providers.all())
     if providers:
-        sponsorships_create(funder=funder, providers=providers, starts_on=sponsorship_start or _today(), user=actor)
+        day = timezone.localdate(at)
+        sponsorships_create(funder=funder, providers=providers, starts_on=sponsorship_start or day, user=actor, on=day)
     quote.funder, quote.order = funder, order
-    quote.status, quote.validated_by, quote.validated_at = QuoteStatus.VALIDATED, actor, timezone.now()
+    quote.status, quote.validated_by, quote.validated_at = QuoteStatus.VALIDATED, actor, at
     quote.save()
     audit_record(
-        actor=actor, action=AuditAction.QUOTE_VALIDATED, target=quote, organisation=funder, details={"order": order.pk}
+        actor=actor,
+        action=AuditAction.QUOTE_VALIDATED,
+        target=quote,
+        organisation=funder,
+        details={"order": order.pk},
+        at=at,
     )
     return quote

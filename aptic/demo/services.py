@@ -21,7 +21,7 @@ from aptic.distribution import demo as distribution
 from aptic.payouts import demo as payouts
 from aptic.printing import demo as printing
 
-from .builders import organisations, places, providers, vouchers
+from .builders import last_campaign, organisations, places, providers, rollups, usage, vouchers
 from .timeline import DemoCalendar
 
 DATASET = "demo"
@@ -39,27 +39,34 @@ class DemoContext:
     scale: float = 1.0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (email, role label, organisation)
     organisations: dict[str, list] = field(default_factory=dict)
+    orders: dict = field(default_factory=dict)  # the vouchers builder's, by key ("gironde", "expired"…)
     # Every date the builders write comes from it (ADR 0024); the build day by default.
     calendar: DemoCalendar = field(default_factory=lambda: DemoCalendar(timezone.localdate()))
 
 
-# Each app's builder after those whose data it needs: billing invoices the vouchers' orders, printing
-# prints the paid ones, distribution ships and hands out printed booklets, payouts reimburses redemptions.
+# Each app's builder after those whose data it needs, in the calendar's order (ADR 0037): last
+# campaign's order lives and expires before billing credits its expiry; billing invoices the
+# vouchers' orders, printing prints the paid ones, distribution ships and hands out printed
+# booklets, usage spends them, payouts reimburses the uses, rollups fold them for the dashboards.
 BUILDERS = [
     organisations.build,
     places.build,
     providers.build,
     vouchers.build,
+    last_campaign.build,
     billing.build,
     printing.build,
     distribution.build,
+    usage.build,
     payouts.build,
+    rollups.build,
     two_factor.build,  # last: every demo staff account gets the demo second factor
 ]
 # Which demo a database holds: a new builder gives a new version.
 _BUILDER_NAMES = ",".join(build.__module__.removesuffix(".demo").rsplit(".", 1)[-1] for build in BUILDERS)
-# Raised when the builders change what they make without a new builder (2: the calendar, ADR 0024).
-REVISION = 2
+# Raised when the builders change what they make without a new builder (2: the calendar, ADR 0024;
+# 3: every date on the calendar and the year of use, ADR 0037).
+REVISION = 3
 # A digest: the names of eight builders no longer fit the 64 characters of the dataset's checksum.
 VERSION = f"{SEED}:" + hashlib.sha256(f"{_BUILDER_NAMES};{REVISION}".encode()).hexdigest()[:32]
 

@@ -5,11 +5,17 @@ day (ADR 0024). The current campaign's vouchers are valid for twelve months endi
 after `today` (built on 6 December 2026: the calendar year 2026, tolerated until 31 January 2027),
 last campaign's for the twelve months before it; then, in order:
 
-    last campaign: invoiced, paid → expired at the end of its grace month → expiry credit note
+    the platform opens (its team, the funders, the distributors) → providers ask, answer the
+    questionnaire, are qualified, sign the charter, subscribe, all before the year of use
+    last campaign: ordered, invoiced, paid, printed, shipped; handed out in its last autumn
+    → used from the start of the year of use (the twelve months up to today) to its grace date
+    → expired → expiry credit note
     current campaign: CCAS and company invoiced, company paid, CCAS printed early → company printed
     → Gironde invoiced after the credit note (deducted from it), paid, printed → shipments → handouts
-    → six months of redemptions up to today → each month's payout run prepared, approved and paid
-    in the first days of the next month; last month's waits for its second signature.
+    until ten days ago, each booklet used only after its handout → each month's payout run prepared,
+    approved and paid in the first days of the next month; last month's waits for its second signature.
+
+Nothing is dated after the build moment (`now`, ADR 0037).
 """
 
 import datetime
@@ -42,9 +48,28 @@ def working_day(day: datetime.date) -> datetime.date:
     return day + datetime.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
 
 
+def build_moment(today: datetime.date) -> datetime.datetime:
+    """When the demo is deemed built: the end of a working day on `today`, or now when `today` is the
+    real day and that is to come. No row of the demo is dated after it (ADR 0037)."""
+    from django.utils import timezone
+
+    now = timezone.now().astimezone(PARIS)
+    return min(at(today, 19, 30), now) if today == now.date() else at(today, 19, 30)
+
+
 @dataclass(frozen=True)
 class DemoCalendar:
     today: datetime.date
+    # The build moment (see build_moment); None: computed from `today`.
+    now: datetime.datetime | None = None
+
+    def __post_init__(self):
+        if self.now is None:
+            object.__setattr__(self, "now", build_moment(self.today))
+
+    def moment(self, day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
+        """A moment of `day`, never after the build moment (the build day's visits happened before it)."""
+        return min(at(day, hour, minute), self.now)
 
     # The campaigns' validity: twelve months each, the current one ending with the month after today.
     @property
@@ -73,6 +98,32 @@ class DemoCalendar:
 
     def _day(self, start: datetime.date, days: int) -> datetime.date:
         return working_day(start + datetime.timedelta(days=days))
+
+    # Before the campaigns: the platform opens, the providers join.
+    @property
+    def platform_opened(self) -> datetime.datetime:
+        """The team, the funders and the distributors registered: a quarter before the first campaign."""
+        return at(self._day(add_months(self.last_campaign_start, -3), 0), 9)
+
+    @property
+    def providers_join(self) -> tuple[datetime.date, datetime.date]:
+        """The days providers ask to be eligible: from a fortnight after the opening to far enough
+        before the year of use for each to be qualified, subscribed and paid by bank transfer."""
+        return self.platform_opened.date() + datetime.timedelta(days=14), self.uses_start - datetime.timedelta(days=75)
+
+    @property
+    def uses_start(self) -> datetime.date:
+        """The year of use: the twelve months up to today (ADR 0037)."""
+        return add_months(self.today, -12) + datetime.timedelta(days=1)
+
+    # Orders made the morning of the day they are issued.
+    @property
+    def last_ordered_at(self) -> datetime.datetime:
+        return at(self.last_issued_at.date(), 9)
+
+    @property
+    def ordered_at(self) -> datetime.datetime:
+        return at(self.issued_at.date(), 9)
 
     # Orders issued (their vouchers created) a few days before their invoice.
     @property
@@ -124,9 +175,24 @@ class DemoCalendar:
         return self._day(self.gironde_paid_on, 10)
 
     @property
-    def redemptions_start(self) -> datetime.date:
-        """Six months of visits up to today; every booklet used was handed out before."""
-        return self.today - datetime.timedelta(days=182)
+    def last_shipped_on(self) -> datetime.date:
+        return self.shipped_on(self.last_paid_on)
+
+    @property
+    def last_handouts(self) -> tuple[datetime.date, datetime.date]:
+        """Last campaign's booklets given out in its last autumn, used until its grace date."""
+        start = max(self.last_shipped_on + datetime.timedelta(days=3), self.uses_start - datetime.timedelta(days=75))
+        return start, self.last_campaign_end - datetime.timedelta(days=7)
+
+    @property
+    def handouts_end(self) -> datetime.date:
+        """This campaign's booklets are given out until ten days ago."""
+        return self.today - datetime.timedelta(days=10)
+
+    @property
+    def stolen_at(self) -> datetime.datetime:
+        """Booklets stolen from the Gironde's stock, before anything was shipped."""
+        return at(self.gironde_paid_on, 15)
 
     def shipped_on(self, released_on: datetime.date) -> datetime.date:
         """Printed and posted about a week after the release."""
@@ -136,7 +202,7 @@ class DemoCalendar:
     # approved and exported the next day, paid two days later.
     def run_prepared(self, month: datetime.date) -> datetime.datetime:
         """Last month's, when today comes before its 3rd working day: prepared this morning."""
-        return min(at(self._day(month_end(month), 3), 9), at(self.today, 9))
+        return min(at(self._day(month_end(month), 3), 9), self.moment(self.today, 9))
 
     def run_approved(self, month: datetime.date) -> datetime.datetime:
         return at(self._day(self.run_prepared(month).date(), 1), 10)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats
+from aptic.core import clock, formats
 from aptic.core.errors import DomainError
 from aptic.jobs.services import job_enqueue
 from aptic.printing.models import PrintRelease
@@ -57,9 +57,11 @@ def _runs(numbers: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def mailing_create(*, funder, order: Order, filename: str, data: bytes, user) -> Mailing:
+def mailing_create(*, funder, order: Order, filename: str, data: bytes, user, at=None) -> Mailing:
     """Read the file (all or nothing), give each address a booklet not yet shipped, and queue the
-    labels and letters. Nothing is written when a single row is wrong."""
+    labels and letters. Nothing is written when a single row is wrong. `at`: when the file was
+    deposited (now by default, never to come)."""
+    at = clock.moment(at)
     if order.funder_id != funder.pk:
         raise DomainError("Cette commande n'est pas la vôtre.", field="order")
     rows = read_address_file(filename or "", data)
@@ -67,7 +69,7 @@ def mailing_create(*, funder, order: Order, filename: str, data: bytes, user) ->
         order = Order.objects.select_for_update().get(pk=order.pk)
         if not PrintRelease.objects.filter(order=order).exists():
             raise DomainError(f"La commande n° {order.pk} n'est pas encore imprimée.", field="order")
-        distribution_check(order=order, field="order")
+        distribution_check(order=order, day=timezone.localdate(at), field="order")
         free_booklets = list(
             Booklet.objects.filter(order=order, shipped__isnull=True)
             .exclude(number__in=blocked_booklet_numbers(order))  # lost or stolen booklets stay home
@@ -83,7 +85,12 @@ def mailing_create(*, funder, order: Order, filename: str, data: bytes, user) ->
                 field="file",
             )
         shipment = Shipment.objects.create(
-            order=order, recipient=funder, kind=ShipmentKind.MAILING, booklet_count=len(rows), created_by=user
+            order=order,
+            recipient=funder,
+            kind=ShipmentKind.MAILING,
+            booklet_count=len(rows),
+            created_by=user,
+            created_at=at,
         )
         ShipmentRange.objects.bulk_create(
             [ShipmentRange(shipment=shipment, first_number=a, last_number=b) for a, b in _runs(free)]
@@ -95,7 +102,11 @@ def mailing_create(*, funder, order: Order, filename: str, data: bytes, user) ->
             ShippedBooklet.objects.filter(shipment=shipment).values_list("booklet__number", "pk").iterator(BATCH)
         )
         mailing = Mailing.objects.create(
-            shipment=shipment, source_name=(filename or "")[:200], address_count=len(rows), created_by=user
+            shipment=shipment,
+            source_name=(filename or "")[:200],
+            address_count=len(rows),
+            created_by=user,
+            created_at=at,
         )
         MailingAddress.objects.bulk_create(
             [
@@ -114,7 +125,9 @@ def mailing_create(*, funder, order: Order, filename: str, data: bytes, user) ->
             ],
             batch_size=BATCH,
         )
-        mailing.job = job_enqueue(kind=DOCUMENTS_JOB, params={"mailing_id": mailing.pk}, user=user, organisation=funder)
+        mailing.job = job_enqueue(
+            kind=DOCUMENTS_JOB, params={"mailing_id": mailing.pk}, user=user, organisation=funder, at=at
+        )
         mailing.save(update_fields=["job"])
     return mailing
 
@@ -208,6 +221,7 @@ def mailing_mark_mailed(*, mailing: Mailing, mailed_on: datetime.date, user) -> 
         raise DomainError(f"L'envoi n° {mailing.pk} n'est pas prêt à poster ({mailing.get_status_display()}).")
     if mailed_on is None or mailed_on > timezone.localdate():
         raise DomainError("Indiquez la date de dépôt à La Poste (aujourd'hui ou avant).", field="mailed_on")
+    when = clock.moment_of(mailed_on)
     shipment, order = mailing.shipment, mailing.shipment.order
     distribution_check(order=order, day=mailed_on)
     rows = MailingAddress.objects.filter(mailing=mailing).values_list("shipped_id", "category").iterator(BATCH)
@@ -219,6 +233,7 @@ def mailing_mark_mailed(*, mailing: Mailing, mailed_on: datetime.date, user) -> 
                 category=category,
                 handed_out_on=mailed_on,
                 recorded_by=user,
+                created_at=when,
             )
             for shipped_id, category in rows
         ),
@@ -231,6 +246,7 @@ def mailing_mark_mailed(*, mailing: Mailing, mailed_on: datetime.date, user) -> 
                 numbers=range(r.first_number, r.last_number + 1),
                 actor=user,
                 reason=f"Carnet posté au bénéficiaire (envoi n° {mailing.pk})",
+                at=when,
             )
     mailing.status, mailing.mailed_on, mailing.mailed_by = MailingStatus.MAILED, mailed_on, user
     mailing.save(update_fields=["status", "mailed_on", "mailed_by"])
@@ -241,6 +257,7 @@ def mailing_mark_mailed(*, mailing: Mailing, mailed_on: datetime.date, user) -> 
         target=mailing,
         organisation=order.funder,
         details={"mailed_on": mailed_on, "order": order.pk},
+        at=when,
     )
     return mailing
 

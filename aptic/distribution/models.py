@@ -5,6 +5,7 @@ them) are deleted 30 days after the mailing; a handout keeps only the public cat
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from aptic.core.files import private_storage_callable
 
@@ -26,7 +27,7 @@ class Shipment(models.Model):
     reference = models.CharField("référence de suivi", max_length=100, blank=True)
     booklet_count = models.PositiveIntegerField("carnets")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+    created_at = models.DateTimeField("enregistrée le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "expédition"
@@ -103,7 +104,7 @@ class Handout(models.Model):
     category = models.CharField("public", max_length=20, choices=BeneficiaryCategory.choices)
     handed_out_on = models.DateField("remis le")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    created_at = models.DateTimeField("enregistré le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "remise de carnet"
@@ -138,7 +139,7 @@ class Mailing(models.Model):
     letters = models.FileField(storage=private_storage_callable, upload_to=mailing_file_path, blank=True)
     job = models.ForeignKey("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    created_at = models.DateTimeField("déposé le", default=timezone.now, editable=False)
     mailed_on = models.DateField("posté le", null=True, blank=True)
     mailed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

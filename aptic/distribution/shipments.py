@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats
+from aptic.core import clock, formats
 from aptic.core.errors import DomainError
 from aptic.printing.models import PrintRelease
 from aptic.vouchers.lifecycle import booklet_activate, booklets_activate, distribution_check
@@ -122,6 +122,7 @@ def shipment_create(
         reference=(reference or "").strip()[:100],
         booklet_count=count,
         created_by=user,
+        created_at=clock.moment_of(shipped_on),  # recorded as of its day (ADR 0037)
     )
     ShipmentRange.objects.bulk_create(
         [ShipmentRange(shipment=shipment, first_number=first, last_number=last) for first, last in sorted(ranges)]
@@ -141,6 +142,7 @@ def shipment_create(
         target=shipment,
         organisation=order.funder,
         details={"recipient": recipient.name, "booklets": count, "kind": ShipmentKind(kind).label},
+        at=shipment.created_at,
     )
     return shipment
 
@@ -175,10 +177,20 @@ def booklet_hand_out(
             raise DomainError(f"Le carnet n° {number} est déjà enregistré comme remis.", field="number")
         distribution_check(order=shipped.booklet.order, ranges=[(number, number)], day=day, field="number")
         handout = Handout.objects.create(
-            shipped=shipped, organisation=organisation, category=category, handed_out_on=day, recorded_by=user
+            shipped=shipped,
+            organisation=organisation,
+            category=category,
+            handed_out_on=day,
+            recorded_by=user,
+            created_at=clock.moment_of(day),
         )
         if shipped.booklet.order.activation == Activation.ON_DISTRIBUTION:
-            booklet_activate(booklet=shipped.booklet, actor=user, reason=f"Carnet remis par {organisation.name}")
+            booklet_activate(
+                booklet=shipped.booklet,
+                actor=user,
+                reason=f"Carnet remis par {organisation.name}",
+                at=handout.created_at,
+            )
     return handout
 
 
@@ -206,15 +218,29 @@ def booklets_hand_out(
             code="forbidden",
             field="number",
         )
+    if day > timezone.localdate():
+        raise DomainError("La date de remise ne peut pas être dans le futur.", field="handed_out_on")
+    when = clock.moment_of(day)  # recorded, and activated, as of the day of the handout (ADR 0037)
     Handout.objects.bulk_create(
         [
-            Handout(shipped_id=pk, organisation=organisation, category=category, handed_out_on=day, recorded_by=user)
+            Handout(
+                shipped_id=pk,
+                organisation=organisation,
+                category=category,
+                handed_out_on=day,
+                recorded_by=user,
+                created_at=when,
+            )
             for pk in shipped
         ],
         batch_size=5000,
     )
     if order.activation == Activation.ON_DISTRIBUTION:
         booklets_activate(
-            order=order, numbers=range(first, last + 1), actor=user, reason=f"Carnets remis par {organisation.name}"
+            order=order,
+            numbers=range(first, last + 1),
+            actor=user,
+            reason=f"Carnets remis par {organisation.name}",
+            at=when,
         )
     return len(shipped)

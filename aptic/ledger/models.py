@@ -7,6 +7,7 @@ is a new, reversing transaction.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AccountKind(models.TextChoices):
@@ -45,7 +46,7 @@ class Transaction(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("le", default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         verbose_name = "écriture"

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.db import transaction
 
+from aptic.core import clock
 from aptic.core.errors import DomainError
 from aptic.core.generations import local_get, local_set
 
@@ -102,16 +103,17 @@ def balanced_entries(lines: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def transaction_post(
-    *, kind: str, description: str, reference: str, lines: Iterable[tuple[Account | int, int]], actor=None
+    *, kind: str, description: str, reference: str, lines: Iterable[tuple[Account | int, int]], actor=None, at=None
 ) -> Transaction:
     """One balanced transaction. Lines (an account or its id, cents) on the same account are merged;
-    a line of 0 is dropped."""
+    a line of 0 is dropped. `at`: the moment of the movement it records (now by default, never to come)."""
     entries = balanced_entries((getattr(account, "pk", account), amount) for account, amount in lines)
+    at = clock.moment(at)
     # Checked above, before any write; no savepoint inside another service's transaction (this runs at
     # every redemption), so a database error here aborts the caller's whole transaction.
     with transaction.atomic(savepoint=False):
         posted = Transaction.objects.create(
-            kind=kind, description=description[:250], reference=reference[:100], actor=actor
+            kind=kind, description=description[:250], reference=reference[:100], actor=actor, created_at=at
         )
         Entry.objects.bulk_create(
             [Entry(transaction=posted, account_id=account_id, amount_cents=amount) for account_id, amount in entries]
@@ -120,23 +122,26 @@ def transaction_post(
 
 
 def transactions_post(
-    *, kind: str, postings: Iterable[tuple[str, str, Iterable[tuple[Account | int, int]]]], actor=None
+    *, kind: str, postings: Iterable[tuple[str, str, Iterable[tuple[Account | int, int]]]], actor=None, at=None
 ) -> list[Transaction]:
     """Many balanced transactions at once, in two INSERT statements (for batch jobs: a payout run
     posts thousands). `postings` are (description, reference, lines), lines as transaction_post's
     (an account or its id, cents). Each transaction is checked as transaction_post checks one, before
     any write; on PostgreSQL the deferred trigger still checks each one's balance at commit.
-    Returns the transactions in the order of `postings`."""
+    Returns the transactions in the order of `postings`; all dated `at` (as transaction_post)."""
     checked = [
         (description, reference, balanced_entries((getattr(a, "pk", a), amount) for a, amount in lines))
         for description, reference, lines in postings
     ]
     if not checked:
         return []
+    at = clock.moment(at)
     with transaction.atomic(savepoint=False):
         posted = Transaction.objects.bulk_create(
             [
-                Transaction(kind=kind, description=description[:250], reference=reference[:100], actor=actor)
+                Transaction(
+                    kind=kind, description=description[:250], reference=reference[:100], actor=actor, created_at=at
+                )
                 for description, reference, _ in checked
             ]
         )

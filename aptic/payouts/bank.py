@@ -10,13 +10,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from aptic.accounts.models import Membership, OrganisationKind, Role
 from aptic.accounts.permissions import staff_check
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import clock
 from aptic.core.errors import DomainError
 from aptic.core.uploads import image_info, is_readable_pdf, named_as, sniff
 
@@ -134,15 +134,17 @@ def _safe_name(name: str) -> str:
 
 
 @transaction.atomic
-def bank_details_submit(*, provider, user, holder: str, iban: str, bic: str, rib) -> BankDetails:
+def bank_details_submit(*, provider, user, holder: str, iban: str, bic: str, rib, at=None) -> BankDetails:
     """A provider admin enters new bank details: checked, stored as a new current row awaiting
-    verification (payouts are held meanwhile); every admin is told by e-mail."""
+    verification (payouts are held meanwhile); every admin is told by e-mail. `at`: when (now by
+    default, never to come)."""
     from django.core.files.base import ContentFile
 
     if provider.kind != OrganisationKind.PROVIDER:
         raise DomainError("Seule une structure de médiation numérique reçoit des remboursements.")
     if not Membership.objects.filter(organisation=provider, user=user, role=Role.ADMIN).exists():
         raise DomainError("Seuls les administrateurs de la structure peuvent modifier ses coordonnées bancaires.")
+    at = clock.moment(at)
     holder = clean_holder(holder)
     clean = clean_iban(iban)
     bic_clean = clean_bic(bic, clean)
@@ -160,6 +162,7 @@ def bank_details_submit(*, provider, user, holder: str, iban: str, bic: str, rib
         # Named after what the file is, not what it was called: a PDF sent as `rib.html` is `rib.pdf`.
         rib_name=named_as(_safe_name(getattr(rib, "name", "rib"))[:100], sniff(data)),
         submitted_by=user,
+        submitted_at=at,
     )
     details.rib.save(details.rib_name, ContentFile(data), save=False)
     try:
@@ -184,8 +187,9 @@ def bank_details_submit(*, provider, user, holder: str, iban: str, bic: str, rib
 
 
 @transaction.atomic
-def bank_details_review(*, details: BankDetails, staff, verify: bool, reason: str = "") -> BankDetails:
-    """Staff check the details against the RIB: verified (payouts resume) or refused with a reason."""
+def bank_details_review(*, details: BankDetails, staff, verify: bool, reason: str = "", at=None) -> BankDetails:
+    """Staff check the details against the RIB: verified (payouts resume) or refused with a reason.
+    `at`: when (now by default; never to come, nor before the details were entered)."""
     staff_check(staff, "Seule l'équipe #APTIC vérifie les coordonnées bancaires.")
     reason = " ".join((reason or "").split())
     if not verify and not reason:
@@ -197,8 +201,11 @@ def bank_details_review(*, details: BankDetails, staff, verify: bool, reason: st
         raise DomainError("Ces coordonnées ont été remplacées depuis : examinez les plus récentes.")
     if details.status != BankDetailsStatus.PENDING:
         raise DomainError(f"Ces coordonnées ont déjà été examinées ({details.get_status_display().lower()}).")
+    at = clock.moment(at)
+    if at < details.submitted_at:
+        raise DomainError("Des coordonnées ne peuvent pas être vérifiées avant d'avoir été saisies.", field="at")
     details.status = BankDetailsStatus.VERIFIED if verify else BankDetailsStatus.REJECTED
-    details.reviewed_by, details.reviewed_at, details.review_reason = staff, timezone.now(), reason
+    details.reviewed_by, details.reviewed_at, details.review_reason = staff, at, reason
     details.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
     audit_record(
         actor=staff,
@@ -206,6 +213,7 @@ def bank_details_review(*, details: BankDetails, staff, verify: bool, reason: st
         target=details,
         organisation=details.provider,
         details={"verified": verify, "reason": reason},
+        at=at,
     )
     recipients = _admins_emails(details.provider)
     if recipients:

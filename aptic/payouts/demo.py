@@ -1,14 +1,14 @@
-"""Demo payouts (after the vouchers builder): verified bank details for the providers that redeemed
-vouchers, except one left without any (held in every run); monthly runs paid for the past months,
-one transfer rejected by the bank (its vouchers paid again the month after), and last month's run
-waiting for its second signature. A second staff member signs the approvals. Each month's run is
-prepared, approved, exported and paid in the first days of the month after (aptic.demo.timeline)."""
+"""Demo payouts (after the usage builder): verified bank details for the providers that redeemed
+vouchers, except one left without any (held in every run), entered before the year of use; monthly
+runs paid for every past month of the year of use, one transfer rejected by the bank (its vouchers
+paid again the month after), and last month's run waiting for its second signature. A second staff
+member signs the approvals. Each month's run is prepared, approved, exported and paid in the first
+days of the month after (aptic.demo.timeline)."""
 
 import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image, ImageDraw
 from schwifty import IBAN
 
@@ -21,7 +21,6 @@ from . import services, steps
 from .bank import bank_details_review, bank_details_submit
 from .models import PayoutStatus, RunKind
 
-PAID_MONTHS = 4  # months before last month, paid; last month's run waits for approval
 BANKS = [("30004", "BNPAFRPP"), ("30003", "SOGEFRPP"), ("20041", "PSSTFRPP")]
 
 
@@ -42,27 +41,31 @@ def _rib(name: str, iban: str) -> SimpleUploadedFile:
 
 def _second_staff(context, platform):
     email = "equipe.controle@demo.aptic.fr"
-    user = accounts.user_create(email=email, password=context.password, full_name="Julien Moreau", is_staff=True)
-    accounts.membership_add(user=user, organisation=platform, role=Role.MEMBER)
+    at = context.calendar.platform_opened
+    user = accounts.user_create(email=email, password=context.password, full_name="Julien Moreau", is_staff=True, at=at)
+    accounts.membership_add(user=user, organisation=platform, role=Role.MEMBER, at=at)
     context.accounts.append((email, platform.get_kind_display(), platform.name))
     return user
 
 
-def _bank_details(providers, staff) -> None:
+def _bank_details(calendar, providers, staff) -> None:
+    """Entered a month before the year of use, verified two days later."""
+    entered = calendar.uses_start - datetime.timedelta(days=30)
     for rank, organisation in enumerate(providers[1:], start=1):  # the first one never entered any: held
         bank_code, bic = BANKS[rank % len(BANKS)]
         iban = str(IBAN.generate("FR", bank_code=bank_code, branch_code="00001", account_code=f"{rank:011d}"))
         admin = _admin(organisation)
         details = bank_details_submit(
             provider=organisation, user=admin, holder=organisation.name[:70], iban=iban, bic=bic,
-            rib=_rib(organisation.name, iban),
+            rib=_rib(organisation.name, iban), at=calendar.moment(entered + datetime.timedelta(days=rank % 10), 14),
         )  # fmt: skip
-        bank_details_review(details=details, staff=staff, verify=True)
+        bank_details_review(
+            details=details, staff=staff, verify=True, at=calendar.moment(calendar._day(details.submitted_at.date(), 2))
+        )
 
 
 def _month_run(calendar, month, staff, checker, *, pay: bool):
-    now = timezone.now()
-    run = services.run_create(kind=RunKind.MONTHLY, month=month, user=staff, now=min(now, calendar.run_prepared(month)))
+    run = services.run_create(kind=RunKind.MONTHLY, month=month, user=staff, now=calendar.run_prepared(month))
     steps.prepare(run)  # here and now: the demo needs its result (the queued job then finds nothing to do)
     run.refresh_from_db()
     if not pay:
@@ -70,7 +73,9 @@ def _month_run(calendar, month, staff, checker, *, pay: bool):
     try:
         services.run_approve(run=run, user=checker, at=calendar.run_approved(month))
     except DomainError:
-        services.run_cancel(run=run, user=staff, reason="Aucun remboursement à virer ce mois-là.")
+        services.run_cancel(
+            run=run, user=staff, reason="Aucun remboursement à virer ce mois-là.", at=calendar.run_approved(month)
+        )
         return None
     services.run_export(run=run, user=staff, at=calendar.run_approved(month))
     steps.export(run, at=calendar.run_approved(month) + datetime.timedelta(minutes=30))
@@ -88,16 +93,16 @@ def build(context) -> None:
     providers = [by_pk[pk] for pk in provider_ids if pk in by_pk]
     if not providers:
         return
-    _bank_details(providers, staff)
     calendar = context.calendar
+    _bank_details(calendar, providers, staff)
     last = services.previous_month(calendar.today)
-    months = []
-    month = last
-    for _ in range(PAID_MONTHS):
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    months = []  # every month of the year of use before last month, paid
+    month = calendar.uses_start.replace(day=1)
+    while month < last:
         months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
     rejected = False
-    for month in reversed(months):
+    for month in months:
         run = _month_run(calendar, month, staff, checker, pay=True)
         if run is None or rejected:
             continue

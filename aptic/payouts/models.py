@@ -108,7 +108,7 @@ class PayoutRun(models.Model):
         Organisation, verbose_name="structure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     job = models.ForeignKey("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

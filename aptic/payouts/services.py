@@ -15,6 +15,7 @@ from django.utils import timezone
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.accounts.permissions import staff_check
 from aptic.audit.services import AuditAction, audit_record
+from aptic.core import clock
 from aptic.core.errors import DomainError
 from aptic.jobs.models import JobStatus
 from aptic.jobs.services import job_enqueue, job_retry
@@ -54,8 +55,8 @@ def previous_month(today: datetime.date | None = None) -> datetime.date:
     return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _enqueue(run: PayoutRun, kind: str, user) -> None:
-    run.job = job_enqueue(kind=kind, params={"run_id": run.pk}, user=user)
+def _enqueue(run: PayoutRun, kind: str, user, at=None) -> None:
+    run.job = job_enqueue(kind=kind, params={"run_id": run.pk}, user=user, at=at)
     run.save(update_fields=["job"])
 
 
@@ -102,17 +103,17 @@ def run_create(
         fields.update(cutoff=latest, only_provider=provider)
     else:
         raise DomainError("Type de virement inconnu.", field="kind")
-    run = PayoutRun.objects.create(**fields)
-    if explicit_now:  # created_at is auto_now_add: a run prepared on a given day (the demo) says so
-        PayoutRun.objects.filter(pk=run.pk).update(created_at=now)
-        run.created_at = now
-    _enqueue(run, "payouts.prepare", user)
+    # A run prepared on a given day (the demo) is dated that day, as are its job and journal line.
+    at = clock.moment(now) if explicit_now else None
+    run = PayoutRun.objects.create(**fields, created_at=now)
+    _enqueue(run, "payouts.prepare", user, at)
     audit_record(
         actor=user,
         action=AuditAction.RUN_CREATED,
         target=run,
         organisation=provider,
         details={"kind": run.get_kind_display()},  # as staff read it ("Mensuel"), not the code
+        at=at,
     )
     return run
 
@@ -157,7 +158,7 @@ def run_approve(*, run: PayoutRun, user, at: datetime.datetime | None = None) ->
         raise DomainError("Ce virement ne contient aucun remboursement à virer.")
     run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, user, at or timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
-    audit_record(actor=user, action=AuditAction.RUN_APPROVED, target=run)
+    audit_record(actor=user, action=AuditAction.RUN_APPROVED, target=run, at=run.approved_at)
     return run
 
 
@@ -175,8 +176,8 @@ def run_export(*, run: PayoutRun, user, at: datetime.datetime | None = None) -> 
     execution_date = timezone.localdate(at) if at else timezone.localdate()
     run.status, run.exported_by, run.execution_date = RunStatus.EXPORTING, user, execution_date
     run.save(update_fields=["status", "exported_by", "execution_date"])
-    _enqueue(run, "payouts.export", user)
-    audit_record(actor=user, action=AuditAction.RUN_EXPORTED, target=run)
+    _enqueue(run, "payouts.export", user, at)
+    audit_record(actor=user, action=AuditAction.RUN_EXPORTED, target=run, at=at)
     return run
 
 
@@ -196,13 +197,14 @@ def run_mark_paid(*, run: PayoutRun, user, at: datetime.datetime | None = None) 
         raise DomainError("Un virement est payé après son export.")
     run.status, run.paid_by, run.paid_at = RunStatus.PAID, user, at or timezone.now()
     run.save(update_fields=["status", "paid_by", "paid_at"])
-    audit_record(actor=user, action=AuditAction.RUN_PAID, target=run)
+    audit_record(actor=user, action=AuditAction.RUN_PAID, target=run, at=run.paid_at)
     return run
 
 
 @transaction.atomic
-def run_cancel(*, run: PayoutRun, user, reason: str) -> PayoutRun:
-    """Before export only: its vouchers go back to what is owed, for a later run."""
+def run_cancel(*, run: PayoutRun, user, reason: str, at: datetime.datetime | None = None) -> PayoutRun:
+    """Before export only: its vouchers go back to what is owed, for a later run. `at`: when (now by
+    default, never to come)."""
     _check_staff(user)
     reason = _reason(reason, "de l'annulation")
     run = _locked(run)
@@ -218,11 +220,13 @@ def run_cancel(*, run: PayoutRun, user, reason: str) -> PayoutRun:
     run.status, run.cancelled_by, run.cancelled_at, run.cancel_reason = (
         RunStatus.CANCELLED,
         user,
-        timezone.now(),
+        clock.moment(at),
         reason,
     )
     run.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
-    audit_record(actor=user, action=AuditAction.RUN_CANCELLED, target=run, details={"reason": reason})
+    audit_record(
+        actor=user, action=AuditAction.RUN_CANCELLED, target=run, details={"reason": reason}, at=run.cancelled_at
+    )
     return run
 
 
@@ -268,6 +272,7 @@ def payout_reject(*, payout: Payout, user, reason: str, at: datetime.datetime | 
         reference=f"payout:{payout.pk}",
         lines=[(e.account, -e.amount_cents) for e in entries],
         actor=user,
+        at=at,
     )
     payout.status, payout.rejected_by, payout.rejected_at, payout.rejection_reason = (
         PayoutStatus.REJECTED,
@@ -282,6 +287,7 @@ def payout_reject(*, payout: Payout, user, reason: str, at: datetime.datetime | 
         target=payout,
         organisation=payout.provider,
         details={"reason": reason, "run": payout.run.reference},
+        at=payout.rejected_at,
     )
     return payout
 

@@ -304,7 +304,7 @@ def _open_accounts(payouts) -> None:
     ledger.accounts_for([ledger.provider_payable_spec(p.provider) for p in payouts.select_related("provider")])
 
 
-def _post(payouts: list[Payout], actor) -> None:
+def _post(payouts: list[Payout], actor, at=None) -> None:
     """One balanced ledger transaction per payout: provider payable → bank (+ netted fee and VAT),
     all of the batch's in two INSERT statements."""
     payables = ledger.accounts_for([ledger.provider_payable_spec(p.provider) for p in payouts])
@@ -320,6 +320,7 @@ def _post(payouts: list[Payout], actor) -> None:
             for p, payable in zip(payouts, payables, strict=True)
         ],
         actor=actor,
+        at=at,
     )
     for payout, txn in zip(payouts, posted, strict=True):
         payout.transaction = txn
@@ -361,7 +362,7 @@ def export_batch(run: PayoutRun, batch_ids: list[int], at=None) -> int:
                 f"{formats.plural(expected - moved, 'n’est', 'ne sont')} plus à rembourser : l'export est arrêté, "
                 "rien n'a été écrit pour ce lot."
             )
-        _post(sent, run.exported_by)
+        _post(sent, run.exported_by, at)
         for payout in sent:
             details = reasons[payout.provider_id][0]
             payout.status, payout.bank_details = PayoutStatus.SENT, details

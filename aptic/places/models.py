@@ -5,6 +5,7 @@ one, so that export and import are a mapping, not a translation.
 """
 
 from django.db import models
+from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.core.models import coordinates_constraint
@@ -80,7 +81,7 @@ class Place(models.Model):
     )
     source = models.CharField("source", max_length=100, blank=True, help_text="D'où vient la fiche (import, saisie).")
     external_id = models.CharField("identifiant d'origine", max_length=100, blank=True)
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 
     class Meta:
@@ -124,7 +125,7 @@ class Offer(models.Model):
     publics = models.ManyToManyField("vocabulary.Public", verbose_name="publics", blank=True)
     accepts_aptic = models.BooleanField("payable en chèques #APTIC", default=True)
     is_active = models.BooleanField("proposé actuellement", default=True)
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 
     class Meta:

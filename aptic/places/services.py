@@ -8,7 +8,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 
 from aptic.accounts.models import Organisation, OrganisationKind
-from aptic.core import formats
+from aptic.core import clock, formats
 from aptic.core.errors import DomainError
 from aptic.core.phones import clean_phone
 
@@ -223,9 +223,11 @@ def place_create(
     is_published: bool = True,
     source: str = "",
     external_id: str = "",
+    at=None,
     **relations: Iterable,
 ) -> Place:
-    """relations: typologies, service_categories, publics, access_modes, support_modes (iterables)."""
+    """relations: typologies, service_categories, publics, access_modes, support_modes (iterables).
+    `at`: when it was recorded (now by default, never to come)."""
     unknown = set(relations) - set(M2M_FIELDS)
     if unknown:
         raise TypeError(f"place_create() got unexpected arguments: {sorted(unknown)}")
@@ -251,10 +253,18 @@ def place_create(
         "source": source,
         "external_id": external_id,
     }
-    place = Place(provider=provider, **_clean_place(provider=provider, data=data))
+    place = Place(provider=provider, created_at=clock.moment(at), **_clean_place(provider=provider, data=data))
     _save_place(place)
     _set_m2m(place, relations)
+    _dated(place, at)
     return place
+
+
+def _dated(record, at) -> None:
+    """A place or offer recorded as of a given moment was last changed then (`updated_at` is auto_now)."""
+    if at is not None:
+        type(record).objects.filter(pk=record.pk).update(updated_at=record.created_at)
+        record.updated_at = record.created_at
 
 
 @transaction.atomic
@@ -361,7 +371,9 @@ def offer_create(
     publics: Iterable = (),
     accepts_aptic: bool = True,
     is_active: bool = True,
+    at=None,
 ) -> Offer:
+    """`at`: when it was recorded (now by default, never to come)."""
     data = {
         "category": category,
         "title": title,
@@ -372,10 +384,11 @@ def offer_create(
         "accepts_aptic": accepts_aptic,
         "is_active": is_active,
     }
-    offer = Offer(place=place, **_clean_offer(place=place, data=data))
+    offer = Offer(place=place, created_at=clock.moment(at), **_clean_offer(place=place, data=data))
     _save_offer(offer)
     if publics:
         offer.publics.set(publics)
+    _dated(offer, at)
     return offer
 
 

@@ -21,7 +21,20 @@ def build(context) -> None:
         .select_related("funder")
         .order_by("quantity", "pk")
     )
+    calendar = context.calendar
+    released_on = {
+        context.organisations[key][0].pk: day
+        for key, day in (
+            ("funder_ccas", calendar.invoiced_on),
+            ("funder_company", calendar.paid_on),
+            ("funder_dep", calendar.gironde_paid_on),
+        )
+        if context.organisations.get(key)
+    }
     for order in orders:
+        # Released the afternoon of its payment (the CCAS's, of its invoice), on the calendar (ADR 0037).
+        day = released_on.get(order.funder_id, calendar.today)
+        at = calendar.moment(day, 15)
         if ccas is not None and order.funder_id == ccas.pk:
             order_print_release(
                 order=order,
@@ -29,8 +42,9 @@ def build(context) -> None:
                 reason="early",
                 justification="CCAS : paiement à 30 jours après service fait (mandat administratif).",
                 produce=False,
+                at=at,
             )
         else:
-            order_print_release(order=order, user=staff, reason="paid", produce=False)
+            order_print_release(order=order, user=staff, reason="paid", produce=False, at=at)
         if order.quantity <= file_voucher_limit():
-            print_files_generate(order=order)
+            print_files_generate(order=order, at=calendar.moment(day, 17))

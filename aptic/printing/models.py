@@ -3,6 +3,7 @@ files produced (at most PRINT_FILE_VOUCHERS vouchers each) and the job that prod
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from aptic.core.files import private_storage_callable
 
@@ -23,7 +24,7 @@ class PrintRelease(models.Model):
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    released_at = models.DateTimeField("libérée le", auto_now_add=True)
+    released_at = models.DateTimeField("libérée le", default=timezone.now, editable=False)
     job = models.ForeignKey(
         "jobs.Job", verbose_name="dernier travail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -86,7 +87,7 @@ class PrintFile(models.Model):
     file = models.FileField(storage=private_storage_callable, upload_to=print_file_path, max_length=200)
     size_bytes = models.PositiveBigIntegerField("taille (octets)")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
-    generated_at = models.DateTimeField("produit le", auto_now=True)
+    generated_at = models.DateTimeField("produit le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "fichier d'impression"

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats
+from aptic.core import clock, formats
 from aptic.core.errors import DomainError
 from aptic.core.uploads import image_info
 from aptic.jobs.services import job_enqueue
@@ -34,14 +34,15 @@ def file_voucher_limit() -> int:
 
 
 def order_print_release(
-    *, order: Order, user, reason: str, justification: str = "", produce: bool = True
+    *, order: Order, user, reason: str, justification: str = "", produce: bool = True, at=None
 ) -> PrintRelease:
     """Allow the order to be printed and start the print job.
 
     reason "paid": billing calls this when the payment is recorded; "early": staff release a
     public body's order before it pays (it pays after service), with a justification. Once per
     order (the database refuses a second release). An order not yet issued is issued here: there
-    is nothing to print before its vouchers exist.
+    is nothing to print before its vouchers exist. `at`: when (now by default, never to come; not
+    before the order was made).
     """
     if reason not in ReleaseReason.values:
         raise DomainError("Motif de libération inconnu.", field="reason")
@@ -54,12 +55,15 @@ def order_print_release(
         order = Order.objects.select_for_update().select_related("funder").get(pk=order.pk)
         if PrintRelease.objects.filter(order=order).exists():
             raise DomainError(f"La commande n° {order.pk} est déjà libérée pour l'impression.", code="already")
+        at = clock.moment(at)
+        if at < order.created_at:
+            raise DomainError(f"La commande n° {order.pk} n'existait pas encore à cette date.", field="at")
         if order.issued_at is None:
-            order = order_issue(order=order, actor=user)
+            order = order_issue(order=order, actor=user, at=at)
         try:
             with transaction.atomic():
                 release = PrintRelease.objects.create(
-                    order=order, reason=reason, justification=justification, released_by=user
+                    order=order, reason=reason, justification=justification, released_by=user, released_at=at
                 )
         except IntegrityError:  # a concurrent release won the race
             raise DomainError(
@@ -76,6 +80,7 @@ def order_print_release(
             target=order,
             organisation=order.funder,
             details={"reason": reason, "justification": justification},
+            at=at,
         )
     return release
 
@@ -204,9 +209,11 @@ def _rows(order: Order, first: int, last: int):
     )
 
 
-def print_files_generate(*, order: Order, force: bool = False, progress=None, limit: int | None = None) -> list:
+def print_files_generate(
+    *, order: Order, force: bool = False, progress=None, limit: int | None = None, at=None
+) -> list:
     """Produce the order's files; without `force`, parts already produced are kept (a resumed job
-    picks up where it stopped). Returns the files."""
+    picks up where it stopped). Returns the files. `at`: when they are deemed produced (now by default)."""
     order = Order.objects.select_related("funder").get(pk=order.pk)
     if order.issued_at is None:
         raise DomainError(f"La commande n° {order.pk} n'est pas émise : rien à imprimer.")
@@ -230,7 +237,7 @@ def print_files_generate(*, order: Order, force: bool = False, progress=None, li
             if progress:
                 progress(base + count)
 
-        files.append(_write_part(order, spec, part, first, last, step))
+        files.append(_write_part(order, spec, part, first, last, step, at))
         done += last - first + 1
     # A smaller file limit since the last run leaves parts beyond the new last one.
     for stale in PrintFile.objects.filter(order=order, part__gt=len(parts)):
@@ -248,7 +255,7 @@ def _reusable(current: PrintFile | None, first: int, last: int) -> bool:
     )
 
 
-def _write_part(order, spec, part, first, last, step) -> PrintFile:
+def _write_part(order, spec, part, first, last, step, at=None) -> PrintFile:
     with tempfile.TemporaryFile() as handle:
         pages = render(handle, spec, _rows(order, first, last), progress=step)
         size = handle.tell()
@@ -266,6 +273,7 @@ def _write_part(order, spec, part, first, last, step) -> PrintFile:
             record.file.storage.delete(print_file_path(record, record.filename))
             record.first_sequence, record.last_sequence, record.pages = first, last, pages
             record.size_bytes, record.sha256 = size, digest.hexdigest()
+            record.generated_at = clock.moment(at)
             record.file.save(record.filename, File(handle), save=False)
             record.save()
     return record

@@ -13,13 +13,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Membership, Organisation, OrganisationKind, Role
 from aptic.accounts.permissions import is_platform_staff, staff_check
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import identifiers
+from aptic.core import clock, identifiers
 from aptic.core.errors import AccessDenied, DomainError
 from aptic.core.phones import clean_phone
 
@@ -82,16 +81,17 @@ def _check_admin(user, organisation: Organisation) -> None:
         raise AccessDenied("Cette action est réservée aux administrateurs de l'organisation.")
 
 
-def _status_set(provider: Provider, status: str, *, actor, reason: str = "") -> None:
-    """Every change of qualification status leaves an event: who, from, to, why."""
+def _status_set(provider: Provider, status: str, *, actor, reason: str = "", at=None) -> None:
+    """Every change of qualification status leaves an event: who, from, to, why, when (`at`, now by default)."""
     if provider.status == status:
         return
+    at = clock.moment(at)
     ProviderEvent.objects.create(
-        provider=provider, from_status=provider.status, to_status=status, actor=actor, reason=reason
+        provider=provider, from_status=provider.status, to_status=status, actor=actor, reason=reason, created_at=at
     )
     provider.status = status
     if status == ProviderStatus.QUALIFIED:
-        provider.qualified_at = timezone.now()
+        provider.qualified_at = at
     provider.save(update_fields=["status", "qualified_at"])
 
 
@@ -114,8 +114,11 @@ def provider_create(
     email: str = "",
     phone: str = "",
     actor=None,
+    at=None,
 ) -> Provider:
-    """A structure in state *pending*; the SIRET is unique among providers."""
+    """A structure in state *pending*; the SIRET is unique among providers. `at`: when it asked to
+    be eligible (now by default, never to come)."""
+    at = clock.moment(at)
     siret = clean_siret(siret)
     if Organisation.objects.filter(kind=OrganisationKind.PROVIDER, siret=siret).exists():
         raise _duplicate_siret(siret)
@@ -131,6 +134,7 @@ def provider_create(
             address=(address or "").strip()[:250],
             email=email,
             phone=phone,
+            at=at,
         )
     except (IntegrityError, ValidationError, DomainError) as exc:
         # Two requests for one SIRET at once: the constraint decides (at validation or at insert), and
@@ -140,8 +144,8 @@ def provider_create(
         if isinstance(exc, (IntegrityError, DomainError)):
             raise
         raise _domain_error(exc) from None
-    provider = Provider.objects.create(organisation=organisation, typology=typology)
-    ProviderEvent.objects.create(provider=provider, to_status=ProviderStatus.PENDING, actor=actor)
+    provider = Provider.objects.create(organisation=organisation, typology=typology, requested_at=at)
+    ProviderEvent.objects.create(provider=provider, to_status=ProviderStatus.PENDING, actor=actor, created_at=at)
     return provider
 
 
@@ -242,11 +246,15 @@ def _chosen_options(questionnaire, answers) -> list[tuple]:
 
 
 @transaction.atomic
-def submission_create(*, provider: Provider, answers: dict[int, int], user) -> Submission:
+def submission_create(*, provider: Provider, answers: dict[int, int], user, at=None) -> Submission:
     """Score an answer to the active questionnaire (answers: question id → option id). At or above the
-    threshold, the structure goes to the staff's review; below, it stays pending and may answer again."""
+    threshold, the structure goes to the staff's review; below, it stays pending and may answer again.
+    `at`: when it was sent (now by default; never to come, nor before the eligibility request)."""
     _check_admin(user, provider.organisation)
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    at = clock.moment(at)
+    if at < provider.requested_at:
+        raise DomainError("Le questionnaire ne peut pas précéder la demande d'éligibilité.", field="at")
     if provider.status == ProviderStatus.QUALIFIED:
         raise DomainError("Votre structure est déjà qualifiée #APTIC : le questionnaire n'est plus à remplir.")
     if provider.status == ProviderStatus.REVIEW:
@@ -285,6 +293,7 @@ def submission_create(*, provider: Provider, answers: dict[int, int], user) -> S
                 score_percent=scores.percent,
                 theme_scores=scores.themes_json(),
                 outcome=SubmissionOutcome.TO_REVIEW if reached else SubmissionOutcome.BELOW_THRESHOLD,
+                submitted_at=at,
             )
     except IntegrityError:
         raise DomainError("Un questionnaire de votre structure est déjà en cours d'examen.") from None
@@ -295,7 +304,9 @@ def submission_create(*, provider: Provider, answers: dict[int, int], user) -> S
         f"Questionnaire qualité : {scoring.percent_label(scores.percent)} "
         f"(seuil {scoring.percent_label(questionnaire.threshold_percent)})."
     )
-    _status_set(provider, ProviderStatus.REVIEW if reached else ProviderStatus.PENDING, actor=user, reason=reason)
+    _status_set(
+        provider, ProviderStatus.REVIEW if reached else ProviderStatus.PENDING, actor=user, reason=reason, at=at
+    )
     return submission
 
 
@@ -315,9 +326,10 @@ def _send_review_email(submission: Submission, recipients: list[str]) -> None:
 
 
 @transaction.atomic
-def submission_review(*, submission: Submission, reviewer, approve: bool, reason: str) -> Submission:
+def submission_review(*, submission: Submission, reviewer, approve: bool, reason: str, at=None) -> Submission:
     """Staff decision on a submission above the threshold: the structure is qualified or rejected, and
-    its administrators are told by e-mail. A refusal needs a reason, which they receive."""
+    its administrators are told by e-mail. A refusal needs a reason, which they receive. `at`: when
+    (now by default; never to come, nor before the submission)."""
     staff_check(reviewer)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     provider = Provider.objects.select_for_update().select_related("organisation").get(pk=submission.provider_id)
@@ -328,9 +340,12 @@ def submission_review(*, submission: Submission, reviewer, approve: bool, reason
         raise DomainError("Indiquez le motif du refus : il est envoyé à la structure.", field="reason")
     if len(reason) > REASON_MAX_LENGTH:
         raise DomainError(f"Le motif est trop long ({REASON_MAX_LENGTH} caractères au plus).", field="reason")
+    at = clock.moment(at)
+    if at < submission.submitted_at:
+        raise DomainError("La décision ne peut pas précéder l'envoi du questionnaire.", field="at")
     submission.outcome = SubmissionOutcome.APPROVED if approve else SubmissionOutcome.REJECTED
     submission.reviewed_by = reviewer
-    submission.reviewed_at = timezone.now()
+    submission.reviewed_at = at
     submission.review_reason = reason
     submission.save(update_fields=["outcome", "reviewed_by", "reviewed_at", "review_reason"])
     _status_set(
@@ -338,6 +353,7 @@ def submission_review(*, submission: Submission, reviewer, approve: bool, reason
         ProviderStatus.QUALIFIED if approve else ProviderStatus.REJECTED,
         actor=reviewer,
         reason=reason or "Qualification accordée.",
+        at=at,
     )
     submission.provider = provider
     audit_record(
@@ -346,6 +362,7 @@ def submission_review(*, submission: Submission, reviewer, approve: bool, reason
         target=provider,
         organisation=provider.organisation,
         details={"approved": approve, "reason": reason, "submission": submission.pk},
+        at=at,
     )
     recipients = selectors.provider_admin_emails(provider)
     if recipients:
@@ -357,9 +374,11 @@ def submission_review(*, submission: Submission, reviewer, approve: bool, reason
 
 
 @transaction.atomic
-def charter_accept(*, provider: Provider, version, user) -> CharterAcceptance:
-    """Only the version in force can be accepted: someone who read an older page must read the new one."""
+def charter_accept(*, provider: Provider, version, user, at=None) -> CharterAcceptance:
+    """Only the version in force can be accepted: someone who read an older page must read the new one.
+    `at`: when (now by default, never to come)."""
     _check_admin(user, provider.organisation)
+    at = clock.moment(at)
     current = selectors.current_charter()
     if current is None:
         raise DomainError("Aucune charte n'est publiée pour le moment : réessayez plus tard.")
@@ -373,7 +392,9 @@ def charter_accept(*, provider: Provider, version, user) -> CharterAcceptance:
         raise DomainError("Votre structure a déjà accepté cette version de la charte.")
     try:
         with transaction.atomic():
-            return CharterAcceptance.objects.create(provider=provider, version=current, accepted_by=user)
+            return CharterAcceptance.objects.create(
+                provider=provider, version=current, accepted_by=user, accepted_at=at
+            )
     except IntegrityError:
         raise DomainError("Votre structure a déjà accepté cette version de la charte.") from None
 
@@ -411,6 +432,7 @@ def subscription_start(
             price_cents=price,
             started_on=today,
             trial_until=add_months(today, 1),
+            created_at=clock.moment_of(today),
         )
     state = selectors.subscription_state(provider, today)
     if subscription.cancelled_on is None and state in (selectors.TRIAL, selectors.ACTIVE, selectors.SCHEDULED):
@@ -443,9 +465,12 @@ def subscription_cancel(*, subscription: Subscription, user, today: datetime.dat
 
 
 @transaction.atomic
-def subscription_record_payment(*, subscription: Subscription, covered_until: datetime.date, staff) -> Subscription:
+def subscription_record_payment(
+    *, subscription: Subscription, covered_until: datetime.date, staff, at=None
+) -> Subscription:
     """Staff record a payment by transfer: the subscription is paid up to `covered_until` (inclusive).
-    Only the coverage is recorded; the money itself goes through the ledger (issue #4)."""
+    Only the coverage is recorded; the money itself goes through the ledger (issue #4). `at`: when
+    (now by default, never to come)."""
     staff_check(staff)
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if not isinstance(covered_until, datetime.date):
@@ -470,6 +495,7 @@ def subscription_record_payment(*, subscription: Subscription, covered_until: da
         target=subscription,
         organisation=subscription.provider.organisation,
         details={"covered_until": covered_until},
+        at=clock.moment(at),
     )
     return subscription
 
@@ -496,7 +522,11 @@ def kit_shipment_record(*, provider: Provider, shipped_on: datetime.date, tracki
     staff_check(staff)
     tracking = clean_kit_shipment(provider, shipped_on, tracking)
     shipment = KitShipment.objects.create(
-        provider=provider, shipped_on=shipped_on, tracking=tracking, recorded_by=staff
+        provider=provider,
+        shipped_on=shipped_on,
+        tracking=tracking,
+        recorded_by=staff,
+        created_at=clock.moment_of(shipped_on),
     )
     audit_record(
         actor=staff,
@@ -504,6 +534,7 @@ def kit_shipment_record(*, provider: Provider, shipped_on: datetime.date, tracki
         target=provider,
         organisation=provider.organisation,
         details={"shipped_on": shipped_on, "tracking": tracking},
+        at=shipment.created_at,
     )
     return shipment
 
@@ -513,10 +544,17 @@ def kit_shipment_record(*, provider: Provider, shipped_on: datetime.date, tracki
 
 @transaction.atomic
 def sponsorship_create(
-    *, funder: Organisation, provider: Provider, starts_on: datetime.date, ends_on: datetime.date, user
+    *,
+    funder: Organisation,
+    provider: Provider,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    user,
+    on: datetime.date | None = None,
 ) -> Sponsorship:
     """A funder pays one year of the yearly plan for a qualified provider of its territory
-    (selectors.funder_territory). Creates the provider's subscription, sponsored, if it has none."""
+    (selectors.funder_territory). Creates the provider's subscription, sponsored, if it has none.
+    `on`: the day it is decided (today by default, never to come): the sponsorship starts no earlier."""
     if funder.kind != OrganisationKind.FUNDER:
         raise DomainError("Seul un commanditaire peut parrainer l'abonnement d'une structure.")
     # Staff too: they validate a quote whose funder chose to sponsor providers (billing).
@@ -538,7 +576,9 @@ def sponsorship_create(
         )
     if provider.status != ProviderStatus.QUALIFIED:
         raise DomainError(f"La structure « {name} » n'est pas qualifiée #APTIC : elle ne peut pas être parrainée.")
-    today = selectors.today()
+    today = on or selectors.today()
+    if today > selectors.today():
+        raise DomainError("Un parrainage ne peut pas être décidé dans le futur.", field="on")
     if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date):
         raise DomainError("Indiquez les dates du parrainage.", field="starts_on")
     if starts_on < today:
@@ -568,6 +608,7 @@ def sponsorship_create(
             price_cents=PLAN_PRICES_CENTS[SubscriptionPlan.YEARLY],
             started_on=starts_on,
             trial_until=add_months(starts_on, 1),
+            created_at=clock.moment_of(today),
         )
     return Sponsorship.objects.create(
         funder=funder,
@@ -576,12 +617,16 @@ def sponsorship_create(
         ends_on=ends_on,
         amount_cents=PLAN_PRICES_CENTS[SubscriptionPlan.YEARLY],
         created_by=user,
+        created_at=clock.moment_of(today),
     )
 
 
 @transaction.atomic
-def sponsorships_create(*, funder: Organisation, providers, starts_on: datetime.date, user) -> list[Sponsorship]:
-    """Sponsor several providers for one year from `starts_on`: all of them, or none if one is refused."""
+def sponsorships_create(
+    *, funder: Organisation, providers, starts_on: datetime.date, user, on: datetime.date | None = None
+) -> list[Sponsorship]:
+    """Sponsor several providers for one year from `starts_on`: all of them, or none if one is refused.
+    `on`: as sponsorship_create's."""
     providers = list(providers)
     if not providers:
         raise DomainError("Choisissez au moins une structure à parrainer.", field="providers")
@@ -589,6 +634,6 @@ def sponsorships_create(*, funder: Organisation, providers, starts_on: datetime.
         raise DomainError("Indiquez la date de début du parrainage.", field="starts_on")
     ends_on = add_months(starts_on, 12) - datetime.timedelta(days=1)
     return [
-        sponsorship_create(funder=funder, provider=provider, starts_on=starts_on, ends_on=ends_on, user=user)
+        sponsorship_create(funder=funder, provider=provider, starts_on=starts_on, ends_on=ends_on, user=user, on=on)
         for provider in providers
     ]

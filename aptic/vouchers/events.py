@@ -51,9 +51,9 @@ def voucher_events_activated(vouchers, *, actor, reason: str, at=None) -> None:
     )
 
 
-def voucher_events_stopped(vouchers: list[Voucher], *, actor, reason: str) -> None:
+def voucher_events_stopped(vouchers: list[Voucher], *, actor, reason: str, at=None) -> None:
     """Opposition on lost or stolen vouchers (each from its status before the stop)."""
-    _write(vouchers, to_status=VoucherStatus.STOPPED, actor=actor, reason=reason)
+    _write(vouchers, to_status=VoucherStatus.STOPPED, actor=actor, reason=reason, at=at)
 
 
 def voucher_events_stop_lifted(vouchers: list[Voucher], *, to_status: str, actor, reason: str) -> None:
@@ -61,9 +61,9 @@ def voucher_events_stop_lifted(vouchers: list[Voucher], *, to_status: str, actor
     _write(vouchers, from_status=VoucherStatus.STOPPED, to_status=to_status, actor=actor, reason=reason)
 
 
-def voucher_events_expired(vouchers: list[Voucher], *, actor, reason: str) -> None:
+def voucher_events_expired(vouchers: list[Voucher], *, actor, reason: str, at=None) -> None:
     """Unredeemed vouchers past their order's grace date (each from its status as it was)."""
-    _write(vouchers, to_status=VoucherStatus.EXPIRED, actor=actor, reason=reason)
+    _write(vouchers, to_status=VoucherStatus.EXPIRED, actor=actor, reason=reason, at=at)
 
 
 def voucher_events_redeemed(vouchers: list[Voucher], *, redemption: Redemption, actor, reason: str) -> None:
@@ -79,7 +79,9 @@ def voucher_events_redeemed(vouchers: list[Voucher], *, redemption: Redemption, 
     )
 
 
-def voucher_events_redemption_cancelled(vouchers: list[Voucher], *, redemption: Redemption, actor, reason: str):
+def voucher_events_redemption_cancelled(
+    vouchers: list[Voucher], *, redemption: Redemption, actor, reason: str, at=None
+):
     """A redemption taken back by its provider: its vouchers are usable again."""
     _write(
         vouchers,
@@ -88,6 +90,7 @@ def voucher_events_redemption_cancelled(vouchers: list[Voucher], *, redemption: 
         actor=actor,
         reason=reason,
         redemption=redemption,
+        at=at,
     )
 
 

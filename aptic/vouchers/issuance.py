@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from aptic.accounts.models import OrganisationKind
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats
+from aptic.core import clock, formats
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 
@@ -96,11 +96,15 @@ def order_check(
 
 
 @transaction.atomic
-def order_create(*, actor=None, **terms) -> Order:
-    """Create an order (not issued yet) from its terms, those of order_check, which refuses bad ones."""
+def order_create(*, actor=None, at: datetime.datetime | None = None, **terms) -> Order:
+    """Create an order (not issued yet) from its terms, those of order_check, which refuses bad ones.
+    `at`: when it was made (now by default, never to come)."""
+    at = clock.moment(at)
+    if terms.get("valid_from") is None:  # valid from the day it is made
+        terms["valid_from"] = timezone.localdate(at)
     fields = order_check(**terms)
     rules = {name: fields.pop(name) for name in RULE_FIELDS if name in fields}
-    order = Order.objects.create(**fields, created_by=actor)
+    order = Order.objects.create(**fields, created_by=actor, created_at=at)
     for name, values in rules.items():
         if values:
             getattr(order, name).set(values)
@@ -155,6 +159,9 @@ def order_issue(*, order: Order, actor=None, at: datetime.datetime | None = None
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.issued_at:
         raise DomainError(f"La commande n° {order.pk} a déjà été émise.")
+    at = clock.moment(at)
+    if at < order.created_at:
+        raise DomainError(f"La commande n° {order.pk} ne peut pas être émise avant d'avoir été créée.", field="at")
     status = VoucherStatus.ACTIVE if order.activation == Activation.ON_ISSUE else VoucherStatus.ISSUED
     _insert_booklets(order)
     _insert_vouchers(order, status)
@@ -165,8 +172,9 @@ def order_issue(*, order: Order, actor=None, at: datetime.datetime | None = None
         reference=f"order:{order.pk}",
         lines=[(ledger.funder_account(order.funder), total), (order_outstanding_account(order), -total)],
         actor=actor,
+        at=at,
     )
-    order.issued_at = at or timezone.now()
+    order.issued_at = at
     order.save(update_fields=["issued_at"])
     audit_record(
         actor=actor,
@@ -174,5 +182,6 @@ def order_issue(*, order: Order, actor=None, at: datetime.datetime | None = None
         target=order,
         organisation=order.funder,
         details={"quantity": order.quantity},
+        at=at,
     )
     return order

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from aptic.accounts.permissions import staff_check
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import formats
+from aptic.core import clock, formats
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 
@@ -87,7 +87,7 @@ def distribution_check(*, order: Order, ranges: list[tuple[int, int]] | None = N
 
 
 @transaction.atomic
-def booklet_activate(*, booklet: Booklet, actor=None, reason: str = "Carnet remis au bénéficiaire") -> int:
+def booklet_activate(*, booklet: Booklet, actor=None, reason: str = "Carnet remis au bénéficiaire", at=None) -> int:
     """Issued vouchers of the booklet become usable; returns how many changed."""
     vouchers = [v for v in _locked(booklet.vouchers) if v.status == VoucherStatus.ISSUED]
     if not vouchers:
@@ -95,7 +95,7 @@ def booklet_activate(*, booklet: Booklet, actor=None, reason: str = "Carnet remi
     Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status=VoucherStatus.ISSUED).update(
         status=VoucherStatus.ACTIVE
     )
-    events.voucher_events_activated(vouchers, actor=actor, reason=reason)
+    events.voucher_events_activated(vouchers, actor=actor, reason=reason, at=at)
     return len(vouchers)
 
 
@@ -116,7 +116,7 @@ def booklets_activate(
     return len(vouchers)
 
 
-def _audit_stops(action, vouchers, actor, reason: str) -> None:
+def _audit_stops(action, vouchers, actor, reason: str, at=None) -> None:
     """One journal line per order touched: who stopped or lifted which vouchers, and why."""
     orders = Order.objects.select_related("funder").in_bulk({v.order_id for v in vouchers})
     for order_id, order in sorted(orders.items()):
@@ -127,6 +127,7 @@ def _audit_stops(action, vouchers, actor, reason: str) -> None:
             target=order,
             organisation=order.funder,
             details={"reason": reason, "count": len(serials), "vouchers": serials[:100]},
+            at=at,
         )
 
 
@@ -156,11 +157,13 @@ def stop_refusal(vouchers) -> str | None:
 
 
 @transaction.atomic
-def vouchers_stop(*, vouchers, actor, reason: str) -> int:
-    """Opposition on lost or stolen vouchers; spent or expired ones are left as they are."""
+def vouchers_stop(*, vouchers, actor, reason: str, at=None) -> int:
+    """Opposition on lost or stolen vouchers; spent or expired ones are left as they are. `at`: when
+    the loss was declared (now by default, never to come)."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Indiquez le motif de l'opposition (perte, vol…).", field="reason")
+    at = clock.moment(at)
     locked = _locked(Voucher.objects.filter(pk__in=[v.pk for v in vouchers]))
     stoppable = [v for v in locked if v.status in (VoucherStatus.ISSUED, VoucherStatus.ACTIVE)]
     if not stoppable:
@@ -170,8 +173,8 @@ def vouchers_stop(*, vouchers, actor, reason: str) -> int:
         Voucher.objects.filter(pk__in=[v.pk for v in stoppable if v.status == status], status=status).update(
             status=VoucherStatus.STOPPED, status_before_stop=status
         )
-    events.voucher_events_stopped(stoppable, actor=actor, reason=reason)
-    _audit_stops(AuditAction.VOUCHER_STOPPED, stoppable, actor, reason)
+    events.voucher_events_stopped(stoppable, actor=actor, reason=reason, at=at)
+    _audit_stops(AuditAction.VOUCHER_STOPPED, stoppable, actor, reason, at=at)
     return len(stoppable)
 
 
@@ -225,8 +228,9 @@ def vouchers_stop_lift(*, vouchers, actor, reason: str, day: datetime.date | Non
 
 
 @transaction.atomic
-def order_expire(*, order: Order, day: datetime.date, actor=None) -> int:
-    """Expire the order's unredeemed vouchers and give their face value back to the funder's account."""
+def order_expire(*, order: Order, day: datetime.date, actor=None, at=None) -> int:
+    """Expire the order's unredeemed vouchers and give their face value back to the funder's account.
+    `at`: when (now by default; the demo's calendar gives the morning of `day`)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if not order.is_expired(day):
         raise DomainError(f"La commande n° {order.pk} est valable jusqu'au {order.grace_until:%d/%m/%Y}.")
@@ -236,8 +240,9 @@ def order_expire(*, order: Order, day: datetime.date, actor=None) -> int:
     Voucher.objects.filter(pk__in=[v.pk for v in vouchers], status__in=UNREDEEMED).update(
         status=VoucherStatus.EXPIRED, status_before_stop=""
     )
+    at = clock.moment(at)
     events.voucher_events_expired(
-        vouchers, actor=actor, reason=f"Date limite d'utilisation dépassée ({order.grace_until:%d/%m/%Y})"
+        vouchers, actor=actor, reason=f"Date limite d'utilisation dépassée ({order.grace_until:%d/%m/%Y})", at=at
     )
     amount = len(vouchers) * order.face_value_cents
     ledger.transaction_post(
@@ -246,12 +251,14 @@ def order_expire(*, order: Order, day: datetime.date, actor=None) -> int:
         reference=f"order:{order.pk}",
         lines=[(order_outstanding_account(order), amount), (ledger.funder_account(order.funder), -amount)],
         actor=actor,
+        at=at,
     )
     return len(vouchers)
 
 
-def vouchers_expire(*, day: datetime.date | None = None) -> dict[int, int]:
-    """The daily task: every order past its grace date, one transaction each. {order id: vouchers expired}."""
+def vouchers_expire(*, day: datetime.date | None = None, at=None) -> dict[int, int]:
+    """The daily task: every order past its grace date, one transaction each. {order id: vouchers expired}.
+    `at`: when it ran (now by default)."""
     day = day or timezone.localdate()
     due = (
         Order.objects.filter(issued_at__isnull=False, grace_until__lt=day)
@@ -259,7 +266,7 @@ def vouchers_expire(*, day: datetime.date | None = None) -> dict[int, int]:
         .filter(open__gt=0)
         .order_by("pk")
     )
-    return {order.pk: order_expire(order=order, day=day) for order in due}
+    return {order.pk: order_expire(order=order, day=day, at=at) for order in due}
 
 
 # --- Reimbursement (a payout sent to the bank, or returned by it) ----------------------------------

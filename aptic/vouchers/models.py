@@ -73,7 +73,7 @@ class Order(UsageRules):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
     issued_at = models.DateTimeField("émise le", null=True, blank=True)
 
     class Meta:

@@ -330,7 +330,7 @@ def redemption_cancel(*, redemption: Redemption, user, reason: str, now: datetim
     )
     redemption.lines.update(is_cancelled=True)
     events.voucher_events_redemption_cancelled(
-        vouchers, redemption=redemption, actor=user, reason=f"Annulation : {reason}"
+        vouchers, redemption=redemption, actor=user, reason=f"Annulation : {reason}", at=now
     )
     redemption.cancelled_at, redemption.cancelled_by, redemption.cancel_reason = now, user, reason[:250]
     redemption.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
@@ -344,5 +344,6 @@ def redemption_cancel(*, redemption: Redemption, user, reason: str, now: datetim
         reference=f"redemption:{redemption.pk}",
         lines=[*zip(outstanding, (-a for a in by_order.values()), strict=True), (payable, redemption.covered_cents)],
         actor=user,
+        at=now,
     )
     return redemption

@@ -143,4 +143,5 @@ def _write_orm(redemption, vouchers, user, reason, description, entries):
         reference=f"redemption:{redemption.pk}",
         lines=entries,
         actor=user,
+        at=redemption.created_at,
     )

@@ -1,11 +1,14 @@
 """Demo organisations and their people: the platform team, funders of each kind, distributors,
 and about forty providers spread over Gironde (33) and Loire (42)."""
 
+import datetime
+
 from stdnum import luhn
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, OrganisationKind, Role
 from aptic.demo.names import of_place
+from aptic.demo.timeline import working_day
 from aptic.providers import services as providers
 from aptic.territories.models import Commune
 from aptic.vocabulary.models import PlaceTypology
@@ -171,18 +174,20 @@ def _person(rng):
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
-def _add_user(context, organisation, email, name, role, *, is_staff=False):
-    user = accounts.user_create(email=email, password=context.password, full_name=name, is_staff=is_staff)
+def _add_user(context, organisation, email, name, role, *, is_staff=False, at=None):
+    user = accounts.user_create(email=email, password=context.password, full_name=name, is_staff=is_staff, at=at)
     if is_staff:
         user.is_superuser = True
         user.save(update_fields=["is_superuser"])
-    accounts.membership_add(user=user, organisation=organisation, role=role)
+    accounts.membership_add(user=user, organisation=organisation, role=role, at=at)
     context.accounts.append((email, organisation.get_kind_display(), organisation.name))
     return user
 
 
 def build(context) -> None:
     rng = context.rng
+    calendar = context.calendar
+    opened = calendar.platform_opened  # the team, the funders and the distributors, on the first day
     communes = {c.insee_code: c for c in Commune.objects.filter(insee_code__in=[n[4] for n in NAMED])}
     for key, kind, category, name, insee, admin_email, admin_name, member_email, member_name in NAMED:
         organisation = accounts.organisation_create(
@@ -193,12 +198,19 @@ def build(context) -> None:
             siret=demo_siret(rng),
             address=f"{rng.randint(1, 80)} rue de la République",
             email=admin_email,
+            at=opened,
         )
         _add_user(
-            context, organisation, admin_email, admin_name, Role.ADMIN, is_staff=kind == OrganisationKind.PLATFORM
+            context,
+            organisation,
+            admin_email,
+            admin_name,
+            Role.ADMIN,
+            is_staff=kind == OrganisationKind.PLATFORM,
+            at=opened,
         )
         if member_email:
-            _add_user(context, organisation, member_email, member_name, Role.MEMBER)
+            _add_user(context, organisation, member_email, member_name, Role.MEMBER, at=opened)
         context.organisations.setdefault(key, []).append(organisation)
 
     # Providers sit where people live: communes of 3,000+ inhabitants, drawn in proportion to population.
@@ -210,6 +222,9 @@ def build(context) -> None:
     weights = [c.population for c in candidates]
     typologies = {t.standard_value: t for t in PlaceTypology.objects.all()}
     used_names = set()
+    first, last = calendar.providers_join
+    # The day each asks to be eligible, in the order of their numbers.
+    joined = sorted(first + datetime.timedelta(days=rng.randint(0, (last - first).days)) for _ in range(PROVIDER_COUNT))
     for n in range(1, PROVIDER_COUNT + 1):
         commune = rng.choices(candidates, weights=weights)[0]
         pattern, category, typology_codes = PROVIDER_KINDS[(n - 1) % len(PROVIDER_KINDS)]
@@ -217,6 +232,7 @@ def build(context) -> None:
         if name in used_names:
             name = f"{name} ({n})"
         used_names.add(name)
+        requested = calendar.moment(working_day(joined[n - 1]), rng.randint(9, 17), rng.randint(0, 59))
         provider = providers.provider_create(
             name=name,
             legal_category=category,
@@ -226,10 +242,14 @@ def build(context) -> None:
             address=f"{rng.randint(1, 120)} {rng.choice(['rue', 'avenue', 'place', 'allée'])} "
             f"{rng.choice(['Jean Jaurès', 'Victor Hugo', 'de la Mairie', 'des Écoles', 'du Marché', 'Pasteur'])}",
             email=f"structure.{n}@demo.aptic.fr",
+            at=requested,
         )
         organisation = provider.organisation
         organisation.demo_typologies = typology_codes
-        _add_user(context, organisation, f"structure.{n}@demo.aptic.fr", _person(rng), Role.ADMIN)
+        organisation.demo_requested_at = requested  # the providers and places builders start from it
+        _add_user(context, organisation, f"structure.{n}@demo.aptic.fr", _person(rng), Role.ADMIN, at=requested)
         if n % 4 == 1:
-            _add_user(context, organisation, f"structure.{n}.membre@demo.aptic.fr", _person(rng), Role.MEMBER)
+            _add_user(
+                context, organisation, f"structure.{n}.membre@demo.aptic.fr", _person(rng), Role.MEMBER, at=requested
+            )
         context.organisations.setdefault("providers", []).append(organisation)

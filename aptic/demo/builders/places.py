@@ -1,6 +1,8 @@
 """Demo places and offers: one to three places per provider, in its commune and neighbouring ones,
 each with opening hours, contacts and two to four priced services."""
 
+import datetime
+
 from aptic.demo.names import of_place
 from aptic.places import services as places
 from aptic.places.models import OfferFormat
@@ -94,6 +96,8 @@ def build(context) -> None:
         count = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
         neighbours = _nearest(provider.commune, pool[provider.commune.departement_id], 12)
         communes = [provider.commune] + [rng.choice(neighbours) for _ in range(count - 1)]
+        # Its places described the week after its request.
+        described = provider.demo_requested_at + datetime.timedelta(days=rng.randint(1, 7))
         for index, commune in enumerate(communes):
             name = provider.name if index == 0 else f"{rng.choice(PLACE_NAMES)} {of_place(commune.name)}"
             if index and provider.places.filter(name=name).exists():
@@ -122,6 +126,7 @@ def build(context) -> None:
                 publics=rng.sample(publics, k=rng.randint(0, 2)),
                 access_modes=rng.sample(access_modes, k=rng.randint(1, 3)),
                 support_modes=rng.sample(support_modes, k=rng.randint(1, 3)),
+                at=described,
             )
             for category_name in offered:
                 title, offer_format, minutes, price = rng.choice(OFFERS[category_name])
@@ -134,4 +139,5 @@ def build(context) -> None:
                     format=offer_format,
                     description=f"{title}, avec un médiateur numérique, à votre rythme.",
                     accepts_aptic=price > 0 or rng.random() < 0.5,
+                    at=described,
                 )

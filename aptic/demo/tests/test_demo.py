@@ -1,5 +1,7 @@
 """The demo dataset, as `make run` loads it: realistic, deterministic, and every account works."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -49,13 +51,18 @@ def _delete_demo():
     ReferenceDataset.objects.exclude(name="territories").delete()
 
 
+# Built as if on a day three weeks ago: a date taken from the clock instead of the demo's calendar
+# then stands out, three weeks after the build moment (ADR 0037).
+BUILT_ON = timezone.localdate() - datetime.timedelta(days=21)
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Territories, vocabulary and demo, committed once for this module; the demo part removed after."""
     with django_db_blocker.unblock():
         loaded = territories_load().loaded
         vocabulary_load()
-        context = demo_build(scale=SCALE)
+        context = demo_build(scale=SCALE, today=BUILT_ON)
         yield context
         _delete_demo()
         if loaded:
@@ -80,10 +87,10 @@ def test_funders_of_each_kind_distributors_and_about_forty_providers(demo):
 def test_demo_is_deterministic_and_loaded_once(demo):
     names = list(Organisation.objects.order_by("pk").values_list("name", "commune_id"))
     places = list(Place.objects.order_by("pk").values_list("name", "latitude", "longitude"))
-    assert demo_build(scale=SCALE) is None  # already there
+    assert demo_build(scale=SCALE, today=BUILT_ON) is None  # already there
     _delete_demo()
     vocabulary_load()
-    demo_build(scale=SCALE)
+    demo_build(scale=SCALE, today=BUILT_ON)
     assert list(Organisation.objects.order_by("pk").values_list("name", "commune_id")) == names
     assert list(Place.objects.order_by("pk").values_list("name", "latitude", "longitude")) == places
 
@@ -377,3 +384,177 @@ def test_names_say_de_as_french_does(demo):
     names = [*Organisation.objects.values_list("name", flat=True), *Place.objects.values_list("name", flat=True)]
     assert [n for n in names if wrong.search(n)] == []
     assert any(" d'" in n or " du " in n for n in names)  # the demo has such communes
+
+
+# Every row on the calendar (ADR 0037): nothing dated after the build moment, each step after the one before.
+
+# Dates that name a deadline, not an event: they lie ahead by nature.
+DEADLINES = {
+    "vouchers.order.valid_until",
+    "vouchers.order.grace_until",
+    "billing.quote.valid_until",
+    "billing.invoice.due_on",
+    "providers.subscription.trial_until",
+    "providers.subscription.covered_until",
+    "providers.sponsorship.ends_on",
+    "accounts.invitation.expires_at",
+}
+# Not a day of the demo's story but of this database: written after the build by what the tests do
+# with the demo (logging in) or by the job worker running the demo's queued jobs at commit; when
+# the reference content was loaded or shipped by migrations (territories, charter, questionnaire),
+# a setting's row made at its first reading, and the ledger's accounts, opened lazily by code at
+# their first posting (the books' dates are the transactions'). Left as they are (ADR 0037).
+NOT_THE_DEMOS = {
+    "accounts.user.last_login",
+    "jobs.job.started_at",
+    "jobs.job.finished_at",
+    "core.referencedataset.loaded_at",
+    "providers.charterversion.published_at",
+    "providers.charterversion.created_at",
+    "providers.questionnaire.created_at",
+    "places.offersettings.updated_at",
+    "ledger.account.created_at",
+}
+
+
+@pytest.mark.django_db
+def test_no_row_of_any_model_is_dated_after_the_build_moment(demo):
+    from django.db import models
+
+    calendar = demo.calendar
+    late = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("aptic."):
+            continue
+        for field in model._meta.concrete_fields:
+            name = f"{model._meta.label_lower}.{field.name}"
+            if not isinstance(field, models.DateField) or name in DEADLINES | NOT_THE_DEMOS:
+                continue
+            limit = calendar.now if isinstance(field, models.DateTimeField) else calendar.today
+            count = model.objects.filter(**{f"{field.name}__gt": limit}).count()
+            if count:
+                late.append((name, count))
+    assert late == [], f"built as on {calendar.today}, {calendar.now:%d/%m/%Y %H:%M}: {late}"
+
+
+def _day(value):
+    return timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
+
+
+@pytest.mark.django_db
+def test_each_voucher_events_follow_each_other_and_its_booklet(demo):
+    """Per voucher: events in time order, none before its order was created and issued; activated and
+    used only once its booklet was shipped and handed out (when it was)."""
+    from aptic.distribution.models import Handout, ShippedBooklet
+    from aptic.vouchers.models import Order, VoucherEvent
+
+    orders = Order.objects.in_bulk()
+    shipped = {
+        (s["booklet__order_id"], s["booklet__number"]): s["shipment__shipped_on"]
+        for s in ShippedBooklet.objects.values("booklet__order_id", "booklet__number", "shipment__shipped_on")
+    }
+    handed = {
+        (h["shipped__booklet__order_id"], h["shipped__booklet__number"]): h["handed_out_on"]
+        for h in Handout.objects.values("shipped__booklet__order_id", "shipped__booklet__number", "handed_out_on")
+    }
+    events = VoucherEvent.objects.values_list(
+        "voucher_id", "voucher__order_id", "voucher__sequence", "to_status", "created_at"
+    ).order_by("voucher_id", "pk")
+    previous, kinds = {}, set()
+    for voucher, order_id, sequence, to_status, at in events:
+        kinds.add(to_status)
+        order = orders[order_id]
+        assert order.created_at <= order.issued_at <= at, (voucher, to_status)
+        assert previous.get(voucher, at) <= at, (voucher, to_status)
+        previous[voucher] = at
+        booklet = (order_id, (sequence - 1) // order.booklet_size + 1)
+        if to_status in ("active", "redeemed"):
+            assert shipped.get(booklet, _day(at)) <= _day(at), (voucher, to_status, shipped.get(booklet))
+            assert handed.get(booklet, _day(at)) <= _day(at), (voucher, to_status, handed.get(booklet))
+    assert {"active", "redeemed", "stopped", "expired", "reimbursed"} <= kinds
+
+
+@pytest.mark.django_db
+def test_each_order_is_created_invoiced_paid_released_shipped_handed_out_then_used(demo):
+    from django.db.models import Min
+
+    from aptic.billing.models import Invoice, Payment
+    from aptic.distribution.models import Handout, Shipment
+    from aptic.printing.models import PrintRelease
+    from aptic.vouchers.models import Order, RedemptionLine
+
+    checked = 0
+    for order in Order.objects.filter(print_release__isnull=False):
+        release = PrintRelease.objects.get(order=order)
+        invoice = Invoice.objects.filter(order=order).order_by("issued_on").first()
+        chain = [_day(order.created_at), _day(order.issued_at), invoice.issued_on]
+        payment = Payment.objects.filter(invoice=invoice).aggregate(d=Min("received_on"))["d"]
+        if release.reason == "paid":
+            chain.append(payment)
+        chain.append(_day(release.released_at))
+        first_shipment = Shipment.objects.filter(order=order, shipped_on__isnull=False).aggregate(d=Min("shipped_on"))
+        handout = Handout.objects.filter(shipped__booklet__order=order).aggregate(d=Min("handed_out_on"))["d"]
+        use = RedemptionLine.objects.filter(voucher__order=order).aggregate(d=Min("redemption__created_at"))["d"]
+        chain += [d for d in (first_shipment["d"], handout, use and _day(use)) if d is not None]
+        assert chain == sorted(chain), (order.label, chain)
+        checked += 1
+    assert checked >= 4  # this campaign's three orders and last campaign's
+
+
+@pytest.mark.django_db
+def test_each_provider_asks_then_answers_then_is_decided_then_signs_the_charter(demo):
+    """The product's journey (PRODUCT.md): eligibility request → questionnaire → staff decision →
+    charter (once qualified) → subscription, each dated after the one before."""
+    from aptic.providers.models import Provider
+
+    checked = 0
+    for provider in Provider.objects.select_related("subscription").prefetch_related(
+        "submissions", "charter_acceptances", "kit_shipments"
+    ):
+        chain = [provider.requested_at]
+        for submission in provider.submissions.all():
+            chain.append(submission.submitted_at)
+            if submission.reviewed_at:
+                chain.append(submission.reviewed_at)
+        chain += [a.accepted_at for a in provider.charter_acceptances.all()]
+        assert chain == sorted(chain), (provider.organisation.name, chain)
+        subscription = getattr(provider, "subscription", None)
+        if subscription is not None:
+            assert _day(chain[-1]) <= subscription.started_on, provider.organisation.name
+            for kit in provider.kit_shipments.all():
+                assert subscription.started_on <= kit.shipped_on, provider.organisation.name
+        checked += len(chain) > 3
+    assert checked >= 20
+
+
+@pytest.mark.django_db
+def test_ledger_postings_are_dated_with_the_movement_they_record(demo):
+    from aptic.billing.models import CreditNote, Invoice, Payment
+    from aptic.ledger.models import Transaction
+    from aptic.payouts.models import Payout
+    from aptic.vouchers.models import Order, Redemption
+
+    def on(model, reference, attribute):
+        return {f"{reference}:{getattr(o, 'number', o.pk)}": getattr(o, attribute) for o in model.objects.all()}
+
+    when = {
+        **on(Invoice, "invoice", "issued_on"),
+        **on(CreditNote, "credit_note", "issued_on"),
+        **{f"payment:{p.invoice.number}": p.received_on for p in Payment.objects.select_related("invoice")},
+        **{f"redemption:{r.pk}": r.created_at for r in Redemption.objects.all()},
+        **{f"fund:order:{p.invoice.order_id}": p.received_on for p in Payment.objects.select_related("invoice")},
+        **{f"payout:{p.pk}": p.run.exported_at for p in Payout.objects.select_related("run")},
+        **{f"order:{o.pk}": o.issued_at for o in Order.objects.filter(issued_at__isnull=False)},
+    }
+    kinds = set()
+    for posted in Transaction.objects.exclude(kind__in=["expiry", "redemption_cancel", "payout_reversal"]):
+        expected = when[posted.reference]
+        if isinstance(expected, datetime.datetime):
+            assert abs(posted.created_at - expected) < datetime.timedelta(hours=1), (posted.reference, posted.kind)
+        else:
+            assert _day(posted.created_at) == expected, (posted.reference, posted.kind)
+        kinds.add(posted.kind)
+    assert {"issuance", "invoice", "payment", "redemption", "payout", "territorial_fund"} <= kinds
+    for posted in Transaction.objects.filter(kind="expiry"):
+        order = Order.objects.get(pk=posted.reference.split(":")[1])
+        assert _day(posted.created_at) == order.grace_until + datetime.timedelta(days=1)

@@ -31,7 +31,7 @@ def test_demo_prints_ships_and_distributes(django_capture_on_commit_callbacks):
     assert all(printed[o.pk] == o.quantity for o in orders)
     shipped = vouchers_shipped([o.pk for o in orders])
     distributed = vouchers_distributed([o.pk for o in orders])
-    assert len(shipped) == 3 and all(0 < distributed[k] <= shipped[k] for k in distributed)
+    assert len(shipped) == 4 and all(0 < distributed[k] <= shipped[k] for k in distributed)
     assert set(Shipment.objects.values_list("recipient__kind", flat=True)) == {"funder", "distributor"}
     categories = Handout.objects.values("category").annotate(n=Count("pk"))
     assert len(categories) >= 3

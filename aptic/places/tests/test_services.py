@@ -27,8 +27,9 @@ def test_shared_signatures_are_kept():
         create.parameters
     )
     offer = inspect.signature(services.offer_create)
-    # Every field an offer's service may set, plus its place and publics, as keyword-only arguments.
-    assert set(offer.parameters) == {"place", "publics", *services.OFFER_FIELDS}
+    # Every field an offer's service may set, plus its place, publics and moment (ADR 0037), as
+    # keyword-only arguments.
+    assert set(offer.parameters) == {"place", "publics", "at", *services.OFFER_FIELDS}
     assert all(p.kind == p.KEYWORD_ONLY for p in offer.parameters.values())
     assert list(inspect.signature(selectors.places_of).parameters) == ["organisation"]
     for name in ("place_update", "place_set_published", "offer_update", "offer_set_active"):

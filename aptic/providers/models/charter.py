@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .structure import Provider
 
@@ -31,7 +32,7 @@ class CharterAcceptance(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="charter_acceptances")
     version = models.ForeignKey(CharterVersion, on_delete=models.PROTECT, related_name="acceptances")
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="acceptée par", on_delete=models.PROTECT)
-    accepted_at = models.DateTimeField("acceptée le", auto_now_add=True)
+    accepted_at = models.DateTimeField("acceptée le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "acceptation de la charte"

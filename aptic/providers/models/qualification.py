@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .structure import Provider
 
@@ -95,7 +96,7 @@ class Submission(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="submissions")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="submissions")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    submitted_at = models.DateTimeField("envoyé le", default=timezone.now, editable=False)
     score = models.PositiveIntegerField("score")
     max_score = models.PositiveIntegerField("score maximal")
     score_percent = models.DecimalField("score (%)", max_digits=5, decimal_places=2)

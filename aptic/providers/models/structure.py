@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from aptic.accounts.models import Organisation
 
@@ -23,7 +24,7 @@ class Provider(models.Model):
     )
     # The person who filed the eligibility request; they become its first administrator by invitation.
     contact_name = models.CharField("personne à contacter", max_length=150, blank=True)
-    requested_at = models.DateTimeField("demande d'éligibilité le", auto_now_add=True)
+    requested_at = models.DateTimeField("demande d'éligibilité le", default=timezone.now, editable=False)
     qualified_at = models.DateTimeField("qualifiée le", null=True, blank=True)
 
     class Meta:
@@ -51,7 +52,7 @@ class ProviderEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="par", on_delete=models.PROTECT, null=True, blank=True
     )
     reason = models.TextField("motif", blank=True)
-    created_at = models.DateTimeField("le", auto_now_add=True)
+    created_at = models.DateTimeField("le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "événement de qualification"

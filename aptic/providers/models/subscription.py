@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
 
@@ -34,7 +35,7 @@ class Subscription(models.Model):
     trial_until = models.DateField("gratuit jusqu'au")
     covered_until = models.DateField("payé jusqu'au", null=True, blank=True)
     cancelled_on = models.DateField("résilié le", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "abonnement"
@@ -67,7 +68,7 @@ class Sponsorship(models.Model):
     ends_on = models.DateField("au")
     amount_cents = models.PositiveIntegerField("montant HT (centimes)")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "abonnement parrainé"
@@ -86,7 +87,7 @@ class KitShipment(models.Model):
     shipped_on = models.DateField("expédié le")
     tracking = models.CharField("suivi (transporteur, numéro)", max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "envoi du kit"

@@ -1,0 +1,41 @@
+"""The services date these rows (ADR 0037): `auto_now_add` becomes a default the service may
+override. The column is the same (no default in the database), so only Django's state changes:
+rebuilding the table (SQLite alters by copying it) would drop its append-only triggers."""
+
+import django.utils.timezone
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0003_api_token"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="apitoken",
+                    name="created_at",
+                    field=models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créée le"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="membership",
+                    name="created_at",
+                    field=models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="depuis le"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="organisation",
+                    name="created_at",
+                    field=models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créée le"
+                    ),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]

@@ -1,0 +1,27 @@
+"""The services date these rows (ADR 0037): `auto_now_add` becomes a default the service may
+override. The column is the same (no default in the database), so only Django's state changes:
+rebuilding the table (SQLite alters by copying it) would drop its append-only triggers."""
+
+import django.utils.timezone
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("payouts", "0006_names_as_issued"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="payoutrun",
+                    name="created_at",
+                    field=models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]

@@ -1,0 +1,34 @@
+"""The services date these rows (ADR 0037): `auto_now_add` becomes a default the service may
+override. The column is the same (no default in the database), so only Django's state changes:
+rebuilding the table (SQLite alters by copying it) would drop its append-only triggers."""
+
+import django.utils.timezone
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("printing", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="printfile",
+                    name="generated_at",
+                    field=models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="produit le"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="printrelease",
+                    name="released_at",
+                    field=models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="libérée le"
+                    ),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]
