@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0003_membership_actions"),
+        ("audit", "0004_dashboard_viewed"),
     ]
 
     operations = [
