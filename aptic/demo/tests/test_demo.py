@@ -37,7 +37,7 @@ def _delete_demo():
     tables = []
     for app in (
         "accounts", "places", "providers", "vocabulary", "vouchers", "ledger",
-        "jobs", "billing", "printing", "distribution", "payouts",
+        "jobs", "billing", "printing", "distribution", "payouts", "reporting",
     ):  # fmt: skip
         for model in apps.get_app_config(app).get_models():
             if model._meta.label_lower in KEPT:
