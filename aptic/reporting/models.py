@@ -37,13 +37,38 @@ MEASURES = (
 NO_DELAY = -1
 
 
-class UsageDaily(models.Model):
-    """Counts of one day for one combination of the dimensions.
+class Measures(models.Model):
+    """The counts every rollup keeps, summed over its dimensions."""
+
+    used = models.BigIntegerField("chèques utilisés", default=0)
+    used_cents = models.BigIntegerField("valeur utilisée (centimes)", default=0)
+    services = models.BigIntegerField("services payés", default=0)
+    price_cents = models.BigIntegerField("prix des services (centimes)", default=0)
+    on_top_cents = models.BigIntegerField("payé en plus par les bénéficiaires (centimes)", default=0)
+    handed_out = models.BigIntegerField("chèques remis", default=0)
+    shipped = models.BigIntegerField("chèques expédiés", default=0)
+    expired = models.BigIntegerField("chèques expirés", default=0)
+    stopped = models.BigIntegerField("chèques en opposition", default=0)
+
+    # The dimensions kept (the unique key), and "day" or "month": a monthly rollup's day is the
+    # first of its month.
+    DIMENSIONS: tuple = ()
+    GRAIN = "day"
+
+    class Meta:
+        abstract = True
+
+
+class UsageDaily(Measures):
+    """Counts of one day for one combination of the dimensions: the finest rollup, which answers
+    any question; the coarser ones below answer the dashboards' usual ones from fewer rows (ADR 0043).
 
     A use, and its cancellation, count on the day of the use, at its place, with the dimensions of
     the voucher's handout (distributor, public) and the days from handout to use (delay_days, -1 for
     everything else), so that a median over any filter is a sum of counts by delay. A redemption's
     own figures (services, price, paid on top) count once, on the row of its first voucher."""
+
+    DIMENSIONS = DIMENSIONS
 
     day = models.DateField("jour")
     funder_id = models.IntegerField("commanditaire")
@@ -62,16 +87,6 @@ class UsageDaily(models.Model):
     public = models.CharField("public", max_length=20, default="")
     delay_days = models.IntegerField("jours de la remise à l'utilisation", default=NO_DELAY)
 
-    used = models.BigIntegerField("chèques utilisés", default=0)
-    used_cents = models.BigIntegerField("valeur utilisée (centimes)", default=0)
-    services = models.BigIntegerField("services payés", default=0)
-    price_cents = models.BigIntegerField("prix des services (centimes)", default=0)
-    on_top_cents = models.BigIntegerField("payé en plus par les bénéficiaires (centimes)", default=0)
-    handed_out = models.BigIntegerField("chèques remis", default=0)
-    shipped = models.BigIntegerField("chèques expédiés", default=0)
-    expired = models.BigIntegerField("chèques expirés", default=0)
-    stopped = models.BigIntegerField("chèques en opposition", default=0)
-
     class Meta:
         verbose_name = "indicateurs d'un jour"
         verbose_name_plural = "indicateurs par jour"
@@ -85,6 +100,182 @@ class UsageDaily(models.Model):
 
     def __str__(self):
         return f"{self.day} — commande {self.order_id}"
+
+
+# The coarser rollups (ADR 0043), folded with UsageDaily in the same transaction. Each keeps a
+# subset of the dimensions; the selectors read the smallest one holding every dimension a query
+# groups or filters by. Their unique key leads with funder_id: one funder's dashboard is one range.
+
+
+class UsageTerritoryMonthly(Measures):
+    """By month, funder, order and the place's département and région: the staff's national
+    dashboard and a funder's totals over whole months."""
+
+    DIMENSIONS = ("day", "funder_id", "order_id", "departement", "region")
+    GRAIN = "month"
+
+    day = models.DateField("mois")
+    funder_id = models.IntegerField("commanditaire")
+    order_id = models.IntegerField("commande")
+    departement = models.CharField("département", max_length=3, default="")
+    region = models.CharField("région", max_length=3, default="")
+
+    class Meta:
+        verbose_name = "indicateurs d'un mois par territoire"
+        verbose_name_plural = "indicateurs par mois et territoire"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("funder_id", "day", "order_id", "departement", "region"), name="usage_territory_monthly_key"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="usage_territory_monthly_day")]
+
+
+class UsageFunderDaily(Measures):
+    """By day, funder and order: totals over any period, the charts over time (day, week, month)."""
+
+    DIMENSIONS = ("day", "funder_id", "order_id")
+
+    day = models.DateField("jour")
+    funder_id = models.IntegerField("commanditaire")
+    order_id = models.IntegerField("commande")
+
+    class Meta:
+        verbose_name = "indicateurs d'un jour par commanditaire"
+        verbose_name_plural = "indicateurs par jour et commanditaire"
+        constraints = [models.UniqueConstraint(fields=("funder_id", "day", "order_id"), name="usage_funder_daily_key")]
+        indexes = [models.Index(fields=["day"], name="usage_funder_daily_day")]
+
+
+class UsageDelayMonthly(Measures):
+    """By month, funder, order and days from handout to use: the median delay."""
+
+    DIMENSIONS = ("day", "funder_id", "order_id", "delay_days")
+    GRAIN = "month"
+
+    day = models.DateField("mois")
+    funder_id = models.IntegerField("commanditaire")
+    order_id = models.IntegerField("commande")
+    delay_days = models.IntegerField("jours de la remise à l'utilisation", default=NO_DELAY)
+
+    class Meta:
+        verbose_name = "indicateurs d'un mois par délai"
+        verbose_name_plural = "indicateurs par mois et délai"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("funder_id", "day", "order_id", "delay_days"), name="usage_delay_monthly_key"
+            )
+        ]
+
+
+class UsageMonthly(Measures):
+    """By month and every dimension but the place, its order's day and the delay: the breakdowns
+    by category, territory, typology, distributor and public, and their filters combined."""
+
+    DIMENSIONS = (
+        "day",
+        "funder_id",
+        "order_id",
+        "category_id",
+        "typology_id",
+        "commune",
+        "epci",
+        "departement",
+        "region",
+        "distributor_id",
+        "public",
+    )
+    GRAIN = "month"
+
+    day = models.DateField("mois")
+    funder_id = models.IntegerField("commanditaire")
+    order_id = models.IntegerField("commande")
+    category_id = models.IntegerField("catégorie de service", default=0)
+    typology_id = models.IntegerField("typologie du lieu", default=0)
+    commune = models.CharField("commune du lieu", max_length=5, default="")
+    epci = models.CharField("EPCI", max_length=9, default="")
+    departement = models.CharField("département", max_length=3, default="")
+    region = models.CharField("région", max_length=3, default="")
+    distributor_id = models.IntegerField("aiguilleur", default=0)
+    public = models.CharField("public", max_length=20, default="")
+
+    class Meta:
+        verbose_name = "indicateurs d'un mois"
+        verbose_name_plural = "indicateurs par mois"
+        constraints = [
+            models.UniqueConstraint(
+                fields=(
+                    "funder_id",
+                    "day",
+                    "order_id",
+                    "category_id",
+                    "typology_id",
+                    "commune",
+                    "epci",
+                    "departement",
+                    "region",
+                    "distributor_id",
+                    "public",
+                ),
+                name="usage_monthly_key",
+            )
+        ]
+        indexes = [models.Index(fields=["distributor_id", "day"], name="usage_monthly_distributor_day")]
+
+
+class UsagePlaceMonthly(Measures):
+    """By month and place (with what a place determines, and the service category): top places."""
+
+    DIMENSIONS = (
+        "day",
+        "funder_id",
+        "order_id",
+        "place_id",
+        "category_id",
+        "typology_id",
+        "commune",
+        "epci",
+        "departement",
+        "region",
+    )
+    GRAIN = "month"
+
+    day = models.DateField("mois")
+    funder_id = models.IntegerField("commanditaire")
+    order_id = models.IntegerField("commande")
+    place_id = models.IntegerField("lieu", default=0)
+    category_id = models.IntegerField("catégorie de service", default=0)
+    typology_id = models.IntegerField("typologie du lieu", default=0)
+    commune = models.CharField("commune du lieu", max_length=5, default="")
+    epci = models.CharField("EPCI", max_length=9, default="")
+    departement = models.CharField("département", max_length=3, default="")
+    region = models.CharField("région", max_length=3, default="")
+
+    class Meta:
+        verbose_name = "indicateurs d'un mois par lieu"
+        verbose_name_plural = "indicateurs par mois et lieu"
+        constraints = [
+            models.UniqueConstraint(
+                fields=(
+                    "funder_id",
+                    "day",
+                    "order_id",
+                    "place_id",
+                    "category_id",
+                    "typology_id",
+                    "commune",
+                    "epci",
+                    "departement",
+                    "region",
+                ),
+                name="usage_place_monthly_key",
+            )
+        ]
+        indexes = [models.Index(fields=["place_id", "day"], name="usage_place_monthly_place_day")]
+
+
+# From the smallest to the finest: the selectors read the first that can answer.
+ROLLUPS = (UsageTerritoryMonthly, UsageFunderDaily, UsageDelayMonthly, UsageMonthly, UsagePlaceMonthly, UsageDaily)
 
 
 class Watermark(models.Model):
