@@ -95,10 +95,10 @@ def voucher_event_facts(lo: int, hi: int | None, filters: dict | None = None) ->
     use = f"(e.to_status = {R} OR e.from_status = {R})"
     sign = f"(CASE WHEN e.to_status = {R} THEN 1 ELSE -1 END)"
     first = (
-        f"e.voucher_id = (SELECT min(l.voucher_id) FROM {_t(RedemptionLine)} l WHERE l.redemption_id = e.redemption_id)"
+        f"e.voucher_id = (SELECT min(l.voucher_id) FROM {_t(RedemptionLine)} l WHERE l.redemption_id = e.redemption_id)"  # noqa: S608
     )
     typology = (
-        f"(SELECT pt.placetypology_id FROM {_t(Place.typologies.through)} pt "
+        f"(SELECT pt.placetypology_id FROM {_t(Place.typologies.through)} pt "  # noqa: S608
         f"JOIN {_t(PlaceTypology)} t ON t.id = pt.placetypology_id "
         "WHERE pt.place_id = r.place_id ORDER BY t.position, t.id LIMIT 1)"
     )

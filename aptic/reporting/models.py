@@ -58,6 +58,9 @@ class Measures(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return f"{self.day} — commanditaire {self.funder_id}"
+
 
 class UsageDaily(Measures):
     """Counts of one day for one combination of the dimensions: the finest rollup, which answers
