@@ -122,9 +122,9 @@ def _plan(group_by: tuple, filters: list, span, grains=("day", "month")) -> list
         if last is not None and (span[1] is None or last >= span[1]):
             last = None
         start = first if first is None or first.day == 1 else _next_month(first)
-        end = last if last is None or _next_month(last) - datetime.timedelta(days=1) == last else _month_start(last)
-        # end is exclusive when it was cut to its month's start.
-        end_exclusive = last is not None and end != last
+        # A last day within its month: the whole months end before that month's start (exclusive).
+        end_exclusive = last is not None and _next_month(last) - datetime.timedelta(days=1) != last
+        end = _month_start(last) if end_exclusive else last
         if start is not None and end is not None and (start >= end if end_exclusive else start > end):
             continue  # no whole month: the daily rollups answer
         whole = [*others]
