@@ -30,7 +30,9 @@ def no_jit():
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
+                # And the joins in the order written (from the range of ids): planning the tail's
+                # eleven joins took 10 ms for a query running in 0.3 ms (ADR 0043).
+                cursor.execute("SELECT set_config('jit', 'off', true), set_config('join_collapse_limit', '1', true)")
         yield
 
 

@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Max, Min, Sum
+from django.db.models import Sum
 
 from . import models
 from .facts import SOURCES, no_jit
@@ -47,11 +47,11 @@ def _where(filters) -> tuple[str, list]:
     return " AND ".join(sql), params
 
 
-def _tail(marks: dict, group_by: tuple, filters: list, pushed: dict) -> list:
+def _tail(marks: dict, group_by: tuple, filters: list, pushed: dict, sources=tuple(SOURCES)) -> list:
     """The facts of the rows after the watermarks, grouped and filtered by the database."""
     parts, params = [], []
-    for source, (_, facts_of) in SOURCES.items():
-        sql, part_params = facts_of(marks.get(source, 0), None, pushed)
+    for source in sources:
+        sql, part_params = SOURCES[source][1](marks.get(source, 0), None, pushed)
         parts.append(sql)
         params += part_params
     where, where_params = _where(filters)
@@ -63,6 +63,27 @@ def _tail(marks: dict, group_by: tuple, filters: list, pushed: dict) -> list:
     with connection.cursor() as cursor:
         cursor.execute(sql, params + where_params)
         return cursor.fetchall()
+
+
+def _state() -> tuple[dict, dict, tuple]:
+    """In one statement: each source's watermark and whether rows follow it (a source with none
+    needs no tail query), and the first and last days the rollups hold."""
+    q = connection.ops.quote_name
+    marks = f"{q(Watermark._meta.db_table)}"
+    parts = []
+    for source, (model, _) in SOURCES.items():
+        mark = f"COALESCE((SELECT last_id FROM {marks} WHERE source = '{source}'), 0)"  # noqa: S608
+        after = f"EXISTS (SELECT 1 FROM {q(model._meta.db_table)} WHERE id > {mark})"  # noqa: S608
+        parts += [mark, after]
+    days = q(UsageFunderDaily._meta.db_table)
+    parts += [f"(SELECT MIN(day) FROM {days})", f"(SELECT MAX(day) FROM {days})"]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        row = cursor.fetchone()
+    sources = list(SOURCES)
+    marks = {source: row[2 * n] for n, source in enumerate(sources)}
+    pending = {source for n, source in enumerate(sources) if row[2 * n + 1]}
+    return marks, pending, (_day(row[-2]), _day(row[-1]))
 
 
 def _marks() -> dict:
@@ -148,9 +169,8 @@ def _plan(group_by: tuple, filters: list, span, grains=("day", "month")) -> list
 
 
 def _read(group_by: tuple, filters: list, lookups: dict) -> tuple[dict, dict]:
-    marks = _marks()
+    marks, pending, span = _state()
     totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
-    span = tuple(UsageFunderDaily.objects.aggregate(first=Min("day"), last=Max("day")).values())
     for model, where in _plan(group_by, filters, span):
         rows = model.objects.filter(**{f"{name}__{kind}": value for name, kind, value in where})
         sums = {m: Sum(m) for m in MEASURES}
@@ -159,7 +179,7 @@ def _read(group_by: tuple, filters: list, lookups: dict) -> tuple[dict, dict]:
             into = totals[tuple(row[name] for name in group_by)]
             for name in MEASURES:
                 into[name] += row[name] or 0
-    for row in _tail(marks, group_by, filters, lookups):
+    for row in _tail(marks, group_by, filters, lookups, [s for s in SOURCES if s in pending]) if pending else ():
         into = totals[tuple(_day(v) if n == "day" else v for n, v in zip(group_by, row, strict=False))]
         for name, value in zip(MEASURES, row[len(group_by) :], strict=True):
             into[name] += int(value or 0)
