@@ -96,8 +96,10 @@ def voucher_event_facts(lo: int, hi: int | None, filters: dict | None = None) ->
     R = _literal(S.REDEEMED)
     use = f"(e.to_status = {R} OR e.from_status = {R})"
     sign = f"(CASE WHEN e.to_status = {R} THEN 1 ELSE -1 END)"
+    # The redemption's first voucher (lowest id); a redemption of one voucher needs no lookup.
     first = (
-        f"e.voucher_id = (SELECT min(l.voucher_id) FROM {_t(RedemptionLine)} l WHERE l.redemption_id = e.redemption_id)"  # noqa: S608
+        "(r.voucher_count = 1 OR e.voucher_id = "  # noqa: S608
+        f"(SELECT min(l.voucher_id) FROM {_t(RedemptionLine)} l WHERE l.redemption_id = e.redemption_id))"
     )
     typology = (
         f"(SELECT pt.placetypology_id FROM {_t(Place.typologies.through)} pt "  # noqa: S608

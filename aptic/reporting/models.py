@@ -226,6 +226,52 @@ class UsageMonthly(Measures):
         indexes = [models.Index(fields=["distributor_id", "day"], name="usage_monthly_distributor_day")]
 
 
+class UsageCategoryMonthly(Measures):
+    """By month, funder, order, service category and place typology: those two breakdowns."""
+
+    DIMENSIONS = ("day", "funder_id", "order_id", "category_id", "typology_id")
+    GRAIN = "month"
+
+    day = models.DateField("mois")
+    funder_id = models.IntegerField("commanditaire")
+    order_id = models.IntegerField("commande")
+    category_id = models.IntegerField("catégorie de service", default=0)
+    typology_id = models.IntegerField("typologie du lieu", default=0)
+
+    class Meta:
+        verbose_name = "indicateurs d'un mois par catégorie"
+        verbose_name_plural = "indicateurs par mois et catégorie"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("funder_id", "day", "order_id", "category_id", "typology_id"), name="usage_category_monthly_key"
+            )
+        ]
+
+
+class UsagePublicMonthly(Measures):
+    """By month, funder, order, public and distributor: those two breakdowns (the usage rate of
+    what each distributor handed out)."""
+
+    DIMENSIONS = ("day", "funder_id", "order_id", "public", "distributor_id")
+    GRAIN = "month"
+
+    day = models.DateField("mois")
+    funder_id = models.IntegerField("commanditaire")
+    order_id = models.IntegerField("commande")
+    public = models.CharField("public", max_length=20, default="")
+    distributor_id = models.IntegerField("aiguilleur", default=0)
+
+    class Meta:
+        verbose_name = "indicateurs d'un mois par public"
+        verbose_name_plural = "indicateurs par mois et public"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("funder_id", "day", "order_id", "public", "distributor_id"), name="usage_public_monthly_key"
+            )
+        ]
+        indexes = [models.Index(fields=["distributor_id", "day"], name="usage_public_monthly_dist_day")]
+
+
 class UsagePlaceMonthly(Measures):
     """By month and place (with what a place determines, and the service category): top places."""
 
@@ -277,8 +323,18 @@ class UsagePlaceMonthly(Measures):
         indexes = [models.Index(fields=["place_id", "day"], name="usage_place_monthly_place_day")]
 
 
-# From the smallest to the finest: the selectors read the first that can answer.
-ROLLUPS = (UsageTerritoryMonthly, UsageFunderDaily, UsageDelayMonthly, UsageMonthly, UsagePlaceMonthly, UsageDaily)
+# From the smallest to the finest (for one funder's year): the selectors read the first that can
+# answer. The monthly cube (every dimension but place and delay) is for filters combined.
+ROLLUPS = (
+    UsageTerritoryMonthly,
+    UsageCategoryMonthly,
+    UsagePublicMonthly,
+    UsagePlaceMonthly,
+    UsageFunderDaily,
+    UsageDelayMonthly,
+    UsageMonthly,
+    UsageDaily,
+)
 
 
 class Watermark(models.Model):

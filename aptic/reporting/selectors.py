@@ -7,11 +7,11 @@ a monthly rollup answers the whole months of a period, a daily one its first and
 import datetime
 from collections import defaultdict
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from . import models
-from .facts import SOURCES, no_jit
+from .facts import SOURCES
 from .models import DIMENSIONS, MEASURES, UsageFunderDaily, Watermark
 
 _SQL = {"exact": "= %s", "gt": "> %s", "gte": ">= %s", "lt": "< %s", "lte": "<= %s"}
@@ -77,13 +77,17 @@ def _state() -> tuple[dict, dict, tuple]:
         parts += [mark, after]
     days = q(UsageFunderDaily._meta.db_table)
     parts += [f"(SELECT MIN(day) FROM {days})", f"(SELECT MAX(day) FROM {days})"]  # noqa: S608
+    if connection.vendor == "postgresql":
+        # facts.no_jit's settings, in the same round trip.
+        parts += ["set_config('jit', 'off', true)", "set_config('join_collapse_limit', '1', true)"]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}")
         row = cursor.fetchone()
     sources = list(SOURCES)
     marks = {source: row[2 * n] for n, source in enumerate(sources)}
     pending = {source for n, source in enumerate(sources) if row[2 * n + 1]}
-    return marks, pending, (_day(row[-2]), _day(row[-1]))
+    first, last = row[2 * len(sources) : 2 * len(sources) + 2]
+    return marks, pending, (_day(first), _day(last))
 
 
 def _marks() -> dict:
@@ -194,7 +198,7 @@ def usage(*, group_by=(), **filters) -> list[dict]:
     # A refresh committing between the reads would count its rows twice (in the rollups and in
     # the tail): read again when the watermarks moved meanwhile.
     for _ in range(5):
-        with no_jit():
+        with transaction.atomic():  # the settings of _state last until its end
             totals, marks = _read(group_by, checked, filters)
         if _marks() == marks:
             break

@@ -370,10 +370,12 @@ def test_a_funders_page_reads_the_small_rollups():
     """The plan of the usual queries: whole months from the monthly rollups, the rest of a period
     from the daily ones, the finest only when a query needs the place and the day."""
     from aptic.reporting.models import (
+        UsageCategoryMonthly,
         UsageDelayMonthly,
         UsageFunderDaily,
         UsageMonthly,
         UsagePlaceMonthly,
+        UsagePublicMonthly,
         UsageTerritoryMonthly,
     )
 
@@ -386,13 +388,15 @@ def test_a_funders_page_reads_the_small_rollups():
     assert [m for m, _ in plan([], **year)] == [UsageTerritoryMonthly]
     assert [m for m, _ in plan(["day"], **year)] == [UsageFunderDaily]
     assert [m for m, _ in plan(["delay_days"], delay_days__gte=0, **year)] == [UsageDelayMonthly]
+    assert [m for m, _ in plan(["category_id"], typology_id=2, **year)] == [UsageCategoryMonthly]
+    assert [m for m, _ in plan(["distributor_id"], public="senior", **year)] == [UsagePublicMonthly]
     assert [m for m, _ in plan(["category_id"], public="senior", **year)] == [UsageMonthly]
     assert [m for m, _ in plan(["place_id"], commune="42218", **year)] == [UsagePlaceMonthly]
     assert [m for m, _ in plan(["place_id"], public="senior", **year)] == [UsageDaily]
     # A custom period: its whole months, then its first and last days.
     custom = plan(["category_id"], funder_id=1, day__gte=datetime.date(2026, 2, 10), day__lt=datetime.date(2026, 5, 5))
     assert custom == [
-        (UsageMonthly, [("day", "gte", datetime.date(2026, 3, 1)), ("day", "lt", datetime.date(2026, 5, 1)),
+        (UsageCategoryMonthly, [("day", "gte", datetime.date(2026, 3, 1)), ("day", "lt", datetime.date(2026, 5, 1)),
                         ("funder_id", "exact", 1)]),
         (UsageDaily, [("day", "gte", datetime.date(2026, 2, 10)), ("day", "lte", datetime.date(2026, 2, 28)),
                       ("funder_id", "exact", 1)]),
