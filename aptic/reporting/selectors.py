@@ -73,7 +73,9 @@ def _state() -> tuple[dict, dict, tuple]:
     parts = []
     for source, (model, _) in SOURCES.items():
         mark = f"COALESCE((SELECT last_id FROM {marks} WHERE source = '{source}'), 0)"  # noqa: S608
-        after = f"EXISTS (SELECT 1 FROM {q(model._meta.db_table)} WHERE id > {mark})"  # noqa: S608
+        # The highest id (one index probe), not EXISTS (… id > mark): PostgreSQL plans that one
+        # as a sequential scan, not knowing the mark (35 ms at 200,000 events).
+        after = f"COALESCE((SELECT MAX(id) FROM {q(model._meta.db_table)}), 0) > {mark}"  # noqa: S608
         parts += [mark, after]
     days = q(UsageFunderDaily._meta.db_table)
     parts += [f"(SELECT MIN(day) FROM {days})", f"(SELECT MAX(day) FROM {days})"]  # noqa: S608
