@@ -110,217 +110,68 @@ class UsageDaily(Measures):
 # groups or filters by. Their unique key leads with funder_id: one funder's dashboard is one range.
 
 
-class UsageTerritoryMonthly(Measures):
-    """By month, funder, order and the place's département and région: the staff's national
-    dashboard and a funder's totals over whole months."""
-
-    DIMENSIONS = ("day", "funder_id", "order_id", "departement", "region")
-    GRAIN = "month"
-
-    day = models.DateField("mois")
-    funder_id = models.IntegerField("commanditaire")
-    order_id = models.IntegerField("commande")
-    departement = models.CharField("département", max_length=3, default="")
-    region = models.CharField("région", max_length=3, default="")
-
-    class Meta:
-        verbose_name = "indicateurs d'un mois par territoire"
-        verbose_name_plural = "indicateurs par mois et territoire"
-        constraints = [
-            models.UniqueConstraint(
-                fields=("funder_id", "day", "order_id", "departement", "region"), name="usage_territory_monthly_key"
-            )
-        ]
-        indexes = [models.Index(fields=["day"], name="usage_territory_monthly_day")]
-
-
-class UsageFunderDaily(Measures):
-    """By day, funder and order: totals over any period, the charts over time (day, week, month)."""
-
-    DIMENSIONS = ("day", "funder_id", "order_id")
-
-    day = models.DateField("jour")
-    funder_id = models.IntegerField("commanditaire")
-    order_id = models.IntegerField("commande")
-
-    class Meta:
-        verbose_name = "indicateurs d'un jour par commanditaire"
-        verbose_name_plural = "indicateurs par jour et commanditaire"
-        constraints = [models.UniqueConstraint(fields=("funder_id", "day", "order_id"), name="usage_funder_daily_key")]
-        indexes = [models.Index(fields=["day"], name="usage_funder_daily_day")]
-
-
-class UsageDelayMonthly(Measures):
-    """By month, funder, order and days from handout to use: the median delay."""
-
-    DIMENSIONS = ("day", "funder_id", "order_id", "delay_days")
-    GRAIN = "month"
-
-    day = models.DateField("mois")
-    funder_id = models.IntegerField("commanditaire")
-    order_id = models.IntegerField("commande")
-    delay_days = models.IntegerField("jours de la remise à l'utilisation", default=NO_DELAY)
-
-    class Meta:
-        verbose_name = "indicateurs d'un mois par délai"
-        verbose_name_plural = "indicateurs par mois et délai"
-        constraints = [
-            models.UniqueConstraint(
-                fields=("funder_id", "day", "order_id", "delay_days"), name="usage_delay_monthly_key"
-            )
-        ]
-
-
-class UsageMonthly(Measures):
-    """By month and every dimension but the place, its order's day and the delay: the breakdowns
-    by category, territory, typology, distributor and public, and their filters combined."""
-
-    DIMENSIONS = (
-        "day",
-        "funder_id",
-        "order_id",
-        "category_id",
-        "typology_id",
-        "commune",
-        "epci",
-        "departement",
-        "region",
-        "distributor_id",
-        "public",
+def _rollup(name: str, dimensions: tuple, grain: str, what: str, doc: str, indexed: tuple = ()):
+    """A rollup model keeping `dimensions` (UsageDaily's fields) by day or by month."""
+    attrs = {"__module__": __name__, "__doc__": doc, "DIMENSIONS": dimensions, "GRAIN": grain}
+    for dimension in dimensions:
+        attrs[dimension] = UsageDaily._meta.get_field(dimension).clone()
+    if grain == "month":
+        attrs["day"] = models.DateField("mois")
+    period = "mois" if grain == "month" else "jour"
+    table = name.removeprefix("Usage").lower()
+    key = ("funder_id", "day", *dimensions[2:])
+    attrs["Meta"] = type(
+        "Meta",
+        (),
+        {
+            "verbose_name": f"indicateurs d'un {period} par {what}",
+            "verbose_name_plural": f"indicateurs par {period} et {what}",
+            "constraints": [models.UniqueConstraint(fields=key, name=f"usage_{table}_key")],
+            "indexes": [
+                models.Index(fields=[d, "day"] if d != "day" else ["day"], name=f"usage_{table}_{d[:4]}")
+                for d in indexed
+            ],
+        },
     )
-    GRAIN = "month"
-
-    day = models.DateField("mois")
-    funder_id = models.IntegerField("commanditaire")
-    order_id = models.IntegerField("commande")
-    category_id = models.IntegerField("catégorie de service", default=0)
-    typology_id = models.IntegerField("typologie du lieu", default=0)
-    commune = models.CharField("commune du lieu", max_length=5, default="")
-    epci = models.CharField("EPCI", max_length=9, default="")
-    departement = models.CharField("département", max_length=3, default="")
-    region = models.CharField("région", max_length=3, default="")
-    distributor_id = models.IntegerField("aiguilleur", default=0)
-    public = models.CharField("public", max_length=20, default="")
-
-    class Meta:
-        verbose_name = "indicateurs d'un mois"
-        verbose_name_plural = "indicateurs par mois"
-        constraints = [
-            models.UniqueConstraint(
-                fields=(
-                    "funder_id",
-                    "day",
-                    "order_id",
-                    "category_id",
-                    "typology_id",
-                    "commune",
-                    "epci",
-                    "departement",
-                    "region",
-                    "distributor_id",
-                    "public",
-                ),
-                name="usage_monthly_key",
-            )
-        ]
-        indexes = [models.Index(fields=["distributor_id", "day"], name="usage_monthly_distributor_day")]
+    return type(name, (Measures,), attrs)
 
 
-class UsageCategoryMonthly(Measures):
-    """By month, funder, order, service category and place typology: those two breakdowns."""
-
-    DIMENSIONS = ("day", "funder_id", "order_id", "category_id", "typology_id")
-    GRAIN = "month"
-
-    day = models.DateField("mois")
-    funder_id = models.IntegerField("commanditaire")
-    order_id = models.IntegerField("commande")
-    category_id = models.IntegerField("catégorie de service", default=0)
-    typology_id = models.IntegerField("typologie du lieu", default=0)
-
-    class Meta:
-        verbose_name = "indicateurs d'un mois par catégorie"
-        verbose_name_plural = "indicateurs par mois et catégorie"
-        constraints = [
-            models.UniqueConstraint(
-                fields=("funder_id", "day", "order_id", "category_id", "typology_id"), name="usage_category_monthly_key"
-            )
-        ]
-
-
-class UsagePublicMonthly(Measures):
-    """By month, funder, order, public and distributor: those two breakdowns (the usage rate of
-    what each distributor handed out)."""
-
-    DIMENSIONS = ("day", "funder_id", "order_id", "public", "distributor_id")
-    GRAIN = "month"
-
-    day = models.DateField("mois")
-    funder_id = models.IntegerField("commanditaire")
-    order_id = models.IntegerField("commande")
-    public = models.CharField("public", max_length=20, default="")
-    distributor_id = models.IntegerField("aiguilleur", default=0)
-
-    class Meta:
-        verbose_name = "indicateurs d'un mois par public"
-        verbose_name_plural = "indicateurs par mois et public"
-        constraints = [
-            models.UniqueConstraint(
-                fields=("funder_id", "day", "order_id", "public", "distributor_id"), name="usage_public_monthly_key"
-            )
-        ]
-        indexes = [models.Index(fields=["distributor_id", "day"], name="usage_public_monthly_dist_day")]
-
-
-class UsagePlaceMonthly(Measures):
-    """By month and place (with what a place determines, and the service category): top places."""
-
-    DIMENSIONS = (
-        "day",
-        "funder_id",
-        "order_id",
-        "place_id",
-        "category_id",
-        "typology_id",
-        "commune",
-        "epci",
-        "departement",
-        "region",
-    )
-    GRAIN = "month"
-
-    day = models.DateField("mois")
-    funder_id = models.IntegerField("commanditaire")
-    order_id = models.IntegerField("commande")
-    place_id = models.IntegerField("lieu", default=0)
-    category_id = models.IntegerField("catégorie de service", default=0)
-    typology_id = models.IntegerField("typologie du lieu", default=0)
-    commune = models.CharField("commune du lieu", max_length=5, default="")
-    epci = models.CharField("EPCI", max_length=9, default="")
-    departement = models.CharField("département", max_length=3, default="")
-    region = models.CharField("région", max_length=3, default="")
-
-    class Meta:
-        verbose_name = "indicateurs d'un mois par lieu"
-        verbose_name_plural = "indicateurs par mois et lieu"
-        constraints = [
-            models.UniqueConstraint(
-                fields=(
-                    "funder_id",
-                    "day",
-                    "order_id",
-                    "place_id",
-                    "category_id",
-                    "typology_id",
-                    "commune",
-                    "epci",
-                    "departement",
-                    "region",
-                ),
-                name="usage_place_monthly_key",
-            )
-        ]
-        indexes = [models.Index(fields=["place_id", "day"], name="usage_place_monthly_place_day")]
+_BY = ("day", "funder_id", "order_id")
+_TERRITORY = ("commune", "epci", "departement", "region")
+UsageTerritoryMonthly = _rollup(
+    "UsageTerritoryMonthly", (*_BY, "departement", "region"), "month", "territoire",
+    "The staff's national dashboard (per funder, per département); a funder's figures over whole months.",
+)  # fmt: skip
+UsageCategoryMonthly = _rollup(
+    "UsageCategoryMonthly", (*_BY, "category_id", "typology_id"), "month", "catégorie",
+    "The breakdowns by service category and by place typology.",
+)  # fmt: skip
+UsagePublicMonthly = _rollup(
+    "UsagePublicMonthly", (*_BY, "public", "distributor_id"), "month", "public",
+    "The breakdowns by public and by distributor (the usage rate of what each handed out).",
+    indexed=("distributor_id",),
+)  # fmt: skip
+UsagePlaceMonthly = _rollup(
+    "UsagePlaceMonthly", (*_BY, "place_id", "category_id", "typology_id", *_TERRITORY), "month", "lieu",
+    "Top places, by commune, by EPCI: the place with what it determines, and the service category.",
+    indexed=("place_id",),
+)  # fmt: skip
+UsageFunderDaily = _rollup(
+    "UsageFunderDaily", _BY, "day", "commanditaire",
+    "Figures over any period; the charts over time (day, week, month).",
+    indexed=("day",),
+)  # fmt: skip
+UsageDelayMonthly = _rollup(
+    "UsageDelayMonthly", (*_BY, "delay_days"), "month", "délai", "The median days from handout to use."
+)
+UsageMonthly = _rollup(
+    "UsageMonthly",
+    (*_BY, "category_id", "typology_id", *_TERRITORY, "distributor_id", "public"),
+    "month",
+    "combinaison",
+    "Every dimension but the place and the delay: filters combined.",
+    indexed=("distributor_id",),
+)
 
 
 # From the smallest to the finest (for one funder's year): the selectors read the first that can
