@@ -33,7 +33,7 @@ PLACES = max(20, 10_000 // SCALE)
 LIVE_SECONDS = int(os.environ.get("BENCH_DASHBOARD_LIVE_SECONDS", "70"))
 LIVE_RATE = 100  # uses per second, in one commit each second
 RUNS = 20
-RAW_RUNS = 3
+RAW_RUNS = int(os.environ.get("BENCH_DASHBOARD_RAW_RUNS", "3"))  # a raw page takes seconds to minutes
 BOOKLET = 10
 
 
