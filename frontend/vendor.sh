@@ -8,7 +8,12 @@ cd "$here"
 # No install scripts: only built files are copied, and swagger-ui-dist's dependency @scarf/scarf would
 # otherwise report the installation to a third party.
 SCARF_ANALYTICS=false npm ci --no-audit --no-fund --ignore-scripts
-rm -rf "$dest" && mkdir -p "$dest/htmx" "$dest/leaflet" "$dest/leaflet.markercluster" "$dest/swagger-ui"
+rm -rf "$dest" && mkdir -p "$dest/chart.js" "$dest/htmx" "$dest/leaflet" "$dest/leaflet.markercluster" "$dest/swagger-ui"
+
+# Charts of the dashboards (ADR 0039): the UMD build carries its colour helper (@kurkle/color).
+chart=node_modules/chart.js
+cp "$chart"/dist/chart.umd.min.js "$chart"/dist/chart.umd.min.js.map "$dest/chart.js/"
+cp "$chart"/LICENSE.md "$dest/chart.js/LICENSE.md"
 
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
 cp node_modules/htmx.org/LICENSE "$dest/htmx/LICENSE"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("espace/", views.home, name="home"),
     path("espace/<slug:org_slug>/", views.organisation_home, name="organisation"),
+    path("espace/<slug:org_slug>/organisation/", views.organisation_card, name="organisation_card"),
     path("espace/<slug:org_slug>/membres/", views.members, name="members"),
     path(
         "espace/<slug:org_slug>/membres/<int:membership_id>/retirer/",

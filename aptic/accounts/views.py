@@ -80,10 +80,24 @@ def home(request):
     return render(request, "accounts/home.html", {"memberships": memberships})
 
 
+# The home of a space that has a dashboard of its own (by URL name: those apps sit above this one).
+SPACE_HOMES = {OrganisationKind.PROVIDER: "providers:dashboard", OrganisationKind.FUNDER: "funders:dashboard"}
+
+
 @organisation_required
 def organisation_home(request):
-    if request.organisation.kind == OrganisationKind.PROVIDER:
-        return redirect("providers:dashboard", org_slug=request.organisation.slug)
+    if home := SPACE_HOMES.get(request.organisation.kind):
+        return redirect(home, org_slug=request.organisation.slug)
+    return _card(request)
+
+
+@organisation_required
+def organisation_card(request):
+    """The organisation's identity card: kind, legal category, SIRET, address, the user's role."""
+    return _card(request)
+
+
+def _card(request):
     return render(request, "accounts/organisation_home.html", {"organisation": request.organisation})
 
 

@@ -59,6 +59,8 @@ class AuditAction(models.TextChoices):
     PRINT_REGENERATED = "print.regenerated", "Fichiers d'impression refaits"
     SHIPMENT_RECORDED = "shipment.recorded", "Expédition de carnets enregistrée"
     MAILING_MAILED = "mailing.mailed", "Envoi postal posté"
+    # Steering data (issue #14): the team reading a funder's dashboard
+    DASHBOARD_VIEWED = "dashboard.viewed", "Tableau de bord d'un commanditaire consulté"
     # Memberships (by an organisation's administrators as well as the team)
     MEMBER_INVITED = "membership.invited", "Invitation envoyée"
     INVITATION_REVOKED = "membership.invitation_revoked", "Invitation annulée"
@@ -76,6 +78,7 @@ DETAIL_LABELS = {
     "covered_until": "Payé jusqu'au",
     "email": "Adresse e-mail",
     "file": "Fichier",
+    "filters": "Filtres",
     "invoice": "Facture",
     "justification": "Justification",
     "kind": "Type",

@@ -1,7 +1,7 @@
 """How numbers, money, dates, plurals and lists read in French, on every page and document (ADR 0023).
 
 The one home for these rules: templates reach it through the `aptic` template library
-(`|nombre`, `|euros`, `|date_fr`, `|mois`, `|compte`, `|accord`, `|liste`), Python code (messages,
+(`|nombre`, `|euros`, `|pourcent`, `|date_fr`, `|mois`, `|compte`, `|accord`, `|liste`), Python code (messages,
 PDFs, e-mails) imports it. Thousands are grouped with a narrow no-break space (U+202F), as French
 typography and CLDR's French locale do; PDFs drawn with a font that has no such glyph ask for the
 ordinary no-break space (U+00A0) with `space=NBSP`.
@@ -9,7 +9,7 @@ ordinary no-break space (U+00A0) with `space=NBSP`.
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
@@ -39,6 +39,13 @@ def number(value, *, space: str = NNBSP) -> str:
     whole, _, fraction = f"{abs(exact):f}".partition(".")
     fraction = fraction.rstrip("0")
     return sign + f"{int(whole):,}".replace(",", space) + (f",{fraction}" if fraction else "")
+
+
+def percent(rate, *, digits: int = 1, space: str = NNBSP) -> str:
+    """A rate from 0 to 1 as a percentage: Decimal('0.4567') → '45,7 %' (rounded half up, the sign
+    after a no-break space, as French typography writes it)."""
+    shown = (Decimal(str(rate)) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{number(shown, space=space)}{space}%"
 
 
 def euros(cents, *, space: str = NNBSP, unit_space: str = " ", always_cents: bool = False) -> str:

@@ -50,7 +50,9 @@ class Breakdown:
     """One table of the report, and the chart drawn from it.
 
     `chart` names how it is drawn ("bar", "line", "none"); the chart plots `value_key` against the
-    first column. `summary` is the one French sentence that says what the chart shows."""
+    first column. `summary` is the one French sentence that says what the chart shows. `links`,
+    when given, holds one URL per row (or "") that the page puts on the row's first cell (the
+    staff's drill-down into a funder); exports ignore it."""
 
     key: str
     title: str
@@ -59,6 +61,7 @@ class Breakdown:
     summary: str = ""
     chart: str = "bar"
     value_key: str = ""
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ ORGANISATION_LINKS = {
         ("Coordonnées bancaires", "payouts:provider_bank", True),
     ],
     OrganisationKind.FUNDER: [
-        ("Tableau de bord", "accounts:organisation", False),
+        ("Tableau de bord", "funders:dashboard", False),
+        ("Organisation", "accounts:organisation_card", False),
         ("Commandes", "funders:commercial_orders", False),
         ("Suivi des chèques", "funders:orders", False),
         ("Factures et avoirs", "billing:funder_documents", False),
@@ -39,6 +40,7 @@ ORGANISATION_LINKS = {
 DEFAULT_LINKS = [("Tableau de bord", "accounts:organisation", False)]
 STAFF_LINKS = [
     ("Back-office", "admin:index"),
+    ("Tableau de bord national", "funders:staff_dashboard"),
     ("Qualifications", "providers:review_list"),
     ("Abonnements", "providers:staff_subscriptions"),
     ("Import de lieux", "opendata:import"),

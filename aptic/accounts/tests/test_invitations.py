@@ -44,7 +44,7 @@ def test_admin_invites_and_the_new_person_creates_an_account(
     response = client.post(
         link, {"full_name": "Nouvelle Personne", "password": password, "password_confirm": password}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("accounts:organisation", kwargs={"org_slug": funder.slug})
+    assert response.redirect_chain[-1][0] == reverse("funders:dashboard", kwargs={"org_slug": funder.slug})
     user = User.objects.get(email="nouvelle.personne@exemple.fr")
     assert Membership.objects.get(user=user, organisation=funder).role == "member"
     assert user.check_password(password)

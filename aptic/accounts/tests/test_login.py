@@ -27,7 +27,7 @@ def test_login_with_email_any_case_goes_to_the_organisation_space(client, funder
     response = post_login(client, funder_admin.email.upper(), PASSWORD)
     assert response.status_code == 302
     response = client.get(response.url, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("accounts:organisation", kwargs={"org_slug": funder.slug})
+    assert response.redirect_chain[-1][0] == reverse("funders:dashboard", kwargs={"org_slug": funder.slug})
     assert funder.name in text(response)
 
 

@@ -175,7 +175,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, enrolled_staff):
 
 def test_non_staff_are_not_asked_for_a_code(client, funder_admin, funder):
     login(client, funder_admin)
-    assert client.get(reverse("accounts:organisation", kwargs={"org_slug": funder.slug})).status_code == 200
+    assert client.get(reverse("accounts:organisation_card", kwargs={"org_slug": funder.slug})).status_code == 200
     assert client.get(reverse("funders:commercial_orders", kwargs={"org_slug": funder.slug})).status_code == 200
     assert client.get(ENROL).status_code == 403
     assert client.get(VERIFY).status_code == 403

@@ -47,6 +47,13 @@ def nombre(value):
 
 
 @register.filter
+@_numeric
+def pourcent(rate):
+    """{{ rate|pourcent }} → 45,7 % (a rate from 0 to 1)."""
+    return "" if _blank(rate) else formats.percent(rate)
+
+
+@register.filter
 def date_fr(day):
     """{{ order.valid_until|date_fr }} → 31/12/2026."""
     return "" if _not_a_date(day) else formats.date(day)

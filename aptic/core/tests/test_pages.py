@@ -43,7 +43,7 @@ def test_no_asset_comes_from_a_cdn(client, db):
 
 def test_navigation_depends_on_role_and_kind(client, funder, funder_admin, funder_member, provider, provider_admin):
     client.force_login(funder_member)
-    html = text(client.get(reverse("accounts:organisation", kwargs={"org_slug": funder.slug})))
+    html = text(client.get(reverse("accounts:organisation_card", kwargs={"org_slug": funder.slug})))
     assert f'aria-label="Menu de l\'organisation {funder.name}"' in html
     assert ">Membres<" in html and "Membres et invitations" not in html and "Nos lieux" not in html
     assert "Back-office" not in html
@@ -121,7 +121,7 @@ def test_phone_menu_is_a_disclosure_button_over_menus_shown_without_javascript(c
     from django.contrib.staticfiles import finders
 
     client.force_login(funder_admin)
-    html = client.get(reverse("accounts:organisation", kwargs={"org_slug": funder.slug})).content.decode()
+    html = client.get(reverse("accounts:organisation_card", kwargs={"org_slug": funder.slug})).content.decode()
     button = re.search(
         r'<button type="button" class="menu-toggle" aria-expanded="true" aria-controls="([^"]+)" hidden>', html
     )

@@ -1,0 +1,257 @@
+"""The funder's dashboard and the staff's national one (issue #14 items 2, 4, 8; ADR 0038): the
+figures agree with counts made directly on vouchers and redemptions, one funder never sees
+another's, bad filters answer a French 400, and the team's drill-downs are journaled."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from aptic.audit.models import AuditAction, AuditEvent
+from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
+from aptic.places.models import Offer, Place
+from aptic.reporting.tests.test_usage import refresh_settled, spend, voucher
+from aptic.vocabulary.models import ServiceCategory
+from aptic.vouchers.models import RedemptionLine, VoucherStatus
+from aptic.vouchers.redemption import redemption_create
+from aptic.vouchers.tests.test_views_support import issue
+
+pytestmark = pytest.mark.django_db
+
+
+def url(funder):
+    return reverse("funders:dashboard", kwargs={"org_slug": funder.slug})
+
+
+@pytest.fixture
+def elsewhere(world):
+    """A second place of the same provider, in Firminy, with a service of another category."""
+    commune = CommuneFactory(insee_code="42095", name="Firminy", population=16000)
+    place = Place.objects.create(
+        provider=world["provider"],
+        name="Médiathèque de Firminy",
+        address="2 rue Test",
+        commune=commune,
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+    )
+    place.typologies.set([world["typology"]])
+    category = ServiceCategory.objects.exclude(pk=world["category"].pk).order_by("position", "pk").first()
+    offer = Offer.objects.create(
+        place=place,
+        category=category,
+        title="Démarches en ligne",
+        price_cents=1000,
+        duration_minutes=60,
+        format="individual",
+    )
+    return {"place": place, "offer": offer, "category": category, "commune": commune}
+
+
+def use_at(world, place, offer, order, *sequences):
+    return redemption_create(
+        provider=world["provider"],
+        place=place,
+        offer=offer,
+        codes=[voucher(order, s).code for s in sequences],
+        user=world["cashier"],
+    ).redemption
+
+
+def figures(response) -> dict:
+    return {f.key: f.value for f in response.context["report"].figures}
+
+
+def sql_used(funder, **where) -> int:
+    """The vouchers of funder used (not cancelled), counted on the redemption lines themselves."""
+    return RedemptionLine.objects.filter(
+        voucher__order__funder=funder,
+        voucher__status=VoucherStatus.REDEEMED,
+        is_cancelled=False,
+        **where,
+    ).count()
+
+
+def test_filtered_by_a_category_and_a_commune_the_figures_agree_with_a_count_in_sql(
+    client, world, elsewhere, funder, funder_member
+):
+    order = world["order"]
+    spend(world, 1, 2)  # Saint-Étienne, the workshop (25 €: 5 € paid on top)
+    spend(world, 3)  # Saint-Étienne again, 15 € on top
+    use_at(world, elsewhere["place"], elsewhere["offer"], order, 4)  # Firminy, another category
+    refresh_settled()
+    spend(world, 5, 6)  # after the refresh: in the live tail
+    client.force_login(funder_member)
+    query = {"commune": world["commune"].pk, "categorie": world["category"].pk}
+    response = client.get(url(funder), query)
+    assert response.status_code == 200
+    got = figures(response)
+    here = {"redemption__place__commune": world["commune"], "redemption__offer__category": world["category"]}
+    assert got["used"] == sql_used(funder, **here) == 5
+    assert got["used_cents"] == 5 * order.face_value_cents
+    lines = RedemptionLine.objects.filter(voucher__order__funder=funder, **here)
+    redemptions = {line.redemption for line in lines.select_related("redemption")}
+    assert got["services"] == len(redemptions) == 3
+    assert got["on_top_cents"] == sum(r.remainder_cents for r in redemptions) == 500 + 1500 + 500
+    # Handouts have no place: the place filters leave them (booklet 1, 10 vouchers) as they are.
+    assert got["handed_out"] == 10 and got["shipped"] == 30 and got["bought"] == 40
+    assert str(got["rate_handed_out"]) == "0.5000" and str(got["rate_bought"]) == "0.1250"
+    assert got["median_days"] == 5
+    # Without filters, Firminy counts too; filtered on Firminy's commune, only it.
+    assert figures(client.get(url(funder)))["used"] == sql_used(funder) == 6
+    firminy = figures(client.get(url(funder), {"commune": elsewhere["commune"].pk}))
+    assert firminy["used"] == sql_used(funder, redemption__place__commune=elsewhere["commune"]) == 1
+    # The page says it the French way, with its tables and their captions.
+    html = response.content.decode()
+    assert '<dd class="figure-value">50\u202f%</dd>' in html
+    assert "<caption" in html and "Par catégorie de service" in html
+    categories = response.context["report"].breakdown("categories").rows
+    assert categories == ((world["category"].label, 5, 5 * order.face_value_cents, 3),)
+
+
+def test_two_funders_using_the_same_place_never_see_each_others_numbers(client, world, funder, funder_admin):
+    other = OrganisationFactory(kind="funder", name="Autre département")
+    other_admin = MembershipFactory(organisation=other, role="admin").user
+    theirs = issue(other, quantity=10, label="Leur commande")
+    spend(world, 1)
+    use_at(world, world["place"], world["offer"], theirs, 1, 2, 3)
+    for _ in range(2):  # from the live tail, then from the rollups
+        client.force_login(funder_admin)
+        mine = client.get(url(funder))
+        assert figures(mine)["used"] == 1
+        assert "Leur commande" not in mine.content.decode()
+        client.force_login(other_admin)
+        assert figures(client.get(url(other)))["used"] == 3
+        # Their order's id in my filters is refused, not counted.
+        client.force_login(funder_admin)
+        refused = client.get(url(funder), {"commande": theirs.pk})
+        assert refused.status_code == 400 and "report" not in refused.context
+        refresh_settled()
+    # Their distributor never handled my vouchers: not a choice of mine.
+    client.force_login(other_admin)
+    assert client.get(url(other), {"aiguilleur": world["distributor"].pk}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"commande": "999999"},
+        {"commune": "75056"},
+        {"categorie": "²"},
+        {"aiguilleur": str(10**30)},
+        {"periode": "dates", "du": "2026-05-01", "au": "2026-04-01"},
+        {"periode": "dates", "du": "0001-01-01", "au": "2026-04-01"},
+        {"periode": "siecle"},
+        {"q": "x" * 10_000},
+    ],
+)
+def test_bad_filters_answer_a_french_400_with_the_form(client, world, funder, funder_member, query):
+    client.force_login(funder_member)
+    response = client.get(url(funder), query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="errorlist nonfield" role="alert"' in html and 'name="periode"' in html
+    message = response.context["filters_error"]
+    assert re.search(r"(n'est pas|n'existe pas|n'a reçu|doit|trop longue|comprise)", message)
+    assert escape(message) in html
+    assert "report" not in response.context
+
+
+def test_members_and_admins_see_it_other_kinds_and_strangers_do_not(
+    client, world, funder, funder_admin, funder_member, provider_admin, staff
+):
+    for user in (funder_admin, funder_member):
+        client.force_login(user)
+        assert client.get(url(funder)).status_code == 200
+    distributor_member = world["distributor"].memberships.get().user
+    client.force_login(distributor_member)
+    other_space = reverse("funders:dashboard", kwargs={"org_slug": world["distributor"].slug})
+    assert client.get(other_space).status_code == 403
+    for user in (distributor_member, provider_admin, staff):
+        client.force_login(user)
+        assert client.get(url(funder)).status_code == 403
+    client.logout()
+    assert client.get(url(funder)).status_code == 302
+
+
+def test_the_funder_space_opens_on_its_dashboard_and_keeps_its_identity_card(client, funder, funder_member):
+    client.force_login(funder_member)
+    home = client.get(reverse("accounts:organisation", kwargs={"org_slug": funder.slug}))
+    assert home.status_code == 302 and home["Location"] == url(funder)
+    page = client.get(url(funder)).content.decode()
+    card = reverse("accounts:organisation_card", kwargs={"org_slug": funder.slug})
+    assert f'href="{card}"' in page
+    shown = client.get(card)
+    assert shown.status_code == 200 and "<h2>Votre organisation</h2>" in shown.content.decode()
+
+
+def test_filters_stay_in_the_url_and_a_period_narrows_the_uses(client, world, funder, funder_member):
+    spend(world, 1)
+    client.force_login(funder_member)
+    today = timezone.localdate()
+    before = today - datetime.timedelta(days=40)
+    past = {"periode": "dates", "du": before.isoformat(), "au": (today - datetime.timedelta(days=20)).isoformat()}
+    response = client.get(url(funder), past)
+    assert figures(response)["used"] == 0
+    html = response.content.decode()
+    assert f'value="{before.isoformat()}"' in html  # the form shows the view it displays
+    assert '<option value="dates" selected>' in html
+    assert figures(client.get(url(funder), {"periode": "mois"}))["used"] == 1
+
+
+def test_staff_national_dashboard_drills_down_into_a_funder_and_journals_it(client, world, funder, staff):
+    spend(world, 1, 2)
+    other = OrganisationFactory(kind="funder", name="Autre département")
+    type(funder).objects.filter(pk=world["distributor"].pk).update(commune=world["commune"])
+    client.force_login(staff)
+    national = client.get(reverse("funders:staff_dashboard"), {"periode": "annee"})
+    assert national.status_code == 200
+    report = national.context["report"]
+    rows = {row[0]: row for row in report.breakdown("commanditaires").rows}
+    assert rows[funder.name][1:3] == (10, 2) and str(rows[funder.name][3]) == "0.2000"
+    # A département's rate: the vouchers its distributors handed out, and how many of them were used.
+    departements = {row[0]: row for row in report.breakdown("departements").rows}
+    row = departements[str(world["commune"].departement)]
+    assert row[1:3] == (10, 2) and str(row[3]) == "0.2000" and row[4] == 2
+    drill = reverse("funders:staff_funder_dashboard", kwargs={"pk": funder.pk})
+    assert f'href="{drill}?periode=annee"' in national.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).exists()
+    response = client.get(drill, {"periode": "annee"})
+    assert response.status_code == 200 and figures(response)["used"] == 2
+    assert "lecture seule" in response.content.decode()
+    (event,) = AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED)
+    assert (event.actor, event.organisation, event.target_label) == (staff, funder, str(funder))
+    assert event.details["filters"].startswith("Période : Cette année")
+    # Not a funder, or not there: nothing to read, nothing journaled.
+    assert client.get(reverse("funders:staff_funder_dashboard", kwargs={"pk": world["provider"].pk})).status_code == 404
+    assert client.get(reverse("funders:staff_funder_dashboard", kwargs={"pk": other.pk + 1000})).status_code == 404
+    assert AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).count() == 1
+
+
+def test_staff_pages_are_closed_to_funders(client, funder, funder_admin):
+    client.force_login(funder_admin)
+    assert client.get(reverse("funders:staff_dashboard")).status_code == 403
+    drill = reverse("funders:staff_funder_dashboard", kwargs={"pk": funder.pk})
+    assert client.get(drill).status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).exists()
+
+
+def test_every_chart_has_its_table_and_its_summary_and_the_page_loads_chartjs(client, world, funder, funder_member):
+    spend(world, 1, 2)
+    client.force_login(funder_member)
+    html = client.get(url(funder)).content.decode()
+    assert '<script src="/static/vendor/chart.js/chart.umd.min.js" defer></script>' in html
+    assert '<script src="/static/reporting/charts.js" defer></script>' in html
+    charts = re.findall(r'<div class="report-chart"([^>]*)>', html)
+    assert len(charts) >= 8
+    for attributes in charts:
+        table = re.search(r'data-table="([^"]+)"', attributes).group(1)
+        summary = re.search(r'data-summary="([^"]+)"', attributes).group(1)
+        column = int(re.search(r'data-column="(\d+)"', attributes).group(1))
+        assert f'<table id="{table}">' in html and column >= 1
+        sentence = re.search(rf'<p class="report-summary" id="{summary}">([^<]+)</p>', html).group(1)
+        assert sentence.endswith(".") and len(sentence) > 20
+        assert attributes.endswith(" hidden")  # shown by charts.js once drawn; without it, the table

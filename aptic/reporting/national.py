@@ -1,0 +1,121 @@
+"""The staff's national dashboard (issue #14 item 8, ADR 0038): usage across funders, the rate of
+each funder and of each département, under a period.
+
+A département's rate follows the vouchers handed out there: those handed out by the distributors
+whose address is in the département, and how many of them were used (wherever they were). The
+uses made at places of the département are shown beside it."""
+
+from django.utils import timezone
+
+from aptic.accounts.models import Organisation
+from aptic.vouchers.models import Order
+
+from .filters import Filters
+from .report import Breakdown, Column, Figure, Report, Unit
+from .selectors import usage
+from .tables import NOT_STATED, best_rate_summary, names, rate, summed
+
+HANDED = Column("handed_out", "Chèques remis", Unit.COUNT)
+USED = Column("used", "Chèques utilisés", Unit.COUNT)
+RATE = Column("rate", "Taux d'utilisation", Unit.RATE)
+VALUE = Column("used_cents", "Valeur utilisée", Unit.CENTS)
+
+
+def _bought(filters: Filters) -> int:
+    orders = Order.objects.filter(issued_at__isnull=False, issued_at__date__lte=filters.end)
+    if filters.start:
+        orders = orders.filter(issued_at__date__gte=filters.start)
+    return sum(orders.values_list("quantity", flat=True))
+
+
+def _funders(rows, link) -> Breakdown:
+    named = names("funder_id", {r["funder_id"] for r in rows})
+    ordered = sorted(rows, key=lambda r: (-r["used"], str(named.get(r["funder_id"], ""))))
+    table = tuple(
+        (
+            named.get(r["funder_id"]) or NOT_STATED,
+            r["handed_out"],
+            r["used"],
+            rate(r["used"], r["handed_out"]),
+            r["used_cents"],
+        )
+        for r in ordered
+    )
+    return Breakdown(
+        key="commanditaires",
+        title="Par commanditaire",
+        columns=(Column("funder", "Commanditaire"), HANDED, USED, RATE, VALUE),
+        rows=table,
+        summary=best_rate_summary(table, label_index=0, rate_index=3, what="par commanditaire"),
+        value_key="rate",
+        links=tuple(link(r["funder_id"]) for r in ordered),
+    )
+
+
+def _departements(by_distributor, by_place) -> Breakdown:
+    seats = dict(
+        Organisation.objects.filter(pk__in={r["distributor_id"] for r in by_distributor}).values_list(
+            "pk", "commune__departement_id"
+        )
+    )
+    handed = summed(by_distributor, lambda r: seats.get(r["distributor_id"]) or "", ("handed_out", "used"))
+    there = summed(by_place, lambda r: r["departement"], ("used",))
+    codes = (set(handed) | set(there)) - {""}
+    named = names("departement", codes)
+    table = tuple(
+        (
+            named.get(code) or code,
+            handed[code]["handed_out"],
+            handed[code]["used"],
+            rate(handed[code]["used"], handed[code]["handed_out"]),
+            there[code]["used"],
+        )
+        for code in sorted(codes)
+    )
+    return Breakdown(
+        key="departements",
+        title="Par département",
+        columns=(
+            Column("departement", "Département"),
+            Column("handed_out", "Chèques remis par ses aiguilleurs", Unit.COUNT),
+            Column("used", "Dont utilisés", Unit.COUNT),
+            RATE,
+            Column("used_here", "Chèques utilisés dans ses lieux", Unit.COUNT),
+        ),
+        rows=table,
+        summary=best_rate_summary(table, label_index=0, rate_index=3, what="par département"),
+        value_key="rate",
+    )
+
+
+def national_report(*, filters: Filters, link=lambda funder_id: "") -> Report:
+    """Every funder's figures under the period of `filters`; `link(funder_id)` gives the URL of
+    the drill-down into a funder's dashboard (the page's)."""
+    lookups = filters.lookups()
+    by_funder = usage(group_by=("funder_id",), **lookups)
+    by_distributor = usage(group_by=("distributor_id",), **lookups)
+    by_place = usage(group_by=("departement",), **lookups)
+    totals = summed(by_funder, lambda _: (), ("used", "used_cents", "services", "handed_out"))[()]
+    bought = _bought(filters)
+    return Report(
+        title="Tableau de bord national",
+        organisation="Équipe #APTIC",
+        filters=filters.lines(),
+        figures=(
+            Figure("funders", "Commanditaires actifs", sum(1 for r in by_funder if r["used"] or r["handed_out"])),
+            Figure("bought", "Chèques achetés", bought, help="Des commandes émises sur la période."),
+            Figure("handed_out", "Chèques remis", totals["handed_out"]),
+            Figure("used", "Chèques utilisés", totals["used"]),
+            Figure(
+                "rate_handed_out",
+                "Taux d'utilisation des chèques remis",
+                rate(totals["used"], totals["handed_out"]),
+                Unit.RATE,
+            ),
+            Figure("rate_bought", "Taux d'utilisation des chèques achetés", rate(totals["used"], bought), Unit.RATE),
+            Figure("used_cents", "Valeur utilisée", totals["used_cents"], Unit.CENTS),
+            Figure("services", "Services payés", totals["services"]),
+        ),
+        breakdowns=(_funders(by_funder, link), _departements(by_distributor, by_place)),
+        generated_at=timezone.now(),
+    )
