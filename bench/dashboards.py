@@ -416,6 +416,27 @@ def _live(order_id, first, offers, cashier, funder_id):
         )
 
 
+def _pages(funder, category, commune, year):
+    """The same views through the dashboard builder (aptic.reporting.dashboard, ADR 0038): the
+    Report a page renders, without the HTTP and template layers."""
+    from aptic.reporting.dashboard import funder_report
+    from aptic.reporting.filters import Filters
+    from aptic.reporting.national import national_report
+
+    views = {
+        "funder_report, since the start": lambda: funder_report(funder=funder, filters=Filters(period="tout")),
+        "funder_report, this year": lambda: funder_report(funder=funder, filters=Filters(period="annee", start=year)),
+        "funder_report, a category and a commune": lambda: funder_report(
+            funder=funder, filters=Filters(period="tout", category=category, commune=commune)
+        ),
+        "national_report, since the start": lambda: national_report(filters=Filters(period="tout")),
+    }
+    print("  through the dashboard builder (the Report of a page):")
+    for label, view in views.items():
+        times, _ = _timed(view, RUNS)
+        print(f"  {label:<44} p95 {_p95(times):8.1f} ms  median {statistics.median(times):8.1f} ms")
+
+
 def run():
     if connection.vendor != "postgresql":
         print("dashboards: skipped, this goal is about PostgreSQL (DATABASE_URL=postgresql://…)")
@@ -473,6 +494,7 @@ def run():
     for label, filters in combos.items():
         every += _compare(label, {"funder_id": largest, **filters}, runs=10, raw_runs=1, goal=300)
     print(f"  {'all the combinations together':<44} p95 {_p95(sorted(every)):8.1f} ms")
+    _pages(funders[0], category, some_place.commune_id, year)
     print("  staff national dashboard, every funder (goal p95 ≤ 500 ms):")
     _compare("since the start", {}, goal=500, read=_national)
     _compare("this year", {"day__gte": year}, goal=500, read=_national)
