@@ -155,17 +155,23 @@ def _measures(**given: str) -> str:
     return ", ".join(f"{given.get(name, 0)} AS {name}" for name in MEASURES)
 
 
-def handout_facts(lo: int, hi: int | None, filters: dict | None = None) -> tuple[str, list]:
-    where, params = _range("h.id", lo, hi, filters, {"funder_id": "o.funder_id", "order_id": "b.order_id"})
-    sql = f"""SELECT h.handed_out_on AS day, o.funder_id AS funder_id, b.order_id AS order_id,
+def _booklet_facts(day: str, distributor: str, public: str, measures: str, source: str, where: str) -> str:
+    """Facts of whole booklets (a handout, a shipment): no place, no delay; `source` joins `sb`."""
+    return f"""SELECT {day} AS day, o.funder_id AS funder_id, b.order_id AS order_id,
         0 AS place_id, 0 AS category_id, 0 AS typology_id, '' AS commune, '' AS epci, '' AS departement,
-        '' AS region, h.organisation_id AS distributor_id, h.category AS public, {NO_DELAY} AS delay_days,
-        {_measures(handed_out="b.size")}
-    FROM {_t(Handout)} h
-    JOIN {_t(ShippedBooklet)} sb ON sb.id = h.shipped_id
+        '' AS region, {distributor} AS distributor_id, {public} AS public, {NO_DELAY} AS delay_days, {measures}
+    FROM {source}
     JOIN {_t(Booklet)} b ON b.id = sb.booklet_id
     JOIN {_t(Order)} o ON o.id = b.order_id
     WHERE {where}"""  # noqa: S608 (names from the models)
+
+
+def handout_facts(lo: int, hi: int | None, filters: dict | None = None) -> tuple[str, list]:
+    where, params = _range("h.id", lo, hi, filters, {"funder_id": "o.funder_id", "order_id": "b.order_id"})
+    sql = _booklet_facts(
+        "h.handed_out_on", "h.organisation_id", "h.category", _measures(handed_out="b.size"),
+        f"{_t(Handout)} h JOIN {_t(ShippedBooklet)} sb ON sb.id = h.shipped_id", where,
+    )  # fmt: skip
     return sql, params
 
 
@@ -173,15 +179,10 @@ def shipped_booklet_facts(lo: int, hi: int | None, filters: dict | None = None) 
     # A postal mailing has no shipping date until posted: the day it was recorded.
     recorded, day_params = local_date("sh.created_at")
     where, params = _range("sb.id", lo, hi, filters, {"funder_id": "o.funder_id", "order_id": "b.order_id"})
-    sql = f"""SELECT COALESCE(sh.shipped_on, {recorded}) AS day, o.funder_id AS funder_id, b.order_id AS order_id,
-        0 AS place_id, 0 AS category_id, 0 AS typology_id, '' AS commune, '' AS epci, '' AS departement,
-        '' AS region, sh.recipient_id AS distributor_id, '' AS public, {NO_DELAY} AS delay_days,
-        {_measures(shipped="b.size")}
-    FROM {_t(ShippedBooklet)} sb
-    JOIN {_t(Shipment)} sh ON sh.id = sb.shipment_id
-    JOIN {_t(Booklet)} b ON b.id = sb.booklet_id
-    JOIN {_t(Order)} o ON o.id = b.order_id
-    WHERE {where}"""  # noqa: S608 (names from the models)
+    sql = _booklet_facts(
+        f"COALESCE(sh.shipped_on, {recorded})", "sh.recipient_id", "''", _measures(shipped="b.size"),
+        f"{_t(ShippedBooklet)} sb JOIN {_t(Shipment)} sh ON sh.id = sb.shipment_id", where,
+    )  # fmt: skip
     return sql, day_params + params
 
 
