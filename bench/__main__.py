@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["territories", "places", "vouchers", "api", "printing", "payouts", "uploads"]
+BENCHMARKS = ["territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards"]
 
 
 def _fresh_postgres_database(url: str) -> str:

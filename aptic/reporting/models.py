@@ -37,13 +37,41 @@ MEASURES = (
 NO_DELAY = -1
 
 
-class UsageDaily(models.Model):
-    """Counts of one day for one combination of the dimensions.
+class Measures(models.Model):
+    """The counts every rollup keeps, summed over its dimensions."""
+
+    used = models.BigIntegerField("chèques utilisés", default=0)
+    used_cents = models.BigIntegerField("valeur utilisée (centimes)", default=0)
+    services = models.BigIntegerField("services payés", default=0)
+    price_cents = models.BigIntegerField("prix des services (centimes)", default=0)
+    on_top_cents = models.BigIntegerField("payé en plus par les bénéficiaires (centimes)", default=0)
+    handed_out = models.BigIntegerField("chèques remis", default=0)
+    shipped = models.BigIntegerField("chèques expédiés", default=0)
+    expired = models.BigIntegerField("chèques expirés", default=0)
+    stopped = models.BigIntegerField("chèques en opposition", default=0)
+
+    # The dimensions kept (the unique key), and "day" or "month": a monthly rollup's day is the
+    # first of its month.
+    DIMENSIONS: tuple = ()
+    GRAIN = "day"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.day} — commanditaire {self.funder_id}"
+
+
+class UsageDaily(Measures):
+    """Counts of one day for one combination of the dimensions: the finest rollup, which answers
+    any question; the coarser ones below answer the dashboards' usual ones from fewer rows (ADR 0043).
 
     A use, and its cancellation, count on the day of the use, at its place, with the dimensions of
     the voucher's handout (distributor, public) and the days from handout to use (delay_days, -1 for
     everything else), so that a median over any filter is a sum of counts by delay. A redemption's
     own figures (services, price, paid on top) count once, on the row of its first voucher."""
+
+    DIMENSIONS = DIMENSIONS
 
     day = models.DateField("jour")
     funder_id = models.IntegerField("commanditaire")
@@ -62,16 +90,6 @@ class UsageDaily(models.Model):
     public = models.CharField("public", max_length=20, default="")
     delay_days = models.IntegerField("jours de la remise à l'utilisation", default=NO_DELAY)
 
-    used = models.BigIntegerField("chèques utilisés", default=0)
-    used_cents = models.BigIntegerField("valeur utilisée (centimes)", default=0)
-    services = models.BigIntegerField("services payés", default=0)
-    price_cents = models.BigIntegerField("prix des services (centimes)", default=0)
-    on_top_cents = models.BigIntegerField("payé en plus par les bénéficiaires (centimes)", default=0)
-    handed_out = models.BigIntegerField("chèques remis", default=0)
-    shipped = models.BigIntegerField("chèques expédiés", default=0)
-    expired = models.BigIntegerField("chèques expirés", default=0)
-    stopped = models.BigIntegerField("chèques en opposition", default=0)
-
     class Meta:
         verbose_name = "indicateurs d'un jour"
         verbose_name_plural = "indicateurs par jour"
@@ -85,6 +103,89 @@ class UsageDaily(models.Model):
 
     def __str__(self):
         return f"{self.day} — commande {self.order_id}"
+
+
+# The coarser rollups (ADR 0043), folded with UsageDaily in the same transaction. Each keeps a
+# subset of the dimensions; the selectors read the smallest one holding every dimension a query
+# groups or filters by. Their unique key leads with funder_id: one funder's dashboard is one range.
+
+
+def _rollup(name: str, dimensions: tuple, grain: str, what: str, doc: str, indexed: tuple = ()):
+    """A rollup model keeping `dimensions` (UsageDaily's fields) by day or by month."""
+    attrs = {"__module__": __name__, "__doc__": doc, "DIMENSIONS": dimensions, "GRAIN": grain}
+    for dimension in dimensions:
+        attrs[dimension] = UsageDaily._meta.get_field(dimension).clone()
+    if grain == "month":
+        attrs["day"] = models.DateField("mois")
+    period = "mois" if grain == "month" else "jour"
+    table = name.removeprefix("Usage").lower()
+    key = ("funder_id", "day", *dimensions[2:])
+    attrs["Meta"] = type(
+        "Meta",
+        (),
+        {
+            "verbose_name": f"indicateurs d'un {period} par {what}",
+            "verbose_name_plural": f"indicateurs par {period} et {what}",
+            "constraints": [models.UniqueConstraint(fields=key, name=f"usage_{table}_key")],
+            "indexes": [
+                models.Index(fields=[d, "day"] if d != "day" else ["day"], name=f"usage_{table}_{d[:4]}")
+                for d in indexed
+            ],
+        },
+    )
+    return type(name, (Measures,), attrs)
+
+
+_BY = ("day", "funder_id", "order_id")
+_TERRITORY = ("commune", "epci", "departement", "region")
+UsageTerritoryMonthly = _rollup(
+    "UsageTerritoryMonthly", (*_BY, "departement", "region"), "month", "territoire",
+    "The staff's national dashboard (per funder, per département); a funder's figures over whole months.",
+)  # fmt: skip
+UsageCategoryMonthly = _rollup(
+    "UsageCategoryMonthly", (*_BY, "category_id", "typology_id"), "month", "catégorie",
+    "The breakdowns by service category and by place typology.",
+)  # fmt: skip
+UsagePublicMonthly = _rollup(
+    "UsagePublicMonthly", (*_BY, "public", "distributor_id"), "month", "public",
+    "The breakdowns by public and by distributor (the usage rate of what each handed out).",
+    indexed=("distributor_id",),
+)  # fmt: skip
+UsagePlaceMonthly = _rollup(
+    "UsagePlaceMonthly", (*_BY, "place_id", "category_id", "typology_id", *_TERRITORY), "month", "lieu",
+    "Top places, by commune, by EPCI: the place with what it determines, and the service category.",
+    indexed=("place_id",),
+)  # fmt: skip
+UsageFunderDaily = _rollup(
+    "UsageFunderDaily", _BY, "day", "commanditaire",
+    "Figures over any period; the charts over time (day, week, month).",
+    indexed=("day",),
+)  # fmt: skip
+UsageDelayMonthly = _rollup(
+    "UsageDelayMonthly", (*_BY, "delay_days"), "month", "délai", "The median days from handout to use."
+)
+UsageMonthly = _rollup(
+    "UsageMonthly",
+    (*_BY, "category_id", "typology_id", *_TERRITORY, "distributor_id", "public"),
+    "month",
+    "combinaison",
+    "Every dimension but the place and the delay: filters combined.",
+    indexed=("distributor_id",),
+)
+
+
+# From the smallest to the finest (for one funder's year): the selectors read the first that can
+# answer. The monthly cube (every dimension but place and delay) is for filters combined.
+ROLLUPS = (
+    UsageTerritoryMonthly,
+    UsageCategoryMonthly,
+    UsagePublicMonthly,
+    UsagePlaceMonthly,
+    UsageFunderDaily,
+    UsageDelayMonthly,
+    UsageMonthly,
+    UsageDaily,
+)
 
 
 class Watermark(models.Model):

@@ -8,15 +8,17 @@ import pytest
 from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.distribution.shipments import booklet_hand_out, shipment_create
 from aptic.jobs.schedule import frequent_tick
 from aptic.printing.models import PrintRelease
-from aptic.reporting import services
-from aptic.reporting.models import MEASURES, UsageDaily, Watermark
+from aptic.reporting import selectors, services
+from aptic.reporting.models import DIMENSIONS, MEASURES, ROLLUPS, UsageDaily, Watermark
 from aptic.reporting.selectors import usage, usage_median_delay, usage_totals
-from aptic.reporting.services import usage_refresh
+from aptic.reporting.services import rollups_rebuild, usage_refresh
 from aptic.vouchers.lifecycle import order_expire, vouchers_stop
 from aptic.vouchers.models import Voucher, VoucherEvent
 from aptic.vouchers.redemption import redemption_cancel, redemption_create
@@ -78,6 +80,15 @@ def refresh_settled():
 def rollups(**filters):
     rows = UsageDaily.objects.filter(**filters)
     return {m: sum(getattr(r, m) for r in rows) for m in MEASURES}
+
+
+def coarse_rollups():
+    fields = [*MEASURES]
+    return {
+        model.__name__: sorted(model.objects.values_list(*model.DIMENSIONS, *fields))
+        for model in ROLLUPS
+        if model is not UsageDaily
+    }
 
 
 @pytest.mark.django_db
@@ -145,6 +156,11 @@ def test_every_kind_of_event_counts_at_once_then_in_the_rollups_once(world, fund
     assert marks["voucher_event"] == VoucherEvent.objects.order_by("-pk").first().pk
     refresh_settled()  # again: nothing new, nothing counted twice
     assert rollups(funder_id=funder.pk) == expected
+    # Every coarser rollup, folded with the daily one, holds what summing the daily one gives.
+    folded = coarse_rollups()
+    assert folded and all(folded.values())
+    rollups_rebuild()
+    assert coarse_rollups() == folded
 
     # The dimensions of a use: the place's commune and its territories, category, typology, the
     # handout's distributor and public, the days from handout to use.
@@ -279,3 +295,127 @@ def test_a_lower_id_committed_after_a_higher_one_is_folded_once(world, funder, s
     assert rollups(funder_id=funder.pk)["stopped"] == 3
     assert usage_totals(funder_id=funder.pk)["stopped"] == 3
     assert connection.vendor == "postgresql"
+
+
+# Routing (ADR 0043): whichever rollup answers, the figures are those of the finest.
+
+DAYS = [datetime.date(2026, 1, 20) + datetime.timedelta(days=n) for n in range(0, 130, 3)]
+VALUES = {
+    "day": st.sampled_from(DAYS),
+    "funder_id": st.sampled_from([1, 2]),
+    "order_id": st.sampled_from([1, 2, 3]),
+    "place_id": st.sampled_from([0, 1, 2, 3]),
+    "category_id": st.sampled_from([0, 1, 2]),
+    "typology_id": st.sampled_from([0, 1, 2]),
+    "commune": st.sampled_from(["", "42218", "69123"]),
+    "epci": st.sampled_from(["", "244200770"]),
+    "departement": st.sampled_from(["", "42", "69"]),
+    "region": st.sampled_from(["", "84"]),
+    "distributor_id": st.sampled_from([0, 5, 6]),
+    "public": st.sampled_from(["", "senior", "young"]),
+    "delay_days": st.sampled_from([-1, 0, 3, 40]),
+}
+FACT = st.fixed_dictionaries(VALUES | {m: st.integers(-2, 5) for m in MEASURES})
+# Bounds on, around and between month boundaries, and beyond the facts' days.
+BOUND_DAYS = st.sampled_from(
+    [datetime.date(2026, m, d) for m in range(1, 7) for d in (1, 2, 15, 27, 28)]
+    + [datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), datetime.date(2026, 3, 31), datetime.date(2026, 4, 30)]
+    + [datetime.date(2025, 12, 31), datetime.date(2026, 8, 1)]
+)
+
+
+@st.composite
+def queries(draw):
+    group_by = draw(st.lists(st.sampled_from(DIMENSIONS), max_size=2, unique=True))
+    filters = {}
+    for name in draw(st.lists(st.sampled_from([d for d in DIMENSIONS if d != "day"]), max_size=3, unique=True)):
+        if draw(st.booleans()):
+            filters[name] = draw(VALUES[name])
+        else:
+            filters[f"{name}__in"] = draw(st.lists(VALUES[name], max_size=2))
+    for lookup in draw(st.lists(st.sampled_from(["day__gte", "day__gt", "day__lte", "day__lt"]), max_size=2)):
+        filters[lookup] = draw(BOUND_DAYS)
+    if draw(st.integers(0, 9)) == 0:
+        filters["day"] = draw(st.sampled_from(DAYS))
+    return group_by, filters
+
+
+@pytest.mark.django_db
+def test_every_rollup_answers_as_the_finest_would(monkeypatch):
+    """Random facts, random group-bys and filters: the figures read from the rollups the selectors
+    choose are those read from UsageDaily alone."""
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(facts=st.lists(FACT, max_size=40), asked=st.lists(queries(), min_size=1, max_size=6))
+    def check(facts, asked):
+        with transaction.atomic():
+            unique = {tuple(f[d] for d in DIMENSIONS): f for f in facts}
+            UsageDaily.objects.bulk_create([UsageDaily(**f) for f in unique.values()])
+            rollups_rebuild()
+            for group_by, filters in asked:
+                routed = usage(group_by=group_by, **filters)
+                no_delay = not any(lookup.startswith("delay_days") for lookup in filters)
+                routed_median = usage_median_delay(**filters) if no_delay else None
+                with monkeypatch.context() as m:
+                    m.setattr(selectors, "ROLLUPS", (UsageDaily,))
+                    assert usage(group_by=group_by, **filters) == routed, (group_by, filters)
+                    if no_delay:
+                        assert usage_median_delay(**filters) == routed_median
+            transaction.set_rollback(True)
+
+    check()
+
+
+def test_a_funders_page_reads_the_small_rollups():
+    """The plan of the usual queries: whole months from the monthly rollups, the rest of a period
+    from the daily ones, the finest only when a query needs the place and the day."""
+    from aptic.reporting.models import (
+        UsageCategoryMonthly,
+        UsageDelayMonthly,
+        UsageFunderDaily,
+        UsageMonthly,
+        UsagePlaceMonthly,
+        UsagePublicMonthly,
+        UsageTerritoryMonthly,
+    )
+
+    def plan(group_by, **filters):
+        _, checked = selectors._checked(group_by, filters)
+        span = (datetime.date(2025, 1, 3), datetime.date(2026, 12, 6))
+        return [(model, sorted(where, key=str)) for model, where in selectors._plan(tuple(group_by), checked, span)]
+
+    year = {"funder_id": 1, "day__gte": datetime.date(2026, 1, 1), "day__lte": datetime.date(2026, 12, 6)}
+    assert [m for m, _ in plan([], **year)] == [UsageTerritoryMonthly]
+    assert [m for m, _ in plan(["day"], **year)] == [UsageFunderDaily]
+    assert [m for m, _ in plan(["delay_days"], delay_days__gte=0, **year)] == [UsageDelayMonthly]
+    assert [m for m, _ in plan(["category_id"], typology_id=2, **year)] == [UsageCategoryMonthly]
+    assert [m for m, _ in plan(["distributor_id"], public="senior", **year)] == [UsagePublicMonthly]
+    assert [m for m, _ in plan(["category_id"], public="senior", **year)] == [UsageMonthly]
+    assert [m for m, _ in plan(["place_id"], commune="42218", **year)] == [UsagePlaceMonthly]
+    assert [m for m, _ in plan(["place_id"], public="senior", **year)] == [UsageDaily]
+    # A custom period: its whole months, then its first and last days.
+    custom = plan(["category_id"], funder_id=1, day__gte=datetime.date(2026, 2, 10), day__lt=datetime.date(2026, 5, 5))
+    assert custom == [
+        (UsageCategoryMonthly, [("day", "gte", datetime.date(2026, 3, 1)), ("day", "lt", datetime.date(2026, 5, 1)),
+                        ("funder_id", "exact", 1)]),
+        (UsageDaily, [("day", "gte", datetime.date(2026, 2, 10)), ("day", "lte", datetime.date(2026, 2, 28)),
+                      ("funder_id", "exact", 1)]),
+        (UsageDaily, [("day", "gte", datetime.date(2026, 5, 1)), ("day", "lte", datetime.date(2026, 5, 4)),
+                      ("funder_id", "exact", 1)]),
+    ]  # fmt: skip
+    # A period ending on the first of a month reads that day from a daily rollup (found by the test above).
+    assert plan([], funder_id=1, day__gte=datetime.date(2026, 1, 1), day__lte=datetime.date(2026, 5, 1)) == [
+        (UsageTerritoryMonthly, [("day", "gte", datetime.date(2026, 1, 1)), ("day", "lt", datetime.date(2026, 5, 1)),
+                                 ("funder_id", "exact", 1)]),
+        (UsageFunderDaily, [("day", "gte", datetime.date(2026, 5, 1)), ("day", "lte", datetime.date(2026, 5, 1)),
+                            ("funder_id", "exact", 1)]),
+    ]  # fmt: skip
+    # From a day on: the whole months after it, the days of its month.
+    assert [m for m, _ in plan([], funder_id=1, day__gte=datetime.date(2026, 2, 10))] == [
+        UsageTerritoryMonthly,
+        UsageFunderDaily,
+    ]
+    # Within one month: no whole month, the daily rollups.
+    within = {"day__gte": datetime.date(2026, 2, 10), "day__lte": datetime.date(2026, 2, 20)}
+    assert [m for m, _ in plan(["category_id"], funder_id=1, **within)] == [UsageDaily]
+    assert [m for m, _ in plan([], funder_id=1, **within)] == [UsageFunderDaily]
