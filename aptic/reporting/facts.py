@@ -94,7 +94,10 @@ def voucher_event_facts(lo: int, hi: int | None, filters: dict | None = None) ->
     use_day, day_params = local_date("r.created_at")
     event_day, event_params = local_date("e.created_at")
     R = _literal(S.REDEEMED)
-    use = f"(e.to_status = {R} OR e.from_status = {R})"
+    # A use moves an unspent voucher to redeemed, its cancellation back; a transfer the bank
+    # returns (reimbursed → redeemed) and a reimbursement are no use.
+    unspent = f"({_literal(S.ISSUED)}, {_literal(S.ACTIVE)})"
+    use = f"((e.to_status = {R} AND e.from_status IN {unspent}) OR (e.from_status = {R} AND e.to_status IN {unspent}))"
     sign = f"(CASE WHEN e.to_status = {R} THEN 1 ELSE -1 END)"
     # The redemption's first voucher (lowest id); a redemption of one voucher needs no lookup.
     first = (
@@ -144,8 +147,7 @@ def voucher_event_facts(lo: int, hi: int | None, filters: dict | None = None) ->
     LEFT JOIN {_t(ShippedBooklet)} sb ON sb.booklet_id = b.id
     LEFT JOIN {_t(Shipment)} sh ON sh.id = sb.shipment_id
     LEFT JOIN {_t(Handout)} h ON h.shipped_id = sb.id
-    WHERE {where} AND (e.to_status IN ({R}, {expired}, {stopped}) OR e.from_status = {stopped}
-        OR (e.from_status = {R} AND e.to_status IN ({_literal(S.ISSUED)}, {_literal(S.ACTIVE)})))"""  # noqa: S608
+    WHERE {where} AND ({use} OR e.to_status IN ({expired}, {stopped}) OR e.from_status = {stopped})"""  # noqa: S608
     # The only parameters: the time zone of the days (in the order above), then the range.
     return sql, day_params + event_params + day_params + where_params
 

@@ -19,7 +19,7 @@ from aptic.reporting import selectors, services
 from aptic.reporting.models import DIMENSIONS, MEASURES, ROLLUPS, UsageDaily, Watermark
 from aptic.reporting.selectors import usage, usage_median_delay, usage_totals
 from aptic.reporting.services import rollups_rebuild, usage_refresh
-from aptic.vouchers.lifecycle import order_expire, vouchers_stop
+from aptic.vouchers.lifecycle import order_expire, vouchers_reimburse, vouchers_reimbursement_reverse, vouchers_stop
 from aptic.vouchers.models import Voucher, VoucherEvent
 from aptic.vouchers.redemption import redemption_cancel, redemption_create
 from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
@@ -419,3 +419,23 @@ def test_a_funders_page_reads_the_small_rollups():
     within = {"day__gte": datetime.date(2026, 2, 10), "day__lte": datetime.date(2026, 2, 20)}
     assert [m for m, _ in plan(["category_id"], funder_id=1, **within)] == [UsageDaily]
     assert [m for m, _ in plan([], funder_id=1, **within)] == [UsageFunderDaily]
+
+
+@pytest.mark.django_db
+def test_a_transfer_the_bank_returns_is_no_second_use(world, funder, staff):
+    """Vouchers owed again after the bank returned their transfer (reimbursed → redeemed) were used
+    once (found in review: the demo's Gironde counted five uses twice, on every dashboard)."""
+    spend(world, 1, 2)
+    ids = Voucher.objects.filter(order=world["order"], sequence__in=[1, 2]).values("pk")
+    assert vouchers_reimburse(voucher_ids=ids, actor=staff, reason="Virement envoyé") == 2
+    assert vouchers_reimbursement_reverse(voucher_ids=ids, actor=staff, reason="Virement rejeté par la banque") == 2
+    expected = {"used": 2, "used_cents": 2 * world["order"].face_value_cents, "services": 1}
+
+    def seen():
+        totals = usage_totals(funder_id=funder.pk)
+        return {name: totals[name] for name in expected}
+
+    assert seen() == expected  # the live tail
+    refresh_settled()
+    assert {name: rollups(funder_id=funder.pk)[name] for name in expected} == expected
+    assert seen() == expected

@@ -14,7 +14,7 @@ def refold(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0001_initial"),
+        ("reporting", "0002_export"),
     ]
 
     operations = [
