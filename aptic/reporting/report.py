@@ -56,7 +56,8 @@ class Breakdown:
     `chart` names how it is drawn ("bar", "line", "none"); the chart plots `value_key` against the
     first column. A "line" is a time series: its rows come in time order (the oldest first), and a
     first column of dates or months (TIME_UNITS) is drawn in date order whatever the rows' order;
-    a bar chart over such a column keeps time order too, other bars go the largest first. `summary` is the one French sentence that says what the chart shows. `links`,
+    a bar chart over such a column keeps time order too, other bars go the largest first.
+    `summary` is the one French sentence that says what the chart shows. `links`,
     when given, holds one URL per row (or "") that the page puts on the row's first cell (the
     staff's drill-down into a funder); exports ignore it."""
 

@@ -10,6 +10,7 @@ import io
 import math
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
@@ -29,8 +30,6 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
-
-from django.utils import timezone
 
 from aptic.core import formats
 from aptic.core.pdf import FONT, FONT_BOLD, register_fonts
@@ -125,6 +124,10 @@ def _value_index(breakdown: Breakdown) -> int | None:
     return None
 
 
+def _left_out(shown: int, total: int, which: str) -> str:
+    return f"Le graphique montre les {shown} {which} sur {total} ; tableau complet ci-dessous."
+
+
 def _chart_rows(breakdown: Breakdown, index: int) -> tuple[list, str]:
     """The rows a chart draws, and what it says of the rows it leaves out ("" when none). A time
     series (first column of dates or months) goes in date order; a line keeps the rows' own order
@@ -133,12 +136,12 @@ def _chart_rows(breakdown: Breakdown, index: int) -> tuple[list, str]:
     if breakdown.columns[0].unit in TIME_UNITS:
         rows = sorted(rows, key=lambda row: row[0])
         if breakdown.chart == "bar" and len(rows) > CHART_ROWS:
-            return rows[-CHART_ROWS:], f"Le graphique montre les {CHART_ROWS} plus récents ; tableau complet ci-dessous."
+            return rows[-CHART_ROWS:], _left_out(CHART_ROWS, len(rows), "plus récents")
         return rows, ""
     if breakdown.chart == "bar":
         rows = sorted(rows, key=lambda row: chart_number(row[index], unit), reverse=True)
         if len(rows) > CHART_ROWS:
-            return rows[:CHART_ROWS], f"Le graphique montre les {CHART_ROWS} premiers ; tableau complet ci-dessous."
+            return rows[:CHART_ROWS], _left_out(CHART_ROWS, len(rows), "premiers")
     return rows, ""
 
 
