@@ -32,20 +32,42 @@ MONTHS = (
 )
 
 
-def number(value, *, space: str = NNBSP) -> str:
-    """30000 → '30 000'; -1500 → '-1 500'; 1234.5 → '1 234,5' (the grouping space is no-break)."""
+def number(value, *, space: str = NNBSP, decimals: int | None = None) -> str:
+    """30000 → '30 000'; -1500 → '-1 500'; 1234.5 → '1 234,5' (the grouping space is no-break).
+    With `decimals`, exactly that many, rounded half up: a column of rates reads 22,88 above 44,10."""
     exact = Decimal(str(value))
+    if decimals is not None:
+        exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     sign = "-" if exact < 0 else ""
     whole, _, fraction = f"{abs(exact):f}".partition(".")
-    fraction = fraction.rstrip("0")
+    if decimals is None:
+        fraction = fraction.rstrip("0")
     return sign + f"{int(whole):,}".replace(",", space) + (f",{fraction}" if fraction else "")
 
 
-def percent(rate, *, digits: int = 1, space: str = NNBSP) -> str:
-    """A rate from 0 to 1 as a percentage: Decimal('0.4567') → '45,7 %' (rounded half up, the sign
-    after a no-break space, as French typography writes it)."""
-    shown = (Decimal(str(rate)) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{number(shown, space=space)}{space}%"
+PERCENT_DIGITS = 1  # every percentage shows one decimal, on pages and in files: 9,0 % beside 9,6 %
+
+
+def percent_points(rate) -> Decimal:
+    """A rate from 0 to 1 as the percentage written in a file's cell: one decimal, rounded half up;
+    a share too small for it keeps two significant digits (0.00023 → 0.023), never reading 0."""
+    exact = Decimal(str(rate)) * 100
+    shown = exact.quantize(Decimal(1).scaleb(-PERCENT_DIGITS), rounding=ROUND_HALF_UP)
+    if shown or not exact:
+        return shown
+    return exact.quantize(Decimal(1).scaleb(exact.adjusted() - 1), rounding=ROUND_HALF_UP)
+
+
+def percent(rate, *, space: str = NNBSP) -> str:
+    """A rate from 0 to 1 as a percentage with one decimal: Decimal('0.4567') → '45,7 %',
+    Decimal('0.09') → '9,0 %' (rounded half up, the sign after a no-break space, as French typography
+    writes it). A share above zero too small to show reads '< 0,1 %', never '0 %'."""
+    exact = Decimal(str(rate))
+    shown = (exact * 100).quantize(Decimal(1).scaleb(-PERCENT_DIGITS), rounding=ROUND_HALF_UP)
+    if exact and not shown:
+        least = number(Decimal(1).scaleb(-PERCENT_DIGITS), space=space)
+        return f"{'> -' if exact < 0 else '<'}{space}{least}{space}%"
+    return f"{number(shown, space=space, decimals=PERCENT_DIGITS)}{space}%"
 
 
 def euros(cents, *, space: str = NNBSP, unit_space: str = " ", always_cents: bool = False) -> str:

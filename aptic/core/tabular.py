@@ -137,6 +137,8 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], *, dialect: Diale
 
 
 MONEY_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"  # digit grouping: French Excel shows 230 000
+MONTH_FORMAT = "mmmm yyyy"  # a month as a date (its first day): "janvier 2026" in French Excel
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
@@ -206,16 +208,35 @@ class Sheet:
     widths: Sequence[int] = ()
 
 
-# Characters a sheet's title may not hold (Excel refuses the workbook otherwise).
+# Characters a sheet's title may not hold (Excel refuses the workbook otherwise), and its length.
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+SHEET_TITLE_MAX = 31
+
+
+def _cut(text: str, limit: int) -> str:
+    """The text within `limit` characters, cut at a word boundary (mid-word only for one long word),
+    without the punctuation or apostrophes left dangling at its edges (Excel refuses a title that
+    starts or ends with an apostrophe)."""
+    if len(text) > limit:
+        head = text[: limit + 1]
+        text = head.rsplit(" ", 1)[0] if " " in head.strip() else text[:limit]
+        text = text[:limit]
+        if text.count("(") > text.count(")"):  # a parenthesis cut open: left out whole
+            text = text[: text.rindex("(")]
+    return text.strip(" '’,;-–—(").strip()
 
 
 def _sheet_title(title: str, taken: set) -> str:
-    base = _SHEET_TITLE_FORBIDDEN.sub(" ", title).strip()[:31] or "Feuille"
+    """A sheet's title as Excel accepts it: no forbidden character (":" reads as a dash), spaces
+    collapsed, within 31 characters cut at a word, unique whatever its case (" (2)" after a cut)."""
+    clean = _SHEET_TITLE_FORBIDDEN.sub(lambda m: " - " if m.group() == ":" else " ", title)
+    clean = " ".join(clean.split())
+    base = _cut(clean, SHEET_TITLE_MAX) or "Feuille"
     name, n = base, 1
-    while name.lower() in taken:  # titles are unique, whatever their case
+    while name.lower() in taken:
         n += 1
-        name = f"{base[: 31 - len(str(n)) - 1]} {n}"
+        suffix = f" ({n})"
+        name = _cut(clean, SHEET_TITLE_MAX - len(suffix)) + suffix
     taken.add(name.lower())
     return name
 

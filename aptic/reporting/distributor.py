@@ -76,12 +76,12 @@ def _wide(rows, key, labels, title_key, title, summary):
     for row in rows:
         table[row["month"]][row[key]] += row["booklets"]
     columns = (
-        (Column("month", "Mois"),)
+        (Column("month", "Mois", Unit.MONTH),)
         + tuple(Column(f"{title_key}_{i}", labels[name], Unit.COUNT) for i, name in enumerate(names))
         + (Column("total", "Total", Unit.COUNT),)
     )
     body = tuple(
-        (formats.month(month),) + tuple(table[month][name] for name in names) + (sum(table[month].values()),)
+        (month,) + tuple(table[month][name] for name in names) + (sum(table[month].values()),)
         for month in sorted(table)
     )
     return Breakdown(
@@ -141,9 +141,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
     days = usage(group_by=["day"], **scope, public__in=publics) if publics else []
     months = summed(days, lambda row: month_of(row["day"]), ("handed_out", "used"))
     first = filters.start or min(months, default=filters.end)
-    month_rows = tuple(
-        (formats.month(m), months[m]["handed_out"], months[m]["used"]) for m in months_between(first, filters.end)
-    )
+    month_rows = tuple((m, months[m]["handed_out"], months[m]["used"]) for m in months_between(first, filters.end))
 
     per_public = defaultdict(lambda: [0, 0])
     per_member = defaultdict(lambda: [0, 0])
@@ -224,7 +222,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             key="months",
             title="Chèques remis et utilisés par mois",
             columns=(
-                Column("month", "Mois"),
+                Column("month", "Mois", Unit.MONTH),
                 Column("handed_out", "Chèques remis", Unit.COUNT),
                 Column("used", "Chèques utilisés", Unit.COUNT),
             ),

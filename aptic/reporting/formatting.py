@@ -2,11 +2,11 @@
 place that maps `report.Unit` onto `aptic.core.formats`."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from aptic.core import formats
 
-from .report import Breakdown, Unit
+from .report import TIME_UNITS, Breakdown, Unit
 
 NONE = "—"  # a value that cannot be computed (a rate over nothing, a median of no use)
 
@@ -27,17 +27,19 @@ def value_text(value, unit: str, *, space: str = formats.NNBSP) -> str:
         return formats.count(value, "jour", space=space)
     if unit == Unit.DATE:
         return formats.date(value)
+    if unit == Unit.MONTH:
+        return formats.month(value)
     return str(value)
 
 
 def value_number(value, unit: str) -> str:
     """The number a chart plots, as a plain decimal string (euros, percents), "" when there is none."""
-    if value is None or unit in (Unit.TEXT, Unit.DATE) or isinstance(value, str):
+    if value is None or unit in TIME_UNITS or unit == Unit.TEXT or isinstance(value, str):
         return ""
     if unit == Unit.CENTS:
         return str(Decimal(value) / 100)
     if unit == Unit.RATE:
-        return str((Decimal(value) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        return str(formats.percent_points(value))
     return str(value)
 
 
@@ -66,7 +68,7 @@ class Table:
 
 def table(breakdown: Breakdown) -> Table:
     units = [c.unit for c in breakdown.columns]
-    numeric = [u not in (Unit.TEXT, Unit.DATE) for u in units]
+    numeric = [u not in TIME_UNITS and u != Unit.TEXT for u in units]
     links = breakdown.links or ("",) * len(breakdown.rows)
     rows = tuple(
         Row(

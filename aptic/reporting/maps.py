@@ -24,7 +24,8 @@ from .report import Figure, MapPoint, Report
 from .selectors import usage
 
 PER_INHABITANTS = 1000
-RATE_STEP = Decimal("0.01")
+RATE_DECIMALS = 2  # every rate per 1,000 reads with two decimals: 22,88 beside 44,10
+RATE_STEP = Decimal(1).scaleb(-RATE_DECIMALS)
 _BATCH = 10_000  # ids bound in one query, as the facts do: within SQLite's limit on parameters
 
 # The usage filters on a use's place, read on a Place row for the places not used yet.

@@ -118,8 +118,8 @@ def provider_report(organisation, filters: Filters | None = None, *, today: date
         Breakdown(
             key="months",
             title="Services payés avec des chèques par mois",
-            columns=(Column("month", "Mois"), *USE_COLUMNS),
-            rows=tuple((formats.month(m), *_row(months[m])) for m in months_between(first, filters.end)),
+            columns=(Column("month", "Mois", Unit.MONTH), *USE_COLUMNS),
+            rows=tuple((m, *_row(months[m])) for m in months_between(first, filters.end)),
             summary=(
                 f"{formats.count(totals['services'], 'service')} {formats.plural(totals['services'], 'payé')} "
                 f"avec {formats.count(totals['used'], 'chèque')} sur la période."

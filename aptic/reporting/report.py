@@ -13,14 +13,18 @@ from decimal import Decimal
 
 class Unit:
     """How a value reads: a count, an amount in cents, a rate (Decimal 0–1, shown as %), days,
-    a date, or text."""
+    a date, a month (the date of its first day, read "janvier 2026"), or text."""
 
     COUNT = "count"
     CENTS = "cents"
     RATE = "rate"
     DAYS = "days"
     DATE = "date"
+    MONTH = "month"
     TEXT = "text"
+
+
+TIME_UNITS = (Unit.DATE, Unit.MONTH)  # a first column in these units orders its rows in time
 
 
 Value = int | Decimal | datetime.date | str | None
@@ -50,7 +54,10 @@ class Breakdown:
     """One table of the report, and the chart drawn from it.
 
     `chart` names how it is drawn ("bar", "line", "none"); the chart plots `value_key` against the
-    first column. `summary` is the one French sentence that says what the chart shows. `links`,
+    first column. A "line" is a time series: its rows come in time order (the oldest first), and a
+    first column of dates or months (TIME_UNITS) is drawn in date order whatever the rows' order;
+    a bar chart over such a column keeps time order too, other bars go the largest first.
+    `summary` is the one French sentence that says what the chart shows. `links`,
     when given, holds one URL per row (or "") that the page puts on the row's first cell (the
     staff's drill-down into a funder); exports ignore it."""
 

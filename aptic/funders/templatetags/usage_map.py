@@ -3,6 +3,7 @@
 from django import template
 
 from aptic.core import formats
+from aptic.reporting.maps import RATE_DECIMALS
 
 register = template.Library()
 
@@ -11,6 +12,13 @@ register = template.Library()
 def de_type(points, kind):
     """{{ report.points|de_type:"place" }}: the points of one kind (place, eligible, commune)."""
     return [p for p in points if p.kind == kind]
+
+
+@register.filter
+def pour_mille(rate) -> str:
+    """{{ point.rate|pour_mille }} → 44,10: a commune's vouchers used per 1,000 inhabitants, every
+    rate with the same decimals."""
+    return "—" if rate is None else formats.number(rate, decimals=RATE_DECIMALS)
 
 
 def point_text(point) -> str:
@@ -22,7 +30,7 @@ def point_text(point) -> str:
         return f"{point.label}, {point.detail} : {used}"
     if point.rate is None:
         return f"{point.label} : {used} (population inconnue)"
-    return f"{point.label} : {used}, soit {formats.number(point.rate)} pour {formats.number(1000)} habitants"
+    return f"{point.label} : {used}, soit {pour_mille(point.rate)} pour {formats.number(1000)} habitants"
 
 
 @register.filter

@@ -106,7 +106,7 @@ def test_filtered_by_a_category_and_a_commune_the_figures_agree_with_a_count_in_
     assert firminy["used"] == sql_used(funder, redemption__place__commune=elsewhere["commune"]) == 1
     # The page says it the French way, with its tables and their captions.
     html = response.content.decode()
-    assert '<dd class="figure-value">50\u202f%</dd>' in html
+    assert '<dd class="figure-value">50,0\u202f%</dd>' in html  # one decimal, as every percentage
     assert "<caption" in html and "Par catégorie de service" in html
     categories = response.context["report"].breakdown("categories").rows
     assert categories == ((world["category"].label, 5, 5 * order.face_value_cents, 3),)

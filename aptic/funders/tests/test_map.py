@@ -292,3 +292,13 @@ def test_the_map_is_a_report_whose_figures_sum_its_points(client, funder, funder
         ("places_eligible", 1),
     ]
     assert report.filters[0][0] == "Période"
+
+
+def test_every_rate_per_thousand_reads_with_two_decimals():
+    from aptic.funders.templatetags.usage_map import point_text, pour_mille
+    from aptic.reporting.report import MapPoint
+
+    assert [pour_mille(Decimal(v)) for v in ("22.88", "44.1", "3", "0.02")] == ["22,88", "44,10", "3,00", "0,02"]
+    assert pour_mille(None) == "—"
+    commune = MapPoint("Mérignac", 44.84, -0.65, 3, kind="commune", population=68_000, rate=Decimal("44.1"))
+    assert point_text(commune).endswith("soit 44,10 pour 1\u202f000 habitants")

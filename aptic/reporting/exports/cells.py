@@ -6,7 +6,7 @@ import functools
 from decimal import Decimal
 
 from aptic.core import formats
-from aptic.core.tabular import Formatted, amount
+from aptic.core.tabular import COUNT_FORMAT, MONTH_FORMAT, Formatted, amount
 
 from ..formatting import value_number, value_text
 from ..report import Column, Unit
@@ -14,7 +14,8 @@ from ..report import Column, Unit
 # What a header says of its column's unit, where the cells are bare numbers.
 SUFFIX = {Unit.CENTS: " (€)", Unit.RATE: " (%)", Unit.DAYS: " (jours)"}
 UNIT_WORD = {Unit.CENTS: "€", Unit.RATE: "%", Unit.DAYS: "jours"}
-PERCENT_FORMAT = "0.0"
+# One decimal, as formats.percent writes it; the rare share below 0.05 % shows its own digits.
+PERCENT_FORMAT = "0.0##"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -28,13 +29,18 @@ def header(column: Column) -> str:
 
 
 def sheet_value(value, unit: str):
-    """The value as a typed cell: euros as Decimal with cents, a rate as its percentage, the rest as is."""
+    """The value as a typed cell: euros as Decimal with cents, a rate as its percentage, a count
+    with digit grouping, a month as its first day shown "janvier 2026", the rest as is."""
     if value is None:
         return None
     if unit == Unit.CENTS:
         return euros(value)
     if unit == Unit.RATE:
         return Formatted(Decimal(value_number(value, unit)), PERCENT_FORMAT)
+    if unit == Unit.COUNT and isinstance(value, int):
+        return Formatted(value, COUNT_FORMAT)
+    if unit == Unit.MONTH:
+        return Formatted(value, MONTH_FORMAT)
     return value
 
 

@@ -5,10 +5,12 @@ the map of places as symbols on a plain background, and page numbers.
 White-label (Report.brand set, a Premium funder): the brand's name, and its logo if given, stand
 where #APTIC would; the file then holds no #APTIC word anywhere, metadata included."""
 
+import datetime
 import io
 import math
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
@@ -17,6 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -31,7 +34,8 @@ from reportlab.platypus import (
 from aptic.core import formats
 from aptic.core.pdf import FONT, FONT_BOLD, register_fonts
 
-from ..report import Breakdown, MapPoint, Report
+from ..report import TIME_UNITS, Breakdown, MapPoint, Report
+from .brand import unmarked
 from .cells import chart_number, header, words
 
 PLATFORM_MARK = "#APTIC"
@@ -120,14 +124,33 @@ def _value_index(breakdown: Breakdown) -> int | None:
     return None
 
 
-def _chart(breakdown: Breakdown) -> Drawing | None:
+def _left_out(shown: int, total: int, which: str) -> str:
+    return f"Le graphique montre les {shown} {which} sur {total} ; tableau complet ci-dessous."
+
+
+def _chart_rows(breakdown: Breakdown, index: int) -> tuple[list, str]:
+    """The rows a chart draws, and what it says of the rows it leaves out ("" when none). A time
+    series (first column of dates or months) goes in date order; a line keeps the rows' own order
+    (the Breakdown contract: time order); other bars go the largest first, CHART_ROWS of them."""
+    unit, rows = breakdown.columns[index].unit, list(breakdown.rows)
+    if breakdown.columns[0].unit in TIME_UNITS:
+        rows = sorted(rows, key=lambda row: row[0])
+        if breakdown.chart == "bar" and len(rows) > CHART_ROWS:
+            return rows[-CHART_ROWS:], _left_out(CHART_ROWS, len(rows), "plus récents")
+        return rows, ""
+    if breakdown.chart == "bar":
+        rows = sorted(rows, key=lambda row: chart_number(row[index], unit), reverse=True)
+        if len(rows) > CHART_ROWS:
+            return rows[:CHART_ROWS], _left_out(CHART_ROWS, len(rows), "premiers")
+    return rows, ""
+
+
+def _chart(breakdown: Breakdown) -> tuple[Drawing | None, str]:
     index = _value_index(breakdown)
     if breakdown.chart not in ("bar", "line") or index is None or not breakdown.rows:
-        return None
+        return None, ""
     unit, label_unit = breakdown.columns[index].unit, breakdown.columns[0].unit
-    rows = breakdown.rows
-    if breakdown.chart == "bar":  # the largest first; a line keeps its time order
-        rows = sorted(rows, key=lambda row: chart_number(row[index], unit), reverse=True)[:CHART_ROWS]
+    rows, left_out = _chart_rows(breakdown, index)
     labels = [words(row[0], label_unit)[:40] for row in rows]
     values = [chart_number(row[index], unit) for row in rows]
     top = max(values + [0.0]) or 1.0
@@ -136,45 +159,95 @@ def _chart(breakdown: Breakdown) -> Drawing | None:
         drawing = Drawing(WIDTH, height)
         chart = HorizontalBarChart()
         chart.x, chart.y, chart.width, chart.height = 70 * mm, 20, WIDTH - 75 * mm, height - 30
-        rows_drawn = list(reversed(values)), list(reversed(labels))  # the first row on top
-        chart.data = [rows_drawn[0]]
-        chart.categoryAxis.categoryNames = rows_drawn[1]
+        values, labels = values[::-1], labels[::-1]  # the first row on top (the largest, or the oldest)
+        chart.data = [values]
+        chart.categoryAxis.categoryNames = labels
         chart.bars[0].fillColor = INK
         chart.bars[0].strokeColor = None
     else:
-        drawing = Drawing(WIDTH, 70 * mm)
-        chart = HorizontalLineChart()
-        chart.x, chart.y, chart.width, chart.height = 15 * mm, 25, WIDTH - 20 * mm, 70 * mm - 40
-        chart.data = [values]
-        chart.categoryAxis.categoryNames = labels
-        chart.categoryAxis.labels.angle = 45 if len(labels) > 8 else 0
-        chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 8 else "n"
-        chart.lines[0].strokeColor = INK
-        chart.lines[0].strokeWidth = 1.5
+        drawing, chart = _line_chart(labels, values)
     for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName, axis.labels.fontSize = FONT, 7
+        axis.labels.fontName, axis.labels.fontSize = FONT, LABEL_SIZE
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = top * 1.1
     chart.valueAxis.labelTextFormat = lambda value: formats.number(round(value, 1), space=formats.NBSP)
     drawing.add(chart)
-    return drawing
+    return drawing, left_out
+
+
+LABEL_SIZE = 7
+MAX_LINE_LABELS = 24  # beyond, every other label (or one in three…) is written: they would overlap
+
+
+def _line_chart(labels: list[str], values: list[float]):
+    """A line over time whose axis labels, turned 45° when many, fit inside the drawing: the margins
+    below and to the left grow with the longest label, so none is clipped or runs into the table."""
+    step = math.ceil(len(labels) / MAX_LINE_LABELS)
+    shown = [label if i % step == 0 else "" for i, label in enumerate(labels)]
+    longest = max([stringWidth(label, FONT, LABEL_SIZE) for label in shown] + [0])
+    turned = len(labels) > 8
+    below = (longest * math.sin(math.radians(45)) if turned else LABEL_SIZE) + 12
+    left = max(15 * mm, (longest * math.cos(math.radians(45)) if turned else longest / 2) + 6)
+    plot = 55 * mm
+    drawing = Drawing(WIDTH, plot + below + 10)
+    chart = HorizontalLineChart()
+    chart.x, chart.y, chart.width, chart.height = left, below, WIDTH - left - 5 * mm, plot
+    chart.data = [values]
+    chart.categoryAxis.categoryNames = shown
+    chart.categoryAxis.labels.angle = 45 if turned else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if turned else "n"
+    chart.lines[0].strokeColor = INK
+    chart.lines[0].strokeWidth = 1.5
+    return drawing, chart
+
+
+CELL_PADDING = 12  # a table cell's left and right padding (reportlab's 6 points each), and a point to spare
+
+
+def _widths(head: list[str], rows: list[list[str]], size: float) -> list[float] | None:
+    """Column widths in which no header breaks inside a word and no cell inside its no-break
+    spaces: each column at least its longest word, the first taking what is left (up to 70 mm),
+    the others sharing the rest. None when the words do not fit the page at this size."""
+    count = len(head)
+    need = []
+    for column in range(count):
+        texts = [head[column]] + [row[column] for row in rows]
+        longest = max(stringWidth(word, FONT, size) for text in texts for word in (text.split() or [""]))
+        need.append(longest + CELL_PADDING)
+    if sum(need) > WIDTH:
+        return None
+    if count == 1:
+        return [WIDTH]
+    first = max(need[0], min(70 * mm, WIDTH / count * 1.6))
+    others = sum(need[1:])
+    if first + others > WIDTH:
+        first = WIDTH - others
+    spare = WIDTH - first - others
+    return [first] + [n + spare / (count - 1) for n in need[1:]]
 
 
 def _breakdown(breakdown: Breakdown, styles) -> list:
     head = [_p(breakdown.title, styles["h2"])]
     if breakdown.summary:
         head.append(_p(breakdown.summary, styles["body"]))
-    if chart := _chart(breakdown):
+    chart, left_out = _chart(breakdown)
+    if chart:
         head += [Spacer(1, 2 * mm), chart]
+    if left_out:
+        head.append(_p(left_out, styles["small"]))
     story = [KeepTogether(head)]  # a title never left alone at the foot of a page
     count = len(breakdown.columns)
-    first = min(70 * mm, WIDTH / count * 1.6) if count > 1 else WIDTH
-    widths = [first] + [(WIDTH - first) / (count - 1)] * (count - 1) if count > 1 else [WIDTH]
     units = [column.unit for column in breakdown.columns]
     rows = [[words(value, unit) for value, unit in zip(row, units, strict=True)] for row in breakdown.rows]
     if not rows:
         rows = [["Aucune donnée pour ces filtres."] + [""] * (count - 1)]
-    story += [Spacer(1, 2 * mm), _table(rows, styles, widths=widths, head=[header(c) for c in breakdown.columns])]
+    names = [header(c) for c in breakdown.columns]
+    style = styles["cell"]
+    widths = _widths(names, rows[:200] if breakdown.rows else [], style.fontSize)
+    if widths is None:  # many columns: a smaller type rather than words cut in two
+        style = ParagraphStyle("narrow", parent=style, fontSize=6.5, leading=8)
+        widths = _widths(names, rows[:200] if breakdown.rows else [], style.fontSize) or [WIDTH / count] * count
+    story += [Spacer(1, 2 * mm), _table(rows, {"cell": style}, widths=widths, head=names)]
     return story
 
 
@@ -236,9 +309,19 @@ def _map(points: tuple[MapPoint, ...], styles) -> list:
     ]
 
 
+def _pdf_date(moment: datetime.datetime) -> str:
+    """D:20261207093000+01'00': the PDF's CreationDate and ModDate, in local time with its offset."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    offset = local.utcoffset() or datetime.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"D:{local:%Y%m%d%H%M%S}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
+
+
 def report_pdf(report: Report, *, logo: bytes | None = None) -> bytes:
     """The report on A4; `logo` (PNG or JPEG bytes) is drawn on the cover of a white-label report."""
     register_fonts()
+    report = unmarked(report)
     styles = _styles()
     buffer = io.BytesIO()
     mark = _mark(report)
@@ -254,10 +337,12 @@ def report_pdf(report: Report, *, logo: bytes | None = None) -> bytes:
         creator=mark,
         subject=report.title,
         lang="fr-FR",
-        invariant=1,
+        invariant=1,  # no clock, no random ID: the same report makes the same bytes
     )
+    created = _pdf_date(report.generated_at)
 
     def footer(canvas, document):
+        canvas.setDateFormatter(lambda *_: created)  # the report's own moment, not invariant's 2000
         canvas.saveState()
         canvas.setFont(FONT, 7)
         canvas.setFillColor(GREY)

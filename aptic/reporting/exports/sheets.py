@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from aptic.core import tabular
 
 from ..report import Breakdown, Report, Unit
+from .brand import unmarked
 from .cells import UNIT_WORD, header, sheet_value
 
 FILTERS_TITLE = "Filtres"
@@ -59,6 +60,7 @@ def _csv_lines(report: Report) -> Iterator[tuple]:
 
 def report_csv(report: Report) -> bytes:
     """The CSV French Excel opens as it is (";", UTF-8 with a BOM, decimal comma, JJ/MM/AAAA)."""
+    report = unmarked(report)
     return tabular.csv_bytes(("Rapport", report.title), _csv_lines(report), dialect=tabular.FRENCH_EXCEL)
 
 
@@ -82,5 +84,5 @@ def report_sheets(report: Report) -> Iterator[tabular.Sheet]:
 def report_xlsx(report: Report) -> bytes:
     """One sheet stating the filters, one of key figures, one per breakdown; typed numbers and dates."""
     buffer = io.BytesIO()
-    tabular.xlsx_write(buffer, report_sheets(report))
+    tabular.xlsx_write(buffer, report_sheets(unmarked(report)))
     return buffer.getvalue()

@@ -48,7 +48,7 @@ def test_the_distributor_reads_its_dashboard(client, hands):  # noqa: F811
     assert figure_text(html, "Carnets remis") == str(handed.count()) == "3"
     assert figure_text(html, "Chèques remis") == str(handed.aggregate(n=Sum("shipped__booklet__size"))["n"])
     assert figure_text(html, "Carnets dormants") == "1"
-    assert figure_text(html, "Taux d'utilisation") == "10\u202f%"
+    assert figure_text(html, "Taux d'utilisation") == "10,0\u202f%"  # one decimal, as every percentage
     assert "Alice Martin" in html and "Claire Roux" not in html
     menu = html[html.index("Menu de l'organisation") :]
     assert f'href="{dashboard("distributor", mfs)}"' in menu
