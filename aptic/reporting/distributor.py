@@ -17,6 +17,7 @@ from aptic.core import formats
 from aptic.distribution.models import BeneficiaryCategory, Handout, ShippedBooklet
 from aptic.distribution.selectors import shipments_received
 
+from .cohort import RATE_HANDED_HELP, handed_out_then_used
 from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
 from .selectors import usage, usage_median_delay
@@ -109,6 +110,8 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
     used = sum(row["used"] for row in handed.values())
     used_cents = sum(row["used_cents"] for row in handed.values())
     publics = list(handed)
+    then_used = handed_out_then_used(scope, filters.start, filters.end, ("public",), today=today)
+    then_used = {key[0]: n for key, n in then_used.items() if key[0]}
     median = usage_median_delay(public__in=publics, **scope) if publics else None
 
     handouts = _handouts(organisation, filters)
@@ -131,9 +134,9 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
         Figure(
             "usage_rate",
             "Taux d'utilisation",
-            rate(used, vouchers_out),
+            rate(sum(then_used.values()), vouchers_out),
             Unit.RATE,
-            help="Chèques utilisés sur la période rapportés aux chèques remis sur la période.",
+            help=RATE_HANDED_HELP,
         ),
         Figure("median_delay", "Délai médian entre remise et utilisation", median, Unit.DAYS),
     )
@@ -158,7 +161,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             per_public[code][0],
             handed.get(code, {}).get("handed_out", 0),
             handed.get(code, {}).get("used", 0),
-            rate(handed.get(code, {}).get("used", 0), handed.get(code, {}).get("handed_out", 0)),
+            rate(then_used.get(code, 0), handed.get(code, {}).get("handed_out", 0)),
         )
         for code in sorted(set(per_public) | set(handed), key=_public_label)
     )

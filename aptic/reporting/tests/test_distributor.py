@@ -135,7 +135,9 @@ def test_the_period_bounds_handouts_and_uses(hands):
     report = distributor_report(hands["mfs"], period(days_ago(50), days_ago(1)))
     assert report.figure("booklets_out").value == 2  # booklets 2 and 3
     assert report.figure("used").value == 0  # every use was today
-    assert report.figure("usage_rate").value == 0
+    # The rate follows the vouchers handed out in the period (booklets 2 and 3, 20 vouchers) and
+    # used since, today included: voucher 11.
+    assert str(report.figure("usage_rate").value) == "0.0500"
     assert report.figure("in_stock").value == 1  # stock is now, whatever the period
     empty = distributor_report(hands["mfs"], period(days_ago(5), days_ago(1)))
     assert empty.figure("usage_rate").value is None and empty.figure("median_delay").value is None
