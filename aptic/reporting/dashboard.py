@@ -16,7 +16,6 @@ from aptic.core import formats
 from aptic.vouchers.models import Order
 
 from .cohort import RATE_HANDED_HELP, handed_out_then_used, used_of_orders
-
 from .filters import FilterOptions, Filters, filter_options
 from .models import MEASURES
 from .report import Breakdown, Column, Figure, Report, Unit
@@ -271,7 +270,9 @@ def notes(filters: Filters) -> tuple[str, ...]:
             "EPCI, département, catégorie et typologie ne s'appliquent qu'aux utilisations."
         )
     if filters.distributor or filters.public or filters.narrows_places:
-        found.append("Achetés et envoyés à l'impression comptent les commandes émises sur la période, sans les autres filtres.")
+        found.append(
+            "Achetés et envoyés à l'impression comptent les commandes émises sur la période, sans les autres filtres."
+        )
     return tuple(found)
 
 
