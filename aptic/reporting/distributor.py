@@ -16,6 +16,7 @@ from aptic.accounts.models import User
 from aptic.core import formats
 from aptic.distribution.models import BeneficiaryCategory, Handout, ShippedBooklet
 from aptic.distribution.selectors import shipments_received
+from aptic.vouchers.models import Voucher, VoucherStatus
 
 from .cohort import RATE_HANDED_HELP, handed_out_then_used
 from .filters import Filters
@@ -46,16 +47,35 @@ def _ranges(numbers) -> str:
 
 
 def _shipments(organisation, today):
-    """Every delivery received, newest first, with its stock now; and the dormant booklets."""
+    """Every delivery received, newest first; and per delivery, the booklets not handed out that
+    can still be (in stock), those that cannot (out of use: the vouchers' validity is over, or
+    every voucher is in opposition, a booklet declared lost) and the numbers of the dormant ones
+    (in stock, received at least DORMANT_DAYS ago)."""
     shipments = list(shipments_received(organisation))
     cutoff = today - datetime.timedelta(days=DORMANT_DAYS)
-    old = [s.pk for s in shipments if s.shipped_on and s.shipped_on <= cutoff and s.booklet_count > s.handed_out]
-    waiting = defaultdict(list)
-    for shipment_id, number in ShippedBooklet.objects.filter(shipment_id__in=old, handout__isnull=True).values_list(
-        "shipment_id", "booklet__number"
-    ):
-        waiting[shipment_id].append(number)
-    return shipments, waiting
+    old = {s.pk for s in shipments if s.shipped_on and s.shipped_on <= cutoff}
+    left = list(
+        ShippedBooklet.objects.filter(shipment__in=[s.pk for s in shipments], handout__isnull=True).values_list(
+            "shipment_id", "booklet__number", "booklet__order_id", "booklet__first_sequence", "booklet__size",
+            "booklet__order__valid_until",
+        )
+    )  # fmt: skip
+    live_orders = {order for _, _, order, _, _, until in left if until >= today}
+    stopped = defaultdict(set)
+    for order_id, sequence in Voucher.objects.filter(
+        order_id__in=live_orders, status__in=(VoucherStatus.STOPPED, VoucherStatus.EXPIRED)
+    ).values_list("order_id", "sequence"):
+        stopped[order_id].add(sequence)
+    in_stock, out_of_use, waiting = defaultdict(int), defaultdict(int), defaultdict(list)
+    for shipment_id, number, order_id, first, size, until in left:
+        dead = stopped[order_id]
+        if until < today or all(first + i in dead for i in range(size)):
+            out_of_use[shipment_id] += 1
+            continue
+        in_stock[shipment_id] += 1
+        if shipment_id in old:
+            waiting[shipment_id].append(number)
+    return shipments, in_stock, out_of_use, waiting
 
 
 def _handouts(organisation, filters: Filters):
@@ -96,9 +116,10 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
     member and public, and the use of the vouchers it handed out."""
     filters = filters or Filters()
     today = today or timezone.localdate()
-    shipments, waiting = _shipments(organisation, today)
+    shipments, stock, out, waiting = _shipments(organisation, today)
     received = sum(s.booklet_count for s in shipments)
-    in_stock = sum(s.booklet_count - s.handed_out for s in shipments)
+    in_stock = sum(stock.values())
+    out_of_use = sum(out.values())
     dormant = sum(len(numbers) for numbers in waiting.values())
 
     scope = {"distributor_id": organisation.pk, **filters.lookups()}
@@ -120,7 +141,18 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
 
     figures = (
         Figure("received", "Carnets reçus", received, help="Depuis le début, toutes livraisons confondues."),
-        Figure("in_stock", "Carnets en stock", in_stock, help="Reçus et pas encore remis, à ce jour."),
+        Figure(
+            "in_stock",
+            "Carnets en stock",
+            in_stock,
+            help="Reçus, pas encore remis et encore valables, à ce jour.",
+        ),
+        Figure(
+            "out_of_use",
+            "Carnets hors d'usage",
+            out_of_use,
+            help="Reçus, pas remis, et dont les chèques ont expiré ou sont en opposition : à ne plus remettre.",
+        ),
         Figure(
             "dormant",
             "Carnets dormants",
@@ -182,6 +214,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
                 Column("received", "Carnets reçus", Unit.COUNT),
                 Column("handed_out", "Carnets remis", Unit.COUNT),
                 Column("in_stock", "Carnets en stock", Unit.COUNT),
+                Column("out_of_use", "Carnets hors d'usage", Unit.COUNT),
                 Column("valid_until", "Chèques valables jusqu'au", Unit.DATE),
             ),
             rows=tuple(
@@ -192,12 +225,16 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
                     s.order_id,
                     s.booklet_count,
                     s.handed_out,
-                    s.booklet_count - s.handed_out,
+                    stock[s.pk],
+                    out[s.pk],
                     s.order.valid_until,
                 )
                 for s in shipments
             ),
-            summary=f"{formats.count(in_stock, 'carnet')} en stock sur {formats.count(received, 'carnet')} reçus.",
+            summary=(
+                f"{formats.count(in_stock, 'carnet')} en stock sur {formats.count(received, 'carnet')} reçus"
+                + (f", {formats.count(out_of_use, 'carnet')} hors d'usage." if out_of_use else ".")
+            ),
             chart="bar",
             value_key="in_stock",
         ),
