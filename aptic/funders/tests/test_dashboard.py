@@ -339,3 +339,20 @@ def test_breakdowns_of_where_vouchers_were_used_have_no_empty_not_stated_row(cli
     for key in ("categories", "lieux", "communes", "epci", "typologies", "publics", "aiguilleurs"):
         rows = report.breakdown(key).rows
         assert rows and all(any(cell for cell in row[1:]) for row in rows), key
+
+
+@pytest.mark.parametrize("query", [{"categorie": "1"}, {"commune": "42218"}, {"commande": "1"}])
+def test_the_national_page_refuses_a_filter_it_does_not_offer_with_that_message(client, world, staff, query):
+    client.force_login(staff)
+    response = client.get(reverse("funders:staff_dashboard"), query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert escape("Ce filtre n'est pas proposé sur cette page.") in html
+    assert escape("n'existe pas") not in html
+
+
+def test_the_funder_page_still_says_which_filter_value_is_wrong(client, world, funder, funder_member):
+    client.force_login(funder_member)
+    response = client.get(url(funder), {"commune": "33281"})
+    assert response.status_code == 400
+    assert escape("Cette commune n'est pas dans votre territoire.") in response.content.decode()
