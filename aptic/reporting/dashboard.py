@@ -29,6 +29,7 @@ from .tables import (
     peak_summary,
     per,
     rate,
+    series_start,
     share_summary,
     summed,
     week_of,
@@ -145,7 +146,7 @@ def _figures(totals: dict, bought: int, released: int, bought_used: int, median)
 def _over_time(m: Measures, filters: Filters) -> tuple[Breakdown, Breakdown]:
     days = [r["day"] for r in m.days + m.life_days]
     end = filters.end
-    first = filters.start or (min(days) if days else end)
+    first = series_start(filters.start, end, days)
     used = summed(m.days, lambda r: month_of(r["day"]), ("used", "used_cents"))
     handed = summed(m.life_days, lambda r: month_of(r["day"]), ("handed_out",))
     months = tuple(

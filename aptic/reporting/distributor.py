@@ -22,7 +22,7 @@ from .cohort import RATE_HANDED_HELP, handed_out_then_used
 from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
 from .selectors import usage, usage_median_delay
-from .tables import month_of, months_between, rate, summed
+from .tables import month_of, months_between, rate, series_start, summed
 
 # A booklet received this long ago and still not handed out is dormant stock (ADR 0041).
 DORMANT_DAYS = 90
@@ -33,6 +33,12 @@ def _public_label(code: str) -> str:
         return BeneficiaryCategory(code).label
     except ValueError:  # a code retired since: shown as it was recorded
         return code
+
+
+def _delivery(shipment) -> str:
+    """'Livraison n° 4 du 12/03/2026': the name a bar of the stock chart reads."""
+    day = f" du {formats.date(shipment.shipped_on)}" if shipment.shipped_on else ""
+    return f"Livraison n° {shipment.pk}{day}"
 
 
 def _ranges(numbers) -> str:
@@ -90,8 +96,9 @@ def _handouts(organisation, filters: Filters):
     )
 
 
-def _wide(rows, key, labels, title_key, title, summary):
-    """Booklets handed out by month (rows) and by `key` (columns), with a total column."""
+def _wide(rows, key, labels, title_key, title, summary, months):
+    """Booklets handed out by month (rows: every month of `months`, 0 when none) and by `key`
+    (columns, one series each in the stacked chart), with a total column."""
     names = sorted({row[key] for row in rows}, key=lambda value: labels[value])
     table = defaultdict(lambda: defaultdict(int))
     for row in rows:
@@ -103,10 +110,17 @@ def _wide(rows, key, labels, title_key, title, summary):
     )
     body = tuple(
         (formats.month(month),) + tuple(table[month][name] for name in names) + (sum(table[month].values()),)
-        for month in sorted(table)
+        for month in months
     )
     return Breakdown(
-        key=title_key, title=title, columns=columns, rows=body, summary=summary, chart="bar", value_key="total"
+        key=title_key,
+        title=title,
+        columns=columns,
+        rows=body,
+        summary=summary,
+        chart="bar",
+        value_key="total",
+        stacked=True,
     )
 
 
@@ -175,10 +189,9 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
 
     days = usage(group_by=["day"], **scope, public__in=publics) if publics else []
     months = summed(days, lambda row: month_of(row["day"]), ("handed_out", "used"))
-    first = filters.start or min(months, default=filters.end)
-    month_rows = tuple(
-        (formats.month(m), months[m]["handed_out"], months[m]["used"]) for m in months_between(first, filters.end)
-    )
+    first = series_start(filters.start, filters.end, [*months, *(row["month"] for row in handouts)])
+    every_month = months_between(first, filters.end)
+    month_rows = tuple((formats.month(m), months[m]["handed_out"], months[m]["used"]) for m in every_month)
 
     per_public = defaultdict(lambda: [0, 0])
     per_member = defaultdict(lambda: [0, 0])
@@ -207,7 +220,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             key="shipments",
             title="Stock par livraison reçue",
             columns=(
-                Column("shipment", "Livraison n°", Unit.COUNT),
+                Column("shipment", "Livraison"),
                 Column("shipped_on", "Reçue le", Unit.DATE),
                 Column("funder", "Commanditaire"),
                 Column("order", "Commande n°", Unit.COUNT),
@@ -219,7 +232,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             ),
             rows=tuple(
                 (
-                    s.pk,
+                    _delivery(s),
                     s.shipped_on,
                     s.order.funder.name,
                     s.order_id,
@@ -283,6 +296,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             "months_public",
             "Carnets remis par mois et par public",
             f"{formats.count(booklets_out, 'carnet')} remis sur la période.",
+            every_month,
         ),
         _wide(
             handouts,
@@ -292,6 +306,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             "Carnets remis par mois et par membre",
             f"Les remises de la période, selon le membre qui les a enregistrées "
             f"({formats.count(len(members), 'membre')}).",
+            every_month,
         ),
         Breakdown(
             key="publics",

@@ -260,7 +260,10 @@ def _period(params, today: datetime.date) -> tuple[str, datetime.date | None, da
         )
     if start > end:
         raise DomainError("La date de début doit précéder la date de fin.", field="du")
-    return period, start, end
+    if start > today:
+        raise DomainError("La période commence après aujourd'hui : il n'y a encore rien à montrer.", field="du")
+    # Nothing happened after today yet: the period stops there (no future weeks of zeros).
+    return period, start, min(end, today)
 
 
 def _one(params, name: str, choices: Choices, message: str) -> str:

@@ -70,6 +70,16 @@ def week_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+def series_start(start: datetime.date | None, end: datetime.date, days) -> datetime.date:
+    """The first day of a time series: the period's start, or the viewer's first activity (the
+    earliest of `days`) when later, so that a period from 2000 does not draw decades of zeros;
+    the end when there is no activity at all."""
+    first = min(days, default=None)
+    if first is None:
+        return end
+    return max(start, first) if start else first
+
+
 def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     found, month = [], month_of(first)
     while month <= last:

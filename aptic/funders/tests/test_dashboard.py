@@ -4,6 +4,7 @@ another's, bad filters answer a French 400, and the team's drill-downs are journ
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -356,3 +357,35 @@ def test_the_funder_page_still_says_which_filter_value_is_wrong(client, world, f
     response = client.get(url(funder), {"commune": "33281"})
     assert response.status_code == 400
     assert escape("Cette commune n'est pas dans votre territoire.") in response.content.decode()
+
+
+def test_the_weekly_series_has_no_future_week_and_starts_at_the_first_activity(client, world, funder, funder_member):
+    spend(world, 1)
+    client.force_login(funder_member)
+    today = timezone.localdate()
+    query = {"periode": "dates", "du": "2000-01-01", "au": today.replace(month=12, day=31).isoformat()}
+    report = client.get(url(funder), query).context["report"]
+    weeks = [row[0] for row in report.breakdown("semaines").rows]
+    assert max(weeks) <= today and len(weeks) <= 3  # shipped 10 days ago: two or three weeks
+    assert len(report.breakdown("mois").rows) <= 2
+    assert ("Période", f"Du 01/01/2000 au {today.strftime('%d/%m/%Y')}") in report.filters
+
+
+def test_the_national_funders_table_stays_open_for_its_links(client, world, funder, staff):
+    spend(world, 1)
+    client.force_login(staff)
+    html = client.get(reverse("funders:staff_dashboard")).content.decode()
+    section = html[html.index('id="detail-commanditaires"') :]
+    assert '<details class="report-data" open data-keep-open>' in section[: section.index("</details>")]
+    charts = (Path(__file__).parents[2] / "reporting/static/reporting/charts.js").read_text()
+    assert 'details.hasAttribute("data-keep-open")' in charts
+
+
+def test_the_funder_menu_has_the_exports_and_the_orders_box_fits_a_phone(client, world, funder, funder_member):
+    client.force_login(funder_member)
+    html = client.get(url(funder)).content.decode()
+    exports = reverse("reporting:exports", kwargs={"org_slug": funder.slug})
+    assert f'href="{exports}"' in html and ">Exports<" in html
+    css = (Path(__file__).parents[2] / "reporting/static/reporting/report.css").read_text()
+    assert "max-height: 12rem" not in css
+    assert ".filters-orders .checkbox { display: flex;" in css

@@ -164,3 +164,35 @@ def test_stock_leaves_out_expired_and_stopped_booklets_and_shows_them_apart(hand
     assert rows == {old.pk: (2, 0, 0, 2), hands["order"].pk: (4, 3, 0, 1)}
     assert report.breakdown("dormant").rows == ()
     assert report.breakdown("shipments").summary == "0 carnet en stock sur 6 carnets reçus, 3 carnets hors d'usage."
+
+
+def test_monthly_charts_split_by_public_and_member_with_every_month_and_named_deliveries(hands):
+    report = distributor_report(hands["mfs"], period(days_ago(130), timezone.localdate()))
+    by_public = report.breakdown("months_public")
+    assert by_public.stacked and by_public.chart == "bar"
+    assert [c.label for c in by_public.columns] == ["Mois", "Jeune", "Senior", "Total"]
+    # Every month of the period from the first handout (100 days ago) is a row, 0 when none.
+    first = days_ago(100).replace(day=1)
+    months = []
+    while first <= timezone.localdate():
+        months.append(first)
+        first = (first + datetime.timedelta(days=32)).replace(day=1)
+    assert len(by_public.rows) == len(months) >= 4
+    assert sum(row[-1] for row in by_public.rows) == 3 and any(row[-1] == 0 for row in by_public.rows)
+    assert report.breakdown("months_member").stacked
+    (delivery,) = report.breakdown("shipments").rows
+    assert delivery[0] == f"Livraison n° {delivery[0].split()[2]} du {days_ago(120).strftime('%d/%m/%Y')}"
+
+
+def test_a_period_reaching_into_the_future_stops_today_and_an_early_start_skips_empty_years(hands):
+    from django.http import QueryDict
+
+    from aptic.reporting.filters import PERIOD_ONLY, parse_filters
+
+    today = timezone.localdate()
+    end_of_year = today.replace(month=12, day=31)
+    filters = parse_filters(QueryDict(f"du=2000-01-01&au={end_of_year.isoformat()}"), options=PERIOD_ONLY)
+    assert filters.end == today and filters.start == datetime.date(2000, 1, 1)
+    months = distributor_report(hands["mfs"], filters).breakdown("months").rows
+    # From the first handout (100 days ago), not from January 2000.
+    assert 4 <= len(months) <= 6
