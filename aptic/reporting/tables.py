@@ -143,5 +143,7 @@ def best_rate_summary(rows, *, label_index: int, rate_index: int, what: str, bas
     if not rated:
         return f"Aucun taux d'utilisation calculable {what}."
     best, base, label = max(rated, key=lambda item: (item[0], item[1]))
+    if best <= 0:  # naming a row "best at 0 %" would single out one of many equals
+        return f"Taux d'utilisation {what} : aucun des chèques remis sur la période n'a encore été utilisé."
     over = f" (sur {formats.count(base, 'chèque remis', 'chèques remis')})" if base_index is not None else ""
     return f"Le meilleur taux d'utilisation {what} : {label}, {formats.percent(best)}{over}."

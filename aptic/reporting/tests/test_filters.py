@@ -154,3 +154,15 @@ def test_the_report_renders_figures_tables_captions_and_summaries():
     assert 'data-table="detail-categories-table" data-column="1"' in html
     assert '<th scope="row">Initiation</th><td class="num" data-value="1500">1\u202f500</td>' in html
     assert "Aucune donnée pour cette vue." in html and "Une note." in html
+
+
+def test_the_best_rate_sentence_picks_the_highest_rate_over_the_most_vouchers_and_never_a_zero():
+    from aptic.reporting.tables import best_rate_summary
+
+    rows = (("Petit", 2, Decimal("0.5")), ("Grand", 400, Decimal("0.5")), ("Sans remise", 0, None))
+    sentence = best_rate_summary(rows, label_index=0, rate_index=2, base_index=1, what="par aiguilleur")
+    assert sentence == "Le meilleur taux d'utilisation par aiguilleur : Grand, 50\u202f% (sur 400 chèques remis)."
+    zeros = (("Département", 120, Decimal("0")), ("Solidarités", 0, None))
+    assert best_rate_summary(zeros, label_index=0, rate_index=2, base_index=1, what="par aiguilleur") == (
+        "Taux d'utilisation par aiguilleur : aucun des chèques remis sur la période n'a encore été utilisé."
+    )
