@@ -10,7 +10,7 @@ from aptic.billing import selectors as billing
 from aptic.core.errors import DomainError
 from aptic.places.geojson import map_settings
 from aptic.reporting.dashboard import funder_filter_options, funder_report
-from aptic.reporting.filters import FilterOptions, Filters, parse_filters
+from aptic.reporting.filters import PERIOD_ONLY, FilterOptions, Filters, parse_filters
 from aptic.reporting.maps import funder_map_points, funder_map_report
 from aptic.reporting.national import national_report
 from aptic.reporting.views import bad_request, report_export
@@ -63,7 +63,7 @@ def staff_dashboard(request):
 
         return national_report(filters=filters, link=link)
 
-    return _filtered(request, FilterOptions(), "funders/staff_dashboard.html", {}, build)
+    return _filtered(request, PERIOD_ONLY, "funders/staff_dashboard.html", {}, build)
 
 
 @staff_required

@@ -4,7 +4,7 @@ under the filters of its URL.
 Uses (and their value, services, paid on top, delay) are narrowed by every filter. Handouts,
 expiries and stops have no place: the filters on where vouchers were used (commune, EPCI,
 département, category, typology) do not narrow them, and shipments have no public either. Bought
-and printed are the vouchers of the orders (ticked, or all) issued within the period. The usage
+and sent to print are the vouchers of the orders (ticked, or all) issued within the period. The usage
 figures come from `selectors.usage` (rollups plus the live tail): a use counts as soon as it is
 committed."""
 
@@ -12,10 +12,9 @@ import datetime
 
 from django.utils import timezone
 
-from aptic.core import formats
-from aptic.printing.selectors import vouchers_printed
 from aptic.vouchers.models import Order
 
+from .cohort import RATE_HANDED_HELP, handed_out_then_used, used_of_orders
 from .filters import FilterOptions, Filters, filter_options
 from .models import MEASURES
 from .report import Breakdown, Column, Figure, Report, Unit
@@ -29,6 +28,7 @@ from .tables import (
     peak_summary,
     per,
     rate,
+    series_start,
     share_summary,
     summed,
     week_of,
@@ -49,16 +49,18 @@ def _total(rows, names_=MEASURES) -> dict:
     return summed(rows, lambda _: (), names_)[()]
 
 
-def _bought(funder, filters: Filters) -> tuple[int, int]:
-    """(bought, printed): the vouchers of the funder's orders issued within the period."""
+def _bought(funder, filters: Filters) -> tuple[int, int, list[int]]:
+    """(bought, released, order ids): the vouchers of the funder's orders issued within the period,
+    those of them released to the printer (the print is ordered: shipments follow it), and the
+    orders."""
     orders = Order.objects.filter(funder=funder, issued_at__isnull=False, issued_at__date__lte=filters.end)
     if filters.start:
         orders = orders.filter(issued_at__date__gte=filters.start)
     if filters.orders:
         orders = orders.filter(pk__in=filters.orders)
     quantities = dict(orders.values_list("pk", "quantity"))
-    printed = vouchers_printed(list(quantities))
-    return sum(quantities.values()), sum(printed.values())
+    released = orders.filter(print_release__isnull=False).values_list("quantity", flat=True)
+    return sum(quantities.values()), sum(released), list(quantities)
 
 
 class Measures:
@@ -79,19 +81,34 @@ class Measures:
         self.handers = usage(group_by=("distributor_id", "public"), **uses)
         self.life_handers = self.handers if life == uses else usage(group_by=("distributor_id", "public"), **life)
         self.median = usage_median_delay(**uses)
+        # The vouchers handed out within the period and used since (the rates' numerator).
+        self.cohort = handed_out_then_used(uses, filters.start, filters.end, ("distributor_id", "public"))
+
+    def cohort_by(self, dimension: str) -> dict:
+        found: dict = {}
+        for (distributor, public), n in self.cohort.items():
+            value = {"distributor_id": distributor, "public": public}[dimension]
+            found[value] = found.get(value, 0) + n
+        return found
 
     def totals(self) -> dict:
         found = _total(self.days, USE_MEASURES)
         found.update(_total(self.life_days, LIFE_MEASURES))
         found["shipped"] = self.shipped
+        found["cohort_used"] = sum(self.cohort.values())
         return found
 
 
-def _figures(totals: dict, bought: int, printed: int, median) -> tuple[Figure, ...]:
+def _figures(totals: dict, bought: int, released: int, bought_used: int, median) -> tuple[Figure, ...]:
     used = totals["used"]
     return (
         Figure("bought", "Chèques achetés", bought, help="Des commandes émises sur la période."),
-        Figure("printed", "Chèques imprimés", printed, help="De ces commandes."),
+        Figure(
+            "printed",
+            "Chèques envoyés à l'impression",
+            released,
+            help="Des commandes achetées sur la période, dont l'impression est lancée.",
+        ),
         Figure("shipped", "Chèques expédiés", totals["shipped"]),
         Figure("handed_out", "Chèques remis", totals["handed_out"], help="Aux bénéficiaires, par les aiguilleurs."),
         Figure("used", "Chèques utilisés", used),
@@ -100,16 +117,16 @@ def _figures(totals: dict, bought: int, printed: int, median) -> tuple[Figure, .
         Figure(
             "rate_handed_out",
             "Taux d'utilisation des chèques remis",
-            rate(used, totals["handed_out"]),
+            rate(totals["cohort_used"], totals["handed_out"]),
             Unit.RATE,
-            "Chèques utilisés sur chèques remis.",
+            RATE_HANDED_HELP,
         ),
         Figure(
             "rate_bought",
             "Taux d'utilisation des chèques achetés",
-            rate(used, bought),
+            rate(bought_used, bought),
             Unit.RATE,
-            "Chèques utilisés sur chèques achetés.",
+            "Part des chèques achetés sur la période qui ont été utilisés depuis, à ce jour.",
         ),
         Figure("used_cents", "Valeur utilisée", totals["used_cents"], Unit.CENTS),
         Figure("services", "Services payés", totals["services"]),
@@ -128,11 +145,11 @@ def _figures(totals: dict, bought: int, printed: int, median) -> tuple[Figure, .
 def _over_time(m: Measures, filters: Filters) -> tuple[Breakdown, Breakdown]:
     days = [r["day"] for r in m.days + m.life_days]
     end = filters.end
-    first = filters.start or (min(days) if days else end)
+    first = series_start(filters.start, end, days)
     used = summed(m.days, lambda r: month_of(r["day"]), ("used", "used_cents"))
     handed = summed(m.life_days, lambda r: month_of(r["day"]), ("handed_out",))
     months = tuple(
-        (formats.month(month), handed[month]["handed_out"], used[month]["used"], used[month]["used_cents"])
+        (month, handed[month]["handed_out"], used[month]["used"], used[month]["used_cents"])
         for month in months_between(first, end)
     )
     by_week = summed(m.days, lambda r: week_of(r["day"]), ("used", "used_cents"))
@@ -147,7 +164,7 @@ def _over_time(m: Measures, filters: Filters) -> tuple[Breakdown, Breakdown]:
         Breakdown(
             key="mois",
             title="Utilisation par mois",
-            columns=(Column("month", "Mois"), *columns),
+            columns=(Column("month", "Mois", Unit.MONTH), *columns),
             rows=months,
             summary=peak_summary(months, **summary, span=("mois", "mois")),
             chart="line",
@@ -167,8 +184,11 @@ def _over_time(m: Measures, filters: Filters) -> tuple[Breakdown, Breakdown]:
 
 def _by(rows, dimension: str, *, label: str, key: str, title: str, limit: int | None = None) -> Breakdown:
     totals = summed(rows, lambda r: r[dimension], ("used", "used_cents", "services"))
+    # Rows of handouts and expiries only (no place) are not uses: no empty "Non renseigné" row.
+    totals = {value: t for value, t in totals.items() if any(t.values())}
     named = names(dimension, totals)
     ordered = sorted(totals.items(), key=lambda item: (-item[1]["used"], str(named.get(item[0], ""))))
+    total = sum(t["used"] for t in totals.values())
     if limit:
         ordered = ordered[:limit]
     table = tuple((named.get(value) or NOT_STATED, t["used"], t["used_cents"], t["services"]) for value, t in ordered)
@@ -177,7 +197,9 @@ def _by(rows, dimension: str, *, label: str, key: str, title: str, limit: int | 
         title=title,
         columns=(Column(dimension, label), USED, VALUE, Column("services", "Services payés", Unit.COUNT)),
         rows=table,
-        summary=share_summary(table, label_index=0, value_index=1, noun="chèque utilisé", plural="chèques utilisés"),
+        summary=share_summary(
+            table, label_index=0, value_index=1, noun="chèque utilisé", plural="chèques utilisés", total=total
+        ),
         value_key="used",
     )
 
@@ -185,6 +207,7 @@ def _by(rows, dimension: str, *, label: str, key: str, title: str, limit: int | 
 def _handers(m: Measures, dimension: str, *, label: str, key: str, title: str, what: str) -> Breakdown:
     used = summed(m.handers, lambda r: r[dimension], ("used", "used_cents"))
     handed = summed(m.life_handers, lambda r: r[dimension], ("handed_out",))
+    cohort = m.cohort_by(dimension)
     named = names(dimension, set(used) | set(handed))
     values = sorted(set(used) | set(handed), key=lambda v: (-handed[v]["handed_out"], str(named.get(v, ""))))
     table = tuple(
@@ -192,17 +215,18 @@ def _handers(m: Measures, dimension: str, *, label: str, key: str, title: str, w
             named.get(v) or NOT_STATED,
             handed[v]["handed_out"],
             used[v]["used"],
-            rate(used[v]["used"], handed[v]["handed_out"]),
+            rate(cohort.get(v, 0), handed[v]["handed_out"]),
             used[v]["used_cents"],
         )
         for v in values
+        if handed[v]["handed_out"] or used[v]["used"]
     )
     return Breakdown(
         key=key,
         title=title,
         columns=(Column(dimension, label), HANDED, USED, RATE, VALUE),
         rows=table,
-        summary=best_rate_summary(table, label_index=0, rate_index=3, what=what),
+        summary=best_rate_summary(table, label_index=0, rate_index=3, base_index=1, what=what),
         value_key="rate",
     )
 
@@ -246,19 +270,21 @@ def notes(filters: Filters) -> tuple[str, ...]:
             "EPCI, département, catégorie et typologie ne s'appliquent qu'aux utilisations."
         )
     if filters.distributor or filters.public or filters.narrows_places:
-        found.append("Achetés et imprimés comptent les commandes émises sur la période, sans les autres filtres.")
+        found.append(
+            "Achetés et envoyés à l'impression comptent les commandes émises sur la période, sans les autres filtres."
+        )
     return tuple(found)
 
 
 def funder_report(*, funder, filters: Filters) -> Report:
     """The dashboard of a funder: only its own vouchers (funder_id), under `filters`."""
     m = Measures({"funder_id": funder.pk}, filters)
-    bought, printed = _bought(funder, filters)
+    bought, released, order_ids = _bought(funder, filters)
     return Report(
         title="Tableau de bord",
         organisation=funder.name,
         filters=filters.lines(),
-        figures=_figures(m.totals(), bought, printed, m.median),
+        figures=_figures(m.totals(), bought, released, used_of_orders(m.uses, order_ids), m.median),
         breakdowns=breakdowns(m, filters),
         generated_at=timezone.now(),
         notes=notes(filters),

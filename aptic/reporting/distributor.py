@@ -16,11 +16,13 @@ from aptic.accounts.models import User
 from aptic.core import formats
 from aptic.distribution.models import BeneficiaryCategory, Handout, ShippedBooklet
 from aptic.distribution.selectors import shipments_received
+from aptic.vouchers.models import Voucher, VoucherStatus
 
+from .cohort import RATE_HANDED_HELP, handed_out_then_used
 from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
 from .selectors import usage, usage_median_delay
-from .tables import month_of, months_between, rate, summed
+from .tables import month_of, months_between, rate, series_start, summed
 
 # A booklet received this long ago and still not handed out is dormant stock (ADR 0041).
 DORMANT_DAYS = 90
@@ -31,6 +33,12 @@ def _public_label(code: str) -> str:
         return BeneficiaryCategory(code).label
     except ValueError:  # a code retired since: shown as it was recorded
         return code
+
+
+def _delivery(shipment) -> str:
+    """'Livraison n° 4 du 12/03/2026': the name a bar of the stock chart reads."""
+    day = f" du {formats.date(shipment.shipped_on)}" if shipment.shipped_on else ""
+    return f"Livraison n° {shipment.pk}{day}"
 
 
 def _ranges(numbers) -> str:
@@ -45,16 +53,35 @@ def _ranges(numbers) -> str:
 
 
 def _shipments(organisation, today):
-    """Every delivery received, newest first, with its stock now; and the dormant booklets."""
+    """Every delivery received, newest first; and per delivery, the booklets not handed out that
+    can still be (in stock), those that cannot (out of use: the vouchers' validity is over, or
+    every voucher is in opposition, a booklet declared lost) and the numbers of the dormant ones
+    (in stock, received at least DORMANT_DAYS ago)."""
     shipments = list(shipments_received(organisation))
     cutoff = today - datetime.timedelta(days=DORMANT_DAYS)
-    old = [s.pk for s in shipments if s.shipped_on and s.shipped_on <= cutoff and s.booklet_count > s.handed_out]
-    waiting = defaultdict(list)
-    for shipment_id, number in ShippedBooklet.objects.filter(shipment_id__in=old, handout__isnull=True).values_list(
-        "shipment_id", "booklet__number"
-    ):
-        waiting[shipment_id].append(number)
-    return shipments, waiting
+    old = {s.pk for s in shipments if s.shipped_on and s.shipped_on <= cutoff}
+    left = list(
+        ShippedBooklet.objects.filter(shipment__in=[s.pk for s in shipments], handout__isnull=True).values_list(
+            "shipment_id", "booklet__number", "booklet__order_id", "booklet__first_sequence", "booklet__size",
+            "booklet__order__valid_until",
+        )
+    )  # fmt: skip
+    live_orders = {order for _, _, order, _, _, until in left if until >= today}
+    stopped = defaultdict(set)
+    for order_id, sequence in Voucher.objects.filter(
+        order_id__in=live_orders, status__in=(VoucherStatus.STOPPED, VoucherStatus.EXPIRED)
+    ).values_list("order_id", "sequence"):
+        stopped[order_id].add(sequence)
+    in_stock, out_of_use, waiting = defaultdict(int), defaultdict(int), defaultdict(list)
+    for shipment_id, number, order_id, first, size, until in left:
+        dead = stopped[order_id]
+        if until < today or all(first + i in dead for i in range(size)):
+            out_of_use[shipment_id] += 1
+            continue
+        in_stock[shipment_id] += 1
+        if shipment_id in old:
+            waiting[shipment_id].append(number)
+    return shipments, in_stock, out_of_use, waiting
 
 
 def _handouts(organisation, filters: Filters):
@@ -69,8 +96,9 @@ def _handouts(organisation, filters: Filters):
     )
 
 
-def _wide(rows, key, labels, title_key, title, summary):
-    """Booklets handed out by month (rows) and by `key` (columns), with a total column."""
+def _wide(rows, key, labels, title_key, title, summary, months):
+    """Booklets handed out by month (rows: every month of `months`, 0 when none) and by `key`
+    (columns, one series each in the stacked chart), with a total column."""
     names = sorted({row[key] for row in rows}, key=lambda value: labels[value])
     table = defaultdict(lambda: defaultdict(int))
     for row in rows:
@@ -82,10 +110,17 @@ def _wide(rows, key, labels, title_key, title, summary):
     )
     body = tuple(
         (month,) + tuple(table[month][name] for name in names) + (sum(table[month].values()),)
-        for month in sorted(table)
+        for month in months
     )
     return Breakdown(
-        key=title_key, title=title, columns=columns, rows=body, summary=summary, chart="bar", value_key="total"
+        key=title_key,
+        title=title,
+        columns=columns,
+        rows=body,
+        summary=summary,
+        chart="bar",
+        value_key="total",
+        stacked=True,
     )
 
 
@@ -95,9 +130,10 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
     member and public, and the use of the vouchers it handed out."""
     filters = filters or Filters()
     today = today or timezone.localdate()
-    shipments, waiting = _shipments(organisation, today)
+    shipments, stock, out, waiting = _shipments(organisation, today)
     received = sum(s.booklet_count for s in shipments)
-    in_stock = sum(s.booklet_count - s.handed_out for s in shipments)
+    in_stock = sum(stock.values())
+    out_of_use = sum(out.values())
     dormant = sum(len(numbers) for numbers in waiting.values())
 
     scope = {"distributor_id": organisation.pk, **filters.lookups()}
@@ -109,6 +145,8 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
     used = sum(row["used"] for row in handed.values())
     used_cents = sum(row["used_cents"] for row in handed.values())
     publics = list(handed)
+    then_used = handed_out_then_used(scope, filters.start, filters.end, ("public",), today=today)
+    then_used = {key[0]: n for key, n in then_used.items() if key[0]}
     median = usage_median_delay(public__in=publics, **scope) if publics else None
 
     handouts = _handouts(organisation, filters)
@@ -117,7 +155,18 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
 
     figures = (
         Figure("received", "Carnets reçus", received, help="Depuis le début, toutes livraisons confondues."),
-        Figure("in_stock", "Carnets en stock", in_stock, help="Reçus et pas encore remis, à ce jour."),
+        Figure(
+            "in_stock",
+            "Carnets en stock",
+            in_stock,
+            help="Reçus, pas encore remis et encore valables, à ce jour.",
+        ),
+        Figure(
+            "out_of_use",
+            "Carnets hors d'usage",
+            out_of_use,
+            help="Reçus, pas remis, et dont les chèques ont expiré ou sont en opposition : à ne plus remettre.",
+        ),
         Figure(
             "dormant",
             "Carnets dormants",
@@ -131,17 +180,18 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
         Figure(
             "usage_rate",
             "Taux d'utilisation",
-            rate(used, vouchers_out),
+            rate(sum(then_used.values()), vouchers_out),
             Unit.RATE,
-            help="Chèques utilisés sur la période rapportés aux chèques remis sur la période.",
+            help=RATE_HANDED_HELP,
         ),
         Figure("median_delay", "Délai médian entre remise et utilisation", median, Unit.DAYS),
     )
 
     days = usage(group_by=["day"], **scope, public__in=publics) if publics else []
     months = summed(days, lambda row: month_of(row["day"]), ("handed_out", "used"))
-    first = filters.start or min(months, default=filters.end)
-    month_rows = tuple((m, months[m]["handed_out"], months[m]["used"]) for m in months_between(first, filters.end))
+    first = series_start(filters.start, filters.end, [*months, *(row["month"] for row in handouts)])
+    every_month = months_between(first, filters.end)
+    month_rows = tuple((m, months[m]["handed_out"], months[m]["used"]) for m in every_month)
 
     per_public = defaultdict(lambda: [0, 0])
     per_member = defaultdict(lambda: [0, 0])
@@ -156,7 +206,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             per_public[code][0],
             handed.get(code, {}).get("handed_out", 0),
             handed.get(code, {}).get("used", 0),
-            rate(handed.get(code, {}).get("used", 0), handed.get(code, {}).get("handed_out", 0)),
+            rate(then_used.get(code, 0), handed.get(code, {}).get("handed_out", 0)),
         )
         for code in sorted(set(per_public) | set(handed), key=_public_label)
     )
@@ -170,29 +220,34 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             key="shipments",
             title="Stock par livraison reçue",
             columns=(
-                Column("shipment", "Livraison n°", Unit.COUNT),
+                Column("shipment", "Livraison"),
                 Column("shipped_on", "Reçue le", Unit.DATE),
                 Column("funder", "Commanditaire"),
                 Column("order", "Commande n°", Unit.COUNT),
                 Column("received", "Carnets reçus", Unit.COUNT),
                 Column("handed_out", "Carnets remis", Unit.COUNT),
                 Column("in_stock", "Carnets en stock", Unit.COUNT),
+                Column("out_of_use", "Carnets hors d'usage", Unit.COUNT),
                 Column("valid_until", "Chèques valables jusqu'au", Unit.DATE),
             ),
             rows=tuple(
                 (
-                    s.pk,
+                    _delivery(s),
                     s.shipped_on,
                     s.order.funder.name,
                     s.order_id,
                     s.booklet_count,
                     s.handed_out,
-                    s.booklet_count - s.handed_out,
+                    stock[s.pk],
+                    out[s.pk],
                     s.order.valid_until,
                 )
                 for s in shipments
             ),
-            summary=f"{formats.count(in_stock, 'carnet')} en stock sur {formats.count(received, 'carnet')} reçus.",
+            summary=(
+                f"{formats.count(in_stock, 'carnet')} en stock sur {formats.count(received, 'carnet')} reçus"
+                + (f", {formats.count(out_of_use, 'carnet')} hors d'usage." if out_of_use else ".")
+            ),
             chart="bar",
             value_key="in_stock",
         ),
@@ -241,6 +296,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             "months_public",
             "Carnets remis par mois et par public",
             f"{formats.count(booklets_out, 'carnet')} remis sur la période.",
+            every_month,
         ),
         _wide(
             handouts,
@@ -250,6 +306,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
             "Carnets remis par mois et par membre",
             f"Les remises de la période, selon le membre qui les a enregistrées "
             f"({formats.count(len(members), 'membre')}).",
+            every_month,
         ),
         Breakdown(
             key="publics",

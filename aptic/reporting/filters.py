@@ -61,6 +61,13 @@ class FilterOptions:
     typologies: Choices = ()
     distributors: Choices = ()
     publics: Choices = ()
+    # The GET names of the filters the page offers besides the period (None: all of them).
+    offered: frozenset | None = None
+
+
+# The filters a page may offer besides the period, by GET name.
+FILTER_NAMES = ("commande", "commune", "epci", "departement", "categorie", "typologie", "aiguilleur", "public")
+PERIOD_ONLY = FilterOptions(offered=frozenset())
 
 
 def _labelled(values, named: dict) -> Choices:
@@ -253,7 +260,10 @@ def _period(params, today: datetime.date) -> tuple[str, datetime.date | None, da
         )
     if start > end:
         raise DomainError("La date de début doit précéder la date de fin.", field="du")
-    return period, start, end
+    if start > today:
+        raise DomainError("La période commence après aujourd'hui : il n'y a encore rien à montrer.", field="du")
+    # Nothing happened after today yet: the period stops there (no future weeks of zeros).
+    return period, start, min(end, today)
 
 
 def _one(params, name: str, choices: Choices, message: str) -> str:
@@ -271,6 +281,10 @@ def parse_filters(params: QueryDict, *, options: FilterOptions, today: datetime.
     today = today or timezone.localdate()
     if len(params.urlencode()) > MAX_QUERY:
         raise DomainError("L'adresse de cette page est trop longue : revenez à la page et choisissez vos filtres.")
+    if options.offered is not None:
+        for name in FILTER_NAMES:
+            if name not in options.offered and any(v.strip() for v in params.getlist(name)):
+                raise DomainError("Ce filtre n'est pas proposé sur cette page.", field=name)
     period, start, end = _period(params, today)
     orders = [v.strip() for v in params.getlist("commande") if v.strip()]
     known = dict(options.orders)

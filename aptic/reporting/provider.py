@@ -18,7 +18,7 @@ from aptic.vouchers.models import Redemption
 from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
 from .selectors import usage
-from .tables import month_of, months_between, names, summed
+from .tables import month_of, months_between, names, series_start, summed
 
 MEASURES = ("services", "used", "used_cents")
 USE_COLUMNS = (
@@ -69,7 +69,7 @@ def provider_report(organisation, filters: Filters | None = None, *, today: date
     by_funder = grouped("funder_id")
     funders = names("funder_id", [row["funder_id"] for row in by_funder])
     months = summed(grouped("day"), lambda row: month_of(row["day"]), MEASURES)
-    first = filters.start or min(months, default=filters.end)
+    first = series_start(filters.start, filters.end, months)
     balance = provider_balance(organisation)
     upcoming = next_payout(organisation, today)
 

@@ -59,7 +59,8 @@ class Breakdown:
     a bar chart over such a column keeps time order too, other bars go the largest first.
     `summary` is the one French sentence that says what the chart shows. `links`,
     when given, holds one URL per row (or "") that the page puts on the row's first cell (the
-    staff's drill-down into a funder); exports ignore it."""
+    staff's drill-down into a funder); exports ignore it. `stacked`: the page's chart draws each
+    value column but the last (the total) as a series of stacked bars."""
 
     key: str
     title: str
@@ -69,6 +70,8 @@ class Breakdown:
     chart: str = "bar"
     value_key: str = ""
     links: tuple[str, ...] = ()
+    # Bar chart of every value column but the last (a total), stacked: one series per column.
+    stacked: bool = False
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,9 @@ from aptic.core.errors import DomainError
 from aptic.providers.selectors import is_labelled_now
 
 from .distributor import DORMANT_DAYS, distributor_report
-from .filters import FilterOptions, Filters, parse_filters
+from .filters import PERIOD_ONLY, FilterOptions, Filters, parse_filters
 from .provider import provider_report
 from .views import bad_request, report_export
-
-# The period is the only filter of these dashboards: any other name of the URL is refused.
-PERIOD_ONLY = FilterOptions()
 
 
 def report_page(request, *, options: FilterOptions, template: str, context: dict, build, slug: str):

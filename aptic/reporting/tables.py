@@ -70,6 +70,16 @@ def week_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+def series_start(start: datetime.date | None, end: datetime.date, days) -> datetime.date:
+    """The first day of a time series: the period's start, or the viewer's first activity (the
+    earliest of `days`) when later, so that a period from 2000 does not draw decades of zeros;
+    the end when there is no activity at all."""
+    first = min(days, default=None)
+    if first is None:
+        return end
+    return max(start, first) if start else first
+
+
 def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     found, month = [], month_of(first)
     while month <= last:
@@ -86,10 +96,14 @@ def weeks_between(first: datetime.date, last: datetime.date) -> list[datetime.da
     return found
 
 
-def share_summary(rows, *, label_index: int, value_index: int, noun: str, plural: str | None = None) -> str:
-    """'Initiation rassemble 45,7 % des chèques utilisés (1 500 sur 3 282).' for the largest row."""
+def share_summary(
+    rows, *, label_index: int, value_index: int, noun: str, plural: str | None = None, total: int | None = None
+) -> str:
+    """'Initiation rassemble 45,7 % des chèques utilisés (1 500 sur 3 282).' for the largest row;
+    `total`: the whole the rows are part of, when they are only the first ones (a top 10)."""
     values = [(row[value_index] or 0, row[label_index]) for row in rows]
-    total = sum(v for v, _ in values)
+    if total is None:
+        total = sum(v for v, _ in values)
     if total <= 0:
         return f"Aucun {noun} dans cette vue."
     best, label = max(values, key=lambda pair: pair[0])
@@ -111,17 +125,25 @@ def peak_summary(
         return f"Aucun {noun} sur la période."
     best, label = max(values, key=lambda pair: pair[0])
     if isinstance(label, datetime.date):
-        label = f"semaine du {formats.date(label)}"
+        label = formats.month(label) if span[0] == "mois" else f"semaine du {formats.date(label)}"
     return (
         f"Le plus haut : {label}, {formats.count(best, noun, plural)} ; "
         f"{formats.number(total)} en tout sur {formats.count(len(values), *span)}."
     )
 
 
-def best_rate_summary(rows, *, label_index: int, rate_index: int, what: str) -> str:
-    """'Le meilleur taux d'utilisation : Maison France Services, 56,2 %.'"""
-    rated = [(row[rate_index], row[label_index]) for row in rows if row[rate_index] is not None]
+def best_rate_summary(rows, *, label_index: int, rate_index: int, what: str, base_index: int | None = None) -> str:
+    """'Le meilleur taux d'utilisation par public : Senior, 56,2 % (sur 1 200 chèques remis).': the
+    highest rate, and among equal rates the one over the most vouchers (`base_index`)."""
+    rated = [
+        (row[rate_index], row[base_index] if base_index is not None else 0, row[label_index])
+        for row in rows
+        if row[rate_index] is not None
+    ]
     if not rated:
         return f"Aucun taux d'utilisation calculable {what}."
-    best, label = max(rated, key=lambda pair: pair[0])
-    return f"Le meilleur taux d'utilisation {what} : {label}, {formats.percent(best)}."
+    best, base, label = max(rated, key=lambda item: (item[0], item[1]))
+    if best <= 0:  # naming a row "best at 0 %" would single out one of many equals
+        return f"Taux d'utilisation {what} : aucun des chèques remis sur la période n'a encore été utilisé."
+    over = f" (sur {formats.count(base, 'chèque remis', 'chèques remis')})" if base_index is not None else ""
+    return f"Le meilleur taux d'utilisation {what} : {label}, {formats.percent(best)}{over}."

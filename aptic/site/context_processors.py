@@ -25,6 +25,7 @@ ORGANISATION_LINKS = {
         ("Commandes", "funders:commercial_orders", False),
         ("Suivi des chèques", "funders:orders", False),
         ("Carte des utilisations", "funders:map", False),
+        ("Exports", "reporting:exports", False),
         ("Factures et avoirs", "billing:funder_documents", False),
         ("Fonds territorial", "billing:funder_fund", False),
         ("Expéditions", "distribution:funder_shipments", False),

@@ -4,6 +4,7 @@ another's, bad filters answer a French 400, and the team's drill-downs are journ
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.html import escape
 
 from aptic.audit.models import AuditAction, AuditEvent
 from aptic.core.tests.factories import CommuneFactory, MembershipFactory, OrganisationFactory
+from aptic.distribution.shipments import booklet_hand_out
 from aptic.places.models import Offer, Place
 from aptic.reporting.tests.test_usage import refresh_settled, spend, voucher
 from aptic.vocabulary.models import ServiceCategory
@@ -255,3 +257,135 @@ def test_every_chart_has_its_table_and_its_summary_and_the_page_loads_chartjs(cl
         sentence = re.search(rf'<p class="report-summary" id="{summary}">([^<]+)</p>', html).group(1)
         assert sentence.endswith(".") and len(sentence) > 20
         assert attributes.endswith(" hidden")  # shown by charts.js once drawn; without it, the table
+
+
+def hand_out(world, number, *, category="senior", days_ago=0, organisation=None):
+    booklet_hand_out(
+        organisation=organisation or world["distributor"],
+        order_id=world["order"].pk,
+        number=number,
+        category=category,
+        user=(organisation or world["distributor"]).memberships.first().user,
+        day=timezone.localdate() - datetime.timedelta(days=days_ago),
+    )
+
+
+def test_on_a_short_period_the_usage_rate_follows_the_vouchers_handed_out_in_it(client, world, funder, funder_member):
+    """Ten uses of vouchers handed out before the period and one of a voucher handed out in it: the
+    rate is 1 of 10, not 11 uses over 10 handouts (110 %)."""
+    hand_out(world, 2, days_ago=1)
+    for first in (1, 4, 7, 10):  # booklet 1, handed out 5 days ago (at most 3 vouchers a 25 € service)
+        spend(world, *range(first, min(first + 3, 11)))
+    spend(world, 11)  # booklet 2, handed out yesterday
+    client.force_login(funder_member)
+    today = timezone.localdate()
+    query = {"periode": "dates", "du": (today - datetime.timedelta(days=2)).isoformat(), "au": today.isoformat()}
+    response = client.get(url(funder), query)
+    got = figures(response)
+    assert (got["handed_out"], got["used"]) == (10, 11)
+    assert str(got["rate_handed_out"]) == "0.1000"
+    report = response.context["report"]
+    for key in ("publics", "aiguilleurs"):
+        rates = [row[3] for row in report.breakdown(key).rows if row[3] is not None]
+        assert rates and max(rates) <= 1
+    publics = {row[0]: row for row in report.breakdown("publics").rows}
+    assert publics["Senior"][1:4] == (10, 11, publics["Senior"][3]) and str(publics["Senior"][3]) == "0.1000"
+    assert report.breakdown("publics").summary.startswith("Le meilleur taux d'utilisation par public : Senior, 10")
+    assert "sur 10 chèques remis" in report.breakdown("publics").summary
+    html = response.content.decode()
+    assert "utilisés depuis, à ce jour" in html  # the page states what the rate means
+    # Since the start, every voucher handed out (20) and used (11).
+    assert str(figures(client.get(url(funder)))["rate_handed_out"]) == "0.5500"
+
+
+def test_the_top_places_share_is_over_every_use_not_the_top_ten(client, world, funder, funder_member):
+    hand_out(world, 2)
+    spend(world, 1, 2)  # the counter's place: 2 uses
+    for n in range(11):  # eleven more places, one use each
+        place = Place.objects.create(
+            provider=world["provider"],
+            name=f"Lieu {n:02d}",
+            address="1 rue Test",
+            commune=world["commune"],
+            latitude=world["commune"].latitude,
+            longitude=world["commune"].longitude,
+        )
+        offer = Offer.objects.create(
+            place=place,
+            category=world["category"],
+            title="Atelier",
+            price_cents=1000,
+            duration_minutes=60,
+            format="individual",
+        )
+        use_at(world, place, offer, world["order"], 3 + n)
+    client.force_login(funder_member)
+    places = client.get(url(funder)).context["report"].breakdown("lieux")
+    assert len(places.rows) == 10
+    assert places.summary == f"{world['place'].name} rassemble 15,4\u202f% des chèques utilisés (2 sur 13)."
+
+
+def test_sent_to_print_counts_the_released_orders_even_without_print_files(client, world, funder, funder_member):
+    client.force_login(funder_member)
+    response = client.get(url(funder))
+    printed = response.context["report"].figure("printed")
+    assert printed.value == 40 and printed.label == "Chèques envoyés à l'impression"
+    assert figures(response)["shipped"] == 30
+
+
+def test_breakdowns_of_where_vouchers_were_used_have_no_empty_not_stated_row(client, world, funder, funder_member):
+    spend(world, 1)
+    client.force_login(funder_member)
+    report = client.get(url(funder)).context["report"]
+    for key in ("categories", "lieux", "communes", "epci", "typologies", "publics", "aiguilleurs"):
+        rows = report.breakdown(key).rows
+        assert rows and all(any(cell for cell in row[1:]) for row in rows), key
+
+
+@pytest.mark.parametrize("query", [{"categorie": "1"}, {"commune": "42218"}, {"commande": "1"}])
+def test_the_national_page_refuses_a_filter_it_does_not_offer_with_that_message(client, world, staff, query):
+    client.force_login(staff)
+    response = client.get(reverse("funders:staff_dashboard"), query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert escape("Ce filtre n'est pas proposé sur cette page.") in html
+    assert escape("n'existe pas") not in html
+
+
+def test_the_funder_page_still_says_which_filter_value_is_wrong(client, world, funder, funder_member):
+    client.force_login(funder_member)
+    response = client.get(url(funder), {"commune": "33281"})
+    assert response.status_code == 400
+    assert escape("Cette commune n'est pas dans votre territoire.") in response.content.decode()
+
+
+def test_the_weekly_series_has_no_future_week_and_starts_at_the_first_activity(client, world, funder, funder_member):
+    spend(world, 1)
+    client.force_login(funder_member)
+    today = timezone.localdate()
+    query = {"periode": "dates", "du": "2000-01-01", "au": today.replace(month=12, day=31).isoformat()}
+    report = client.get(url(funder), query).context["report"]
+    weeks = [row[0] for row in report.breakdown("semaines").rows]
+    assert max(weeks) <= today and len(weeks) <= 3  # shipped 10 days ago: two or three weeks
+    assert len(report.breakdown("mois").rows) <= 2
+    assert ("Période", f"Du 01/01/2000 au {today.strftime('%d/%m/%Y')}") in report.filters
+
+
+def test_the_national_funders_table_stays_open_for_its_links(client, world, funder, staff):
+    spend(world, 1)
+    client.force_login(staff)
+    html = client.get(reverse("funders:staff_dashboard")).content.decode()
+    section = html[html.index('id="detail-commanditaires"') :]
+    assert '<details class="report-data" open data-keep-open>' in section[: section.index("</details>")]
+    charts = (Path(__file__).parents[2] / "reporting/static/reporting/charts.js").read_text()
+    assert 'details.hasAttribute("data-keep-open")' in charts
+
+
+def test_the_funder_menu_has_the_exports_and_the_orders_box_fits_a_phone(client, world, funder, funder_member):
+    client.force_login(funder_member)
+    html = client.get(url(funder)).content.decode()
+    exports = reverse("reporting:exports", kwargs={"org_slug": funder.slug})
+    assert f'href="{exports}"' in html and ">Exports<" in html
+    css = (Path(__file__).parents[2] / "reporting/static/reporting/report.css").read_text()
+    assert "max-height: 12rem" not in css
+    assert ".filters-orders .checkbox { display: flex;" in css

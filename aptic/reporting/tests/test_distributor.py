@@ -14,7 +14,8 @@ from aptic.printing.models import PrintRelease
 from aptic.reporting.distributor import DORMANT_DAYS, distributor_report
 from aptic.reporting.filters import Filters
 from aptic.reporting.services import usage_refresh
-from aptic.vouchers.models import RedemptionLine, Voucher
+from aptic.vouchers.lifecycle import vouchers_stop
+from aptic.vouchers.models import Order, RedemptionLine, Voucher
 from aptic.vouchers.redemption import redemption_cancel, redemption_create
 from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
 from aptic.vouchers.tests.test_views_support import issue
@@ -135,7 +136,63 @@ def test_the_period_bounds_handouts_and_uses(hands):
     report = distributor_report(hands["mfs"], period(days_ago(50), days_ago(1)))
     assert report.figure("booklets_out").value == 2  # booklets 2 and 3
     assert report.figure("used").value == 0  # every use was today
-    assert report.figure("usage_rate").value == 0
+    # The rate follows the vouchers handed out in the period (booklets 2 and 3, 20 vouchers) and
+    # used since, today included: voucher 11.
+    assert str(report.figure("usage_rate").value) == "0.0500"
     assert report.figure("in_stock").value == 1  # stock is now, whatever the period
     empty = distributor_report(hands["mfs"], period(days_ago(5), days_ago(1)))
     assert empty.figure("usage_rate").value is None and empty.figure("median_delay").value is None
+
+
+def test_stock_leaves_out_expired_and_stopped_booklets_and_shows_them_apart(hands, funder, staff):
+    mfs = hands["mfs"]
+    old = issue(funder, quantity=20)
+    PrintRelease.objects.create(order=old, reason="paid", released_by=staff)
+    shipment_create(order=old, recipient=mfs, ranges=[(1, 2)], shipped_on=days_ago(DORMANT_DAYS + 10), user=staff)
+    # Its validity is over: booklets 1 and 2 of that order can no longer be handed out.
+    Order.objects.filter(pk=old.pk).update(
+        valid_from=days_ago(200), valid_until=days_ago(1), grace_until=days_ago(1) + datetime.timedelta(days=30)
+    )
+    # Booklet 4 of the main order declared lost: every voucher in opposition.
+    lost = Voucher.objects.filter(order=hands["order"], sequence__range=(31, 40))
+    vouchers_stop(vouchers=list(lost), actor=staff, reason="Carnet perdu")
+    report = distributor_report(mfs)
+    figure = lambda key: report.figure(key).value  # noqa: E731
+    assert figure("received") == 6
+    assert (figure("in_stock"), figure("out_of_use"), figure("dormant")) == (0, 3, 0)
+    rows = {row[3]: (row[4], row[5], row[6], row[7]) for row in report.breakdown("shipments").rows}
+    assert rows == {old.pk: (2, 0, 0, 2), hands["order"].pk: (4, 3, 0, 1)}
+    assert report.breakdown("dormant").rows == ()
+    assert report.breakdown("shipments").summary == "0 carnet en stock sur 6 carnets reçus, 3 carnets hors d'usage."
+
+
+def test_monthly_charts_split_by_public_and_member_with_every_month_and_named_deliveries(hands):
+    report = distributor_report(hands["mfs"], period(days_ago(130), timezone.localdate()))
+    by_public = report.breakdown("months_public")
+    assert by_public.stacked and by_public.chart == "bar"
+    assert [c.label for c in by_public.columns] == ["Mois", "Jeune", "Senior", "Total"]
+    # Every month of the period from the first handout (100 days ago) is a row, 0 when none.
+    first = days_ago(100).replace(day=1)
+    months = []
+    while first <= timezone.localdate():
+        months.append(first)
+        first = (first + datetime.timedelta(days=32)).replace(day=1)
+    assert len(by_public.rows) == len(months) >= 4
+    assert sum(row[-1] for row in by_public.rows) == 3 and any(row[-1] == 0 for row in by_public.rows)
+    assert report.breakdown("months_member").stacked
+    (delivery,) = report.breakdown("shipments").rows
+    assert delivery[0] == f"Livraison n° {delivery[0].split()[2]} du {days_ago(120).strftime('%d/%m/%Y')}"
+
+
+def test_a_period_reaching_into_the_future_stops_today_and_an_early_start_skips_empty_years(hands):
+    from django.http import QueryDict
+
+    from aptic.reporting.filters import PERIOD_ONLY, parse_filters
+
+    today = timezone.localdate()
+    end_of_year = today.replace(month=12, day=31)
+    filters = parse_filters(QueryDict(f"du=2000-01-01&au={end_of_year.isoformat()}"), options=PERIOD_ONLY)
+    assert filters.end == today and filters.start == datetime.date(2000, 1, 1)
+    months = distributor_report(hands["mfs"], filters).breakdown("months").rows
+    # From the first handout (100 days ago), not from January 2000.
+    assert 4 <= len(months) <= 6

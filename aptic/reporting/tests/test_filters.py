@@ -43,13 +43,15 @@ def test_no_query_is_since_the_start_until_today():
         ("periode=annee", datetime.date(2026, 1, 1), TODAY),
         ("periode=dates&du=2026-03-01&au=2026-03-31", datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)),
         ("du=01/03/2026&au=31/03/2026", datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)),
+        # Nothing happened after today yet: a period reaching into the future stops today.
+        ("du=01/12/2026&au=31/12/2026", datetime.date(2026, 12, 1), TODAY),
     ],
 )
 def test_periods(query, start, end):
     filters = parse(query)
     assert (filters.start, filters.end) == (start, end)
     if filters.period == "dates":
-        assert filters.lines() == (("Période", "Du 01/03/2026 au 31/03/2026"),)
+        assert filters.lines() == (("Période", f"Du {start:%d/%m/%Y} au {end:%d/%m/%Y}"),)
     assert filters.lookups() == {"day__gte": start, "day__lte": end}
 
 
@@ -111,6 +113,7 @@ def test_every_filter_becomes_a_lookup_and_a_line():
         ("periode=dates&du=2026-01-01&au=9999-12-31", "comprise entre"),
         ("periode=dates&du=2026-02-30&au=2026-03-01", "n'est pas une date"),
         ("periode=dates&du=demain&au=2026-03-01", "n'est pas une date"),
+        ("periode=dates&du=2026-12-20&au=2026-12-31", "commence après aujourd'hui"),
         ("q=" + "x" * 10_000, "trop longue"),
     ],
 )
@@ -151,3 +154,15 @@ def test_the_report_renders_figures_tables_captions_and_summaries():
     assert 'data-table="detail-categories-table" data-column="1"' in html
     assert '<th scope="row">Initiation</th><td class="num" data-value="1500">1\u202f500</td>' in html
     assert "Aucune donnée pour cette vue." in html and "Une note." in html
+
+
+def test_the_best_rate_sentence_picks_the_highest_rate_over_the_most_vouchers_and_never_a_zero():
+    from aptic.reporting.tables import best_rate_summary
+
+    rows = (("Petit", 2, Decimal("0.5")), ("Grand", 400, Decimal("0.5")), ("Sans remise", 0, None))
+    sentence = best_rate_summary(rows, label_index=0, rate_index=2, base_index=1, what="par aiguilleur")
+    assert sentence == "Le meilleur taux d'utilisation par aiguilleur : Grand, 50,0\u202f% (sur 400 chèques remis)."
+    zeros = (("Département", 120, Decimal("0")), ("Solidarités", 0, None))
+    assert best_rate_summary(zeros, label_index=0, rate_index=2, base_index=1, what="par aiguilleur") == (
+        "Taux d'utilisation par aiguilleur : aucun des chèques remis sur la période n'a encore été utilisé."
+    )

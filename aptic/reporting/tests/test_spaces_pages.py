@@ -97,8 +97,9 @@ def test_anonymous_and_other_kinds_are_refused(client, hands, pay, two):  # noqa
         ({"periode": "dates", "du": "2026-12-31", "au": "2026-01-01"}, "La date de début doit précéder"),
         ({"periode": "dates", "du": "31/02/2026", "au": "2026-03-01"}, "n'est pas une date"),
         ({"periode": "dates", "du": "1066-10-14", "au": "2026-03-01"}, "La période doit être comprise"),
-        ({"commune": "42218"}, "Cette commune n'est pas dans votre territoire"),
-        ({"aiguilleur": "1"}, "Cet aiguilleur"),
+        ({"commune": "42218"}, "Ce filtre n'est pas proposé sur cette page."),
+        ({"aiguilleur": "1"}, "Ce filtre n'est pas proposé sur cette page."),
+        ({"categorie": "1"}, "Ce filtre n'est pas proposé sur cette page."),
         ({"periode": "x" * 10_000}, "trop longue"),
     ],
 )
