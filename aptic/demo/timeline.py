@@ -8,7 +8,7 @@ last campaign's for the twelve months before it; then, in order:
     the platform opens (its team, the funders, the distributors) → providers ask, answer the
     questionnaire, are qualified, sign the charter, subscribe, all before the year of use
     last campaign: ordered, invoiced, paid, printed, shipped; handed out in its last autumn
-    → used from the start of the year of use (the twelve months up to today) to its grace date
+    → used from the day after its first handouts to its grace date
     → expired → expiry credit note
     current campaign: CCAS and company invoiced, company paid, CCAS printed early → company printed
     → Gironde invoiced after the credit note (deducted from it), paid, printed → shipments → handouts
@@ -108,8 +108,10 @@ class DemoCalendar:
     @property
     def providers_join(self) -> tuple[datetime.date, datetime.date]:
         """The days providers ask to be eligible: from a fortnight after the opening to far enough
-        before the year of use for each to be qualified, subscribed and paid by bank transfer."""
-        return self.platform_opened.date() + datetime.timedelta(days=14), self.uses_start - datetime.timedelta(days=75)
+        before the first handouts (the first uses) for each to be qualified, subscribed and paid by
+        bank transfer."""
+        last = min(self.uses_start, self.last_handouts[0]) - datetime.timedelta(days=75)
+        return self.platform_opened.date() + datetime.timedelta(days=14), last
 
     @property
     def uses_start(self) -> datetime.date:

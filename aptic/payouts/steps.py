@@ -198,7 +198,8 @@ def _insert_lines(run: PayoutRun, payout_ids) -> None:
             f"WHERE p.id IN ({_ids(payout_ids)}) AND r.created_at < %s AND r.cancelled_at IS NULL "
             "AND rl.is_cancelled = %s AND v.status = %s "
             "ORDER BY rl.voucher_id ON CONFLICT DO NOTHING",
-            [False, run.cutoff, False, VoucherStatus.REDEEMED],
+            # The cutoff as the ORM stores datetimes (naive UTC text on SQLite), so the text comparison holds.
+            [False, connection.ops.adapt_datetimefield_value(run.cutoff), False, VoucherStatus.REDEEMED],
         )
 
 

@@ -84,6 +84,14 @@ def _when(moment: datetime.datetime, now: datetime.datetime) -> str:
     return f"le {_date(moment.date())} {at}"
 
 
+_PUBLIC_HOLIDAYS = opening_hours.OpeningHours("PH", country="FR")
+
+
+def is_public_holiday(day: datetime.date) -> bool:
+    """A French public holiday (opening-hours-py's calendar, the one "PH off" reads)."""
+    return _PUBLIC_HOLIDAYS.is_open(datetime.datetime.combine(day, datetime.time(12)))
+
+
 def schedule(raw: str, *, departement: str = "", now: datetime.datetime | None = None) -> Schedule | None:
     """The state now and the next seven days, or None when there are no (readable) hours."""
     if not raw:

@@ -106,4 +106,6 @@ def voucher_events_moved_sql(moved: str) -> str:
 
 
 def voucher_events_moved_params(*, from_status: str, to_status: str, actor, reason: str, at) -> list:
-    return [from_status, to_status, getattr(actor, "pk", None), reason[:REASON_MAX], at]
+    # Adapted as the ORM does: naive UTC text on SQLite, so raw and ORM rows compare and sort alike.
+    created_at = connection.ops.adapt_datetimefield_value(at)
+    return [from_status, to_status, getattr(actor, "pk", None), reason[:REASON_MAX], created_at]

@@ -1,6 +1,6 @@
 """Last campaign's Gironde order, from its invoice to its expiry (ADR 0037), before this campaign's
 billing deducts its expiry credit note: invoiced and paid early last year, printed, shipped to the
-Gironde's two distributors, handed out in its last autumn, used from the start of the year of use
+Gironde's two distributors, handed out in its last autumn, used from the day after its first handouts
 to its grace date, then expired the day after (its credit note is the billing builder's).
 """
 
@@ -51,8 +51,9 @@ def build(context) -> None:
     start, end = calendar.last_handouts
     hand_out_in_runs(context, medoc, order, 1, half, _admin(medoc), start, end, categories=CATEGORIES)
     hand_out_in_runs(context, merignac, order, 2 * half + 1, 3 * half, _admin(merignac), start, end)
-    # Its share of the year of use: from its start to the grace date.
-    days = (calendar.last_campaign_grace - calendar.uses_start).days + 1
+    # Used from the day after the first handouts to the grace date, at the year of use's pace.
+    first_use = start + datetime.timedelta(days=1)
+    days = (calendar.last_campaign_grace - first_use).days + 1
     count = max(5, int(usage.USES * context.scale * days / 365))
-    usage.uses_make(context, [order], calendar.uses_start, calendar.last_campaign_grace, count)
+    usage.uses_make(context, [order], first_use, calendar.last_campaign_grace, count)
     vouchers_expire(day=calendar.expiry_day, at=calendar.moment(calendar.expiry_day, 2))

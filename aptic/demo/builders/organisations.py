@@ -7,7 +7,7 @@ from stdnum import luhn
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, OrganisationKind, Role
-from aptic.demo.names import of_place
+from aptic.demo.names import distinct_name, of_place
 from aptic.demo.timeline import working_day
 from aptic.providers import services as providers
 from aptic.territories.models import Commune
@@ -229,8 +229,7 @@ def build(context) -> None:
         commune = rng.choices(candidates, weights=weights)[0]
         pattern, category, typology_codes = PROVIDER_KINDS[(n - 1) % len(PROVIDER_KINDS)]
         name = pattern.format(c=commune.name, of_c=of_place(commune.name))
-        if name in used_names:
-            name = f"{name} ({n})"
+        name = distinct_name(name, used_names)
         used_names.add(name)
         requested = calendar.moment(working_day(joined[n - 1]), rng.randint(9, 17), rng.randint(0, 59))
         provider = providers.provider_create(

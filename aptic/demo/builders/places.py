@@ -3,9 +3,9 @@ each with opening hours, contacts and two to four priced services."""
 
 import datetime
 
-from aptic.demo.names import of_place
+from aptic.demo.names import distinct_name, of_place
 from aptic.places import services as places
-from aptic.places.models import OfferFormat
+from aptic.places.models import OfferFormat, Place
 from aptic.territories.models import Commune
 from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 
@@ -100,8 +100,8 @@ def build(context) -> None:
         described = provider.demo_requested_at + datetime.timedelta(days=rng.randint(1, 7))
         for index, commune in enumerate(communes):
             name = provider.name if index == 0 else f"{rng.choice(PLACE_NAMES)} {of_place(commune.name)}"
-            if index and provider.places.filter(name=name).exists():
-                name = f"{name} ({index + 1})"
+            if index:  # no two demo places of the same name: the top places would not tell them apart
+                name = distinct_name(name, set(Place.objects.values_list("name", flat=True)))
             offered = rng.sample(sorted(OFFERS), k=rng.randint(2, 4))
             place = places.place_create(
                 provider=provider,

@@ -1,8 +1,9 @@
 """The demo's year of use (ADR 0037): the vouchers handed out are used at the labelled places, each
 booklet only after its handout and within its order's validity, more in autumn and January, little
-in August, none on Sundays. Last campaign's are used from the start of the year of use to their
-grace date (last_campaign.py), this campaign's from their handout to today (here), with a few
-booklets declared lost by their distributor and a few uses taken back.
+in August, none on Sundays nor public holidays, none after the build moment. Last campaign's are
+used from the day after its first handouts to their grace date (last_campaign.py), this campaign's
+from their handout to today (here), with a few booklets declared lost by their distributor and a few
+uses taken back.
 """
 
 import datetime
@@ -10,12 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from aptic.distribution.models import Handout
+from aptic.places.hours import is_public_holiday
 from aptic.places.models import Offer
 from aptic.providers.selectors import labelled_providers
 from aptic.vouchers.lifecycle import vouchers_stop
 from aptic.vouchers.models import Voucher, VoucherStatus
 from aptic.vouchers.redemption import RedemptionRefused, redemption_cancel, redemption_create
 
+from ..timeline import at as moment_of
 from .vouchers import COMPANY_CATEGORIES
 
 # Uses over the year of use at `make run`'s scale (the tests build 2 % of them).
@@ -81,7 +84,7 @@ def _booklets(orders) -> list[_Booklet]:
 
 def _days(rng, start: datetime.date, end: datetime.date, count: int) -> list[datetime.date]:
     days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
-    weights = [MONTH_WEIGHTS[d.month] * WEEKDAY_WEIGHTS[d.weekday()] for d in days]
+    weights = [0 if is_public_holiday(d) else MONTH_WEIGHTS[d.month] * WEEKDAY_WEIGHTS[d.weekday()] for d in days]
     return sorted(rng.choices(days, weights=weights, k=count)) if days and any(weights) else []
 
 
@@ -122,7 +125,9 @@ def uses_make(context, orders: list, start: datetime.date, end: datetime.date, c
             booklets.remove(booklet)
         provider = offer.place.provider
         user = users.setdefault(provider.pk, _admin(provider))
-        at = calendar.moment(day, rng.randint(9, 17), rng.randint(0, 59))
+        at = moment_of(day, rng.randint(9, 17), rng.randint(0, 59))
+        if at > calendar.now:
+            continue  # the build day's visits after the build moment have not happened yet
         try:
             result = redemption_create(provider=provider, place=offer.place, offer=offer, codes=codes, user=user, at=at)
         except RedemptionRefused:
@@ -152,11 +157,18 @@ def build(context) -> None:
     share = (calendar.today - max(first_handout, calendar.uses_start)).days / 365
     count = max(10, int(USES * context.scale * share))
     made = uses_make(context, orders, max(first_handout, calendar.uses_start), calendar.today, count)
-    # A few taken back by the provider within the hour (recent ones: the 24-hour window).
-    for redemption in made[-3:]:
+    uses_take_back(context, made)
+
+
+def uses_take_back(context, made: list, count: int = 3) -> None:
+    """A few of the latest uses taken back by their provider within the hour (the 24-hour window),
+    each before the build moment: a use of the last hour before it stays as it is."""
+    now, rng = context.calendar.now, context.rng
+    recent = [r for r in made if r.created_at + datetime.timedelta(hours=1) <= now][-count:]
+    for redemption in recent:
         redemption_cancel(
             redemption=redemption,
             user=redemption.created_by,
             reason="Service finalement non rendu",
-            now=min(redemption.created_at + datetime.timedelta(hours=1), calendar.now),
+            now=redemption.created_at + datetime.timedelta(minutes=rng.randint(10, 55)),
         )

@@ -558,3 +558,94 @@ def test_ledger_postings_are_dated_with_the_movement_they_record(demo):
     for posted in Transaction.objects.filter(kind="expiry"):
         order = Order.objects.get(pk=posted.reference.split(":")[1])
         assert _day(posted.created_at) == order.grace_until + datetime.timedelta(days=1)
+
+
+def _on(demo, now):
+    """The demo's context as if built at `now` (same world, same orders), for one builder's step."""
+    import dataclasses
+
+    from aptic.demo.timeline import DemoCalendar
+
+    return dataclasses.replace(demo, calendar=DemoCalendar(demo.calendar.today, now=now))
+
+
+def _current_orders(demo):
+    return [demo.orders[key] for key in ("gironde", "ccas", "company") if key in demo.orders]
+
+
+@pytest.mark.django_db
+def test_no_use_is_stamped_at_a_build_moment_before_the_day_s_visits(demo):
+    """Built at 3 a.m., the build day's visits (9 a.m. to 6 p.m.) have not happened: none is made,
+    rather than stamped at the build moment."""
+    from aptic.demo.builders import usage
+    from aptic.demo.timeline import at
+
+    today = demo.calendar.today
+    early = _on(demo, at(today, 3, 2))
+    assert usage.uses_make(early, _current_orders(demo), today, today, 40) == []
+    made = usage.uses_make(_on(demo, at(today, 19, 30)), _current_orders(demo), today, today, 40)
+    assert made and all(r.created_at < at(today, 19, 30) for r in made)
+
+
+@pytest.mark.django_db
+def test_uses_taken_back_within_the_hour_and_before_the_build_moment(demo):
+    from aptic.demo.builders import usage
+    from aptic.demo.timeline import at
+
+    today = demo.calendar.today
+    made = usage.uses_make(_on(demo, at(today, 19, 30)), _current_orders(demo), today, today, 40)
+    made.sort(key=lambda r: r.created_at)
+    assert len(made) >= 3
+    now = made[-1].created_at + datetime.timedelta(minutes=20)  # the latest use is 20 minutes old
+    usage.uses_take_back(_on(demo, now), made)
+    for redemption in made:
+        redemption.refresh_from_db()
+    taken = [r for r in made if r.cancelled_at]
+    assert len(taken) == 3 and made[-1] not in taken
+    for redemption in taken:
+        assert redemption.created_at < redemption.cancelled_at <= redemption.created_at + datetime.timedelta(hours=1)
+        assert redemption.cancelled_at < now
+
+
+@pytest.mark.django_db
+def test_no_use_on_a_public_holiday(demo):
+    from aptic.demo.builders import usage
+    from aptic.places.hours import is_public_holiday
+    from aptic.vouchers.models import Redemption
+
+    days = {timezone.localtime(at).date() for at in Redemption.objects.values_list("created_at", flat=True)}
+    assert days and not [day for day in days if is_public_holiday(day)]
+    # Asked for uses on a public holiday (a weekday the places would otherwise be open): none.
+    holiday = next(
+        day
+        for day in (demo.calendar.today - datetime.timedelta(days=n) for n in range(1, 366))
+        if is_public_holiday(day) and day.weekday() < 5 and day.month != 8
+    )
+    assert usage.uses_make(demo, [*_current_orders(demo), demo.orders["expired"]], holiday, holiday, 40) == []
+
+
+@pytest.mark.django_db
+def test_last_campaign_s_vouchers_are_used_soon_after_their_first_handouts(demo):
+    from django.db.models import Min
+
+    from aptic.distribution.models import Handout
+    from aptic.vouchers.models import RedemptionLine
+
+    order = demo.orders["expired"]
+    handed = Handout.objects.filter(shipped__booklet__order=order).aggregate(d=Min("handed_out_on"))["d"]
+    used = RedemptionLine.objects.filter(voucher__order=order).aggregate(d=Min("redemption__created_at"))["d"]
+    assert handed < timezone.localtime(used).date() <= handed + datetime.timedelta(days=21)
+
+
+@pytest.mark.django_db
+def test_demo_places_have_distinct_names_without_numbers(demo):
+    import re
+
+    from aptic.accounts.models import Organisation
+
+    names = list(Place.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names))
+    numbered = [
+        n for n in names + list(Organisation.objects.values_list("name", flat=True)) if re.search(r"\(\d+\)", n)
+    ]
+    assert numbered == []

@@ -50,6 +50,8 @@ def test_every_step_follows_the_one_before(today):
     # Providers join after the opening and are qualified, subscribed and paid before the year of use.
     first, last = c.providers_join
     assert c.platform_opened.date() < first < last < c.uses_start - datetime.timedelta(days=60)
+    # … and before last campaign's first handouts, its first uses coming the days after.
+    assert last < c.last_handouts[0] - datetime.timedelta(days=60)
     assert c.campaign_end == add_months(c.campaign_start, 12) - datetime.timedelta(days=1)
     # Each month of redemptions: paid in the first days of the next, before the next run starts.
     month = c.uses_start.replace(day=1)

@@ -80,3 +80,41 @@ def test_a_back_dated_redemption_and_its_cancellation_are_posted_when_they_happe
     redemption_cancel(redemption=redemption, user=admin, reason="Non rendu", now=later)
     assert Transaction.objects.get(kind="redemption_cancel").created_at == later
     assert VoucherEvent.objects.get(to_status="active", from_status="redeemed").created_at == later
+
+
+def test_the_set_based_writer_stores_its_moment_as_the_orm_does(funder, funder_admin):
+    """The raw INSERT of the set-based moves (payout runs) stores its moment as the ORM stores it
+    (naive UTC on SQLite), so events of both writers sort by when they happened."""
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+
+    from aptic.vouchers import events
+    from aptic.vouchers.models import Voucher
+
+    paris = ZoneInfo("Europe/Paris")
+    order = order_create(funder=funder, quantity=10, at=AGO - datetime.timedelta(days=30))
+    order_issue(order=order, at=AGO - datetime.timedelta(days=29))
+    first, second = list(order.vouchers.order_by("pk")[:2])
+    raw_at = datetime.datetime(2026, 1, 6, 10, 30, tzinfo=paris)  # 09:30 UTC
+    orm_at = datetime.datetime(2026, 1, 6, 10, 45, tzinfo=paris)  # 09:45 UTC, written by the ORM
+    table = connection.ops.quote_name(Voucher._meta.db_table)
+    params = events.voucher_events_moved_params(
+        from_status="active", to_status="reimbursed", actor=funder_admin, reason="Virement", at=raw_at
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            events.voucher_events_moved_sql(f"(SELECT id, redemption_id FROM {table} WHERE id = %s)"),
+            [*params, first.pk],
+        )
+    vouchers_stop(vouchers=[second], actor=funder_admin, reason="Perdu", at=orm_at)
+    raw = VoucherEvent.objects.get(to_status="reimbursed")
+    assert raw.created_at == raw_at
+    later = VoucherEvent.objects.filter(created_at__gte=raw_at).order_by("created_at")
+    assert list(later.values_list("to_status", flat=True)) == ["reimbursed", "stopped"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT CAST(created_at AS TEXT) FROM {VoucherEvent._meta.db_table} WHERE id = %s", [raw.pk]
+            )  # noqa: S608
+            assert cursor.fetchone()[0] == "2026-01-06 09:30:00"
