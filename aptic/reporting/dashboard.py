@@ -262,8 +262,14 @@ def breakdowns(m: Measures, filters: Filters) -> tuple[Breakdown, ...]:
     )
 
 
-def notes(filters: Filters) -> tuple[str, ...]:
+def notes(filters: Filters, *, bought: int, totals: dict) -> tuple[str, ...]:
     found = []
+    if bought and not (totals["shipped"] or totals["handed_out"] or totals["used"]):
+        # A new funder's order on its way (quote accepted, not yet paid or delivered): say why it is empty.
+        found.append(
+            "Vos chèques ne sont pas encore expédiés ni remis : les chiffres d'utilisation apparaîtront "
+            "après leur remise aux bénéficiaires. Chaque commande est suivie dans « Suivi des chèques »."
+        )
     if filters.narrows_places:
         found.append(
             "Les chèques remis, expédiés, expirés et en opposition n'ont pas de lieu : les filtres commune, "
@@ -280,14 +286,15 @@ def funder_report(*, funder, filters: Filters) -> Report:
     """The dashboard of a funder: only its own vouchers (funder_id), under `filters`."""
     m = Measures({"funder_id": funder.pk}, filters)
     bought, released, order_ids = _bought(funder, filters)
+    totals = m.totals()
     return Report(
         title="Tableau de bord",
         organisation=funder.name,
         filters=filters.lines(),
-        figures=_figures(m.totals(), bought, released, used_of_orders(m.uses, order_ids), m.median),
+        figures=_figures(totals, bought, released, used_of_orders(m.uses, order_ids), m.median),
         breakdowns=breakdowns(m, filters),
         generated_at=timezone.now(),
-        notes=notes(filters),
+        notes=notes(filters, bought=bought, totals=totals),
     )
 
 

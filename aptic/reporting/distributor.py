@@ -109,8 +109,7 @@ def _wide(rows, key, labels, title_key, title, summary, months):
         + (Column("total", "Total", Unit.COUNT),)
     )
     body = tuple(
-        (month,) + tuple(table[month][name] for name in names) + (sum(table[month].values()),)
-        for month in months
+        (month,) + tuple(table[month][name] for name in names) + (sum(table[month].values()),) for month in months
     )
     return Breakdown(
         key=title_key,

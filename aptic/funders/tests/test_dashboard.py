@@ -389,3 +389,13 @@ def test_the_funder_menu_has_the_exports_and_the_orders_box_fits_a_phone(client,
     css = (Path(__file__).parents[2] / "reporting/static/reporting/report.css").read_text()
     assert "max-height: 12rem" not in css
     assert ".filters-orders .checkbox { display: flex;" in css
+
+
+@pytest.mark.django_db
+def test_an_order_not_yet_delivered_says_why_the_dashboard_is_empty(client, vocabulary, funder, funder_member):
+    """A new funder (quote accepted, order issued, nothing shipped) reads why it has no figures
+    (found in review: the demo's Ville de Mérignac had a dashboard of zeros and no word)."""
+    issue(funder, quantity=40)
+    client.force_login(funder_member)
+    page = client.get(url(funder)).content.decode()
+    assert "pas encore expédiés ni remis" in page
