@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from aptic.accounts import services as accounts
 from aptic.accounts.models import LegalCategory, Membership, Organisation, OrganisationKind, Role
@@ -26,6 +27,7 @@ from . import scoring, selectors
 from .dates import add_months
 from .models import (
     CharterAcceptance,
+    CharterVersion,
     KitShipment,
     PaymentMethod,
     Provider,
@@ -374,6 +376,18 @@ def submission_review(*, submission: Submission, reviewer, approve: bool, reason
 
 
 @transaction.atomic
+def charter_version_publish(*, version: CharterVersion, at=None) -> CharterVersion:
+    """Publish a version of the charter at `at` (now by default), or move the publication of a version
+    nobody has accepted yet: from then on it is the one every provider must accept."""
+    version = CharterVersion.objects.select_for_update().get(pk=version.pk)
+    if version.acceptances.exists():
+        raise DomainError("Cette version de la charte a déjà été acceptée : sa date de publication ne change plus.")
+    version.published_at = at or timezone.now()
+    version.save(update_fields=["published_at"])
+    return version
+
+
+@transaction.atomic
 def charter_accept(*, provider: Provider, version, user, at=None) -> CharterAcceptance:
     """Only the version in force can be accepted: someone who read an older page must read the new one.
     `at`: when (now by default, never to come)."""
@@ -388,6 +402,8 @@ def charter_accept(*, provider: Provider, version, user, at=None) -> CharterAcce
             "ci-dessous, puis acceptez-la.",
             field="version",
         )
+    if at < current.published_at:
+        raise DomainError("La charte n'était pas encore publiée à cette date.")
     if provider.charter_acceptances.filter(version=current).exists():
         raise DomainError("Votre structure a déjà accepté cette version de la charte.")
     try:

@@ -409,7 +409,6 @@ NOT_THE_DEMOS = {
     "jobs.job.started_at",
     "jobs.job.finished_at",
     "core.referencedataset.loaded_at",
-    "providers.charterversion.published_at",
     "providers.charterversion.created_at",
     "providers.questionnaire.created_at",
     "places.offersettings.updated_at",

@@ -126,3 +126,19 @@ def test_without_a_published_charter_the_page_says_so(client, qualified, qualifi
     assert "Aucune charte n'est publiée" in text(client.get(url(qualified)))
     response = client.post(url(qualified), {"version": "1", "accept": "on"})
     assert response.status_code == 400 and "Aucune charte n'est publiée" in text(response)
+
+
+def test_no_one_accepts_a_charter_before_its_publication_which_stays_once_accepted(qualified, qualified_admin):
+    """Found in review: the demo's providers had accepted, in 2025, a charter "publiée le" the day the
+    database was made. A version is accepted after its publication; its date moves only while no one
+    has accepted it."""
+    charter = selectors.current_charter()
+    opened = timezone.now() - datetime.timedelta(days=400)
+    with pytest.raises(DomainError, match="pas encore publiée"):
+        services.charter_accept(provider=qualified, version=charter, user=qualified_admin, at=opened)
+    services.charter_version_publish(version=charter, at=opened - datetime.timedelta(days=1))
+    services.charter_accept(provider=qualified, version=charter, user=qualified_admin, at=opened)
+    with pytest.raises(DomainError, match="déjà été acceptée"):
+        services.charter_version_publish(version=charter, at=opened - datetime.timedelta(days=30))
+    charter.refresh_from_db()
+    assert charter.published_at == opened - datetime.timedelta(days=1)

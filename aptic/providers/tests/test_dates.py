@@ -18,6 +18,7 @@ AGO = timezone.now() - datetime.timedelta(days=200)
 
 
 def test_each_step_of_the_journey_is_dated_after_the_one_before(commune):
+    services.charter_version_publish(version=selectors.current_charter(), at=AGO)  # the platform opened
     provider = services.provider_create(name="Fablab daté", siret="73282932000074", commune=commune, at=AGO)
     assert provider.requested_at == provider.organisation.created_at == AGO
     assert ProviderEvent.objects.get(provider=provider).created_at == AGO
