@@ -104,7 +104,7 @@ def test_the_set_based_writer_stores_its_moment_as_the_orm_does(funder, funder_a
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            events.voucher_events_moved_sql(f"(SELECT id, redemption_id FROM {table} WHERE id = %s)"),
+            events.voucher_events_moved_sql(f"(SELECT id, redemption_id FROM {table} WHERE id = %s) AS moved"),
             [*params, first.pk],
         )
     vouchers_stop(vouchers=[second], actor=funder_admin, reason="Perdu", at=orm_at)
