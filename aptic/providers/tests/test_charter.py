@@ -133,7 +133,7 @@ def test_no_one_accepts_a_charter_before_its_publication_which_stays_once_accept
     database was made. A version is accepted after its publication; its date moves only while no one
     has accepted it."""
     charter = selectors.current_charter()
-    opened = timezone.now() - datetime.timedelta(days=400)
+    opened = charter.published_at - datetime.timedelta(days=1)  # a day before its publication, whenever that was
     with pytest.raises(DomainError, match="pas encore publiée"):
         services.charter_accept(provider=qualified, version=charter, user=qualified_admin, at=opened)
     services.charter_version_publish(version=charter, at=opened - datetime.timedelta(days=1))
