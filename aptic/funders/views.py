@@ -7,49 +7,36 @@ from django.urls import reverse
 from aptic.accounts.models import Organisation, OrganisationKind
 from aptic.accounts.permissions import organisation_required, staff_required
 from aptic.billing import selectors as billing
-from aptic.core.errors import DomainError
 from aptic.places.geojson import map_settings
 from aptic.reporting.dashboard import funder_filter_options, funder_report
-from aptic.reporting.filters import PERIOD_ONLY, FilterOptions, Filters, parse_filters
+from aptic.reporting.filters import PERIOD_ONLY
 from aptic.reporting.maps import funder_map_points, funder_map_report
 from aptic.reporting.national import national_report
-from aptic.reporting.views import bad_request, report_export
+from aptic.reporting.views import report_page
 
 from .selectors import funder_orders_progress, order_status_labels
 from .services import dashboard_drilldown_record
-
-
-def _filtered(request, options: FilterOptions, template: str, context: dict, build):
-    """The page of a report under the filters of the URL; a French 400 with the filters form
-    (and no figures) when they are wrong."""
-    try:
-        filters = parse_filters(request.GET, options=options)
-    except DomainError as exc:
-        context |= {"filters": Filters(options=options), "filters_error": exc.message}
-        return render(request, template, context, status=400)
-    return render(request, template, context | {"filters": filters, "report": build(filters)})
 
 
 @organisation_required(kinds=[OrganisationKind.FUNDER])
 def dashboard(request):
     """The home of the funder space: its figures and breakdowns, for its admins and members."""
     funder = request.organisation
-    if "format" in request.GET:  # the same view as a file (ADR 0042)
-        try:
-            filters = parse_filters(request.GET, options=funder_filter_options(funder))
-        except DomainError as exc:
-            return bad_request(request, exc.message)
-        report = funder_report(funder=funder, filters=filters)
+
+    def with_map(filters):
         # The PDF's map: where the vouchers were used (the accepted places stay on the map page).
+        report = funder_report(funder=funder, filters=filters)
         points = funder_map_points(funder=funder, usage_filters=filters.lookups())
-        report = dataclasses.replace(report, points=tuple(p for p in points if p.kind != "eligible"))
-        return report_export(request, report, organisation=funder, slug="tableau-de-bord")
-    return _filtered(
+        return dataclasses.replace(report, points=tuple(p for p in points if p.kind != "eligible"))
+
+    return report_page(
         request,
-        funder_filter_options(funder),
-        "funders/dashboard.html",
-        {"funder": funder},
-        lambda filters: funder_report(funder=funder, filters=filters),
+        options=funder_filter_options(funder),
+        template="funders/dashboard.html",
+        context={"funder": funder},
+        build=lambda filters: funder_report(funder=funder, filters=filters),
+        slug="tableau-de-bord",
+        build_file=with_map,
     )
 
 
@@ -63,7 +50,7 @@ def staff_dashboard(request):
 
         return national_report(filters=filters, link=link)
 
-    return _filtered(request, PERIOD_ONLY, "funders/staff_dashboard.html", {}, build)
+    return report_page(request, options=PERIOD_ONLY, template="funders/staff_dashboard.html", context={}, build=build)
 
 
 @staff_required
@@ -78,7 +65,9 @@ def staff_funder_dashboard(request, pk):
         return funder_report(funder=funder, filters=filters)
 
     context = {"funder": funder, "staff": True}
-    return _filtered(request, funder_filter_options(funder), "funders/dashboard.html", context, build)
+    return report_page(
+        request, options=funder_filter_options(funder), template="funders/dashboard.html", context=context, build=build
+    )
 
 
 @organisation_required(kinds=[OrganisationKind.FUNDER])
@@ -102,10 +91,10 @@ def commercial_orders(request):
 def usage_map(request):
     """The map of the funder's vouchers, under the dashboard's filters (the same GET names)."""
     funder = request.organisation
-    return _filtered(
+    return report_page(
         request,
-        funder_filter_options(funder),
-        "funders/map.html",
-        {"funder": funder, "map": map_settings()},
-        lambda filters: funder_map_report(funder=funder, filters=filters),
+        options=funder_filter_options(funder),
+        template="funders/map.html",
+        context={"funder": funder, "map": map_settings()},
+        build=lambda filters: funder_map_report(funder=funder, filters=filters),
     )

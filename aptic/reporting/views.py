@@ -20,7 +20,7 @@ from .dashboard import funder_filter_options
 from .exports import report_csv, report_pdf, report_xlsx
 from .exports.services import UNKNOWN_USES_FORMAT, inline_limit
 from .exports.uses import HEADER, WIDTHS, uses_count, uses_rows
-from .filters import parse_filters
+from .filters import FilterOptions, Filters, parse_filters
 from .models import Export, ExportFormat
 from .report import Report
 from .services import export_request
@@ -51,6 +51,24 @@ def report_export(request, report: Report, *, organisation, slug: str) -> HttpRe
     response["Content-Disposition"] = f'attachment; filename="{slug}-{day:%Y-%m-%d}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def report_page(request, *, options: FilterOptions, template: str, context: dict, build, slug=None, build_file=None):
+    """A dashboard under the filters of the URL; with a `slug`, ?format= gives the same view as a
+    file (`build_file` when the file holds more than the page, else `build`). Wrong filters: a
+    French 400, the page with its filters form and no figures, or the error page for a file."""
+    wants_file = slug is not None and "format" in request.GET
+    try:
+        filters = parse_filters(request.GET, options=options)
+    except DomainError as exc:
+        if wants_file:
+            return bad_request(request, exc.message)
+        context = context | {"filters": Filters(options=options), "filters_error": exc.message}
+        return render(request, template, context, status=400)
+    if wants_file:
+        report = (build_file or build)(filters)
+        return report_export(request, report, organisation=request.organisation, slug=slug)
+    return render(request, template, context | {"filters": filters, "report": build(filters)})
 
 
 def funder_view(organisation, params: QueryDict):
