@@ -277,8 +277,13 @@ PAGE = (None, "day", "category_id", "place_id", "commune", "epci", "typology_id"
 
 
 def _page(read, median, filters):
-    figures = {group: read((group,) if group else (), filters) for group in PAGE}
-    figures["median"] = median(filters)
+    """A page's queries, in one usage snapshot as the dashboard builders read them (ADR 0048: the
+    live tail read once per page; the raw SQL reads no tail)."""
+    from aptic.reporting.selectors import usage_snapshot
+
+    with usage_snapshot():
+        figures = {group: read((group,) if group else (), filters) for group in PAGE}
+        figures["median"] = median(filters)
     return figures
 
 
