@@ -178,3 +178,50 @@ class OfferSettings(models.Model):
     @classmethod
     def current(cls) -> "OfferSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class ReferencePlace(models.Model):
+    """A place of the existing offer that is not an #APTIC provider's: imported in the national
+    standard (the national cartography holds tens of thousands), shown apart on the territorial
+    diagnostic, never payable, with no SIRET required (ADR 0049). A re-import updates the rows that
+    changed and retires those that vanished from their source."""
+
+    source = models.CharField(
+        "source", max_length=100, help_text="Le jeu de données importé (ex. la cartographie nationale)."
+    )
+    source_id = models.CharField("identifiant dans la source", max_length=250)
+    name = models.CharField("nom du lieu", max_length=250)
+    commune = models.ForeignKey(
+        "territories.Commune", verbose_name="commune", on_delete=models.PROTECT, related_name="reference_places"
+    )
+    address = models.CharField("adresse", max_length=250, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    latitude = models.FloatField("latitude")
+    longitude = models.FloatField("longitude")
+    service_categories = models.ManyToManyField(
+        "vocabulary.ServiceCategory", verbose_name="services proposés", blank=True, related_name="reference_places"
+    )
+    typologies = models.ManyToManyField(
+        "vocabulary.PlaceTypology", verbose_name="typologies", blank=True, related_name="reference_places"
+    )
+    siret = models.CharField("SIRET (pivot)", max_length=14, blank=True)
+    website = models.URLField("site web", blank=True, max_length=500)
+    source_updated_on = models.DateField("mise à jour dans la source", null=True, blank=True)
+    imported_at = models.DateTimeField("importé le", default=timezone.now)
+    updated_at = models.DateTimeField("modifié le", default=timezone.now)
+    retired_at = models.DateTimeField(
+        "retiré le", null=True, blank=True, help_text="Absent du dernier import de sa source."
+    )
+
+    class Meta:
+        verbose_name = "lieu de référence"
+        verbose_name_plural = "lieux de référence"
+        ordering = ["name"]
+        constraints = [
+            coordinates_constraint("reference_place_coordinates_valid"),
+            models.UniqueConstraint(fields=["source", "source_id"], name="reference_place_unique_per_source"),
+        ]
+        indexes = [models.Index(fields=["commune"], name="reference_place_commune")]
+
+    def __str__(self):
+        return self.name

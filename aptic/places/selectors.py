@@ -4,12 +4,15 @@ Only published places of labelled providers are public (ADR 0008). The public ca
 map rows and place page are in aptic.directory (ADR 0030).
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from aptic.providers.selectors import labelled_providers
 
-from .models import Offer, Place
+from .models import Offer, Place, ReferencePlace
 
 
 def _offer_count(**filters) -> Coalesce:
@@ -53,3 +56,46 @@ def public_places() -> QuerySet[Place]:
 def is_labelled(organisation) -> bool:
     """Whether the provider's published places are public today (ADR 0008: one definition, in providers)."""
     return labelled_providers().filter(pk=organisation.pk).exists()
+
+
+@dataclass(frozen=True)
+class KnownPlace:
+    """A place of the existing offer for the territorial diagnostic (ADR 0049): an #APTIC place
+    (public: published, of a labelled provider) or a reference place not retired."""
+
+    kind: str  # "aptic" or "reference"
+    pk: int
+    name: str
+    commune_id: str
+    latitude: float
+    longitude: float
+    category_ids: frozenset
+
+
+APTIC, REFERENCE = "aptic", "reference"
+
+
+def known_places() -> list[KnownPlace]:
+    """Every known place with the service categories it offers: for an #APTIC place, those it
+    declares and those of its active offers; for a reference place, those of its source."""
+    categories = defaultdict(set)
+    public = public_places()
+    for place_id, category_id in Place.service_categories.through.objects.filter(place__in=public).values_list(
+        "place_id", "servicecategory_id"
+    ):
+        categories[(APTIC, place_id)].add(category_id)
+    for place_id, category_id in Offer.objects.filter(place__in=public, is_active=True).values_list(
+        "place_id", "category_id"
+    ):
+        categories[(APTIC, place_id)].add(category_id)
+    active = ReferencePlace.objects.filter(retired_at__isnull=True)
+    for place_id, category_id in ReferencePlace.service_categories.through.objects.filter(
+        referenceplace__in=active
+    ).values_list("referenceplace_id", "servicecategory_id"):
+        categories[(REFERENCE, place_id)].add(category_id)
+    fields = ("pk", "name", "commune_id", "latitude", "longitude")
+    return [
+        KnownPlace(kind, pk, name, commune_id, latitude, longitude, frozenset(categories[(kind, pk)]))
+        for kind, rows in ((APTIC, public.values_list(*fields)), (REFERENCE, active.values_list(*fields)))
+        for pk, name, commune_id, latitude, longitude in rows
+    ]
