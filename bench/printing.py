@@ -3,7 +3,8 @@ without QR codes, in the same run; then a real order printed through the service
 reads, files stored), and the memory held while printing.
 
 Goals (issue #5): at least 100 pages per second per process (5 vouchers a page) with QR codes;
-memory flat (peak RSS quoted) while printing 100,000 vouchers.
+memory flat (peak RSS quoted) while printing 100,000 vouchers. Issue #15: the QR rate at least half
+the bare rate, both measured in this run (ADR 0046).
 
 Pages are counted two ways: voucher pages (5 vouchers each, the goal's unit) and all pages
 (a cover per booklet of 10 adds one page per two voucher pages).
@@ -116,9 +117,10 @@ def run():
     rss: list[float] = []
     start_rss = _rss_mb()
     seconds, pages, size = _print(COUNT, with_qr=True, rss=rss)
-    with_qr = _rates("with QR codes (vector, segno)", seconds, pages, COUNT)
+    with_qr = _rates("with QR codes (1-bit stencil masks, grids from segno)", seconds, pages, COUNT)
     print(f"  QR pages / bare pages: {with_qr / bare:.2f} (the QR codes cost {1 - with_qr / bare:.0%} of the rate)")
     print(f"  goal ≥ 100 voucher pages/s per process: {'met' if with_qr >= 100 else 'NOT MET'}")
+    print(f"  goal QR rate ≥ 50 % of the bare rate (ADR 0046): {'met' if with_qr >= bare / 2 else 'NOT MET'}")
     load = os.getloadavg()[0]
     print(f"  output: {_n(size / COUNT)} bytes a voucher; load average {load:.1f} on {os.cpu_count()} CPUs")
     marks = sorted({0, len(rss) // 4, len(rss) // 2, 3 * len(rss) // 4, len(rss) - 1})
