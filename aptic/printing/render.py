@@ -165,15 +165,20 @@ def _slot_y(slot: int) -> float:
     return BOTTOM + (PER_PAGE - 1 - slot) * CELL_H
 
 
-def cmyk_image(data: bytes) -> ImageReader:
-    """The cover in process colours (PDF/X-1a has no RGB): black generation by full under-colour
-    removal, K = min(C, M, Y). Not colour-managed (no CMYK profile ships with our packages)."""
+def cmyk_image(data: bytes) -> Image.Image:
+    """The cover in process colours (PDF/X-1a has no RGB): a CMYK image as it is, else Pillow's
+    conversion with black generation by full under-colour removal, K = min(C, M, Y). Not
+    colour-managed (no CMYK profile ships with our packages)."""
     image = Image.open(io.BytesIO(data))
-    image = image.convert("RGB").convert("CMYK")
+    if image.mode == "CMYK":  # made for print already: kept as it is
+        return image
+    # Transparent parts on white paper (PDF/X-1a has no transparency).
+    image = image.convert("RGBA")
+    image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert("CMYK")
     cyan, magenta, yellow, _ = image.split()
     black = ImageChops.darker(ImageChops.darker(cyan, magenta), yellow)
     channels = [ImageChops.subtract(channel, black) for channel in (cyan, magenta, yellow)]
-    return ImageReader(Image.merge("CMYK", (*channels, black)))
+    return Image.merge("CMYK", (*channels, black))
 
 
 def _cover(canvas: Canvas, spec: PrintSpec, booklet: int, first: int, image) -> None:
@@ -231,7 +236,7 @@ def render(out, spec: PrintSpec, vouchers: Iterable[tuple[int, str]], *, with_qr
     canvas.setProducer("#APTIC (reportlab)")
     canvas.setSubject(spec.funder_name)
     form = _page_form(canvas, spec)
-    image = cmyk_image(spec.cover_image) if spec.cover_image else None
+    image = ImageReader(cmyk_image(spec.cover_image)) if spec.cover_image else None
     pages = done = 0
     for booklet, items in _booklets(vouchers, spec.booklet_size):
         print_page_start(canvas)

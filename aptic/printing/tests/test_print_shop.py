@@ -220,3 +220,17 @@ def test_production_does_not_print_without_a_public_site_url(make_order, staff):
     with override_settings(EMBEDDED=False, SITE_URL="https://cheques.gironde.fr"):
         (record,) = print_files_generate(order=order)
     assert all(url.startswith("https://cheques.gironde.fr/c/") for page in decoded(_bytes(record)) for url in page)
+
+
+@pytest.mark.parametrize("mode, colour", [("RGBA", (200, 30, 60, 0)), ("RGB", (0, 0, 0)), ("CMYK", (10, 20, 30, 40))])
+def test_a_cover_image_becomes_cmyk_transparent_parts_white(mode, colour):
+    from PIL import Image
+
+    from aptic.printing.render import cmyk_image
+
+    buffer = io.BytesIO()
+    Image.new(mode, (8, 8), colour).save(buffer, format="JPEG" if mode == "CMYK" else "PNG")
+    converted = cmyk_image(buffer.getvalue())
+    assert converted.mode == "CMYK" and converted.size == (8, 8)
+    expected = {"RGBA": (0, 0, 0, 0), "RGB": (0, 0, 0, 255), "CMYK": colour}[mode]  # white paper; black is K only
+    assert converted.getpixel((0, 0)) == pytest.approx(expected, abs=3)
