@@ -10,8 +10,14 @@ from PIL import ImageCms
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
 from pypdf.generic import TextStringObject as Text
+from reportlab.lib.colors import CMYKColor
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from aptic.core import formats
 
@@ -66,3 +72,101 @@ def with_output_intent(pdf: bytes) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+# Print files (ADR 0046). What a print shop's preflight asks of a file, for PDF/X-1a:2003: CMYK or
+# gray only, every font embedded, on every page a TrimBox (the finished size) inside a BleedBox 3 mm
+# larger on each side (the MediaBox) so that colour reaching the cut is printed past it, and an
+# output intent naming a registered printing condition (X-1a needs no ICC profile for one).
+
+BLEED = 3 * mm
+PDFX_VERSION = "PDF/X-1a:2003"
+PRINT_CONDITION = "FOGRA39"  # ISO 12647-2 offset on coated paper, the European default
+PRINT_CONDITION_INFO = "Coated FOGRA39 (ISO 12647-2:2004)"
+CMYK_BLACK = CMYKColor(0, 0, 0, 1)
+CMYK_WHITE = CMYKColor(0, 0, 0, 0)
+REGISTRATION = CMYKColor(1, 1, 1, 1)  # crop marks: on every plate, so that every separation is cut alike
+
+
+class _PdfxInfo(PDFInfo):
+    """reportlab's document information plus the key PDF/X requires there (reportlab has no hook)."""
+
+    def format(self, document):
+        date = PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
+        entries = {
+            "Title": PDFString(self.title),
+            "Author": PDFString(self.author),
+            "Subject": PDFString(self.subject),
+            "Creator": PDFString(self.creator),
+            "Producer": PDFString(self.producer),
+            "CreationDate": date,
+            "ModDate": date,
+            "Trapped": PDFName("False"),
+            "GTS_PDFXVersion": PDFString(PDFX_VERSION),
+        }
+        return PDFDictionary(entries).format(document)
+
+
+def print_canvas(out, width: float, height: float, **kwargs) -> Canvas:
+    """A reportlab canvas for a print file of finished size width × height (points): PDF 1.4 (the
+    most PDF/X-1a:2003 allows), MediaBox = BleedBox grown by BLEED each side, TrimBox the finished
+    size, the PDF/X output intent and version. Fonts: register_fonts() and FONT/FONT_BOLD (embedded).
+    Start every page with print_page_start(), which puts the origin at the trim's corner."""
+    register_fonts()
+    bled = (width + 2 * BLEED, height + 2 * BLEED)
+    # The initial font is written in every page's preamble: ours, else reportlab's unembedded Helvetica.
+    canvas = Canvas(out, pagesize=bled, pdfVersion=(1, 4), initialFontName=FONT, **kwargs)
+    canvas.setBleedBox((0, 0, *bled))
+    canvas.setTrimBox((BLEED, BLEED, BLEED + width, BLEED + height))
+    document = canvas._doc
+    info = _PdfxInfo()
+    info.__dict__.update(document.info.__dict__)
+    document.info = info
+    intent = PDFDictionary(
+        {
+            "Type": PDFName("OutputIntent"),
+            "S": PDFName("GTS_PDFX"),
+            "OutputConditionIdentifier": PDFString(PRINT_CONDITION),
+            "RegistryName": PDFString("http://www.color.org"),
+            "Info": PDFString(PRINT_CONDITION_INFO),
+        }
+    )
+    catalog = document.Catalog
+    # PDFCatalog writes the keys of its __Defaults__ it finds as attributes: one more for this file.
+    catalog.__Defaults__ = {**type(catalog).__Defaults__, "OutputIntents": None}
+    catalog.OutputIntents = PDFArray([document.Reference(intent)])
+    return canvas
+
+
+def print_page_start(canvas: Canvas) -> None:
+    """Draw the page in trim coordinates: (0, 0) is the finished page's corner, the bleed below it."""
+    canvas.translate(BLEED, BLEED)
+
+
+def fit_lines(
+    text: str, font: str, width: float, *, size: float, min_size: float, max_lines: int = 2
+) -> tuple[float, list[str]]:
+    """The size and lines at which `text` fits `width`: one line shrunk down to min_size, else wrapped
+    on up to max_lines lines, each count tried from `size` down. Below min_size only if even that
+    fails: a funder's name is never cut (half-point steps)."""
+    register_fonts()
+    text = " ".join(text.split())
+
+    def fits(at: float, lines_allowed: int) -> list[str] | None:
+        lines = simpleSplit(text, font, at, width)
+        if len(lines) <= lines_allowed and all(stringWidth(line, font, at) <= width for line in lines):
+            return lines
+        return None
+
+    for lines_allowed in range(1, max_lines + 1):
+        at = size
+        while at >= min_size:
+            if (lines := fits(at, lines_allowed)) is not None:
+                return at, lines
+            at -= 0.5
+    at = min_size
+    while at > 1:
+        at -= 0.5
+        if (lines := fits(at, max_lines)) is not None:
+            return at, lines
+    return at, [text]

@@ -18,6 +18,7 @@ from aptic.vouchers.issuance import order_issue
 from aptic.vouchers.links import voucher_url
 from aptic.vouchers.models import Order, Voucher
 
+from .checks import site_url_refusal
 from .models import PrintCover, PrintFile, PrintRelease, ReleaseReason, cover_path, print_file_path
 from .render import PrintSpec, render
 
@@ -219,6 +220,8 @@ def print_files_generate(
         raise DomainError(f"La commande n° {order.pk} n'est pas émise : rien à imprimer.")
     if not PrintRelease.objects.filter(order=order).exists():
         raise DomainError(f"La commande n° {order.pk} n'est pas libérée pour l'impression.")
+    if refusal := site_url_refusal():
+        raise DomainError(refusal, code="site_url")
     spec = print_spec(order)
     parts = file_parts(order, limit)
     existing = {f.part: f for f in PrintFile.objects.filter(order=order)}
