@@ -16,12 +16,12 @@ import zipfile
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscent, getDescent
 from reportlab.pdfgen.canvas import Canvas
 
 from aptic.core.pdf import FONT, register_fonts
 
-from .letter import ADDRESS_LEFT, ADDRESS_TOP, ADDRESS_WIDTH, Letter, draw_letter_form, draw_letter_page
+from .letter import ADDRESS_LEFT, ADDRESS_TOP, ADDRESS_WIDTH, Letter, draw_letter_form, draw_letter_page, draw_lines
 from .postal import address_lines
 
 PAGE_W, PAGE_H = A4
@@ -51,18 +51,8 @@ def _lines(row) -> list[str]:
 
 
 def draw_address(canvas, lines: list[str], *, left: float, top: float, width: float, size: float, leading: float):
-    """The block with its top (the first line's ascent) at `top`, each line condensed to `width` when
-    wider: a 38-character line in capitals is wider than a label at a readable size."""
-    y = top - getAscent(FONT, size)
-    for text in lines:
-        drawn = canvas.beginText(left, y)
-        drawn.setFont(FONT, size)
-        wide = stringWidth(text, FONT, size)
-        # Set on every line: the scale is page state, it would carry over to the next line.
-        drawn.setHorizScale(100 * min(1, width / wide) if wide else 100)
-        drawn.textOut(text)
-        canvas.drawText(drawn)
-        y -= leading
+    """The block with its top (the first line's ascent) at `top`."""
+    draw_lines(canvas, lines, x=left, y=top - getAscent(FONT, size), width=width, size=size, leading=leading)
 
 
 def block_height(count: int, size: float, leading: float) -> float:

@@ -166,16 +166,7 @@ def _chars(page):
             yield char, left / MM, (height - top) / MM, right / MM, (height - bottom) / MM
 
 
-@pytest.mark.parametrize("address", HOSTILE, ids=lambda r: r.name[:12])
-def test_the_address_shows_in_the_window_whatever_the_play_and_nothing_else_does(address):
-    data = _pdf(render_letters, [address], letter=sample_letter())
-    expected = address_lines(
-        name=address.name,
-        street=address.street,
-        complement=address.complement,
-        postal_code=address.postal_code,
-        city=address.city,
-    )
+def _assert_window_shows_the_address_only(data: bytes, expected: list[str]):
     windows = [_window_on_sheet(dx, dy) for dx, dy in PLAYS]
     lefts, tops, rights, bottoms = zip(*windows, strict=True)
     reach = (min(lefts), min(tops), max(rights), max(bottoms))  # where any position of the window is
@@ -187,8 +178,48 @@ def test_the_address_shows_in_the_window_whatever_the_play_and_nothing_else_does
                 assert w_left <= left and right <= w_right and w_top <= top and bottom <= w_bottom, (char, left, top)
     # All that any position of the window shows is the address, whole.
     assert "".join(seen) == "".join(expected).replace(" ", "")
+
+
+@pytest.mark.parametrize("address", HOSTILE, ids=lambda r: r.name[:12])
+def test_the_address_shows_in_the_window_whatever_the_play_and_nothing_else_does(address):
+    data = _pdf(render_letters, [address], letter=sample_letter())
+    expected = address_lines(
+        name=address.name,
+        street=address.street,
+        complement=address.complement,
+        postal_code=address.postal_code,
+        city=address.city,
+    )
+    _assert_window_shows_the_address_only(data, expected)
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert all(line in text for line in expected)
+
+
+def test_the_longest_names_an_account_accepts_stay_in_their_places():
+    # Organisation.name and .address at their max_length, in capitals (the widest letters).
+    name = ("COMMUNAUTÉ DE COMMUNES " + "DU PAYS DE L'ENTRE-DEUX-MERS ET DES COTEAUX " * 5)[:200]
+    address = ("HÔTEL DE LA COMMUNAUTÉ, " + "12 BOULEVARD DU PRÉSIDENT-FRANKLIN-ROOSEVELT " * 6)[:250]
+    contact = (address, "33000 Bordeaux", "x" * 60 + "@example.org", "+33 5 56 00 00 00 00 00")
+    data = _pdf(render_letters, [HOSTILE[1]], letter=sample_letter(funder=name, funder_contact=contact))
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    _assert_window_shows_the_address_only(data, ["M" * 38, "É" * 38, "W" * 38, "99999 " + "W" * 32])
+    chars = list(_chars(pdfium.PdfDocument(data)[0]))
+    assert all(
+        left >= 15 and right <= SHEET_W - 15 and top >= 10 and bottom <= SHEET_H - 10
+        for _, left, top, right, bottom in chars
+    )
+    # The sender block ends above the first fold (nothing across it), the letter's text above the notice.
+    assert all(bottom < SHEET_H / 3 for _, _left, top, _right, bottom in chars if top < SHEET_H / 3 + 1)
+    page = pdfium.PdfDocument(data)[0]
+    text = page.get_textpage()
+
+    def where(words):
+        index, count = text.search(words).get_next()
+        boxes = [text.get_charbox(i) for i in range(index, index + count)]
+        return min(b[1] for b in boxes), max(b[3] for b in boxes)  # bottom, top (points from the foot)
+
+    assert where("l'équipe #APTIC")[0] > where("Vos données personnelles")[1]
+    assert where("Madame, Monsieur,")[1] < where("Objet : votre carnet")[0]
 
 
 def test_the_letter_is_a_french_business_letter_with_the_data_protection_notice():
@@ -200,15 +231,16 @@ def test_the_letter_is_a_french_business_letter_with_the_data_protection_notice(
         "Madame, Monsieur,",
         "Le Département de la Gironde vous offre ce carnet de 10 chèques #APTIC de 10,00 €.",
         "Les chèques sont valables jusqu'au 31/12/2027, acceptés jusqu'au 31/01/2028.",
-        "Contactez le Département de la Gironde (1 esplanade Charles-de-Gaulle, 33000 Bordeaux, "
-        "contact@gironde.example)",
+        "Département de la Gironde 1 esplanade Charles-de-Gaulle 33000 Bordeaux contact@gironde.example",
+        "Contactez le Département de la Gironde (coordonnées en tête de ce courrier)",
         "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
         "Pour le Département de la Gironde, l'équipe #APTIC",
         "Vos données personnelles",
         "responsable du traitement",
         "ne servent qu'à vous adresser ce carnet",
         "les efface 30 jours après le dépôt de ce courrier à La Poste",
-        "articles 15 à 21 du RGPD",
+        "articles 15 à 21 du RGPD) : contactez le Département de la Gironde (coordonnées en tête de ce courrier) "
+        "ou #APTIC — plateforme de démonstration (1 rue de la Démonstration, 33000 Bordeaux)",
         "réclamation à la CNIL",
     ):
         assert part.replace("\u00a0", " ") in text.replace("\u00a0", " "), part
@@ -217,6 +249,7 @@ def test_the_letter_is_a_french_business_letter_with_the_data_protection_notice(
     other_text = " ".join(PdfReader(io.BytesIO(other)).pages[0].extract_text().split())
     assert "Atlantique Énergies vous offre" in other_text and "Pour Atlantique Énergies," in other_text
     assert "Le 07/12/2026" not in other_text and "le 07/12/2026" in other_text
+    assert "coordonnées en tête" not in other_text  # no contact of its own: the platform's only
 
 
 def _fonts(reader: PdfReader) -> dict:
@@ -270,7 +303,7 @@ def test_a_mailing_writes_its_funder_its_contact_and_its_day_into_the_letters(fu
         text = " ".join(PdfReader(handle).pages[0].extract_text().split())
     assert f"le {formats.date(timezone.localdate(mailing.created_at))}" in text
     assert "Le Département de la Gironde vous offre ce carnet" in text
-    assert "(1 esplanade Charles-de-Gaulle, cheques@gironde.example, 05 56 00 00 00)" in text
+    assert "Département de la Gironde 1 esplanade Charles-de-Gaulle cheques@gironde.example 05 56 00 00 00" in text
     assert legal.seller().name in text and "33130 BEGLES" in text
     with mailing.labels.open("rb") as handle:
         assert "33130 BEGLES" in PdfReader(handle).pages[0].extract_text()
