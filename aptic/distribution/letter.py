@@ -38,6 +38,7 @@ HEADER_TOP, HEADER_END = 15 * mm, 97 * mm  # the sender block, above the first f
 # longest names and addresses an account accepts take a size or two less.
 SIZES = ((10, 13.5, 8, 10), (9.5, 12.5, 7.5, 9), (9, 11.5, 7, 8.5), (8.5, 10.5, 6.5, 8))
 PARAGRAPH_GAP = 6
+TAGLINE = "avec #APTIC, le chèque culture numérique"
 CNIL = "CNIL, 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, www.cnil.fr"
 
 
@@ -93,8 +94,8 @@ def privacy(letter: Letter) -> str:
     return (
         f"{formats.the(letter.funder, capital=True)}, responsable du traitement, a confié votre nom et "
         f"votre adresse postale à {letter.processor} ({letter.processor_address}), qui prépare et poste ce "
-        "courrier pour son compte. Ces données ne servent qu'à vous adresser ce carnet de chèques et ne sont "
-        f"communiquées à personne d'autre. {letter.processor} les efface {letter.keep_days} jours après le "
+        "courrier pour son compte. Ces données ne servent qu'à vous adresser ce carnet de chèques, à rien "
+        f"d'autre. {letter.processor} les efface {letter.keep_days} jours après le "
         "dépôt de ce courrier à "
         "La Poste ; seul reste, sans nom ni adresse, le public auquel le carnet est destiné (par exemple "
         "« senior »), pour les statistiques du dispositif. Vous pouvez demander à accéder à ces données, à "
@@ -130,7 +131,7 @@ def _header_scale(letter: Letter) -> float:
     """The first scale of the sender block (name 12 pt, contact 8.5 pt) that ends above HEADER_END."""
     for scale in (1, 0.9, 0.8, 0.7, 0.6):
         lines = len(simpleSplit(letter.funder, FONT_BOLD, 12 * scale, HEADER_W)) * 14 * scale
-        for line in (*letter.funder_contact, "tagline"):
+        for line in (*letter.funder_contact, TAGLINE):
             lines += len(simpleSplit(line, FONT, 8.5 * scale, HEADER_W)) * 10.5 * scale
         if HEADER_TOP + lines + 2 * mm <= HEADER_END:
             return scale
@@ -160,7 +161,7 @@ def draw_letter_form(canvas, letter: Letter) -> None:
     y = _paragraph(canvas, letter.funder, y=y, **name)
     for line in letter.funder_contact:
         y = _paragraph(canvas, line, y=y, **header)
-    _paragraph(canvas, "avec #APTIC, le chèque culture numérique", y=y - 2 * mm, **header)
+    _paragraph(canvas, TAGLINE, y=y - 2 * mm, **header)
     # Fold marks in the margin: three panels of 99 mm.
     canvas.setLineWidth(0.3)
     canvas.setStrokeGray(0.5)
