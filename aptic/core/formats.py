@@ -8,6 +8,7 @@ ordinary no-break space (U+00A0) with `space=NBSP`.
 """
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -135,3 +136,69 @@ def validity(valid_until: datetime.date, grace_until: datetime.date | None, *, c
     if grace_until and grace_until > valid_until:
         sentence += f", {plural(count, 'accepté')} jusqu'au {date(grace_until)}"
     return sentence
+
+
+# An organisation is named as it calls itself ("Département de la Gironde", "CCAS de Saint-Étienne"):
+# the article a sentence needs comes from the gender of the name's first word, compared without
+# accents or case. A proper name ("Bordeaux Métropole", "Atlantique Énergies") takes none.
+_MASCULINE = frozenset(
+    {
+        "ccas",
+        "cias",
+        "centre",
+        "club",
+        "comite",
+        "conseil",
+        "departement",
+        "etablissement",
+        "fonds",
+        "groupement",
+        "hopital",
+        "institut",
+        "office",
+        "pays",
+        "pole",
+        "reseau",
+        "service",
+        "syndicat",
+        "territoire",
+    }
+)
+_FEMININE = frozenset(
+    {
+        "agence",
+        "association",
+        "caisse",
+        "chambre",
+        "collectivite",
+        "communaute",
+        "commune",
+        "cooperative",
+        "direction",
+        "federation",
+        "fondation",
+        "maison",
+        "mairie",
+        "metropole",
+        "mission",
+        "mutuelle",
+        "prefecture",
+        "region",
+        "societe",
+        "union",
+        "universite",
+        "ville",
+    }
+)
+
+
+def the(name: str, *, capital: bool = False) -> str:
+    """An organisation's name with its article: 'Département de la Gironde' → 'le Département de la
+    Gironde' ('Le …' with capital), 'Agence X' → "l'Agence X", 'Bordeaux Métropole' unchanged."""
+    name = " ".join(str(name).split())
+    head = unicodedata.normalize("NFKD", name.split(" ", 1)[0] if name else "")
+    head = "".join(c for c in head if c.isalpha()).lower()
+    if head in _MASCULINE or head in _FEMININE:
+        article = "l'" if head[0] in "aeiouyh" else "le " if head in _MASCULINE else "la "
+        return (article.capitalize() if capital else article) + name
+    return name

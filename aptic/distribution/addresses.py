@@ -12,12 +12,12 @@ from aptic.core import formats, tabular
 from aptic.core.errors import DomainError
 
 from .models import BeneficiaryCategory
+from .postal import LINE, AddressError, address_lines
 
 MAX_ROWS = 100_000
 MAX_BYTES = 30 * 1024 * 1024
 MAX_ERRORS = 50
-LINE = 38  # AFNOR NF Z10-011: 38 characters a line of a postal address
-CITY = 32
+CITY = 32  # La Poste's town names (libellé d'acheminement) are 32 characters at most
 
 # Column → the headers accepted for it (compared without accents, case or punctuation).
 COLUMNS = {
@@ -261,4 +261,15 @@ def _check_row(line: int, values: dict[str, str]) -> list[str]:
             f"Ligne {line}, colonne « categorie » : « {category[:30]} » n'est pas un public connu "
             f"({', '.join(label for _, label in BeneficiaryCategory.choices)})."
         )
+    if not problems:
+        try:  # the block as letters and labels will print it (a town of 32 letters with Œ spells 33)
+            address_lines(
+                name=values["nom"],
+                street=values["adresse"],
+                complement=values.get("complement", ""),
+                postal_code=postal,
+                city=values["ville"],
+            )
+        except AddressError as exc:
+            problems.append(f"Ligne {line} : {exc.message}")
     return problems

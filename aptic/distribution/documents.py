@@ -1,8 +1,9 @@
-"""Mailing documents (reportlab): sheets of address labels and one cover letter per booklet.
+"""Mailing documents (reportlab): sheets of address labels and one cover letter per booklet (ADR 0047).
 
-Labels: A4 sheets of 3 × 8 labels of 70 × 37 mm (the common 24-label sheet). Letters: the address
-in the window of a DL envelope (NF EN ISO 269, window on the right), the booklet number, a short
-text. Streamed page by page, invariant (regenerating gives the same bytes).
+Labels: A4 sheets of 3 × 8 labels of 70 × 37 mm (the common 24-label sheet). Letters: a French
+business letter folded in three into a DL window envelope (letter.py). Both write the address
+through the one postal rule (postal.py) in the embedded Vera font. Streamed page by page,
+invariant (regenerating gives the same bytes).
 
 reportlab keeps a file's pages in memory until it saves (about 7 KB a letter): a large mailing's
 letters are split into PDFs of at most `limit` letters, stored together in one ZIP, so that memory
@@ -15,16 +16,27 @@ import zipfile
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import getAscent, getDescent
 from reportlab.pdfgen.canvas import Canvas
+
+from aptic.core.pdf import FONT, register_fonts
+
+from .letter import ADDRESS_LEFT, ADDRESS_TOP, ADDRESS_WIDTH, Letter, draw_letter_form, draw_letter_page, draw_lines
+from .postal import address_lines
 
 PAGE_W, PAGE_H = A4
 LABEL_COLS, LABEL_ROWS = 3, 8
 LABEL_W, LABEL_H = 70 * mm, 37 * mm
 LABEL_TOP = (PAGE_H - LABEL_ROWS * LABEL_H) / 2
+LABEL_MARGIN = 5 * mm  # inside each label, what a sheet's die-cut may shift
+LABEL_SIZE, LABEL_LEADING = 8.5, 10
+ADDRESS_SIZE, ADDRESS_LEADING = 10, 12
 
 
 def _canvas(out, title: str) -> Canvas:
-    canvas = Canvas(out, pagesize=A4, invariant=1, pageCompression=1)
+    register_fonts()
+    # The initial font too: reportlab would otherwise declare a Helvetica it does not embed.
+    canvas = Canvas(out, pagesize=A4, invariant=1, pageCompression=1, initialFontName=FONT)
     canvas.setTitle(title)
     canvas.setAuthor("#APTIC")
     canvas.setCreator("#APTIC")
@@ -32,12 +44,19 @@ def _canvas(out, title: str) -> Canvas:
     return canvas
 
 
-def _address_lines(row) -> list[str]:
-    lines = [row.name, row.street]
-    if row.complement:
-        lines.append(row.complement)
-    lines.append(f"{row.postal_code} {row.city}")
-    return lines
+def _lines(row) -> list[str]:
+    return address_lines(
+        name=row.name, street=row.street, complement=row.complement, postal_code=row.postal_code, city=row.city
+    )
+
+
+def draw_address(canvas, lines: list[str], *, left: float, top: float, width: float, size: float, leading: float):
+    """The block with its top (the first line's ascent) at `top`."""
+    draw_lines(canvas, lines, x=left, y=top - getAscent(FONT, size), width=width, size=size, leading=leading)
+
+
+def block_height(count: int, size: float, leading: float) -> float:
+    return getAscent(FONT, size) + (count - 1) * leading - getDescent(FONT, size)
 
 
 def render_labels(out, rows, *, title: str) -> int:
@@ -50,60 +69,50 @@ def render_labels(out, rows, *, title: str) -> int:
             pages += 1
             slot = 0
         col, line = slot % LABEL_COLS, slot // LABEL_COLS
-        x = col * LABEL_W + 6 * mm
-        y = PAGE_H - LABEL_TOP - line * LABEL_H - 10 * mm
-        canvas.setFont("Helvetica", 9.5)
-        for text in _address_lines(row):
-            canvas.drawString(x, y, text)
-            y -= 4.5 * mm
+        lines = _lines(row)
+        label_top = PAGE_H - LABEL_TOP - line * LABEL_H
+        # Centred in the label's height: the block is 2 to 6 lines.
+        top = label_top - (LABEL_H - block_height(len(lines), LABEL_SIZE, LABEL_LEADING)) / 2
+        draw_address(
+            canvas,
+            lines,
+            left=col * LABEL_W + LABEL_MARGIN,
+            top=top,
+            width=LABEL_W - 2 * LABEL_MARGIN,
+            size=LABEL_SIZE,
+            leading=LABEL_LEADING,
+        )
         slot += 1
     canvas.showPage()
     canvas.save()
     return pages + 1
 
 
-def render_letters(
-    out, rows, *, title: str, funder_name: str, order_id: int, face_value: str, size: int, validity: str
-) -> int:
-    """One letter a row: rows also carry booklet_number. Returns the page count."""
-    canvas = _canvas(out, title)
+def render_letters(out, rows, *, letter: Letter) -> int:
+    """One letter a row: rows also carry booklet_number. What every letter shares is one form
+    XObject drawn on each page. Returns the page count."""
+    canvas = _canvas(out, letter.title)
+    draw_letter_form(canvas, letter)
     pages = 0
     for row in rows:
-        canvas.setFont("Helvetica-Bold", 14)
-        canvas.drawString(20 * mm, PAGE_H - 25 * mm, funder_name[:60])
-        canvas.setFont("Helvetica", 9)
-        canvas.drawString(20 * mm, PAGE_H - 31 * mm, "avec #APTIC, le chèque culture numérique")
-        y = PAGE_H - 55 * mm  # the window of a DL envelope
-        canvas.setFont("Helvetica", 11)
-        for text in _address_lines(row):
-            canvas.drawString(110 * mm, y, text)
-            y -= 5 * mm
-        canvas.setFont("Helvetica-Bold", 12)
-        canvas.drawString(20 * mm, PAGE_H - 100 * mm, f"Votre carnet de chèques #APTIC n° {row.booklet_number}")
-        canvas.setFont("Helvetica", 11)
-        text = canvas.beginText(20 * mm, PAGE_H - 112 * mm)
-        text.setLeading(15)
-        for sentence in (
-            "Madame, Monsieur,",
-            "",
-            f"{funder_name[:60]} vous offre ce carnet de {size} chèques #APTIC de {face_value}.",
-            "Ils paient, en tout ou partie, un accompagnement au numérique dans un lieu labellisé :",
-            "atelier, aide individuelle, formation. Le code QR de chaque chèque mène à la liste",
-            "des lieux où l'utiliser près de chez vous.",
-            "",
-            f"Les chèques sont {validity}.",
-            "",
-            f"Carnet n° {row.booklet_number} — commande n° {order_id}.",
-        ):
-            text.textLine(sentence)
-        canvas.drawText(text)
+        canvas.doForm("letter")
+        draw_address(
+            canvas,
+            _lines(row),
+            left=ADDRESS_LEFT,
+            top=PAGE_H - ADDRESS_TOP,
+            width=ADDRESS_WIDTH,
+            size=ADDRESS_SIZE,
+            leading=ADDRESS_LEADING,
+        )
+        draw_letter_page(canvas, letter, booklet_number=row.booklet_number)
         canvas.showPage()
         pages += 1
     canvas.save()
     return pages
 
 
-def render_letter_parts(out, rows, *, limit: int, title: str, **letter) -> int:
+def render_letter_parts(out, rows, *, limit: int, letter: Letter) -> int:
     """Letters in PDFs of at most `limit` letters each (courriers-001.pdf, …), written one after the
     other into a ZIP (`out`, seekable), each through a temporary file. Returns the number of PDFs."""
     rows = iter(rows)
@@ -114,7 +123,7 @@ def render_letter_parts(out, rows, *, limit: int, title: str, **letter) -> int:
                 return part - 1
             chunk = itertools.chain([first], itertools.islice(rows, limit - 1))
             with tempfile.TemporaryFile() as pdf:
-                render_letters(pdf, chunk, title=f"{title} — fichier {part}", **letter)
+                render_letters(pdf, chunk, letter=letter.with_title(f"{letter.title} — fichier {part}"))
                 pdf.seek(0)
                 # A fixed date: producing the documents again gives the same bytes.
                 member = zipfile.ZipInfo(f"courriers-{part:03d}.pdf", date_time=(2000, 1, 1, 0, 0, 0))

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aptic.audit.services import AuditAction, audit_record
-from aptic.core import clock, formats
+from aptic.core import clock, formats, legal
 from aptic.core.errors import DomainError
 from aptic.jobs.services import job_enqueue
 from aptic.printing.models import PrintRelease
@@ -22,6 +22,7 @@ from aptic.vouchers.models import Activation, Booklet, Order
 
 from .addresses import read_address_file
 from .documents import render_labels, render_letter_parts, render_letters
+from .letter import Letter
 from .models import (
     AddressPurge,
     Handout,
@@ -165,34 +166,26 @@ def _save(mailing, field_name: str, filename: str, write) -> None:
 
 def mailing_documents_generate(*, mailing: Mailing, progress=None) -> dict:
     """Labels and letters as PDF; the mailing becomes ready to post."""
-    mailing = Mailing.objects.select_related("shipment__order__funder").get(pk=mailing.pk)
+    mailing = Mailing.objects.select_related("shipment__order__funder__commune").get(pk=mailing.pk)
     if mailing.addresses_purged_at:
         raise DomainError("Les adresses de cet envoi sont effacées : plus de documents à produire.")
     order = mailing.shipment.order
     title = f"Envoi postal n° {mailing.pk} — commande n° {order.pk}"
-    value = formats.euros(order.face_value_cents, space=formats.NBSP)  # Vera has no U+202F (ADR 0023)
     if progress:
         progress(0)
     _save(mailing, "labels", "etiquettes.pdf", lambda out: render_labels(out, _letters(mailing), title=title))
     if progress:
         progress(1)
-    letter = {
-        "title": title,
-        "funder_name": order.funder.name,
-        "order_id": order.pk,
-        "face_value": value,
-        "size": order.booklet_size,
-        "validity": formats.validity(order.valid_until, order.grace_until, count=2),
-    }
+    letter = _letter(mailing, order, title)
     limit = file_letter_limit()
     if mailing.address_count <= limit:
-        _save(mailing, "letters", "courriers.pdf", lambda out: render_letters(out, _letters(mailing), **letter))
+        _save(mailing, "letters", "courriers.pdf", lambda out: render_letters(out, _letters(mailing), letter=letter))
     else:
         _save(
             mailing,
             "letters",
             "courriers.zip",
-            lambda out: render_letter_parts(out, _letters(mailing), limit=limit, **letter),
+            lambda out: render_letter_parts(out, _letters(mailing), limit=limit, letter=letter),
         )
     with transaction.atomic():
         Mailing.objects.filter(pk=mailing.pk).update(labels=mailing.labels.name, letters=mailing.letters.name)
@@ -200,6 +193,34 @@ def mailing_documents_generate(*, mailing: Mailing, progress=None) -> dict:
     if progress:
         progress(2)
     return {"labels": _sha(mailing.labels), "letters": _sha(mailing.letters)}
+
+
+def _funder_contact(funder) -> tuple[str, ...]:
+    """The funder's postal address, e-mail and phone, as far as its account has them."""
+    town = ""
+    if funder.commune_id:
+        codes = funder.commune.postal_codes.split()
+        town = f"{codes[0]} {funder.commune.name}" if codes else funder.commune.name
+    return tuple(line for line in (funder.address, town, funder.email, funder.phone) if line)
+
+
+def _letter(mailing, order, title: str) -> Letter:
+    funder, seller = order.funder, legal.seller()
+    return Letter(
+        title=title,
+        funder=funder.name,
+        funder_contact=_funder_contact(funder),
+        place=funder.commune.name if funder.commune_id else "",
+        day=timezone.localdate(mailing.created_at),  # the deposit's day: the same bytes when produced again
+        order_id=order.pk,
+        face_value=formats.euros(order.face_value_cents, space=formats.NBSP),  # Vera has no U+202F (ADR 0023)
+        size=order.booklet_size,
+        validity=formats.validity(order.valid_until, order.grace_until, count=2),
+        processor=seller.name,
+        processor_address=f"{seller.address}, {seller.postcode} {seller.city}",
+        keep_days=KEEP_DAYS,
+        site_url=settings.SITE_URL,
+    )
 
 
 def _sha(field) -> str:

@@ -25,6 +25,7 @@ from aptic.distribution.models import (
     Shipment,
     ShippedBooklet,
 )
+from aptic.distribution.tests.helpers import sample_letter
 from aptic.jobs.schedule import PERIODIC
 from aptic.vouchers.models import Voucher
 
@@ -109,7 +110,7 @@ def test_letters_in_parts_keep_memory_bounded_by_the_part():
         )
         for n in range(600)
     ]
-    letter = {"title": "t", "funder_name": "F", "order_id": 1, "face_value": "10 €", "size": 10, "validity": "x"}
+    letter = sample_letter()
 
     def peak(write):
         tracemalloc.start()
@@ -119,8 +120,8 @@ def test_letters_in_parts_keep_memory_bounded_by_the_part():
         tracemalloc.stop()
         return peak
 
-    whole = peak(lambda out: render_letters(out, rows, **letter))
-    parts = peak(lambda out: render_letter_parts(out, iter(rows), limit=100, **letter))
+    whole = peak(lambda out: render_letters(out, rows, letter=letter))
+    parts = peak(lambda out: render_letter_parts(out, iter(rows), limit=100, letter=letter))
     assert parts < whole / 2, (parts, whole)
 
 
