@@ -373,5 +373,11 @@ for _name, _value in os.environ.items():
     if _name.startswith(("APTIC_LEGAL_", "APTIC_SEPA_DEBTOR_")) and _value:
         globals()[_name] = _value
 
+# The SEPA transfer message (ADR 0044): the EPC's pain.001.001.09, or pain.001.001.03 for a bank that
+# still asks for the 2009 version.
+APTIC_SEPA_SCHEMA = os.environ.get("APTIC_SEPA_SCHEMA", "pain.001.001.09")
+if APTIC_SEPA_SCHEMA not in ("pain.001.001.09", "pain.001.001.03"):
+    raise ImproperlyConfigured("APTIC_SEPA_SCHEMA must be 'pain.001.001.09' or 'pain.001.001.03'.")
+
 # Invitations to join an organisation stay valid this long.
 APTIC_INVITATION_DAYS = 14

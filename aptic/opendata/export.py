@@ -1,4 +1,5 @@
-"""The export of places in the national standard, as CSV and as JSON, written piece by piece.
+"""The export of places in the national standard, as CSV and as JSON, written piece by piece, and the
+CSV's XLSX twin (ADR 0044).
 
 CSV is the standard's own format: UTF-8 without BOM, comma-separated, a header with the standard's
 column names in its order, RFC 4180 quoting, multi-valued cells joined with "|"; a text cell that
@@ -14,6 +15,7 @@ Converting the JSON to rows in that key order gives the CSV back, value for valu
 before a formula-looking text).
 """
 
+import datetime
 import json
 from collections.abc import Iterable, Iterator
 
@@ -35,6 +37,20 @@ def csv_chunks(rows: Iterable[dict]) -> Iterator[bytes]:
         dialect=tabular.RFC4180,
         rows_per_chunk=ROWS_PER_CHUNK,
     )
+
+
+def _typed(column: str, value):
+    """A cell as the standard types it, for a workbook: its dates as dates (the CSV writes them as text)."""
+    if value and standard.fields()[column].get("type") == "date":
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def xlsx_write(target, rows: Iterable[dict]) -> None:
+    """The CSV's twin: the same columns and rows through the same writer, numbers and dates typed."""
+    columns = standard.columns()
+    typed = ([_typed(column, row[column]) for column in columns] for row in rows)
+    tabular.xlsx_write(target, [tabular.Sheet("Lieux", columns, typed)])
 
 
 def json_chunks(rows: Iterable[dict]) -> Iterator[bytes]:

@@ -1,6 +1,9 @@
-"""Open data: the places in the national standard (CSV, JSON), and the staff import of such files."""
+"""Open data: the places in the national standard (CSV, its XLSX twin, JSON), and the staff import of
+such files."""
 
-from django.http import StreamingHttpResponse
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -21,8 +24,11 @@ EXPORT_MAX_AGE = 15 * 60  # seconds: places, offers and labels change during the
 WEB_MAX_ROWS = 1_000
 
 
-def _download(chunks, *, content_type: str, extension: str, disposition: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=content_type)
+def _download(content, *, content_type: str, extension: str, disposition: str) -> StreamingHttpResponse:
+    if hasattr(content, "read"):
+        response = FileResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
     filename = f"lieux-mediation-numerique-aptic-{timezone.localdate().isoformat()}.{extension}"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"  # open data, readable from any site's scripts
@@ -39,6 +45,15 @@ def places_csv(request):
         extension="csv",
         disposition="attachment",
     )
+
+
+@public
+@require_safe
+def places_xlsx(request):
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the response once sent)
+    export.xlsx_write(handle, selectors.standard_rows())
+    handle.seek(0)
+    return _download(handle, content_type=tabular.XLSX_CONTENT_TYPE, extension="xlsx", disposition="attachment")
 
 
 @public

@@ -21,10 +21,11 @@ from aptic.core.errors import DomainError
 from aptic.core.uploads import image_info, is_readable_pdf, named_as, sniff
 
 from .models import BankDetails, BankDetailsStatus
+from .sepa_text import NAME, sepa_text
 
 RIB_MAX_BYTES = 5 * 1024 * 1024
 REASON_MAX = 250
-HOLDER_MAX = 70  # what a SEPA transfer carries
+HOLDER_MAX = NAME  # what a SEPA transfer carries
 
 
 def clean_holder(holder: str) -> str:
@@ -33,6 +34,8 @@ def clean_holder(holder: str) -> str:
         raise DomainError("Indiquez le titulaire du compte, tel qu'il figure sur le RIB.", field="holder")
     if len(holder) > HOLDER_MAX:
         raise DomainError(f"Le titulaire est trop long ({HOLDER_MAX} caractères au plus).", field="holder")
+    if not sepa_text(holder, HOLDER_MAX):
+        raise DomainError("Écrivez le titulaire en lettres latines, comme sur le RIB.", field="holder")
     return holder
 
 

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from aptic.vouchers.models import Order, RedemptionLine, VoucherStatus
@@ -136,11 +136,24 @@ def run_payouts(run: PayoutRun) -> QuerySet[Payout]:
     return run.payouts.select_related("provider").order_by("status", "provider__name", "pk")
 
 
+def _statement_lines(payout: Payout) -> QuerySet[PayoutLine]:
+    return PayoutLine.objects.filter(payout=payout).filter(
+        is_void=payout.status in (PayoutStatus.REJECTED, PayoutStatus.CANCELLED)
+    )
+
+
+def statement_span(payout: Payout) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """When the payout's first and last vouchers were used (None, None: no voucher)."""
+    span = _statement_lines(payout).aggregate(
+        first=Min("voucher__redemption__created_at"), last=Max("voucher__redemption__created_at")
+    )
+    return span["first"], span["last"]
+
+
 def statement_rows(payout: Payout):
     """Every voucher of the payout: serial (year-order-rank), date, place, service, amount."""
     lines = (
-        PayoutLine.objects.filter(payout=payout)
-        .filter(is_void=payout.status in (PayoutStatus.REJECTED, PayoutStatus.CANCELLED))
+        _statement_lines(payout)
         .order_by("voucher__redemption__created_at", "voucher_id")
         .values_list(
             "voucher__order_id",

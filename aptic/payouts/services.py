@@ -26,6 +26,7 @@ from aptic.vouchers.rules import CANCEL_WINDOW
 from . import steps
 from .bank import bank_details_review, bank_details_submit  # noqa: F401 (the app's services, in one place)
 from .models import Payout, PayoutRun, PayoutStatus, RunKind, RunStatus
+from .target2 import next_business_day
 from .void import payout_lines_void
 
 REASON_MAX = 250
@@ -173,7 +174,8 @@ def run_export(*, run: PayoutRun, user, at: datetime.datetime | None = None) -> 
         )
     if run.status != RunStatus.APPROVED:
         raise DomainError("Ce virement doit d'abord être approuvé par un second membre de l'équipe.")
-    execution_date = timezone.localdate(at) if at else timezone.localdate()
+    # The bank is asked to execute on the export day, or the next day TARGET2 settles (ADR 0044).
+    execution_date = next_business_day(timezone.localdate(at) if at else timezone.localdate())
     run.status, run.exported_by, run.execution_date = RunStatus.EXPORTING, user, execution_date
     run.save(update_fields=["status", "exported_by", "execution_date"])
     _enqueue(run, "payouts.export", user, at)

@@ -1,5 +1,6 @@
 """A payout's statement for its provider, as CSV, XLSX and PDF: every voucher (serial number, date, place,
-service, amount), then the face value, the subscription netted and the amount transferred."""
+service, amount), then the face value, the subscription netted and the amount transferred. The PDF says
+which days of use it covers, and why when they come before the run's month, and numbers its pages."""
 
 import io
 from xml.sax.saxutils import escape
@@ -11,11 +12,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from aptic.core import tabular
+from aptic.core import formats, tabular
 from aptic.core.pdf import FONT, FONT_BOLD, euros, register_fonts
+from aptic.core.pdf_pages import NumberedCanvas
 
-from .models import Payout, PayoutStatus
-from .selectors import statement_rows
+from .models import Payout, PayoutStatus, RunKind
+from .selectors import statement_rows, statement_span
 
 HEADER = ["Numéro de chèque", "Date", "Lieu", "Service", "Montant (€)"]
 
@@ -32,6 +34,27 @@ def _status_line(payout: Payout) -> str:
     if payout.status == PayoutStatus.SENT:
         return "Payé." if payout.run.status == "paid" else "Virement transmis à la banque."
     return payout.get_status_display() + "."
+
+
+def period_lines(payout: Payout) -> list[str]:
+    """The days of use the statement covers; a monthly run also pays what older months left owing."""
+    first, last = statement_span(payout)
+    if first is None:
+        return ["Aucun chèque dans ce relevé."]
+    lines = [f"Période couverte : utilisations du {formats.date(first)} au {formats.date(last)}."]
+    run = payout.run
+    if run.kind == RunKind.MONTHLY and run.period_start:
+        if timezone.localdate(first) < run.period_start:
+            lines.append(
+                f"Le virement mensuel pour {formats.month(run.period_start)} règle aussi les utilisations "
+                "des mois précédents qui n'avaient pas encore été payées."
+            )
+    else:
+        lines.append(
+            f"Ce virement à la demande règle les utilisations antérieures au {formats.date_time(run.cutoff)} "
+            "qui n'avaient pas encore été payées."
+        )
+    return lines
 
 
 def _table(payout: Payout) -> list[list]:
@@ -70,6 +93,7 @@ def statement_pdf(payout: Payout) -> bytes:
         author="#APTIC",
         lang="fr-FR",
         invariant=1,
+        initialFontName=FONT,
     )
     body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
     title = ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=14, leading=18)
@@ -80,6 +104,7 @@ def statement_pdf(payout: Payout) -> bytes:
         Spacer(1, 3 * mm),
         Paragraph(escape(f"Structure : {payout.provider_name or payout.provider.name}"), body),
         Paragraph(f"Virement : {run.reference} ({run.label})", body),
+        *(Paragraph(escape(line), body) for line in period_lines(payout)),
         Paragraph(escape(_status_line(payout)), body),
         Spacer(1, 4 * mm),
     ]
@@ -117,5 +142,5 @@ def statement_pdf(payout: Payout) -> bytes:
         )
     )
     story.append(table)
-    doc.build(story)
+    doc.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

@@ -16,7 +16,7 @@ from aptic.vouchers.redemption import redemption_cancel
 
 from .. import services, steps
 from ..models import NettedFee, PayoutLine, PayoutRun, PayoutStatus, RunKind, RunStatus
-from ..sepa import SCHEMA_PATH
+from ..sepa import schema_name, schema_path
 from .conftest import ledger_breaches
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_monthly_run_from_draft_to_paid_through_the_staff_pages(pay, client, run
     client.force_login(pay.staff)
     sepa = client.get(reverse("payouts:staff_sepa", kwargs={"pk": run.pk}))
     document = b"".join(sepa.streaming_content)
-    xmlschema.XMLSchema(str(SCHEMA_PATH)).validate(document.decode())
+    xmlschema.XMLSchema(str(schema_path(schema_name()))).validate(document.decode())
     text = document.decode()
     assert text.count("<CdtTrfTxInf>") == 2 and "<CtrlSum>50.00</CtrlSum>" in text
     assert payouts[paid_a.pk].reference in text and "FR7630004000031234567890143" in text

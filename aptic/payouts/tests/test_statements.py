@@ -1,10 +1,12 @@
 """What a provider sees: owed, in a run, paid; its statements as PDF and CSV; nobody else's."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from .. import services
@@ -106,3 +108,47 @@ def test_a_paid_statement_keeps_the_names_it_was_issued_with(pay, client, paid_r
     pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(client.get(urls["pdf"]).content)).pages)
     assert "Fablab Alpha & Cie" in pdf and "Lieu de Fablab" in pdf and "découverte" in pdf
     assert "Nouveau" not in pdf
+
+
+def _unembedded_fonts(reader: PdfReader) -> set[str]:
+    """pypdf's reading of every font on every page: those with no FontFile/FontFile2/FontFile3."""
+    missing = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            for described in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                descriptor = described.get("/FontDescriptor")
+                if font.get("/Subtype") == "/Type0" and described is font:
+                    continue  # a composite font: its descendant carries the file
+                if descriptor is None or not any(
+                    k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
+                    missing.add(str(described.get("/BaseFont")))
+    return missing
+
+
+def test_the_pdf_statement_numbers_its_pages_states_its_period_and_embeds_its_fonts(
+    pay, client, django_capture_on_commit_callbacks
+):
+    alpha = pay.provider("Fablab Alpha")
+    older = pay.month.replace(day=1) - datetime.timedelta(days=20)  # a month the last run did not pay
+    pay.redeem(alpha, 2, at=timezone.make_aware(datetime.datetime.combine(older, datetime.time(9))))
+    pay.redeem(alpha, 70)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.run_create(kind=RunKind.MONTHLY, month=pay.month, user=pay.staff)
+    payout = run.payouts.get(provider=alpha)
+    client.force_login(alpha.admin)
+    url = reverse("payouts:provider_statement", kwargs={"org_slug": alpha.slug, "pk": payout.pk, "fmt": "pdf"})
+    reader = PdfReader(io.BytesIO(client.get(url).content))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 2
+    assert all(f"Page {n} sur {len(pages)}" in text for n, text in enumerate(pages, start=1))
+    last = pay.month.replace(day=15)
+    assert f"utilisations du {older:%d/%m/%Y} au {last:%d/%m/%Y}" in pages[0]
+    assert "règle aussi les utilisations des mois précédents" in " ".join(pages[0].split())
+    assert _unembedded_fonts(reader) == set()
+    names = {
+        str(f.get_object()["/BaseFont"]).split("+")[-1] for p in reader.pages for f in p["/Resources"]["/Font"].values()
+    }
+    assert names == {"BitstreamVeraSans-Roman", "BitstreamVeraSans-Bold"}  # Vera (aptic.core.pdf), no Helvetica
