@@ -9,7 +9,11 @@ from .pdf import FONT, register_fonts
 
 class NumberedCanvas(Canvas):
     """Pass as `canvasmaker=` to a doc template's build(). Its initial font is ours, not reportlab's
-    Helvetica, which would be named on every page without being embedded."""
+    Helvetica, which would be named on every page without being embedded. A document with its own
+    footer sets where the number sits (NUMBER_Y, NUMBER_SIZE)."""
+
+    NUMBER_Y = 8 * mm
+    NUMBER_SIZE = 8
 
     def __init__(self, *args, **kwargs):
         register_fonts()
@@ -26,7 +30,7 @@ class NumberedCanvas(Canvas):
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
             width = self._pagesize[0]
-            self.setFont(FONT, 8)
-            self.drawRightString(width - 15 * mm, 8 * mm, f"Page {number} sur {total}")
+            self.setFont(FONT, self.NUMBER_SIZE)
+            self.drawRightString(width - 15 * mm, self.NUMBER_Y, f"Page {number} sur {total}")
             super().showPage()
         super().save()

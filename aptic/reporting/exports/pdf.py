@@ -33,6 +33,7 @@ from reportlab.platypus import (
 
 from aptic.core import formats
 from aptic.core.pdf import FONT, FONT_BOLD, register_fonts
+from aptic.core.pdf_pages import NumberedCanvas
 
 from ..report import TIME_UNITS, Breakdown, MapPoint, Report
 from .brand import unmarked
@@ -318,6 +319,11 @@ def _pdf_date(moment: datetime.datetime) -> str:
     return f"D:{local:%Y%m%d%H%M%S}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
 
 
+class _FooterNumbered(NumberedCanvas):
+    NUMBER_Y = 10 * mm  # on the footer's line
+    NUMBER_SIZE = 7
+
+
 def report_pdf(report: Report, *, logo: bytes | None = None) -> bytes:
     """The report on A4; `logo` (PNG or JPEG bytes) is drawn on the cover of a white-label report."""
     register_fonts()
@@ -347,7 +353,6 @@ def report_pdf(report: Report, *, logo: bytes | None = None) -> bytes:
         canvas.setFont(FONT, 7)
         canvas.setFillColor(GREY)
         canvas.drawString(15 * mm, 10 * mm, f"{mark} — {report.title}"[:110])
-        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"Page {document.page}")
         canvas.restoreState()
 
     story = _cover(report, styles, logo) + _figures(report, styles)
@@ -355,5 +360,5 @@ def report_pdf(report: Report, *, logo: bytes | None = None) -> bytes:
         story += _breakdown(breakdown, styles)
     if report.points:
         story += _map(report.points, styles)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_FooterNumbered)
     return buffer.getvalue()

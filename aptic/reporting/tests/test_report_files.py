@@ -87,11 +87,12 @@ def test_pdf_holds_the_cover_figures_tables_and_map():
         "Carte des lieux",
         "Médiathèque de Roanne",
         "km",
-        "Page 2",
         "#APTIC",
     ):
         assert expected in text, expected
     assert "/FontFile2" in data.decode("latin-1")  # the font is embedded
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    assert pages >= 2 and f"Page 2 sur {pages}" in text
 
 
 def test_pdf_charts_are_vectors_not_images():
