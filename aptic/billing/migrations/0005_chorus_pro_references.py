@@ -6,7 +6,13 @@ The invoice table keeps its append-only triggers: its columns are added with pla
 
 from django.db import migrations, models
 
-COLUMNS = [("commitment_number", 50), ("service_code", 100)]
+
+def fields():
+    """New field instances each time: a field belongs to the one model state it is added to."""
+    return [
+        ("commitment_number", 50, models.CharField(blank=True, max_length=50, verbose_name="numéro d'engagement")),
+        ("service_code", 100, models.CharField(blank=True, max_length=100, verbose_name="code service")),
+    ]
 
 
 class Migration(migrations.Migration):
@@ -15,35 +21,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="quote",
-            name="commitment_number",
-            field=models.CharField(blank=True, max_length=50, verbose_name="numéro d'engagement"),
-        ),
-        migrations.AddField(
-            model_name="quote",
-            name="service_code",
-            field=models.CharField(blank=True, max_length=100, verbose_name="code service"),
-        ),
+        *[migrations.AddField(model_name="quote", name=name, field=field) for name, _, field in fields()],
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.AddField(
-                    model_name="invoice",
-                    name="commitment_number",
-                    field=models.CharField(blank=True, max_length=50, verbose_name="numéro d'engagement"),
-                ),
-                migrations.AddField(
-                    model_name="invoice",
-                    name="service_code",
-                    field=models.CharField(blank=True, max_length=100, verbose_name="code service"),
-                ),
+                migrations.AddField(model_name="invoice", name=name, field=field) for name, _, field in fields()
             ],
             database_operations=[
                 migrations.RunSQL(
                     f"ALTER TABLE billing_invoice ADD COLUMN {name} varchar({length}) NOT NULL DEFAULT ''",
                     f"ALTER TABLE billing_invoice DROP COLUMN {name}",
                 )
-                for name, length in COLUMNS
+                for name, length, _ in fields()
             ],
         ),
     ]

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from aptic.billing import services
 from aptic.billing.invoicing import expiry_credit_notes_issue
-from aptic.billing.models import Invoice, Offer
+from aptic.billing.models import Invoice
 from aptic.core.errors import DomainError
 from aptic.vouchers.lifecycle import vouchers_expire
 
@@ -31,20 +31,6 @@ PUBLIC_TERMS = [
     "40 €",
 ]
 PRIVATE_TERMS = ["majoré de 10 points", "L441-10", "Code de commerce", "40 €"]
-
-
-def _sent(quote_request, staff, **request):
-    quote = services.quote_create_from_request(request=quote_request(**request), actor=staff)
-    services.quote_update(
-        quote=quote,
-        actor=staff,
-        offer=Offer.objects.get(code="plus"),
-        quantity=2000,
-        booklet_size=5,
-        valid_until=datetime.date.today() + datetime.timedelta(days=30),
-        options={"network_delivery": 35000},
-    )
-    return services.quote_send(quote=quote, actor=staff)
 
 
 def _invoiced(quote, staff, **acceptance):
@@ -119,12 +105,11 @@ def test_the_schematrons_catch_what_the_french_rules_ask(sent_quote, staff):
 
 
 @pytest.mark.django_db
-def test_private_buyer_reads_the_code_de_commerce_and_a_public_one_the_public_procurement_code(
-    quote_request, sent_quote, staff
-):
+def test_private_buyer_reads_the_code_de_commerce_and_a_public_one_the_public_procurement_code(sent_quote, staff):
     public = sent_quote()
-    company = _sent(quote_request, staff, organisation_name="Société Numérique SAS", siret=COMPANY_SIRET,
-                    legal_category="company")  # fmt: skip
+    company = sent_quote(
+        request={"organisation_name": "Société Numérique SAS", "siret": COMPANY_SIRET, "legal_category": "company"}
+    )
     for quote, wanted, unwanted in (
         (public, PUBLIC_TERMS, PRIVATE_TERMS[:3]),
         (company, PRIVATE_TERMS, PUBLIC_TERMS[:4]),
@@ -218,7 +203,12 @@ def test_references_are_kept_from_the_acceptance_page_and_invoices_stay_append_o
     assert response.status_code == 302
     quote.refresh_from_db()
     assert (quote.commitment_number, quote.service_code) == ("2100045678", "DGS")
+    client.force_login(staff)  # staff see them before validating, then on the invoice
+    page = client.get(reverse("billing:staff_quote", kwargs={"pk": quote.pk})).content.decode()
+    assert "<dd>2100045678</dd>" in page and "<dd>DGS</dd>" in page
     invoice = services.invoice_issue(order=services.quote_validate(quote=quote, actor=staff).order, actor=staff)
+    page = client.get(reverse("billing:staff_invoice", kwargs={"pk": invoice.pk})).content.decode()
+    assert "engagement 2100045678 — code service DGS" in page
     # The migration added the invoice's columns without dropping its append-only guard.
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         Invoice.objects.filter(pk=invoice.pk).update(service_code="AUTRE")
