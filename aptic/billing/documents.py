@@ -6,13 +6,25 @@ import datetime
 from aptic.core import formats, legal
 
 from . import einvoice
+from .models import is_public_buyer
 from .pdf import Document, Line, date_fr, euros, render
 from .pricing import Pricing
 
 FACE_LABEL = "Chèques #APTIC — valeur faciale"
 FEE_LABEL = "Frais de gestion ({rate} de la valeur faciale)"
 NO_DISCOUNT = "Pas d'escompte pour paiement anticipé."
+# Late-payment terms (ADR 0045). A private buyer: the Code de commerce, at the seller's rate (settings). A public
+# buyer (models.is_public_buyer): the public procurement code, whose interest rate and indemnity the law fixes.
 RECOVERY = "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € (art. L441-10 et D441-5 du Code de commerce)."  # noqa: E501
+PUBLIC_INTEREST = (
+    "Intérêts moratoires en cas de retard de paiement : taux d'intérêt appliqué par la Banque centrale européenne à "
+    "ses opérations principales de refinancement les plus récentes, en vigueur au premier jour du semestre au cours "
+    "duquel ils ont commencé à courir, majoré de 8 points (art. L2192-13 et R2192-31 du Code de la commande publique)."
+)
+PUBLIC_RECOVERY = (
+    "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € (art. L2192-13 et "
+    "R2192-35 du Code de la commande publique)."
+)
 FUND = (
     "1 % de la valeur faciale est reversé au fonds territorial pour l'innovation sociale et numérique de votre "
     "territoire, sur les frais de gestion (il n'est pas facturé en plus)."
@@ -21,6 +33,21 @@ OUTSIDE_VAT = (
     "La valeur faciale des chèques n'est pas soumise à la TVA (titres de paiement, hors du champ de la TVA) ; "
     "les frais de gestion et les options sont soumis à la TVA au taux de 20 %."
 )
+
+
+def late_payment_terms(seller: legal.Seller, *, public: bool) -> tuple[str, str]:
+    """(interest, recovery indemnity) for a public or private buyer: the last mentions of its quotes and
+    invoices, and the PMD and PMT notes of its Factur-X documents."""
+    if public:
+        return PUBLIC_INTEREST, PUBLIC_RECOVERY
+    return f"Pénalités de retard : {seller.late_penalty}.", RECOVERY
+
+
+def legal_notes(seller: legal.Seller, *, public: bool) -> list[tuple[str, str]]:
+    """The notes the French e-invoicing rules ask of every invoice and credit note (BR-FR-05), with their
+    UNTDID 4451 subject codes: no discount (AAB), late-payment interest (PMD), recovery indemnity (PMT)."""
+    interest, recovery = late_payment_terms(seller, public=public)
+    return [("AAB", NO_DISCOUNT), ("PMD", interest), ("PMT", recovery)]
 
 
 def _percent(rate) -> str:
@@ -46,6 +73,7 @@ def _buyer_lines(name, address, postcode, city, siren, siret) -> list[str]:
 
 def quote_pdf(quote, p: Pricing, *, issued_on: datetime.date) -> bytes:
     seller = legal.seller()
+    interest, recovery = late_payment_terms(seller, public=is_public_buyer(quote.buyer_legal_category))
     commune = quote.buyer_commune
     offer = quote.offer
     activation = (
@@ -84,7 +112,7 @@ def quote_pdf(quote, p: Pricing, *, issued_on: datetime.date) -> bytes:
         "« Bon pour accord », ou bon de commande public, déposé en ligne avec le lien reçu par e-mail.",
         f"Facture émise à la validation de la commande, payable à {seller.payment_days} jours par virement ; "
         "impression des chèques après paiement. " + NO_DISCOUNT,
-        f"Pénalités de retard : {seller.late_penalty}. {RECOVERY}",
+        f"{interest} {recovery}",
     ]
     doc = Document(
         title="Devis",
@@ -117,6 +145,8 @@ def quote_pdf(quote, p: Pricing, *, issued_on: datetime.date) -> bytes:
 def invoice_pdf(invoice, lines: list[Line], credits: list[tuple[str, datetime.date, int]]) -> bytes:
     """credits: (credit note number, its date, amount deducted)."""
     seller = legal.seller()
+    buyer = einvoice.Buyer.of(invoice)
+    interest, recovery = late_payment_terms(seller, public=buyer.public)
     notes = [
         OUTSIDE_VAT,
         FUND,
@@ -124,7 +154,7 @@ def invoice_pdf(invoice, lines: list[Line], credits: list[tuple[str, datetime.da
         + (f" — bon de commande {invoice.purchase_order_ref}" if invoice.purchase_order_ref else ""),
         f"Date de la prestation : {date_fr(invoice.issued_on)}. À payer avant le {date_fr(invoice.due_on)} par "
         f"virement : IBAN {seller.iban}, BIC {seller.bic}, en rappelant le numéro {invoice.number}. " + NO_DISCOUNT,
-        f"Pénalités de retard : {seller.late_penalty}. {RECOVERY}",
+        f"{interest} {recovery}",
     ]
     notes += [f"Avoir {n} du {date_fr(d)} déduit : {euros(c)}." for n, d, c in credits]
     totals = [
@@ -152,7 +182,15 @@ def invoice_pdf(invoice, lines: list[Line], credits: list[tuple[str, datetime.da
         lines=lines,
         totals=totals,
         dates=[("Échéance", date_fr(invoice.due_on))],
-        references=[("Bon de commande", invoice.purchase_order_ref)] if invoice.purchase_order_ref else [],
+        references=[
+            (label, value)
+            for label, value in (
+                ("Bon de commande", invoice.purchase_order_ref),
+                ("N° d'engagement", invoice.commitment_number),
+                ("Code service", invoice.service_code),
+            )
+            if value
+        ],
         notes=notes,
     )
     e = einvoice.EInvoice(
@@ -161,17 +199,13 @@ def invoice_pdf(invoice, lines: list[Line], credits: list[tuple[str, datetime.da
         issued_on=invoice.issued_on,
         due_on=invoice.due_on,
         seller=seller,
-        buyer=einvoice.Buyer.of(invoice),
+        buyer=buyer,
         lines=lines,
         total_cents=invoice.total_cents,
         prepaid_cents=invoice.credits_cents,
-        purchase_order_ref=invoice.purchase_order_ref,
-        notes=[
-            ("", OUTSIDE_VAT),
-            ("AAB", NO_DISCOUNT),
-            ("PMD", f"Pénalités de retard : {seller.late_penalty}."),
-            ("PMT", RECOVERY),
-        ]
+        # Chorus Pro matches the invoice with the commitment (engagement juridique) when there is one.
+        purchase_order_ref=invoice.commitment_number or invoice.purchase_order_ref,
+        notes=[("", OUTSIDE_VAT), *legal_notes(seller, public=buyer.public)]
         + [("", f"Avoir {n} du {date_fr(d)} déduit : {euros(c)}.") for n, d, c in credits],
     )
     return einvoice.embed(render(doc), e)
@@ -185,6 +219,8 @@ def credit_note_pdf(
     notes += [f"Se rapporte à la facture {n} du {date_fr(d)}." for n, d in preceding]
     if note.kind == "expiry":
         notes.append(OUTSIDE_VAT)
+    terms = legal_notes(seller, public=buyer.public)  # the PDF says what its Factur-X notes say
+    notes += [text for _, text in terms]
     totals = [("Total HT", note.face_total_cents + note.amount_excl_vat_cents, False)]
     if note.vat_cents:
         totals.append(("TVA 20\u00a0%", note.vat_cents, False))
@@ -209,6 +245,6 @@ def credit_note_pdf(
         lines=lines,
         total_cents=note.total_cents,
         preceding=preceding,
-        notes=[("", note.reason)],
+        notes=[("", note.reason), *terms],
     )
     return einvoice.embed(render(doc), e)

@@ -4,23 +4,49 @@ library from EN 16931 business terms, checked against the official XSD, and embe
 The face value of vouchers is a VAT category "E" line with its reason: vouchers are means of
 payment, outside the scope of VAT (ADR 0014 says why "E" rather than "O"). Credit notes deducted
 from an invoice are its "paid amount" (BT-113), named in a note.
+
+The XML also meets the French e-invoicing rules (BR-FR, ADR 0045): a billing framework (BT-23),
+electronic addresses for seller and buyer (BT-34, BT-49), the AAB/PMD/PMT notes; and a public
+buyer's Chorus Pro references, its service code (BT-10) and commitment number (BT-13).
 """
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pypdf
+import reportlab
 from facturx import generate_from_binary
 from facturx.generate_xml import generate_cii_xml
+from lxml import etree
+from pypdf import PdfWriter
 
+from aptic.core import clock
 from aptic.core.legal import Seller
 from aptic.core.pdf import with_output_intent
 
+from .models import is_public_buyer
 from .pdf import Line
 
 LEVEL = "en16931"
 INVOICE, CREDIT_NOTE = "380", "381"
 OUTSIDE_VAT_REASON = "Valeur faciale de titres de paiement (chèques #APTIC) : hors du champ de la TVA"
+# BT-23, "cadre de facturation" S1: an invoice of services (the fee and the options; the face value is a
+# means of payment, not goods), not paid before it is issued.
+BILLING_FRAMEWORK = "S1"
+# BT-34/BT-49: the French directory's electronic address scheme (0225); every company's default
+# address there is its SIREN.
+ADDRESS_SCHEME = "0225"
+# PDF/A: the header and the metadata the document information dictionary and the XMP both carry.
+PDF_HEADER = "%PDF-1.7"
+CREATOR = "#APTIC"
+PRODUCER = f"ReportLab {reportlab.Version}, pypdf {pypdf.__version__}"
+XMP_NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+}
 
 
 def amount(cents: int) -> str:
@@ -41,10 +67,14 @@ class Buyer:
     address: str = ""
     postcode: str = ""
     city: str = ""
+    public: bool = False  # under the public procurement code (models.is_public_buyer)
+    service_code: str = ""  # Chorus Pro's, BT-10
 
     @classmethod
     def of(cls, invoice) -> "Buyer":
-        """The buyer as an issued invoice recorded it (credit notes repeat it)."""
+        """The buyer as an issued invoice recorded it (credit notes repeat it); public as its quote's
+        buyer, or its funder for an order made without a quote."""
+        category = invoice.quote.buyer_legal_category if invoice.quote_id else invoice.funder.legal_category
         return cls(
             invoice.buyer_name,
             invoice.buyer_siren,
@@ -52,6 +82,8 @@ class Buyer:
             invoice.buyer_address,
             invoice.buyer_postcode,
             invoice.buyer_city,
+            public=is_public_buyer(category),
+            service_code=invoice.service_code,
         )
 
 
@@ -77,6 +109,8 @@ def _party_seller(s: Seller) -> dict:
         "legal_identifier": s.siren,
         "legal_identifier_schemeid": "0002",
         "vat_identifier": s.vat_number,
+        "einvoicing_addr": s.siren,
+        "einvoicing_addr_schemeid": ADDRESS_SCHEME,
         "addr_l1": s.address,
         "postcode": s.postcode,
         "city": s.city,
@@ -91,6 +125,8 @@ def _party_buyer(b: Buyer) -> dict:
         party.update(legal_identifier=b.siret, legal_identifier_schemeid="0009")
     elif b.siren:
         party.update(legal_identifier=b.siren, legal_identifier_schemeid="0002")
+    if b.siren:
+        party.update(einvoicing_addr=b.siren, einvoicing_addr_schemeid=ADDRESS_SCHEME)
     for key, value in (("addr_l1", b.address), ("postcode", b.postcode), ("city", b.city)):
         if value:
             party[key] = value
@@ -133,6 +169,7 @@ def cii_xml(doc: EInvoice) -> bytes:
         "BT-2": doc.issued_on,
         "BT-3": doc.type_code,
         "BT-5": "EUR",
+        "BT-23": BILLING_FRAMEWORK,
         "BT-72": doc.issued_on,
         "BT-81": "30",
         "BT-84": s.iban,
@@ -154,6 +191,8 @@ def cii_xml(doc: EInvoice) -> bytes:
         data["BT-9"] = doc.due_on
     if doc.purchase_order_ref:
         data["BT-13"] = doc.purchase_order_ref
+    if doc.buyer.service_code:
+        data["BT-10"] = doc.buyer.service_code
     if doc.preceding:
         data["BG-3"] = [{"BT-25": number, "BT-26": day} for number, day in doc.preceding]
     return generate_cii_xml(data, level=LEVEL, check_xsd=True, check_schematron=False)
@@ -161,15 +200,61 @@ def cii_xml(doc: EInvoice) -> bytes:
 
 def embed(pdf: bytes, doc: EInvoice) -> bytes:
     """The PDF with its sRGB output intent, its factur-x.xml attached and the Factur-X XMP metadata
-    (PDF/A-3 identification)."""
+    (PDF/A-3 identification), its metadata agreeing with the XMP."""
     xml = cii_xml(doc)
     title = ("Facture" if doc.type_code == INVOICE else "Avoir") + f" {doc.number}"
-    return generate_from_binary(
+    metadata = {"author": doc.seller.name, "keywords": "Factur-X", "title": title, "subject": title}
+    pdf = generate_from_binary(
         with_output_intent(pdf),
         xml,
         flavor="factur-x",
         level=LEVEL,
         check_xsd=False,  # checked once, in cii_xml
-        pdf_metadata={"author": doc.seller.name, "keywords": "Factur-X", "title": title, "subject": title},
+        pdf_metadata=dict(metadata),
         lang="fr-FR",
     )
+    return _pdfa_metadata(pdf, metadata, at=clock.moment_of(doc.issued_on))
+
+
+def _pdfa_metadata(pdf: bytes, metadata: dict, *, at: datetime.datetime) -> bytes:
+    """PDF/A wants the document information dictionary and the XMP to say the same: factur-x writes
+    "pypdf" as the XMP's producer, keeps reportlab's in the dictionary, and dates each from its own
+    clock reading. One producer, creator, keywords and date in both (the document's moment, so that
+    the same document gives the same metadata), and the PDF 1.7 header PDF/A-3 is built on."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    writer.pdf_header = PDF_HEADER
+    at = at.astimezone(datetime.UTC).replace(microsecond=0)
+    stream = writer.root_object["/Metadata"].get_object()
+    xmp = etree.fromstring(stream.get_data())
+    values = {
+        "pdf:Producer": PRODUCER,
+        "pdf:Keywords": metadata["keywords"],
+        "xmp:CreatorTool": CREATOR,
+        "xmp:CreateDate": at.isoformat(),
+        "xmp:ModifyDate": at.isoformat(),
+    }
+    for name, value in values.items():
+        found = xmp.findall(".//" + name, XMP_NS)
+        if not found:  # beside the other properties of its schema, or in a description of its own
+            prefix, local = name.split(":")
+            holder = next(iter(xmp.xpath(f"//rdf:Description[{prefix}:*]", namespaces=XMP_NS)), None)
+            if holder is None:
+                holder = etree.SubElement(xmp.find("rdf:RDF", XMP_NS), etree.QName(XMP_NS["rdf"], "Description"))
+            found = [etree.SubElement(holder, etree.QName(XMP_NS[prefix], local))]
+        for element in found:
+            element.text = value
+    stream.set_data(etree.tostring(xmp.getroottree(), encoding="utf-8", xml_declaration=False))
+    when = "D:" + at.strftime("%Y%m%d%H%M%S") + "+00'00'"
+    writer.metadata = {  # replaced whole: reportlab's /Trapped has no XMP twin here
+        "/Title": metadata["title"],
+        "/Author": metadata["author"],
+        "/Subject": metadata["subject"],
+        "/Keywords": metadata["keywords"],
+        "/Creator": CREATOR,
+        "/Producer": PRODUCER,
+        "/CreationDate": when,
+        "/ModDate": when,
+    }
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

@@ -16,7 +16,7 @@ from aptic.territories.models import Commune, Departement, Epci, Region
 from aptic.vocabulary.models import PlaceTypology, Public, ServiceCategory
 from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation
 
-from .models import OPTION_MAX_CENTS, AcceptanceKind, OptionKind, PaymentMethod
+from .models import COMMITMENT_MAX, OPTION_MAX_CENTS, SERVICE_CODE_MAX, AcceptanceKind, OptionKind, PaymentMethod
 from .selectors import offers_active
 from .services import clean_siren_siret
 
@@ -301,6 +301,21 @@ class AcceptForm(AptForm):
         max_length=100,
         required=False,
         help_text="Seulement pour un bon de commande public.",
+    )
+    # Chorus Pro routes and matches a public buyer's invoice with these (services.clean_chorus_reference checks them).
+    commitment_number = forms.CharField(
+        label="Numéro d'engagement (Chorus Pro)",
+        max_length=COMMITMENT_MAX,
+        required=False,
+        help_text="Acheteurs publics : le numéro d'engagement juridique que vos factures doivent rappeler, "
+        "s'il vous en faut un. Lettres sans accent, chiffres et + - _ / ; 50 caractères au plus.",
+    )
+    service_code = forms.CharField(
+        label="Code service (Chorus Pro)",
+        max_length=SERVICE_CODE_MAX,
+        required=False,
+        help_text="Acheteurs publics : le code du service destinataire des factures dans Chorus Pro, s'il en faut un. "
+        "Lettres sans accent, chiffres et + - _ / ; 100 caractères au plus.",
     )
     document = forms.FileField(
         label="Devis signé ou bon de commande (PDF, 10 Mo au plus)",

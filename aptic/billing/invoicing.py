@@ -38,6 +38,7 @@ from .models import (
     OptionKind,
     Payment,
     PaymentMethod,
+    is_public_buyer,
 )
 from .pdf import Line, euros
 from .pricing import apply_rate, fund_share, price
@@ -60,6 +61,8 @@ def _buyer_of(funder, quote=None) -> einvoice.Buyer:
             quote.buyer_address,
             commune.postal_codes.split(" ")[0] if commune.postal_codes else "",
             commune.name,
+            public=is_public_buyer(quote.buyer_legal_category),
+            service_code=quote.service_code,
         )
     commune = funder.commune
     return einvoice.Buyer(
@@ -69,6 +72,7 @@ def _buyer_of(funder, quote=None) -> einvoice.Buyer:
         funder.address,
         commune.postal_codes.split(" ")[0] if commune and commune.postal_codes else "",
         commune.name if commune else "",
+        public=is_public_buyer(funder.legal_category),
     )
 
 
@@ -123,6 +127,8 @@ def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None =
         buyer_postcode=buyer.postcode,
         buyer_city=buyer.city,
         purchase_order_ref=quote.purchase_order_ref if quote else "",
+        commitment_number=quote.commitment_number if quote else "",
+        service_code=buyer.service_code,
         face_total_cents=p.face_total_cents,
         fee_cents=p.fee_cents,
         options_cents=p.options_cents,

