@@ -4,6 +4,7 @@ the nightly job writes a new generation, and bad input gets a French 404."""
 
 import datetime
 import json
+import random
 from decimal import Decimal
 
 import pytest
@@ -202,12 +203,10 @@ def test_the_attack_recovers_a_count_blanked_alone(client, uses, tmp_path):
     """The attack works: with the primary suppression only, November's 3 comes back, both ways."""
     files = _files(client, tmp_path / "published")
     by_commune, by_public = attack.rows(files[f"{BY_COMMUNE}.csv"]), attack.rows(files[f"{BY_PUBLIC}.csv"])
-    twelve = next(i for i, r in enumerate(by_commune) if r["statut_diffusion"] != "diffuse" and r["services"] == "")
-    for row in by_commune:  # publish again the secondary cell: the 12 of the help
+    for row in by_commune:  # publish again the secondary cell: November's 12 of the help
         if row["mois"] == f"{uses['last']:%Y-%m}" and row["categorie_service"] == uses["short"].category.label:
             row.update(cheques_utilises="12", valeur_euros="120.00", services="12", statut_diffusion="diffuse")
     three = next(i for i, r in enumerate(by_commune) if r["cheques_utilises"] == "")
-    assert twelve is not None
     recovered = attack.by_differencing(by_commune, by_public)
     assert recovered[("cheques_utilises", three)] == 3 and recovered[("valeur_euros", three)] == Decimal("30.00")
     assert ("cheques_utilises", three) in attack.by_algebra(by_commune, by_public)
@@ -215,9 +214,8 @@ def test_the_attack_recovers_a_count_blanked_alone(client, uses, tmp_path):
 
 @pytest.mark.parametrize("seed", range(30))
 def test_the_rule_leaves_no_group_with_a_single_blank(seed):
-    """Random tables of two cuts of the same counts: the attack's algebra recovers nothing."""
-    import random
-
+    """Random tables of two cuts of the same counts: the attack recovers nothing; with the small
+    counts blanked alone, it recovers every one that is the only blank of its group."""
     draw = random.Random(seed)
     counts, groups = {}, []
     for group in range(draw.randint(1, 6)):
@@ -229,12 +227,23 @@ def test_the_rule_leaves_no_group_with_a_single_blank(seed):
         values |= dict(zip(b_cells, parts, strict=False))
         counts |= values
         groups.append(list(values))
+    primary = {cell for cell, n in counts.items() if n < MIN_PUBLISHED_VOUCHERS}
     blank = suppressed(counts, groups)
+    assert primary <= blank
+    assert attack.by_algebra(*_tables(counts, blank)) == set()
+    assert attack.by_differencing(*_tables(counts, blank)) == {}
+
+    alone = {cell for group in groups for cell in group if [c for c in group if c in primary] == [cell]}
+    cells = [cell for cell in counts if cell[1] == "a"] + [cell for cell in counts if cell[1] == "b"]
+    found = {cells[i] for measure, i in attack.by_algebra(*_tables(counts, primary)) if measure == "services"}
+    assert found == alone
+
+
+def _tables(counts, blank) -> tuple[list, list]:
+    """The cells as the two files' rows: "a" cells in the communes' table, "b" in the publics'."""
     by_commune = [_row(cell, counts, blank) for cell in counts if cell[1] == "a"]
     by_public = [_row(cell, counts, blank) for cell in counts if cell[1] == "b"]
-    assert attack.by_algebra(by_commune, by_public) == set()
-    assert attack.by_differencing(by_commune, by_public) == {}
-    assert {cell for cell, n in counts.items() if n < MIN_PUBLISHED_VOUCHERS} <= blank
+    return by_commune, by_public
 
 
 def _row(cell, counts, blank) -> dict:
