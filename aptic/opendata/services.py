@@ -634,3 +634,7 @@ def places_import(
             if result.status == CREATED:
                 result.status = TO_CREATE
     return report
+
+
+# The open statistics' generations (ADR 0051), written by their own module.
+from .publishing import statistics_publish  # noqa: E402,F401

@@ -10,3 +10,11 @@ urlpatterns = [
     path("opendata/lieux.json", views.places_json, name="places_json"),
     path("equipe/import-lieux/", views.places_import, name="import"),
 ]
+
+# The open-data page and the open statistics (ADR 0051).
+urlpatterns += [
+    path("opendata/", views.index, name="index"),
+    path("opendata/statistiques/datapackage.json", views.statistics_datapackage, name="statistics_datapackage"),
+    path("opendata/statistiques/<str:name>.schema.json", views.statistics_schema, name="statistics_schema"),
+    path("opendata/statistiques/<str:name>.csv", views.statistics_csv, name="statistics_csv"),
+]

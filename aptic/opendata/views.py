@@ -1,20 +1,23 @@
-"""Open data: the places in the national standard (CSV, its XLSX twin, JSON), and the staff import of
-such files."""
+"""Open data: the page listing every dataset, the places in the national standard (CSV, its XLSX twin,
+JSON), the open statistics (ADR 0051), and the staff import of places."""
 
 import tempfile
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from aptic.accounts.permissions import staff_required
 from aptic.core import tabular
 from aptic.core.access import public
+from aptic.core.disclosure import MIN_PUBLISHED_VOUCHERS
 from aptic.core.errors import DomainError
+from aptic.core.files import private_storage
 
-from . import export, selectors, services
+from . import catalog, export, publishing, selectors, services, statistics
 from .forms import PlacesImportForm
 
 EXPORT_MAX_AGE = 15 * 60  # seconds: places, offers and labels change during the day, not by the second
@@ -87,3 +90,71 @@ def places_import(request):
                 form.add_error("file" if exc.field == "file" else None, exc.message)
     failed = bool(form.errors) or (report is not None and report.has_errors)
     return render(request, "opendata/import.html", {"form": form, "report": report}, status=400 if failed else 200)
+
+
+# --- The open statistics (ADR 0051) --------------------------------------------------------------
+
+STATISTICS_MAX_AGE = 60 * 60  # seconds: written once a night
+
+
+def _unknown_dataset(request, name: str):
+    return render(request, "opendata/unknown.html", {"name": name, "tables": statistics.TABLES.values()}, status=404)
+
+
+def _open_data(response, publication):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Last-Modified"] = http_date(publication.generated_at.timestamp())
+    patch_cache_control(response, public=True, max_age=STATISTICS_MAX_AGE)
+    return response
+
+
+def _stored(publication, filename: str, content_type: str, *, attachment: bool):
+    try:
+        handle = private_storage.open(f"{publication.directory}/{filename}", "rb")
+    except FileNotFoundError:
+        raise Http404("Ce fichier vient d'être remplacé : rechargez la page.") from None
+    response = FileResponse(handle, content_type=content_type, as_attachment=attachment, filename=filename)
+    return _open_data(response, publication)
+
+
+@public
+@require_safe
+def index(request):
+    publication = publishing.latest_publication()
+    datasets = [
+        {"entry": entry, "files": [(link, link.url()) for link in entry.files], "schema_url": entry.schema_url(),
+         "last_update": entry.last_update()}
+        for entry in catalog.CATALOG
+    ]  # fmt: skip
+    return render(
+        request,
+        "opendata/index.html",
+        {"datasets": datasets, "publication": publication, "min_vouchers": MIN_PUBLISHED_VOUCHERS},
+    )
+
+
+@public
+@require_safe
+def statistics_csv(request, name: str):
+    if name not in statistics.TABLES:
+        return _unknown_dataset(request, name)
+    filename = publishing.csv_name(name)
+    return _stored(publishing.latest_publication(), filename, tabular.CSV_CONTENT_TYPE, attachment=True)
+
+
+@public
+@require_safe
+def statistics_schema(request, name: str):
+    if name not in statistics.TABLES:
+        return _unknown_dataset(request, name)
+    response = JsonResponse(statistics.TABLES[name].schema(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=STATISTICS_MAX_AGE)
+    return response
+
+
+@public
+@require_safe
+def statistics_datapackage(request):
+    publication = publishing.latest_publication()
+    return _stored(publication, publishing.DATAPACKAGE, "application/json; charset=utf-8", attachment=False)
