@@ -246,7 +246,9 @@ def _service(row: dict, place_id: int, category: str, offers: list[dict], base_u
     accueil |= {FORMATS[offer["format"]] for offer in offers}
     if NO_PUBLIC_WELCOME in _values(row["modalites_acces"]):
         accueil.discard(ON_SITE)
-    publics = _mapped(_values(row["publics_specifiquement_adresses"]) + [p for o in offers for p in o["publics"]], PUBLICS)
+    publics = _mapped(
+        _values(row["publics_specifiquement_adresses"]) + [p for o in offers for p in o["publics"]], PUBLICS
+    )
     contacts = {"telephone": row["telephone"], "courriel": row["courriels"], "lien_mobilisation": row["prise_rdv"]}
     modes, who = _mobilisation(row, contacts)
     fees, fees_details = _fees(offers)

@@ -13,7 +13,9 @@ from .views import EXPORT_MAX_AGE
 
 def _json(request, part: int) -> JsonResponse:
     response = JsonResponse(
-        datainclusion.export(settings.SITE_URL)[part], safe=False, json_dumps_params={"ensure_ascii": False, "indent": 1}
+        datainclusion.export(settings.SITE_URL)[part],
+        safe=False,
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
     response["Access-Control-Allow-Origin"] = "*"  # open data, readable from any site's scripts
     patch_cache_control(response, public=True, max_age=EXPORT_MAX_AGE)

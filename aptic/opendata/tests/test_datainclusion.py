@@ -76,7 +76,9 @@ def network():
         "Plateforme d'orientation",
         typologies=PlaceTypology.objects.filter(standard_value="RFS"),
         publics=[],
-        service_categories=ServiceCategory.objects.filter(standard_value="Acquisition de matériel informatique à prix solidaire"),
+        service_categories=ServiceCategory.objects.filter(
+            standard_value="Acquisition de matériel informatique à prix solidaire"
+        ),
         access_modes=AccessMode.objects.filter(
             standard_value__in=["Ce lieu n'accueille pas de public", "Envoyer un mail avec une fiche de prescription"]
         ),
@@ -149,7 +151,11 @@ def test_services_carry_the_place_the_offers_and_the_mapping(client, network, se
     assert leisure["mobilisable_par"] == ["usagers"]
     assert leisure["lien_mobilisation"] == "https://rdv.exemple.fr/tarentaize"
     assert leisure["lien_source"] == f"https://aptic.exemple.fr/lieux/{network.mediatheque.pk}/"
-    assert (leisure["code_insee"], leisure["commune"], leisure["telephone"]) == ("42218", "Saint-Étienne", "+33477430977")
+    assert (leisure["code_insee"], leisure["commune"], leisure["telephone"]) == (
+        "42218",
+        "Saint-Étienne",
+        "+33477430977",
+    )
     assert leisure["horaires_accueil"] == "Tu-Sa 10:00-18:00"
     assert leisure["contact_nom_prenom"] is None
 
@@ -161,7 +167,10 @@ def test_services_carry_the_place_the_offers_and_the_mapping(client, network, se
     assert equipment["frais"] is None  # declared without an offer: its fees are not known
     assert equipment["publics"] == ["tous-publics"]
     assert equipment["modes_accueil"] is None  # a workshop, but the place welcomes no public
-    assert (equipment["modes_mobilisation"], equipment["mobilisable_par"]) == (["envoyer-un-courriel"], ["professionnels"])
+    assert (equipment["modes_mobilisation"], equipment["mobilisable_par"]) == (
+        ["envoyer-un-courriel"],
+        ["professionnels"],
+    )
 
     fablab = services[_service_id(network.fablab, "Aide aux démarches administratives")]
     # "Téléphoner" is declared and a phone published; no e-mail, so no mode needing one.
