@@ -13,7 +13,8 @@ by difference.
 
 Priority publics: the vouchers used at the territory's places, by the public the booklet was
 handed out to (reporting.selectors.usage: a handout itself has no territory, its use has one),
-per 1,000 inhabitants, beside France. A count under disclosure.MIN_PUBLISHED_VOUCHERS is blanked,
+per 1,000 inhabitants and as a share of the territory's uses, beside France; a public whose share
+is larger than in France is a priority. A count under disclosure.MIN_PUBLISHED_VOUCHERS is blanked,
 with its rate; if that leaves a single blank, the next smallest is blanked too, since the
 territory's total of uses is published on the same page and would give it back.
 """
@@ -36,7 +37,7 @@ from aptic.territories.models import Commune
 LEVELS = {"region": "region_id", "departement": "departement_id", "epci": "epci_id", "commune": "insee_code"}
 SECRET = "secret statistique"
 UNRECORDED = "Remise non enregistrée"  # a voucher used without its booklet's handout being recorded
-NO_RATE = "non calculé"  # a population unknown or of 0, or France's count blanked
+NO_RATE = "non calculé"  # a population unknown or of 0
 HUNDREDTH = Decimal("0.01")
 
 
@@ -168,11 +169,11 @@ def training_needs(level: str, code: str) -> TrainingNeeds:
     acting = Q(provider__organisation__commune__in=communes) | Q(provider__organisation__places__commune__in=communes)
     answers = _latest_answers(acting)
     thresholds = {threshold for _, threshold in answers}
-    threshold_label = (
-        f"seuil de qualification : {_percent(thresholds.pop())}"
-        if len(thresholds) == 1
-        else "seuil de qualification du questionnaire auquel chaque structure a répondu"
-    )
+    threshold_label = ""
+    if len(thresholds) == 1:
+        threshold_label = f"seuil de qualification : {_percent(thresholds.pop())}"
+    elif thresholds:
+        threshold_label = "seuil de qualification du questionnaire auquel chaque structure a répondu"
     if len(answers) < MIN_PROVIDERS:
         return TrainingNeeds(providers=len(answers), threshold_label=threshold_label, themes=[])
     local, france = _theme_figures(answers), _theme_figures(_latest_answers(None))
@@ -194,50 +195,73 @@ def training_needs(level: str, code: str) -> TrainingNeeds:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """One public's uses in an area: count, per 1,000 inhabitants, share of the area's uses (all
+    None when blanked; the rate None too when the population is unknown). Unrounded: labels round."""
+
+    vouchers: int | None
+    per_thousand: Decimal | None
+    share: Decimal | None
+
+    @property
+    def blanked(self) -> bool:
+        return self.vouchers is None
+
+
+@dataclass(frozen=True)
 class PublicUse:
     code: str
     label: str
-    vouchers: int | None  # None: blanked
-    per_thousand: Decimal | None  # unrounded: the labels round, the index compares the exact rates
-    france_per_thousand: Decimal | None
+    local: Figures
+    france: Figures
 
     @property
     def vouchers_label(self) -> str:
-        return SECRET if self.vouchers is None else formats.number(self.vouchers)
+        return SECRET if self.local.blanked else formats.number(self.local.vouchers)
 
     @property
     def per_thousand_label(self) -> str:
-        return _rate(self.vouchers is None, self.per_thousand)
+        return _rate(self.local.blanked, self.local.per_thousand)
 
     @property
     def france_per_thousand_label(self) -> str:
-        return _rate(False, self.france_per_thousand)
+        return _rate(self.france.blanked, self.france.per_thousand)
+
+    @property
+    def share_label(self) -> str:
+        return _share(self.local.share)
+
+    @property
+    def france_share_label(self) -> str:
+        return _share(self.france.share)
 
     @property
     def index(self) -> int | None:
-        """100 = France's rate; None when either rate is not shown or France's is zero."""
-        if self.per_thousand is None or not self.france_per_thousand:
+        """The public's share of the territory's uses against its share of France's (100: the same).
+        Shares, not rates: a territory where the platform runs has rates far above France's for
+        every public, which says nothing about which public it reaches more."""
+        if self.local.share is None or not self.france.share:
             return None
-        return int((self.per_thousand * 100 / self.france_per_thousand).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return int((self.local.share * 100 / self.france.share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     @property
     def comparison_label(self) -> str:
         if self.index is None:
             return ""
         if self.index > 100:
-            return "au-dessus de la moyenne nationale"
-        return "en dessous de la moyenne nationale" if self.index < 100 else "comme la moyenne nationale"
+            return "plus représenté qu'en France"
+        return "moins représenté qu'en France" if self.index < 100 else "comme en France"
 
 
 @dataclass(frozen=True)
 class PriorityPublics:
     population: int
-    rows: list[PublicUse] = field(default_factory=list)  # highest rate first, blanked rows last
+    rows: list[PublicUse] = field(default_factory=list)  # most vouchers per inhabitant first, blanked last
     title: str = "Publics prioritaires"
     method: str = (
-        "Chèques utilisés dans les lieux du territoire, selon le public auquel le carnet avait été remis, "
-        "pour 1 000 habitants, à côté de la France entière. Un nombre inférieur à "
-        f"{MIN_PUBLISHED_VOUCHERS} chèques n'est pas publié (secret statistique)."
+        "Chèques utilisés dans les lieux du territoire, selon le public auquel le carnet avait été remis : "
+        "pour 1 000 habitants et en part des chèques utilisés, à côté de la France entière. Un nombre "
+        f"inférieur à {MIN_PUBLISHED_VOUCHERS} chèques n'est pas publié (secret statistique)."
     )
 
     @property
@@ -246,18 +270,20 @@ class PriorityPublics:
 
     @property
     def priorities(self) -> list[str]:
-        """The publics the vouchers reach more than in France, relative to the population."""
-        return [row.label for row in self.rows if row.index is not None and row.index > 100]
+        """The publics holding a larger share of the territory's uses than of France's, most first."""
+        ranked = sorted((row for row in self.rows if row.index is not None and row.index > 100), key=lambda r: -r.index)
+        return [row.label for row in ranked]
 
     @property
     def message(self) -> str:
-        if not self.population:
-            return "La population de ce territoire n'est pas connue : aucun taux n'est calculé."
         if not self.rows:
             return "Aucun chèque n'a encore été utilisé dans les lieux de ce territoire."
+        parts = []
+        if not self.population:
+            parts.append("La population de ce territoire n'est pas connue : aucun taux pour 1 000 habitants.")
         if self.priorities:
-            return f"Publics plus atteints qu'en moyenne en France : {formats.join(self.priorities)}."
-        return ""
+            parts.append(f"Publics plus représentés qu'en France : {formats.join(self.priorities)}.")
+        return " ".join(parts)
 
 
 def _population(communes: QuerySet[Commune]) -> int:
@@ -275,15 +301,14 @@ def _blanked(counts: dict[str, int]) -> set[str]:
     return blank
 
 
-def _rates(counts: dict[str, int], population: int) -> dict[str, tuple[int | None, Decimal | None]]:
-    blank = _blanked(counts)
-    rates = {}
-    for public, n in counts.items():
-        if public in blank:
-            rates[public] = (None, None)
-        else:
-            rates[public] = (n, Decimal(n) * 1000 / population if population else None)
-    return rates
+def _figures(counts: dict[str, int], population: int) -> dict[str, Figures]:
+    blank, total = _blanked(counts), sum(counts.values())
+    return {
+        public: Figures(None, None, None)
+        if public in blank
+        else Figures(n, Decimal(n) * 1000 / population if population else None, Decimal(n) / total)
+        for public, n in counts.items()
+    }
 
 
 def _uses_by_public(**territory) -> dict[str, int]:
@@ -292,15 +317,12 @@ def _uses_by_public(**territory) -> dict[str, int]:
 
 def priority_publics(level: str, code: str) -> PriorityPublics:
     """The publics the territory's vouchers reach (level: region, departement, epci, commune), per
-    1,000 inhabitants, beside France."""
-    communes = _communes(level, code)
-    population = _population(communes)
-    local = _rates(_uses_by_public(**{level: code}), population)
-    france = _rates(_uses_by_public(), _population(Commune.objects.all()))
+    1,000 inhabitants and as shares of its uses, beside France."""
+    population = _population(_communes(level, code))
+    local = _figures(_uses_by_public(**{level: code}), population)
+    france = _figures(_uses_by_public(), _population(Commune.objects.all()))
     labels = dict(BeneficiaryCategory.choices) | {"": UNRECORDED}
-    rows = [
-        PublicUse(public, labels.get(public, public), n, rate, france.get(public, (None, None))[1])
-        for public, (n, rate) in local.items()
-    ]
-    rows.sort(key=lambda row: (row.per_thousand is None, -(row.per_thousand or 0), -(row.vouchers or 0), row.label))
+    # A use in the territory is a use in France: every public here has France's figures.
+    rows = [PublicUse(public, labels.get(public, public), figures, france[public]) for public, figures in local.items()]
+    rows.sort(key=lambda row: (row.local.blanked, -(row.local.vouchers or 0), row.label))
     return PriorityPublics(population=population, rows=rows)
