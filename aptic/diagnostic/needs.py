@@ -30,7 +30,7 @@ from aptic.core import formats
 from aptic.core.disclosure import MIN_PROVIDERS, MIN_PUBLISHED_VOUCHERS
 from aptic.distribution.models import BeneficiaryCategory
 from aptic.providers.models import QualificationTheme, Submission
-from aptic.reporting.selectors import usage
+from aptic.reporting.selectors import usage, usage_snapshot
 from aptic.territories.models import Commune
 
 # Level of a territory → its commune field, and the usage dimension of the same name.
@@ -319,10 +319,14 @@ def priority_publics(level: str, code: str) -> PriorityPublics:
     """The publics the territory's vouchers reach (level: region, departement, epci, commune), per
     1,000 inhabitants and as shares of its uses, beside France."""
     population = _population(_communes(level, code))
-    local = _figures(_uses_by_public(**{level: code}), population)
-    france = _figures(_uses_by_public(), _population(Commune.objects.all()))
+    with usage_snapshot():  # both reads see the same uses: the territory's are among France's
+        local = _figures(_uses_by_public(**{level: code}), population)
+        france = _figures(_uses_by_public(), _population(Commune.objects.all()))
     labels = dict(BeneficiaryCategory.choices) | {"": UNRECORDED}
-    # A use in the territory is a use in France: every public here has France's figures.
-    rows = [PublicUse(public, labels.get(public, public), figures, france[public]) for public, figures in local.items()]
+    blank = Figures(None, None, None)
+    rows = [
+        PublicUse(public, labels.get(public, public), figures, france.get(public, blank))
+        for public, figures in local.items()
+    ]
     rows.sort(key=lambda row: (row.local.blanked, -(row.local.vouchers or 0), row.label))
     return PriorityPublics(population=population, rows=rows)
