@@ -84,5 +84,19 @@ CATALOG: list[Dataset] = [
     _statistics(USES_BY_COMMUNE),
     _statistics(USES_BY_PUBLIC),
     _statistics(PLACES_BY_COMMUNE),
-    # The data·inclusion export (structures and services) goes here.
+    Dataset(
+        slug="data-inclusion",
+        title="Structures et services au schéma data·inclusion",
+        description="Structures labellisées #APTIC (nom, SIRET, réseaux porteurs, date de mise à jour) et services de "
+        "médiation numérique de leurs lieux publiés (thématiques, publics, frais, modes d'accueil et de mobilisation, "
+        "adresse, horaires), au schéma data·inclusion (v1).",
+        frequency="En continu (données du moment de la demande)",
+        files=(
+            Link("Structures", "opendata:datainclusion_structures", format="JSON"),
+            Link("Services", "opendata:datainclusion_services", format="JSON"),
+        ),
+        schema_label="Schéma data·inclusion v1",
+        schema_url=lambda: "https://schema.data.gouv.fr/gip-inclusion/data-inclusion-schema/",
+        last_update=_places_updated,
+    ),
 ]

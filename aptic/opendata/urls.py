@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import datainclusion_views, views
 
 app_name = "opendata"
 
@@ -17,4 +17,10 @@ urlpatterns += [
     path("opendata/statistiques/datapackage.json", views.statistics_datapackage, name="statistics_datapackage"),
     path("opendata/statistiques/<str:name>.schema.json", views.statistics_schema, name="statistics_schema"),
     path("opendata/statistiques/<str:name>.csv", views.statistics_csv, name="statistics_csv"),
+]
+
+# The places in the data·inclusion schema (ADR 0053).
+urlpatterns += [
+    path("opendata/data-inclusion/structures.json", datainclusion_views.structures, name="datainclusion_structures"),
+    path("opendata/data-inclusion/services.json", datainclusion_views.services, name="datainclusion_services"),
 ]
