@@ -274,7 +274,8 @@ def _snapshot_state(snapshot: dict, lookups: dict) -> tuple:
 def _read_in_snapshot(snapshot: dict, group_by: tuple, filters: list, lookups: dict) -> tuple[dict, dict]:
     marks, span, tail = _snapshot_state(snapshot, lookups)
     totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
-    _rollups(group_by, filters, span, totals)
+    with no_jit():  # as _state's settings do outside a snapshot: JIT took seconds on the daily rollup
+        _rollups(group_by, filters, span, totals)
     _add_tail(
         [(*(values[n] for n in group_by), *measures) for values, measures in tail if _matches(values, filters)],
         group_by,

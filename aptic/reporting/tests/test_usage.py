@@ -474,7 +474,7 @@ def test_a_snapshot_reads_the_tail_once_and_answers_as_each_query_alone(world, f
     ]
     alone = [usage(group_by=g, **f) for g, f in queries]
     assert alone[0][0]["used"] == 3 and alone[0][0]["stopped"] == 1
-    assert alone[6] == sorted(alone[6], key=lambda r: r["funder_id"]) and len(alone[6]) == 2
+    assert {r["funder_id"] for r in alone[6]} == {funder.pk, other.pk}
     with CaptureQueriesContext(connection) as captured, selectors.usage_snapshot():
         together = [usage(group_by=g, **f) for g, f in queries]
         assert usage_median_delay(funder_id=funder.pk) == 5
