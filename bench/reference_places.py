@@ -27,6 +27,8 @@ from aptic.territories.services import territories_load
 from aptic.vocabulary.models import PlaceTypology, ServiceCategory
 from aptic.vocabulary.services import vocabulary_load
 
+from .exports import Peak
+
 ROWS = 50_000
 TYPOLOGIES = ["BIB", "RFS", "CCAS", "EPN", "CS", "ML", "ASSO", "TIERS_LIEUX"]
 
@@ -120,12 +122,14 @@ def run():
     print(f"  baseline: csv.reader + executemany, no check          {baseline:8.1f} s")
 
     def timed(label, payload):
-        started = time.perf_counter()
-        report = reference_places_import(source="Bench", data=payload)
-        seconds = time.perf_counter() - started
+        with Peak() as memory:
+            started = time.perf_counter()
+            report = reference_places_import(source="Bench", data=payload)
+            seconds = time.perf_counter() - started
         assert not report.has_errors, report.errors[:5]
         print(f"  {label:<52} {seconds:8.1f} s   ({seconds / baseline:.1f} × baseline) "
-              f"+{report.created:,} ~{report.updated:,} ={report.unchanged:,} -{report.retired:,}")  # fmt: skip
+              f"+{report.created:,} ~{report.updated:,} ={report.unchanged:,} -{report.retired:,}  "
+              f"peak RSS +{memory.peak - memory.start:.0f} MB")  # fmt: skip
 
     timed("first import (all new)", data)
     timed("re-import, same file (nothing written)", data)
