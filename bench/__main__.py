@@ -12,7 +12,9 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards"]
+BENCHMARKS = [
+    "territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards", "reference_places",
+]  # fmt: skip
 
 
 def _fresh_postgres_database(url: str) -> str:

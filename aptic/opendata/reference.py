@@ -18,11 +18,12 @@ one transaction: new ids are created, changed rows updated, rows absent from the
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from aptic.core import clock, formats
@@ -134,6 +135,10 @@ NO_COORDINATES = "Colonnes latitude et longitude : absentes, le lieu est placé 
 UNKNOWN_TYPOLOGY = "Colonne typologie : valeur inconnue du vocabulaire, ignorée"
 
 
+# The same few values on every row: normalised once.
+_normalised = functools.lru_cache(maxsize=4096)(standard.normalise_value)
+
+
 def _row_errors(row: reading.Row, lookups: _Lookups, seen: dict[str, int], notes: _Notes):
     """(the ReferenceRow, []) or (None, the row's errors in French, each naming its line and column)."""
     errors = []
@@ -210,7 +215,7 @@ def _row_errors(row: reading.Row, lookups: _Lookups, seen: dict[str, int], notes
 
     categories, unknown = [], []
     for raw in _split(value("services")):
-        term = lookups.terms["service_categories"].get(standard.normalise_value(raw))
+        term = lookups.terms["service_categories"].get(_normalised(raw))
         (categories.append(term.pk) if term else unknown.append(raw))
     if unknown:
         listed = ", ".join(f"« {raw[:60]} »" for raw in unknown[:5])
@@ -218,7 +223,7 @@ def _row_errors(row: reading.Row, lookups: _Lookups, seen: dict[str, int], notes
         error("services", f"Valeur inconnue {listed} : les valeurs possibles sont : {allowed}.")
     typologies = []
     for raw in _split(value("typologie")):
-        term = lookups.terms["typologies"].get(standard.normalise_value(raw))
+        term = lookups.terms["typologies"].get(_normalised(raw))
         if term:
             typologies.append(term.pk)
         else:
@@ -289,6 +294,30 @@ def _existing(source: str) -> dict[str, tuple[int, datetime.datetime | None, tup
     return existing
 
 
+def _executemany(sql: str, params: list) -> None:
+    # The ORM's bulk_update (a CASE per column) and bulk_create (a model instance a row) took most of
+    # an import's time (bench/reference_places.py); plain statements, many parameters.
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+
+def _insert_many(table: str, columns: list[str], rows: list) -> None:
+    """Insert rows: COPY on PostgreSQL (four times executemany's speed, bench/reference_places.py),
+    executemany elsewhere. Names from the models' metadata, values as parameters."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    _executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
 def _set_relations(rows: list[tuple[int, ReferenceRow]], *, replace: bool) -> None:
     pks = [pk for pk, _ in rows]
     for relation, attribute, column in (
@@ -298,10 +327,31 @@ def _set_relations(rows: list[tuple[int, ReferenceRow]], *, replace: bool) -> No
         if replace:
             for chunk in _chunks(pks):
                 relation.objects.filter(referenceplace_id__in=chunk).delete()
-        links = [
-            relation(referenceplace_id=pk, **{column: term}) for pk, row in rows for term in getattr(row, attribute)
-        ]
-        relation.objects.bulk_create(links, batch_size=BATCH)
+        links = [(pk, term) for pk, row in rows for term in getattr(row, attribute)]
+        _insert_many(relation._meta.db_table, ["referenceplace_id", column], links)
+
+
+def _prepared(names: tuple, rows) -> tuple[list, list]:
+    """The model's fields of `names`, and each row's values as the database takes them."""
+    fields = [ReferencePlace._meta.get_field(name) for name in names]
+    return fields, [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in rows]
+
+
+def _insert(source: str, new: list[ReferenceRow], at: datetime.datetime) -> list[tuple[int, ReferenceRow]]:
+    names = ("source", "source_id", *FIELDS, "imported_at", "updated_at")
+    fields, params = _prepared(names, ([source, r.source_id, *(getattr(r, n) for n in FIELDS), at, at] for r in new))
+    _insert_many(ReferencePlace._meta.db_table, [f.column for f in fields], params)
+    pks = dict(ReferencePlace.objects.filter(source=source).values_list("source_id", "pk")) if new else {}
+    return [(pks[row.source_id], row) for row in new]
+
+
+def _update(changed: list[tuple[int, ReferenceRow]], at: datetime.datetime) -> None:
+    names = (*FIELDS, "updated_at", "retired_at")
+    fields, params = _prepared(names, ([*(getattr(r, n) for n in FIELDS), at, None] for _, r in changed))
+    quote = connection.ops.quote_name
+    table, assignments = quote(ReferencePlace._meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {table} SET {assignments} WHERE {quote(ReferencePlace._meta.pk.column)} = %s"  # noqa: S608
+    _executemany(sql, [values + [pk] for values, (pk, _) in zip(params, changed, strict=True)])
 
 
 @transaction.atomic
@@ -319,28 +369,8 @@ def _write(source: str, rows: list[ReferenceRow], at: datetime.datetime, report:
             restored.append(pk)
         else:
             report.unchanged += 1
-    created = ReferencePlace.objects.bulk_create(
-        [
-            ReferencePlace(
-                source=source,
-                source_id=row.source_id,
-                imported_at=at,
-                updated_at=at,
-                **{f: getattr(row, f) for f in FIELDS},
-            )
-            for row in new
-        ],
-        batch_size=BATCH,
-    )
-    _set_relations([(place.pk, row) for place, row in zip(created, new, strict=True)], replace=False)
-    ReferencePlace.objects.bulk_update(
-        [
-            ReferencePlace(pk=pk, updated_at=at, retired_at=None, **{f: getattr(row, f) for f in FIELDS})
-            for pk, row in changed
-        ],
-        [*FIELDS, "updated_at", "retired_at"],
-        batch_size=500,
-    )
+    _set_relations(_insert(source, new, at), replace=False)
+    _update(changed, at)
     _set_relations(changed, replace=True)
     for chunk in _chunks(restored):
         ReferencePlace.objects.filter(pk__in=chunk).update(retired_at=None, updated_at=at)

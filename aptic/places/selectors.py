@@ -94,14 +94,16 @@ class TwinIndex:
         return cls(public_places().values_list("commune_id", "name", "provider__siret", "latitude", "longitude"))
 
     def has_twin(self, commune_id, name, siret, latitude, longitude) -> bool:
+        candidates = self._by_commune.get(commune_id)
+        if not candidates:  # most reference places: no #APTIC place in their commune, no name to normalise
+            return False
         wanted = normalise_name(name)
-        return any(
-            wanted == other_name
-            or (
-                siret and siret == other_siret and haversine_km(latitude, longitude, lat, lng) * 1000 <= TWIN_MAX_METRES
-            )
-            for other_name, other_siret, lat, lng in self._by_commune.get(commune_id, ())
-        )
+        for other_name, other_siret, lat, lng in candidates:
+            if wanted == other_name:
+                return True
+            if siret and siret == other_siret and haversine_km(latitude, longitude, lat, lng) * 1000 <= TWIN_MAX_METRES:
+                return True
+        return False
 
 
 def known_places() -> list[KnownPlace]:
