@@ -13,7 +13,8 @@ import tempfile
 import time
 
 BENCHMARKS = [
-    "territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards", "reference_places",
+    "territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards", "exports",
+    "reference_places",
 ]  # fmt: skip
 
 

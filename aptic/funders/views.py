@@ -18,16 +18,17 @@ from .selectors import funder_orders_progress, order_status_labels
 from .services import dashboard_drilldown_record
 
 
+def _with_map(funder, report, filters):
+    """The dashboard's files carry a map: where the vouchers were used (the accepted places stay
+    on the map page)."""
+    points = funder_map_points(funder=funder, usage_filters=filters.lookups())
+    return dataclasses.replace(report, points=tuple(p for p in points if p.kind != "eligible"))
+
+
 @organisation_required(kinds=[OrganisationKind.FUNDER])
 def dashboard(request):
     """The home of the funder space: its figures and breakdowns, for its admins and members."""
     funder = request.organisation
-
-    def with_map(filters):
-        # The PDF's map: where the vouchers were used (the accepted places stay on the map page).
-        report = funder_report(funder=funder, filters=filters)
-        points = funder_map_points(funder=funder, usage_filters=filters.lookups())
-        return dataclasses.replace(report, points=tuple(p for p in points if p.kind != "eligible"))
 
     return report_page(
         request,
@@ -36,7 +37,7 @@ def dashboard(request):
         context={"funder": funder},
         build=lambda filters: funder_report(funder=funder, filters=filters),
         slug="tableau-de-bord",
-        build_file=with_map,
+        build_file=lambda filters: _with_map(funder, funder_report(funder=funder, filters=filters), filters),
     )
 
 
@@ -66,7 +67,14 @@ def staff_funder_dashboard(request, pk):
 
     context = {"funder": funder, "staff": True}
     return report_page(
-        request, options=funder_filter_options(funder), template="funders/dashboard.html", context=context, build=build
+        request,
+        options=funder_filter_options(funder),
+        template="funders/dashboard.html",
+        context=context,
+        build=build,
+        slug=f"tableau-de-bord-{funder.slug}",
+        build_file=lambda filters: _with_map(funder, build(filters), filters),
+        owner=funder,  # the files the funder itself would get
     )
 
 

@@ -18,7 +18,7 @@ from .cohort import RATE_HANDED_HELP, handed_out_then_used, used_of_orders
 from .filters import FilterOptions, Filters, filter_options
 from .models import MEASURES
 from .report import Breakdown, Column, Figure, Report, Unit
-from .selectors import usage, usage_median_delay
+from .selectors import usage, usage_median_delay, usage_snapshot
 from .tables import (
     NOT_STATED,
     best_rate_summary,
@@ -282,6 +282,7 @@ def notes(filters: Filters, *, bought: int, totals: dict) -> tuple[str, ...]:
     return tuple(found)
 
 
+@usage_snapshot()
 def funder_report(*, funder, filters: Filters) -> Report:
     """The dashboard of a funder: only its own vouchers (funder_id), under `filters`."""
     m = Measures({"funder_id": funder.pk}, filters)

@@ -21,7 +21,7 @@ from aptic.vouchers.models import Voucher, VoucherStatus
 from .cohort import RATE_HANDED_HELP, handed_out_then_used
 from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
-from .selectors import usage, usage_median_delay
+from .selectors import usage, usage_median_delay, usage_snapshot
 from .tables import month_of, months_between, rate, series_start, summed
 
 # A booklet received this long ago and still not handed out is dormant stock (ADR 0041).
@@ -123,6 +123,7 @@ def _wide(rows, key, labels, title_key, title, summary, months):
     )
 
 
+@usage_snapshot()
 def distributor_report(organisation, filters: Filters | None = None, *, today: datetime.date | None = None) -> Report:
     """The distributor's report: stock now (every delivery it received), and over the period of
     `filters` (since the start by default) the booklets and vouchers it handed out, by month,

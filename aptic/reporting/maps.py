@@ -21,7 +21,7 @@ from aptic.vouchers.selectors import places_for_rules
 
 from .filters import Filters
 from .report import Figure, MapPoint, Report
-from .selectors import usage
+from .selectors import usage, usage_snapshot
 
 PER_INHABITANTS = 1000
 RATE_DECIMALS = 2  # every rate per 1,000 reads with two decimals: 22,88 beside 44,10
@@ -171,6 +171,7 @@ def funder_map_points(*, funder, usage_filters: dict) -> tuple[MapPoint, ...]:
     return (*used, *eligible, *communes)
 
 
+@usage_snapshot()
 def funder_map_report(*, funder, filters: Filters) -> Report:
     """The map page as a `Report`: its points, and the counts that sum them up."""
     points = funder_map_points(funder=funder, usage_filters=filters.lookups())

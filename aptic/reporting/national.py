@@ -13,7 +13,7 @@ from aptic.vouchers.models import Order
 from .cohort import RATE_HANDED_HELP, handed_out_then_used, used_of_orders
 from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
-from .selectors import usage
+from .selectors import usage, usage_snapshot
 from .tables import NOT_STATED, best_rate_summary, names, rate, summed
 
 HANDED = Column("handed_out", "Chèques remis", Unit.COUNT)
@@ -95,6 +95,7 @@ def _departements(by_distributor, cohort: dict, by_place) -> Breakdown:
     )
 
 
+@usage_snapshot()
 def national_report(*, filters: Filters, link=lambda funder_id: "") -> Report:
     """Every funder's figures under the period of `filters`; `link(funder_id)` gives the URL of
     the drill-down into a funder's dashboard (the page's)."""

@@ -17,7 +17,7 @@ from aptic.vouchers.models import Redemption
 
 from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
-from .selectors import usage
+from .selectors import usage, usage_snapshot
 from .tables import month_of, months_between, names, series_start, summed
 
 MEASURES = ("services", "used", "used_cents")
@@ -55,6 +55,7 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
+@usage_snapshot()
 def provider_report(organisation, filters: Filters | None = None, *, today: datetime.date | None = None) -> Report:
     """The provider's report over the period of `filters` (since the start by default)."""
     filters = filters or Filters()

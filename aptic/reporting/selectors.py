@@ -2,16 +2,21 @@
 aggregated on the fly), so that a use counts the moment it is committed (ADR 0035).
 
 Each query reads the smallest rollup holding every dimension it groups or filters by (ADR 0043);
-a monthly rollup answers the whole months of a period, a daily one its first and last days."""
+a monthly rollup answers the whole months of a period, a daily one its first and last days. Within
+`usage_snapshot()` (a page, an export) the watermarks and the live tail are read once, not once per
+query (ADR 0048)."""
 
+import contextvars
 import datetime
+import operator
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import Sum
 
 from . import models
-from .facts import SOURCES
+from .facts import SOURCES, no_jit
 from .models import DIMENSIONS, MEASURES, UsageFunderDaily, Watermark
 
 _SQL = {"exact": "= %s", "gt": "> %s", "gte": ">= %s", "lt": "< %s", "lte": "<= %s"}
@@ -174,9 +179,7 @@ def _plan(group_by: tuple, filters: list, span, grains=("day", "month")) -> list
     return None
 
 
-def _read(group_by: tuple, filters: list, lookups: dict) -> tuple[dict, dict]:
-    marks, pending, span = _state()
-    totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+def _rollups(group_by: tuple, filters: list, span, totals: dict) -> None:
     for model, where in _plan(group_by, filters, span):
         rows = model.objects.filter(**{f"{name}__{kind}": value for name, kind, value in where})
         sums = {m: Sum(m) for m in MEASURES}
@@ -185,10 +188,98 @@ def _read(group_by: tuple, filters: list, lookups: dict) -> tuple[dict, dict]:
             into = totals[tuple(row[name] for name in group_by)]
             for name in MEASURES:
                 into[name] += row[name] or 0
-    for row in _tail(marks, group_by, filters, lookups, [s for s in SOURCES if s in pending]) if pending else ():
+
+
+def _add_tail(rows, group_by: tuple, totals: dict) -> None:
+    for row in rows:
         into = totals[tuple(_day(v) if n == "day" else v for n, v in zip(group_by, row, strict=False))]
         for name, value in zip(MEASURES, row[len(group_by) :], strict=True):
             into[name] += int(value or 0)
+
+
+def _read(group_by: tuple, filters: list, lookups: dict) -> tuple[dict, dict]:
+    marks, pending, span = _state()
+    totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    _rollups(group_by, filters, span, totals)
+    if pending:
+        _add_tail(_tail(marks, group_by, filters, lookups, [s for s in SOURCES if s in pending]), group_by, totals)
+    return totals, marks
+
+
+# The snapshot of a page: its watermarks, pending sources and span, and the tail of each funder it
+# read (every dimension, so that each query filters and groups it in Python).
+_snapshot = contextvars.ContextVar("usage_snapshot", default=None)
+_COMPARE = {"exact": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+
+
+@contextmanager
+def usage_snapshot():
+    """Within it, usage() reads the watermarks and the live tail once per funder (or once for all),
+    not at each query: under 100 uses/s a page's ten queries each ran the tail's joins (ADR 0048).
+    Nested snapshots share the outer one."""
+    if _snapshot.get() is not None:
+        yield
+        return
+    token = _snapshot.set({})
+    try:
+        yield
+    finally:
+        _snapshot.reset(token)
+
+
+def _like(sample, value):
+    """A filter's value as the type of the tail's column (SQL compares '42' and 42; Python not)."""
+    if isinstance(sample, datetime.date):
+        return _day(value.date() if isinstance(value, datetime.datetime) else value)
+    if isinstance(sample, int) and not isinstance(value, int):
+        return int(value)
+    return str(value) if isinstance(sample, str) and not isinstance(value, str) else value
+
+
+def _matches(row: dict, filters: list) -> bool:
+    for name, kind, value in filters:
+        sample = row[name]
+        try:
+            if kind == "in":
+                if not any(sample == _like(sample, v) for v in value):
+                    return False
+            elif not _COMPARE[kind](sample, _like(sample, value)):
+                return False
+        except (TypeError, ValueError):
+            return False  # a value of another type matches nothing, as in SQL
+    return True
+
+
+def _snapshot_state(snapshot: dict, lookups: dict) -> tuple:
+    """The snapshot's state and the tail of these lookups' funder (read on first use)."""
+    if "state" not in snapshot:
+        with transaction.atomic():  # the settings of _state last until its end
+            snapshot["state"] = _state()
+    marks, pending, span = snapshot["state"]
+    funder = lookups.get("funder_id")
+    key = funder if isinstance(funder, int) else None
+    if key not in snapshot:
+        pushed = {"funder_id": key} if key is not None else {}
+        rows = []
+        if pending:
+            with no_jit():
+                for row in _tail(marks, DIMENSIONS, [], pushed, [s for s in SOURCES if s in pending]):
+                    values = dict(zip(DIMENSIONS, row, strict=False))
+                    values["day"] = _day(values["day"])
+                    rows.append((values, row[len(DIMENSIONS) :]))
+        snapshot[key] = rows
+    return marks, span, snapshot[key]
+
+
+def _read_in_snapshot(snapshot: dict, group_by: tuple, filters: list, lookups: dict) -> tuple[dict, dict]:
+    marks, span, tail = _snapshot_state(snapshot, lookups)
+    totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    _rollups(group_by, filters, span, totals)
+    _add_tail(
+        [(*(values[n] for n in group_by), *measures) for values, measures in tail if _matches(values, filters)],
+        group_by,
+        totals,
+    )
     return totals, marks
 
 
@@ -199,11 +290,17 @@ def usage(*, group_by=(), **filters) -> list[dict]:
     group_by, checked = _checked(group_by, filters)
     # A refresh committing between the reads would count its rows twice (in the rollups and in
     # the tail): read again when the watermarks moved meanwhile.
+    snapshot = _snapshot.get()
     for _ in range(5):
-        with transaction.atomic():  # the settings of _state last until its end
-            totals, marks = _read(group_by, checked, filters)
+        if snapshot is not None:
+            totals, marks = _read_in_snapshot(snapshot, group_by, checked, filters)
+        else:
+            with transaction.atomic():  # the settings of _state last until its end
+                totals, marks = _read(group_by, checked, filters)
         if _marks() == marks:
             break
+        if snapshot is not None:
+            snapshot.clear()  # a refresh folded the tail meanwhile: read it again
     return [
         dict(zip(group_by, key, strict=True)) | {m: int(v) for m, v in measures.items()}
         for key, measures in sorted(totals.items(), key=lambda item: tuple(map(str, item[0])))

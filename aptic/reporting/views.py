@@ -53,10 +53,13 @@ def report_export(request, report: Report, *, organisation, slug: str) -> HttpRe
     return response
 
 
-def report_page(request, *, options: FilterOptions, template: str, context: dict, build, slug=None, build_file=None):
+def report_page(
+    request, *, options: FilterOptions, template: str, context: dict, build, slug=None, build_file=None, owner=None
+):
     """A dashboard under the filters of the URL; with a `slug`, ?format= gives the same view as a
-    file (`build_file` when the file holds more than the page, else `build`). Wrong filters: a
-    French 400, the page with its filters form and no figures, or the error page for a file."""
+    file (`build_file` when the file holds more than the page, else `build`), branded as `owner`'s
+    files are (the organisation whose figures they are; the user's own by default). Wrong filters:
+    a French 400, the page with its filters form and no figures, or the error page for a file."""
     wants_file = slug is not None and "format" in request.GET
     try:
         filters = parse_filters(request.GET, options=options)
@@ -66,8 +69,10 @@ def report_page(request, *, options: FilterOptions, template: str, context: dict
         context = context | {"filters": Filters(options=options), "filters_error": exc.message}
         return render(request, template, context, status=400)
     if wants_file:
+        if request.GET.get("format") not in REPORT_FORMATS:  # before building (a drill-down is journaled)
+            return bad_request(request, UNKNOWN_FORMAT)
         report = (build_file or build)(filters)
-        return report_export(request, report, organisation=request.organisation, slug=slug)
+        return report_export(request, report, organisation=owner or request.organisation, slug=slug)
     return render(request, template, context | {"filters": filters, "report": build(filters)})
 
 

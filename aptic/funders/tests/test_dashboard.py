@@ -3,9 +3,11 @@ figures agree with counts made directly on vouchers and redemptions, one funder 
 another's, bad filters answer a French 400, and the team's drill-downs are journaled."""
 
 import datetime
+import io
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -231,6 +233,17 @@ def test_staff_national_dashboard_drills_down_into_a_funder_and_journals_it(clie
     assert client.get(reverse("funders:staff_funder_dashboard", kwargs={"pk": world["provider"].pk})).status_code == 404
     assert client.get(reverse("funders:staff_funder_dashboard", kwargs={"pk": other.pk + 1000})).status_code == 404
     assert AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).count() == 1
+    # The drilled-down view as the funder's own files, each download journaled too.
+    assert 'href="?periode=annee&amp;format=xlsx"' in response.content.decode()
+    sheet = client.get(drill, {"periode": "annee", "format": "xlsx"})
+    assert sheet.status_code == 200 and sheet["Content-Disposition"].startswith(
+        f'attachment; filename="tableau-de-bord-{funder.slug}-'
+    )
+    book = openpyxl.load_workbook(io.BytesIO(sheet.content), read_only=True)
+    assert ("Chèques utilisés", 2) in [tuple(row[:2]) for row in book.worksheets[1].iter_rows(values_only=True)]
+    assert client.get(drill, {"periode": "annee", "format": "pdf"}).content.startswith(b"%PDF")
+    assert client.get(drill, {"periode": "annee", "format": "docx"}).status_code == 400
+    assert AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).count() == 3
 
 
 def test_staff_pages_are_closed_to_funders(client, funder, funder_admin):

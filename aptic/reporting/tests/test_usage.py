@@ -439,3 +439,58 @@ def test_a_transfer_the_bank_returns_is_no_second_use(world, funder, staff):
     refresh_settled()
     assert {name: rollups(funder_id=funder.pk)[name] for name in expected} == expected
     assert seen() == expected
+
+
+@pytest.mark.django_db
+def test_a_snapshot_reads_the_tail_once_and_answers_as_each_query_alone(world, funder, staff):
+    """A page's queries in a usage_snapshot (ADR 0048): the same figures as each query reading the
+    rollups and the live tail on its own, for every kind of filter, with the tail read once."""
+    from django.test.utils import CaptureQueriesContext
+
+    other = OrganisationFactory(kind="funder", name="Autre département")
+    spend(world, 1, 2)
+    refresh_settled()  # these in the rollups, the rest in the tail
+    spend(world, 3)
+    redemption_create(
+        provider=world["provider"],
+        place=world["place"],
+        offer=world["offer"],
+        codes=[Voucher.objects.filter(order=issue(other, quantity=10)).first().code],
+        user=world["cashier"],
+    )
+    vouchers_stop(vouchers=[voucher(world["order"], 15)], actor=staff, reason="perte")
+    today = timezone.localdate()
+    place, commune = world["place"], world["commune"]
+    queries = [
+        ((), {"funder_id": funder.pk}),
+        (("day",), {"funder_id": funder.pk, "day__gte": today - datetime.timedelta(days=30)}),
+        (("public", "distributor_id"), {"funder_id": funder.pk, "public": "senior"}),
+        (("category_id",), {"funder_id": funder.pk, "commune": commune.pk, "day__lte": today.isoformat()}),
+        (("place_id",), {"funder_id": funder.pk, "place_id__in": [place.pk, 0], "day__lt": today}),
+        (("delay_days",), {"funder_id": funder.pk, "delay_days__gte": 0}),
+        (("funder_id",), {"commune__in": [commune.pk]}),
+        (("order_id",), {"funder_id": str(funder.pk), "departement": commune.departement_id}),
+        ((), {"funder_id": funder.pk, "place_id__in": []}),
+    ]
+    alone = [usage(group_by=g, **f) for g, f in queries]
+    assert alone[0][0]["used"] == 3 and alone[0][0]["stopped"] == 1
+    assert alone[6] == sorted(alone[6], key=lambda r: r["funder_id"]) and len(alone[6]) == 2
+    with CaptureQueriesContext(connection) as captured, selectors.usage_snapshot():
+        together = [usage(group_by=g, **f) for g, f in queries]
+        assert usage_median_delay(funder_id=funder.pk) == 5
+    assert together == alone and alone[-1] == []
+    tails = [q["sql"] for q in captured.captured_queries if ") f WHERE" in q["sql"]]
+    assert len(tails) == 2  # this funder's, then every funder's (the query without funder_id)
+
+
+@pytest.mark.django_db
+def test_a_refresh_during_a_snapshot_counts_nothing_twice(world, funder):
+    spend(world, 1, 2)
+    with selectors.usage_snapshot():
+        assert usage_totals(funder_id=funder.pk)["used"] == 2  # from the tail it holds
+        refresh_settled()  # folds that tail into the rollups
+        assert usage_totals(funder_id=funder.pk)["used"] == 2
+        spend(world, 3)  # after the snapshot's tail: seen once a refresh moves the watermarks
+        assert usage_totals(funder_id=funder.pk)["used"] == 2
+        refresh_settled()
+        assert usage_totals(funder_id=funder.pk)["used"] == 3
