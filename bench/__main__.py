@@ -12,7 +12,10 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards", "exports"]
+BENCHMARKS = [
+    "territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards", "exports",
+    "reference_places",
+]  # fmt: skip
 
 
 def _fresh_postgres_database(url: str) -> str:

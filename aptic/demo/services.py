@@ -21,7 +21,7 @@ from aptic.distribution import demo as distribution
 from aptic.payouts import demo as payouts
 from aptic.printing import demo as printing
 
-from .builders import last_campaign, organisations, places, providers, rollups, usage, vouchers
+from .builders import last_campaign, organisations, places, providers, reference_places, rollups, usage, vouchers
 from .timeline import DemoCalendar
 
 DATASET = "demo"
@@ -52,6 +52,7 @@ BUILDERS = [
     organisations.build,
     places.build,
     providers.build,
+    reference_places.build,  # after providers: the cartography lists a few labelled providers' places
     vouchers.build,
     last_campaign.build,
     billing.build,

@@ -1,9 +1,12 @@
-"""Open data's background work: the statistics written anew every night (ADR 0051)."""
+"""Open data's background work: the statistics written anew every night (ADR 0051), and the import of
+a source of reference places (ADR 0050)."""
 
 from aptic.jobs.registry import handler
 from aptic.jobs.schedule import periodic
+from aptic.places.models import ReferenceImport
 
 from .publishing import statistics_publish
+from .reference import REFERENCE_IMPORT_JOB, reference_import_run
 
 PUBLISH_JOB = "opendata.statistics_publish"
 
@@ -17,3 +20,12 @@ def publish(job, progress) -> dict:
     rows = sum(file.get("rows", 0) for file in publication.files.values())
     progress(rows, rows, "Statistiques ouvertes publiées.")
     return {"publication_id": publication.pk}
+
+
+@handler(REFERENCE_IMPORT_JOB)
+def reference_import(job, progress) -> dict:
+    record = ReferenceImport.objects.get(pk=job.params["import_id"])
+    report = reference_import_run(record=record, progress=progress)
+    if report is not None:
+        progress(report.rows, None, report.summary[:300])
+    return {"import_id": record.pk}

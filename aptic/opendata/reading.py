@@ -85,18 +85,18 @@ def thousands(number: int) -> str:
     return formats.number(number)
 
 
-def size_error(size: int) -> DomainError:
+def size_error(size: int, max_bytes: int = MAX_BYTES) -> DomainError:
     megabytes = f"{size / (1024 * 1024):.1f}".replace(".", ",")
     return DomainError(
-        f"Le fichier pèse {megabytes} Mo : la limite est de {MAX_BYTES // (1024 * 1024)} Mo. "
+        f"Le fichier pèse {megabytes} Mo : la limite est de {max_bytes // (1024 * 1024)} Mo. "
         "Découpez-le en plusieurs fichiers, par exemple un par département.",
         field=FILE,
     )
 
 
-def check_size(size: int) -> None:
-    if size > MAX_BYTES:
-        raise size_error(size)
+def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
+    if size > max_bytes:
+        raise size_error(size, max_bytes)
 
 
 def _refuse_binary(data: bytes) -> None:
@@ -198,10 +198,11 @@ def _check_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
     return {index: name for name, index in found.items()}, warnings
 
 
-def read_table(data: bytes, *, max_rows: int | None = None) -> Table:
-    """The rows of the file, or a DomainError saying in French what is wrong with the file."""
+def read_table(data: bytes, *, max_rows: int | None = None, max_bytes: int = MAX_BYTES) -> Table:
+    """The rows of the file, or a DomainError saying in French what is wrong with the file.
+    `max_bytes`: raised for the reference places (opendata.reference), whose files are bigger."""
     max_rows = MAX_ROWS if max_rows is None else max_rows
-    check_size(len(data))
+    check_size(len(data), max_bytes)
     if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
         raise DomainError("Le fichier est vide.", field=FILE)
     text, encoding = decode(data)

@@ -240,7 +240,7 @@ class _Rollback(Exception):
 class _Lookups:
     """Vocabulary and communes, read once per import."""
 
-    def __init__(self):
+    def __init__(self, *, all_communes: bool = False):
         self.terms = {
             relation: {
                 standard.normalise_value(term.standard_value): term for term in model.objects.exclude(standard_value="")
@@ -249,6 +249,8 @@ class _Lookups:
         }
         self._by_insee: dict[str, Commune | None] = {}
         self._by_postal_code: dict[str, list[Commune]] = {}
+        if all_communes:  # a file of the whole country (opendata.reference): one query, not one per commune
+            self._by_insee = {commune.insee_code: commune for commune in Commune.objects.filter(is_current=True)}
 
     def commune(self, insee_code: str, postal_code: str, name: str) -> Commune | None:
         if insee_code:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("opendata/lieux.xlsx", views.places_xlsx, name="places_xlsx"),
     path("opendata/lieux.json", views.places_json, name="places_json"),
     path("equipe/import-lieux/", views.places_import, name="import"),
+    path("equipe/lieux-de-reference/", views.reference_places, name="reference_places"),
+    path("equipe/lieux-de-reference/<int:pk>/", views.reference_import, name="reference_import"),
 ]
 
 # The open-data page and the open statistics (ADR 0051).

@@ -4,7 +4,7 @@ JSON), the open statistics (ADR 0051), and the staff import of places."""
 import tempfile
 
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
@@ -16,9 +16,11 @@ from aptic.core.access import public
 from aptic.core.disclosure import MIN_PUBLISHED_VOUCHERS
 from aptic.core.errors import DomainError
 from aptic.core.files import private_storage
+from aptic.places.models import ReferenceImport
+from aptic.places.selectors import reference_imports, reference_sources
 
-from . import catalog, export, publishing, selectors, services, statistics
-from .forms import PlacesImportForm
+from . import catalog, export, publishing, reference, selectors, services, statistics
+from .forms import PlacesImportForm, ReferenceImportForm
 
 EXPORT_MAX_AGE = 15 * 60  # seconds: places, offers and labels change during the day, not by the second
 # An import writes every place through place_create (about 20 queries each, 10 to 25 s per 1,000
@@ -158,3 +160,29 @@ def statistics_schema(request, name: str):
 def statistics_datapackage(request):
     publication = publishing.latest_publication()
     return _stored(publication, publishing.DATAPACKAGE, "application/json; charset=utf-8", attachment=False)
+
+
+@staff_required
+def reference_places(request):
+    """Staff: upload a source's reference places (imported by a background job), and each source's last import."""
+    form = ReferenceImportForm()
+    if request.method == "POST":
+        form = ReferenceImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                record = reference.reference_import_request(
+                    source=form.cleaned_data["source"], data=upload.read(), filename=upload.name, user=request.user
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                return redirect("opendata:reference_import", pk=record.pk)
+    context = {"form": form, "sources": reference_sources(), "imports": reference_imports()}
+    return render(request, "opendata/reference_places.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+def reference_import(request, pk):
+    record = get_object_or_404(ReferenceImport.objects.select_related("job", "created_by"), pk=pk)
+    return render(request, "opendata/reference_import.html", {"record": record})

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Offer, OfferSettings, Place
+from .models import Offer, OfferSettings, Place, ReferenceImport, ReferencePlace
 
 
 class OfferInline(admin.TabularInline):
@@ -38,3 +38,32 @@ class OfferSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the import of their source (ADR 0050): staff read them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReferencePlace)
+class ReferencePlaceAdmin(ReadOnlyAdmin):
+    list_display = ["name", "commune", "source", "source_updated_on", "updated_at", "retired_at"]
+    list_filter = ["source", ("retired_at", admin.EmptyFieldListFilter), "service_categories", "commune__departement"]
+    search_fields = ["name", "source_id", "siret", "commune__name"]
+    list_select_related = ["commune"]
+    show_full_result_count = False  # tens of thousands of rows
+
+
+@admin.register(ReferenceImport)
+class ReferenceImportAdmin(ReadOnlyAdmin):
+    list_display = ["source", "filename", "status", "rows", "created", "updated", "retired", "created_at"]
+    list_filter = ["source", "status"]
+    exclude = ["file"]

@@ -4,10 +4,12 @@ Field names follow the national standard for places of digital mediation (v1.0.2
 one, so that export and import are a mapping, not a translation.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from aptic.accounts.models import Organisation, OrganisationKind
+from aptic.core.files import private_storage_callable
 from aptic.core.models import coordinates_constraint
 
 # A place's own fields the open data publishes (opendata.selectors): what the place shows the public.
@@ -225,3 +227,48 @@ class ReferencePlace(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ReferenceImportStatus(models.TextChoices):
+    QUEUED = "queued", "En cours"
+    DONE = "done", "Importé"
+    REFUSED = "refused", "Refusé, rien n'a été enregistré"
+
+
+class ReferenceImport(models.Model):
+    """One import of a source of reference places (ADR 0050): what it changed, or why it was refused.
+    The uploaded file is kept only until its background job has read it."""
+
+    source = models.CharField("source", max_length=100)
+    filename = models.CharField("fichier", max_length=255, blank=True)
+    file = models.FileField(
+        storage=private_storage_callable, upload_to="places/reference-imports/", max_length=200, blank=True
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=ReferenceImportStatus.choices, default=ReferenceImportStatus.QUEUED
+    )
+    job = models.ForeignKey("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    rows = models.PositiveIntegerField("lignes", default=0)
+    created = models.PositiveIntegerField("lieux ajoutés", default=0)
+    updated = models.PositiveIntegerField("lieux modifiés", default=0)
+    unchanged = models.PositiveIntegerField("lieux inchangés", default=0)
+    restored = models.PositiveIntegerField("lieux revenus", default=0)
+    retired = models.PositiveIntegerField("lieux retirés", default=0)
+    twins = models.PositiveIntegerField("lieux déjà #APTIC", default=0)
+    summary = models.CharField("bilan", max_length=500, blank=True)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    warnings = models.JSONField("remarques", default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("demandé le", default=timezone.now)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import de lieux de référence"
+        verbose_name_plural = "imports de lieux de référence"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["source", "-created_at"], name="reference_import_source")]
+
+    def __str__(self):
+        return f"{self.source} — {self.filename or 'import'} ({self.get_status_display()})"

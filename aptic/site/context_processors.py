@@ -48,6 +48,7 @@ STAFF_LINKS = [
     ("Qualifications", "providers:review_list"),
     ("Abonnements", "providers:staff_subscriptions"),
     ("Import de lieux", "opendata:import"),
+    ("Lieux de référence", "opendata:reference_places"),
     ("Demandes de devis", "billing:staff_requests"),
     ("Devis", "billing:staff_quotes"),
     ("Factures", "billing:staff_invoices"),

@@ -648,3 +648,39 @@ def test_demo_places_have_distinct_names_without_numbers(demo):
         n for n in names + list(Organisation.objects.values_list("name", flat=True)) if re.search(r"\(\d+\)", n)
     ]
     assert numbered == []
+
+
+@pytest.mark.django_db
+def test_demo_reference_places_imported_twice_counted_once_with_covered_and_uncovered_categories(demo):
+    """The cartography's places (ADR 0050): imported a week after the opening, then a month ago with
+    changes; the demo providers' places it also lists count once; each demo département has every
+    one of the 9 categories somewhere, and EPCIs without some of them."""
+    from collections import defaultdict
+
+    from aptic.places.models import ReferenceImport, ReferencePlace
+    from aptic.places.selectors import REFERENCE, known_places
+    from aptic.territories.models import Commune
+    from aptic.vocabulary.models import ServiceCategory
+
+    first, again = ReferenceImport.objects.order_by("created_at")
+    assert first.status == again.status == "done" and first.created > 200
+    assert again.created and again.updated and again.retired and first.created_at < again.created_at
+    assert ReferencePlace.objects.filter(retired_at=again.created_at).count() == again.retired
+    known = known_places()
+    references = [place for place in known if place.kind == REFERENCE]
+    assert first.twins > 0 and len(references) == ReferencePlace.objects.filter(retired_at=None).count() - again.twins
+    epci_of = dict(Commune.objects.filter(departement_id__in=["33", "42"]).values_list("insee_code", "epci_id"))
+    departement_of = dict(
+        Commune.objects.filter(departement_id__in=["33", "42"]).values_list("insee_code", "departement_id")
+    )
+    by_departement, by_epci = defaultdict(set), defaultdict(set)
+    for place in known:
+        if place.commune_id in epci_of:
+            by_departement[departement_of[place.commune_id]] |= place.category_ids
+            by_epci[epci_of[place.commune_id]] |= place.category_ids
+    categories = set(ServiceCategory.objects.values_list("pk", flat=True))
+    assert len(categories) == 9
+    for departement in ("33", "42"):
+        assert by_departement[departement] == categories, departement
+        epcis = set(Commune.objects.filter(departement_id=departement).values_list("epci_id", flat=True))
+        assert any(by_epci[epci] != categories for epci in epcis), departement  # somewhere a category is missing
