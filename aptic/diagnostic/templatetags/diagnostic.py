@@ -1,0 +1,76 @@
+"""The diagnostic's figures as the pages write them, through aptic.core.formats (ADR 0023)."""
+
+from django import template
+from django.urls import reverse
+
+from aptic.core import formats
+
+register = template.Library()
+
+
+@register.filter
+def km(value):
+    """12.345 → '12,3 km'; None → 'aucun lieu'."""
+    if value is None:
+        return "aucun lieu"
+    return f"{formats.number(round(value, 1), decimals=1)}{formats.NBSP}km"
+
+
+@register.filter
+def taux(value):
+    """A rate (per 1,000 or 10,000 inhabitants) with one decimal; None → '—'."""
+    return "—" if value is None else formats.number(round(value, 1), decimals=1)
+
+
+@register.filter
+def part(value):
+    """A share from 0 to 1 as a percentage; None → '—'."""
+    return "—" if value is None else formats.percent(value)
+
+
+@register.filter
+def seuil(shares, km_value):
+    """{{ figures.shares|seuil:10 }}: the share beyond that many km."""
+    return shares.get(int(km_value)) if shares else None
+
+
+KINDS = {"aptic": "lieu #APTIC", "reference": "lieu de référence"}
+
+
+@register.filter
+def genre_lieu(kind):
+    return KINDS.get(kind, "")
+
+
+@register.filter
+def points_carte(communes):
+    """The map's points for json_script: position, colour band and the French text of each."""
+    points = []
+    for c in communes:
+        css, label = c.band
+        nearest = f"{km(c.nearest_km)} du {KINDS[c.nearest_kind]} le plus proche" if c.nearest_kind else "aucun lieu"
+        people = formats.count(c.population, "habitant")
+        points.append(
+            {
+                "lat": c.latitude,
+                "lng": c.longitude,
+                "band": css,
+                "here": c.highlighted,
+                "text": f"{c.name} ({people}) : {nearest}",
+            }  # fmt: skip
+        )
+    return points
+
+
+@register.filter
+def territory_link(place):
+    """The URL of a territory's public diagnostic."""
+    if place.level == "france":
+        return reverse("diagnostic:france")
+    return reverse(f"diagnostic:{place.level}", kwargs={"code": place.code})
+
+
+@register.filter
+def seuil_nombre(beyond, km_value):
+    """{{ figures.beyond|seuil_nombre:10 }}: the inhabitants beyond that many km."""
+    return beyond.get(int(km_value)) if beyond else None
