@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards"]
+BENCHMARKS = ["territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards", "diagnostic"]
 
 
 def _fresh_postgres_database(url: str) -> str:

@@ -8,7 +8,8 @@ to kilometres along the sphere exactly.
 import numpy as np
 from scipy.spatial import cKDTree
 
-EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
+from aptic.places.geo import EARTH_RADIUS_KM
+
 THRESHOLDS_KM = (5, 10, 20)
 COVERED_KM = 10  # ADR 0052: coverage is the share of inhabitants within this of a place
 

@@ -48,7 +48,6 @@ class CommuneCoverage(models.Model):
         verbose_name = "couverture d'une commune"
         verbose_name_plural = "couvertures des communes"
         constraints = [models.UniqueConstraint(fields=["commune", "category"], name="diagnostic_commune_category")]
-        indexes = [models.Index(fields=["category", "nearest_km"], name="diagnostic_category_km")]
 
     def __str__(self):
         return f"{self.commune_id} × {self.category_id} : {self.nearest_km} km"

@@ -68,6 +68,12 @@ class Territory:
             return f"le département {self.name} ({self.code})"
         return f"{'l’' if self.level == Level.EPCI else 'la '}{Level(self.level).label} {self.name}"
 
+    @property
+    def of_label(self) -> str:
+        """ "de la France", "du département Gironde (33)", "de l’intercommunalité …"."""
+        label = self.label
+        return "du" + label[2:] if label.startswith("le ") else "de " + label
+
 
 FRANCE = Territory(Level.FRANCE, "", "France")
 

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from aptic.jobs.models import Job, JobStatus
@@ -23,7 +23,6 @@ COMPUTE_JOB = "diagnostic.compute"
 # been still for this long.
 DEBOUNCE = datetime.timedelta(seconds=60)
 _SEEN_KEY = "diagnostic.seen-fingerprint"
-BATCH = 5000
 # The territories of a commune, in the order of its values_list below.
 _LEVELS = (Level.REGION, Level.DEPARTEMENT, Level.EPCI)
 
@@ -78,7 +77,7 @@ def diagnostic_compute() -> Run:
         levels[level] = (territory_codes, commune_groups, place_groups)
     levels[Level.FRANCE] = ([""], np.zeros(n, dtype=np.int64), np.zeros(len(places), dtype=np.int64))
 
-    coverage_rows, figure_rows, median_rows = [], [], []
+    per_category, figure_rows, median_rows = [], [], []
     far = np.zeros(n, dtype=np.int64)
     farthest = np.zeros(n)
     for category in categories:
@@ -89,20 +88,16 @@ def diagnostic_compute() -> Run:
         farthest = np.maximum(farthest, km)
         aptic_here = group_sum(place_commune, n, (offers & ~is_reference).astype(float))
         reference_here = group_sum(place_commune, n, (offers & is_reference).astype(float))
-        for i, code in enumerate(codes):
-            found = index[i] >= 0
-            place = places[chosen[index[i]]] if found else None
-            coverage_rows.append(
-                CommuneCoverage(
-                    commune_id=code,
-                    category_id=category,
-                    nearest_km=round(float(km[i]), 3) if found else None,
-                    nearest_kind=place.kind if found else "",
-                    nearest_place_id=place.pk if found else None,
-                    aptic_places=int(aptic_here[i]),
-                    reference_places=int(reference_here[i]),
-                )
+        found = [(places[chosen[j]].kind, places[chosen[j]].pk) if j >= 0 else ("", None) for j in index.tolist()]
+        per_category.append(
+            (
+                category,
+                np.round(km, 3).tolist(),
+                found,
+                aptic_here.astype(int).tolist(),
+                reference_here.astype(int).tolist(),
             )
+        )
         covered = population > 0
         commune_coverage = _median((km[covered] <= COVERED_KM).astype(float))
         median_rows.append(NationalMedian(level=Level.COMMUNE, category_id=category, coverage=commune_coverage))
@@ -115,38 +110,58 @@ def diagnostic_compute() -> Run:
             inhabited = people > 0
             shares = (people[inhabited] - beyond[COVERED_KM][inhabited]) / people[inhabited]
             median_rows.append(NationalMedian(level=level, category_id=category, coverage=_median(shares)))
+            columns = (people, aptic, reference, beyond[5], beyond[10], beyond[20])
             figure_rows += [
-                TerritoryFigures(
-                    level=level,
-                    code=code,
-                    category_id=category,
-                    population=int(people[g]),
-                    aptic_places=int(aptic[g]),
-                    reference_places=int(reference[g]),
-                    beyond_5=int(beyond[5][g]),
-                    beyond_10=int(beyond[10][g]),
-                    beyond_20=int(beyond[20][g]),
-                )
-                for g, code in enumerate(territory_codes)
+                (level.value, code, category, *map(int, values))
+                for code, *values in zip(territory_codes, *(c.tolist() for c in columns), strict=True)
             ]
-    summaries = [
-        CommuneSummary(
-            commune_id=code,
-            far_categories=int(far[i]),
-            farthest_km=round(float(farthest[i]), 3) if np.isfinite(farthest[i]) else None,
-        )
+    # Commune by commune, in the order of the unique index (commune, category): each insert appends.
+    coverage_rows = [
+        (code, category, None if kind == "" else km[i], kind, pk, aptic[i], reference[i])
         for i, code in enumerate(codes)
+        for category, km, found, aptic, reference in per_category
+        for kind, pk in (found[i],)
+    ]
+    summaries = [
+        (code, int(n), round(d, 3) if np.isfinite(d) else None)
+        for code, n, d in zip(codes, far.tolist(), farthest.tolist(), strict=True)
     ]
     with transaction.atomic():
         for model in (CommuneCoverage, CommuneSummary, TerritoryFigures, NationalMedian):
             model.objects.all().delete()
-        CommuneCoverage.objects.bulk_create(coverage_rows, batch_size=BATCH)
-        CommuneSummary.objects.bulk_create(summaries, batch_size=BATCH)
-        TerritoryFigures.objects.bulk_create(figure_rows, batch_size=BATCH)
-        NationalMedian.objects.bulk_create(median_rows, batch_size=BATCH)
+        _insert(CommuneCoverage, COVERAGE_COLUMNS, coverage_rows)
+        _insert(CommuneSummary, ("commune_id", "far_categories", "farthest_km"), summaries)
+        _insert(TerritoryFigures, FIGURES_COLUMNS, figure_rows)
+        NationalMedian.objects.bulk_create(median_rows)
         return Run.objects.create(
             fingerprint=fingerprint, places=len(places), communes=n, seconds=round(time.perf_counter() - started, 3)
         )
+
+
+COVERAGE_COLUMNS = (
+    "commune_id", "category_id", "nearest_km", "nearest_kind", "nearest_place_id", "aptic_places", "reference_places",
+)  # fmt: skip
+
+
+FIGURES_COLUMNS = (
+    "level", "code", "category_id", "population", "aptic_places", "reference_places", "beyond_5", "beyond_10",
+    "beyond_20",
+)  # fmt: skip
+
+
+def _insert(model, columns: tuple, rows: list) -> None:
+    """Rows as tuples, straight to the table: 314,000 model instances would cost more than the
+    computation. PostgreSQL takes them by COPY, SQLite by executemany."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _median(values: np.ndarray) -> float | None:

@@ -14,21 +14,30 @@ GIRONDE = "33"
 BORDEAUX_METROPOLE = "243300316"
 
 
-def build(seed: int = 16) -> dict:
-    rng = random.Random(seed)
-    categories = list(ServiceCategory.objects.filter(is_active=True))
-    offered, nowhere = categories[:-1], categories[-1]
+def reference_places(rng, offered) -> list:
     around = list(
         Commune.objects.filter(departement_id__in=["33", "24", "40", "47", "17"], is_current=True).order_by("pk")
     )
     references = []
     for n, commune in enumerate(rng.sample(around, 60)):
         place = ReferencePlace.objects.create(
-            source="cartographie-nationale", source_id=f"t{n}", name=f"Lieu de référence {n}", commune=commune,
-            latitude=commune.latitude + rng.uniform(-0.02, 0.02), longitude=commune.longitude + rng.uniform(-0.02, 0.02),
-        )  # fmt: skip
+            source="cartographie-nationale",
+            source_id=f"t{n}",
+            name=f"Lieu de référence {n}",
+            commune=commune,
+            latitude=commune.latitude + rng.uniform(-0.02, 0.02),
+            longitude=commune.longitude + rng.uniform(-0.02, 0.02),
+        )
         place.service_categories.set(rng.sample(offered, rng.randint(1, 4)))
         references.append(place)
+    return references
+
+
+def build(seed: int = 16) -> dict:
+    rng = random.Random(seed)
+    categories = list(ServiceCategory.objects.filter(is_active=True))
+    offered, nowhere = categories[:-1], categories[-1]
+    references = reference_places(rng, offered)
     provider = OrganisationFactory(kind="provider", name="Tiers-lieu girondin")
     label(provider)
     aptic = []
@@ -45,8 +54,8 @@ def build(seed: int = 16) -> dict:
         )  # fmt: skip
         aptic.append(place)
     hidden = Place.objects.create(
-        provider=provider, name="Lieu non publié", address="1 rue", commune=around[0],
-        latitude=around[0].latitude, longitude=around[0].longitude, is_published=False,
+        provider=provider, name="Lieu non publié", address="1 rue", commune=aptic[0].commune,
+        latitude=aptic[0].latitude, longitude=aptic[0].longitude, is_published=False,
     )  # fmt: skip
     hidden.service_categories.set([nowhere])
     return {"references": references, "aptic": aptic, "nowhere": nowhere, "categories": categories}
