@@ -12,6 +12,7 @@ from aptic.places.geo import EARTH_RADIUS_KM
 
 THRESHOLDS_KM = (5, 10, 20)
 COVERED_KM = 10  # ADR 0052: coverage is the share of inhabitants within this of a place
+MAP_LIMIT = 1000  # a map and its table show at most this many communes, the farthest first
 
 
 def unit_vectors(latitudes, longitudes) -> np.ndarray:
@@ -39,3 +40,11 @@ def group_sum(groups: np.ndarray, size: int, weights: np.ndarray) -> np.ndarray:
     """Sums of weights by group index (-1: no group, left out)."""
     kept = groups >= 0
     return np.bincount(groups[kept], weights=weights[kept], minlength=size)
+
+
+def farthest_ranks(km: np.ndarray) -> np.ndarray:
+    """1 for the largest distance (infinite first), ties in index order, up to MAP_LIMIT; 0 beyond."""
+    order = np.lexsort((np.arange(len(km)), -km))[:MAP_LIMIT]
+    ranks = np.zeros(len(km), dtype=np.int64)
+    ranks[order] = np.arange(1, len(order) + 1)
+    return ranks

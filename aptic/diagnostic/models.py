@@ -43,11 +43,23 @@ class CommuneCoverage(models.Model):
     nearest_place_id = models.IntegerField(null=True)
     aptic_places = models.PositiveIntegerField("lieux #APTIC de la commune", default=0)
     reference_places = models.PositiveIntegerField("lieux de référence de la commune", default=0)
+    # 1 for the farthest commune of France from the category (no place at all counts farthest), up to
+    # compute.MAP_LIMIT; None beyond.
+    france_rank = models.PositiveIntegerField(null=True)
 
     class Meta:
         verbose_name = "couverture d'une commune"
         verbose_name_plural = "couvertures des communes"
         constraints = [models.UniqueConstraint(fields=["commune", "category"], name="diagnostic_commune_category")]
+        # The map of France reads its MAP_LIMIT communes by this rank, not by sorting all 34,875; a
+        # full index on the distance would double the computation's writing time.
+        indexes = [
+            models.Index(
+                fields=["category", "france_rank"],
+                name="diagnostic_france_rank",
+                condition=models.Q(france_rank__isnull=False),
+            )
+        ]
 
     def __str__(self):
         return f"{self.commune_id} × {self.category_id} : {self.nearest_km} km"

@@ -13,7 +13,7 @@ from aptic.reporting.selectors import usage
 from aptic.territories.models import Commune, Departement, Epci, Region
 from aptic.vocabulary.models import ServiceCategory
 
-from .compute import COVERED_KM, THRESHOLDS_KM
+from .compute import COVERED_KM, MAP_LIMIT, THRESHOLDS_KM
 from .models import CommuneCoverage, CommuneSummary, Level, NationalMedian, Run, TerritoryFigures
 
 CODES = {
@@ -23,7 +23,6 @@ CODES = {
     Level.COMMUNE: re.compile(r"^[0-9][0-9AB][0-9]{3}$"),
 }
 USES_DAYS = 365  # uses are counted over the last twelve months
-MAP_LIMIT = 1000  # the map and its table show at most this many communes, the farthest first
 LEAST_COVERED = 10
 # Colour bands of the map (upper bounds, km), each with its class and French label.
 BANDS = (
@@ -327,10 +326,17 @@ def _map(result: Diagnostic, category: ServiceCategory, funder_id: int | None, s
     """The communes of the map: the territory's (a commune's: those of its parent)."""
     place = result.territory
     area = result.parent if place.level == Level.COMMUNE and result.parent else place
-    filters = {f"commune__{k}": v for k, v in area.commune_filter.items()}
-    rows = CommuneCoverage.objects.filter(category=category, **filters)
-    result.map_total = rows.count()
-    rows = rows.order_by(F("nearest_km").desc(nulls_first=True), "commune_id").values_list(
+    rows = CommuneCoverage.objects.filter(category=category)
+    if area.level == Level.FRANCE:
+        result.map_total = result.run.communes
+        rows = rows.filter(france_rank__isnull=False).order_by("france_rank")
+    else:
+        # The territory's communes first (their index), then each one's row (the unique index).
+        communes = Commune.objects.filter(is_current=True, **area.commune_filter).values("pk")
+        rows = rows.filter(commune_id__in=communes)
+        result.map_total = rows.count()
+        rows = rows.order_by(F("nearest_km").desc(nulls_first=True), "commune_id")
+    rows = rows.values_list(
         "commune_id", "commune__name", "commune__population", "commune__latitude", "commune__longitude",
         "nearest_km", "nearest_kind",
     )[:MAP_LIMIT]  # fmt: skip

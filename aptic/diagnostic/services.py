@@ -15,7 +15,7 @@ from aptic.places.selectors import REFERENCE, known_places, known_places_fingerp
 from aptic.territories.models import Commune
 from aptic.vocabulary.models import ServiceCategory
 
-from .compute import COVERED_KM, THRESHOLDS_KM, group_sum, nearest, unit_vectors
+from .compute import COVERED_KM, THRESHOLDS_KM, farthest_ranks, group_sum, nearest, unit_vectors
 from .models import CommuneCoverage, CommuneSummary, Level, NationalMedian, Run, TerritoryFigures
 
 COMPUTE_JOB = "diagnostic.compute"
@@ -96,6 +96,7 @@ def diagnostic_compute() -> Run:
                 found,
                 aptic_here.astype(int).tolist(),
                 reference_here.astype(int).tolist(),
+                farthest_ranks(km).tolist(),
             )
         )
         covered = population > 0
@@ -117,9 +118,9 @@ def diagnostic_compute() -> Run:
             ]
     # Commune by commune, in the order of the unique index (commune, category): each insert appends.
     coverage_rows = [
-        (code, category, None if kind == "" else km[i], kind, pk, aptic[i], reference[i])
+        (code, category, None if kind == "" else km[i], kind, pk, aptic[i], reference[i], rank[i] or None)
         for i, code in enumerate(codes)
-        for category, km, found, aptic, reference in per_category
+        for category, km, found, aptic, reference, rank in per_category
         for kind, pk in (found[i],)
     ]
     summaries = [
@@ -140,6 +141,7 @@ def diagnostic_compute() -> Run:
 
 COVERAGE_COLUMNS = (
     "commune_id", "category_id", "nearest_km", "nearest_kind", "nearest_place_id", "aptic_places", "reference_places",
+    "france_rank",
 )  # fmt: skip
 
 
