@@ -20,8 +20,8 @@ def km(value):
 
 @register.filter
 def taux(value):
-    """A rate (per 1,000 or 10,000 inhabitants) with one decimal; None → '—'."""
-    return "—" if value is None else formats.number(round(value, 1), decimals=1)
+    """A rate (per 1,000 or 10,000 inhabitants) with two decimals; None → '—'."""
+    return "—" if value is None else formats.number(round(value, 2), decimals=2)
 
 
 @register.filter

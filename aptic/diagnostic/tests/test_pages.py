@@ -73,7 +73,10 @@ def test_the_map_category_comes_from_the_url_and_the_table_lists_the_communes(cl
     page = text(client.get(url("epci", BORDEAUX_METROPOLE, categorie=nowhere.code)))
     assert f"le plus proche qui propose « {nowhere.label} »" in page
     communes = Commune.objects.filter(epci_id=BORDEAUX_METROPOLE, is_current=True)
-    assert page.count("aucun lieu</td>") == communes.count()
+    table = page[page.index('id="communes-table"') : page.index('id="moins-couvertes"')]
+    for commune in communes:
+        assert f"{commune.name}</a></th>" in table
+    assert table.count('<td class="num">aucun lieu</td>') == communes.count()
     assert f'<a href="{url("commune", "33281")}">Mérignac</a>' in page
     # An unknown category: the first one, and the form says what is wrong.
     response = client.get(url("epci", BORDEAUX_METROPOLE, categorie="pas-une-categorie"))
