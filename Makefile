@@ -67,9 +67,9 @@ a11y: $(VENV)/.installed-base ## Accessibility crawl: every page of each demo ro
 	scripts/a11y/run.sh
 
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
-bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories and spreadsheet uploads on SQLite; places, vouchers, the HTTP API, printing, payouts and dashboards on PostgreSQL (BENCH_DASHBOARD_SCALE=50: 1/50 of the issue's history)
+bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories and spreadsheet uploads on SQLite; places, vouchers, the HTTP API, printing, payouts, dashboards and the territorial diagnostic on PostgreSQL (BENCH_DASHBOARD_SCALE=50: 1/50 of the issue's history)
 	env -u DATABASE_URL $(BIN)/python -m bench territories places uploads
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench places vouchers api printing payouts dashboards
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench places vouchers api printing payouts dashboards diagnostic
 
 vendor: ## Refresh the vendored JS/CSS libraries from npm (frontend/package-lock.json)
 	frontend/vendor.sh

@@ -27,6 +27,7 @@ from aptic.diagnostic.compute import nearest, unit_vectors
 from aptic.diagnostic.services import diagnostic_compute
 from aptic.places.geo import EARTH_RADIUS_KM
 from aptic.places.models import ReferencePlace
+from aptic.reporting.services import usage_refresh
 from aptic.territories.models import Commune
 from aptic.territories.services import territories_load
 from aptic.vocabulary.models import ServiceCategory
@@ -108,6 +109,7 @@ def run():
     communes = list(Commune.objects.filter(is_current=True).order_by("pk"))
     categories = list(ServiceCategory.objects.filter(is_active=True))
     places = _places(communes, categories)
+    usage_refresh()  # the usage watermarks a running platform has (the pages read past them)
     links = {}
     for place_id, category_id in ReferencePlace.service_categories.through.objects.values_list(
         "referenceplace_id", "servicecategory_id"
