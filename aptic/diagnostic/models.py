@@ -34,8 +34,13 @@ class Run(models.Model):
 class CommuneCoverage(models.Model):
     """One current commune × one service category."""
 
-    commune = models.ForeignKey("territories.Commune", on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey("vocabulary.ServiceCategory", on_delete=models.CASCADE, related_name="+")
+    # No database constraint: the rows are derived, rewritten whole from the communes and categories
+    # of the moment, and checking 627,750 references at commit took longer than the computation
+    # (ADR 0052). Django still cascades a deletion.
+    commune = models.ForeignKey("territories.Commune", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    category = models.ForeignKey(
+        "vocabulary.ServiceCategory", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # Straight line from the commune's centre to the nearest known place offering the category;
     # None: no place offers it anywhere.
     nearest_km = models.FloatField("distance au lieu le plus proche (km)", null=True)

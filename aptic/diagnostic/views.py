@@ -49,7 +49,10 @@ def france(request):
     lookup = CommuneLookupForm(request.GET if "commune" in request.GET else None)
     if lookup.is_bound and lookup.is_valid():
         return redirect("diagnostic:commune", code=lookup.cleaned_data["commune"].insee_code)
-    return _page(request, FRANCE, extra={"lookup": lookup})
+    response = _page(request, FRANCE, extra={"lookup": lookup})
+    if lookup.is_bound:  # a commune that could not be found: the form says why
+        response.status_code = 400
+    return response
 
 
 @public

@@ -167,3 +167,10 @@ def test_the_funder_sees_its_territory_and_other_funders_are_refused(client, com
     client.force_login(MembershipFactory(organisation=nowhere).user)
     page = text(client.get(reverse("diagnostic:funder", kwargs={"org_slug": nowhere.slug})))
     assert "n'est pas connu" in page
+
+
+@pytest.mark.django_db
+def test_a_commune_that_cannot_be_found_is_said_on_the_france_page(client, computed):
+    response = client.get(reverse("diagnostic:france"), {"commune": "Pas une commune du tout"})
+    assert response.status_code == 400
+    assert "Aucune commune ne correspond" in text(response)
