@@ -11,6 +11,7 @@ from aptic.core.tests.helpers import text
 from aptic.diagnostic.models import CommuneCoverage, CommuneSummary, NationalMedian, Run, TerritoryFigures
 from aptic.diagnostic.services import diagnostic_compute
 from aptic.places.models import ReferencePlace
+from aptic.places.tests.factories import labelled_place
 from aptic.territories.models import Commune
 from aptic.vocabulary.models import ServiceCategory
 
@@ -104,6 +105,9 @@ def test_the_menu_and_the_place_page_lead_to_the_diagnostic(client, computed):
     assert found.status_code == 302 and found["Location"] == url("commune", "33281")
     commune_card = text(client.get(reverse("territories:commune", kwargs={"insee_code": "33281"})))
     assert url("commune", "33281") in commune_card
+    place = labelled_place(commune=Commune.objects.get(pk="33281"))
+    place_page = text(client.get(reverse("directory:detail", kwargs={"pk": place.pk})))
+    assert f'<a href="{url("commune", "33281")}">Diagnostic territorial de Mérignac</a>' in place_page
 
 
 @pytest.mark.django_db
