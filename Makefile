@@ -69,9 +69,9 @@ a11y: $(VENV)/.installed-base ## Accessibility crawl: every page of each demo ro
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 # Issue #14's starting commit: the redemption is compared with it in one run (bench/paired.py).
 BENCH_BASE ?= b1bc8f5
-bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories, spreadsheet uploads and reference places on SQLite; places, vouchers, the HTTP API, printing, payouts, dashboards, exports and reference places on PostgreSQL (BENCH_DASHBOARD_SCALE=50: 1/50 of the issue's history), then the redemption beside BENCH_BASE's
+bench: $(VENV)/.installed-dev ## Benchmarks under bench/: territories, spreadsheet uploads and reference places on SQLite; places, vouchers, the HTTP API, printing, payouts, dashboards, exports, reference places and the territorial diagnostic on PostgreSQL (BENCH_DASHBOARD_SCALE=50: 1/50 of the issue's history), then the redemption beside BENCH_BASE's
 	env -u DATABASE_URL $(BIN)/python -m bench territories places uploads reference_places
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench places vouchers api printing payouts dashboards exports reference_places
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench places vouchers api printing payouts dashboards exports reference_places diagnostic
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.paired $(BENCH_BASE)
 
 vendor: ## Refresh the vendored JS/CSS libraries from npm (frontend/package-lock.json)

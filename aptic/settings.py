@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "aptic.reporting",
     "aptic.funders",
     "aptic.directory",
+    "aptic.diagnostic",
     "aptic.site",
     "aptic.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("aptic.places.urls")),
     path("", include("aptic.directory.urls")),
     path("", include("aptic.opendata.urls")),
+    path("", include("aptic.diagnostic.urls")),
     path("", include("aptic.vouchers.urls")),
     path("", include("aptic.jobs.urls")),
     path("", include("aptic.billing.urls")),

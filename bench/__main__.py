@@ -14,7 +14,7 @@ import time
 
 BENCHMARKS = [
     "territories", "places", "vouchers", "api", "printing", "payouts", "uploads", "dashboards", "exports",
-    "reference_places",
+    "reference_places", "diagnostic",
 ]  # fmt: skip
 
 

@@ -4,10 +4,11 @@ Only published places of labelled providers are public (ADR 0008). The public ca
 map rows and place page are in aptic.directory (ADR 0030).
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from aptic.providers.selectors import labelled_providers
@@ -170,3 +171,20 @@ def reference_sources() -> list[ReferenceSource]:
 
 def reference_imports(limit: int = 20) -> QuerySet[ReferenceImport]:
     return ReferenceImport.objects.select_related("job", "created_by")[:limit]
+
+
+def known_places_fingerprint() -> str:
+    """A digest that changes whenever known_places() may have changed (a place, an offer, a
+    category, a retirement, a provider's label), read from a few aggregates rather than the rows:
+    the diagnostic compares it with its last computation's (ADR 0052)."""
+    through = (Place.service_categories.through, ReferencePlace.service_categories.through)
+    parts = [
+        public_places().aggregate(n=Count("pk"), last=Max("updated_at")),
+        Place.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
+        Offer.objects.aggregate(n=Count("pk"), active=Count("pk", filter=Q(is_active=True)), last=Max("updated_at")),
+        ReferencePlace.objects.aggregate(
+            n=Count("pk"), retired=Count("retired_at"), last=Max("updated_at"), last_retired=Max("retired_at")
+        ),
+        *(model.objects.aggregate(n=Count("pk"), last=Max("pk")) for model in through),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -25,6 +25,7 @@ ORGANISATION_LINKS = {
         ("Commandes", "funders:commercial_orders", False),
         ("Suivi des chèques", "funders:orders", False),
         ("Carte des utilisations", "funders:map", False),
+        ("Diagnostic territorial", "diagnostic:funder", False),
         ("Exports", "reporting:exports", False),
         ("Factures et avoirs", "billing:funder_documents", False),
         ("Fonds territorial", "billing:funder_fund", False),
@@ -87,7 +88,7 @@ def navigation(request):
         ("Lieux et services", _reverse("directory:catalogue")),
         ("Vérifier un chèque", _reverse("vouchers:lookup")),
         ("Demander un devis", _reverse("billing:quote_request")),
-        ("Territoires", reverse("territories:lookup")),
+        ("Territoires", _reverse("diagnostic:france")),
     ]
     organisation = getattr(request, "organisation", None)
     membership = getattr(request, "membership", None)
