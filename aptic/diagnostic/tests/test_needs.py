@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
+from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from stdnum import luhn
 
@@ -20,7 +22,7 @@ from aptic.providers import selectors as provider_selectors
 from aptic.providers import services as providers
 from aptic.providers.models import Submission, SubmissionAnswer
 from aptic.reporting.tests.test_usage import voucher, world  # noqa: F401 (world: a fixture)
-from aptic.territories.models import Epci
+from aptic.territories.models import Commune, Epci
 from aptic.vouchers.redemption import redemption_create
 from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
 from aptic.vouchers.tests.test_views_support import issue
@@ -35,7 +37,10 @@ pytestmark = pytest.mark.django_db
 def gironde():
     region = RegionFactory(code="75", name="Nouvelle-Aquitaine")
     departement = DepartementFactory(code="33", name="Gironde", region=region)
-    metropole = Epci.objects.create(siren="243300316", name="Bordeaux Métropole", nature="METRO")
+    # The package's real territories may hold them already (aptic/diagnostic/tests/conftest.py).
+    metropole = Epci.objects.get_or_create(
+        siren="243300316", defaults={"name": "Bordeaux Métropole", "nature": "METRO"}
+    )[0]
     communes = {
         "bordeaux": CommuneFactory(insee_code="33063", name="Bordeaux", departement=departement, epci=metropole,
                                    population=261_804, postal_codes="33000"),
@@ -106,7 +111,7 @@ def _expected(provider_ids) -> dict[str, tuple[Decimal, Fraction]]:
     }
 
 
-def test_training_needs_appear_at_five_providers_and_match_an_independent_computation(gironde):
+def test_training_needs_appear_at_five_providers_and_match_an_independent_computation(client, gironde):
     rng = random.Random(16)
     inside = [
         _provider("Médiathèque de Bordeaux", gironde["bordeaux"], rng, worst=True),
@@ -146,6 +151,15 @@ def test_training_needs_appear_at_five_providers_and_match_an_independent_comput
     order = sorted(expected, key=lambda code: (-expected[code][1], expected[code][0]))
     assert [t.code for t in five.themes][:1] == order[:1]
     assert five.themes[0].name in five.message
+    # On the département's diagnostic page, as a table; on France's, a pointer to a territory.
+    response = client.get(reverse("diagnostic:departement", kwargs={"code": "33"}))
+    page = response.content.decode()
+    assert response.status_code == 200, page[page.find("<main"):][:500]
+    assert "Besoins de formation des acteurs de la médiation numérique" in page and "Publics prioritaires" in page
+    assert "secret statistique" in page  # the publics' counts stay in the open data, not per territory
+    assert f'<th scope="row">{five.themes[0].name}</th><td class="num">{five.themes[0].median_label}</td>' in page
+    assert "5 structures, seuil de qualification" in page
+    assert "choisissez un territoire" in client.get(reverse("diagnostic:france")).content.decode()
 
 
 def test_a_territory_of_fewer_providers_shows_no_figure_about_them(gironde):
@@ -230,8 +244,11 @@ def test_priority_publics_per_thousand_inhabitants_and_shares_beside_france(worl
 
     loire = needs.priority_publics("departement", world["commune"].departement_id)
 
-    population = world["commune"].population
-    france_population = population + bordeaux.population
+    # Every commune of the département and of France (the package loads the real territories).
+    population = Commune.objects.filter(departement_id=world["commune"].departement_id).aggregate(n=Sum("population"))[
+        "n"
+    ]
+    france_population = Commune.objects.aggregate(n=Sum("population"))["n"]
     assert loire.population == population
     rows = {row.code: row for row in loire.rows}
     assert set(rows) == {"senior", "young", "job_seeker", "student"}
