@@ -21,6 +21,7 @@ from aptic.places.selectors import APTIC, REFERENCE, known_places
 from aptic.reporting.selectors import usage
 from aptic.territories.models import Commune, Departement
 from aptic.vocabulary.models import PlaceTypology, ServiceCategory
+from aptic.vouchers.rules import CANCEL_WINDOW
 
 PUBLISHED, SECRET = "diffuse", "secret_statistique"
 UNKNOWN = "Non renseignée"
@@ -156,8 +157,11 @@ def _next_month(day: datetime.date) -> datetime.date:
 
 
 def published_months(today: datetime.date | None = None) -> list[datetime.date]:
-    """The first days of the whole months from the first use to the last month ended."""
-    this_month = (today or timezone.localdate()).replace(day=1)
+    """The first days of the whole months from the first use to the last month that can no longer
+    change: a use stays cancellable for CANCEL_WINDOW, and its cancellation counts on the use's day,
+    so a month is published once that window after its last day has passed (never revised after)."""
+    today = today or timezone.localdate()
+    this_month = (today - CANCEL_WINDOW - datetime.timedelta(days=1)).replace(day=1)
     days = [row["day"] for row in usage(group_by=["day"], day__lt=this_month) if row["used"]]
     if not days:
         return []
@@ -200,6 +204,11 @@ def uses_tables(today: datetime.date | None = None) -> dict[str, list[list]]:
     months = published_months(today)
     by_commune = _uses(months, ["commune", "departement", "category_id", "typology_id"])
     by_public = _uses(months, ["departement", "public"])
+    # Every public in every month and département with uses, a zero as any small count: a group with
+    # one public alone would tell the public of every voucher in its blanked commune cells.
+    for month, departement in {(month, departement) for month, departement, _ in by_public}:
+        for public in (*BeneficiaryCategory.values, ""):
+            by_public.setdefault((month, departement, public), dict.fromkeys(_USE_MEASURES, 0))
     cells = {("commune", *key): m["used"] for key, m in by_commune.items()}
     cells |= {("public", *key): m["used"] for key, m in by_public.items()}
     groups = defaultdict(list)  # (month, département) → its cells in both tables

@@ -172,15 +172,24 @@ def test_the_figures_small_counts_blanked_with_their_second_cell(client, uses, t
     assert published["typologie_lieu"] == uses["place"].typologies.get().label
     assert (published["cheques_utilises"], published["valeur_euros"], published["services"]) == ("11", "110.00", "11")
     assert published["statut_diffusion"] == "diffuse"
-    # November: the 3 are under the threshold, the 12 blanked with them (the seniors' 15 is published).
-    for key in ((last, other), (last, short)):
-        assert by_commune[key]["statut_diffusion"] == "secret_statistique"
-        assert by_commune[key]["cheques_utilises"] == by_commune[key]["valeur_euros"] == ""
+    # November: the 3 are under the threshold and blanked; the 12 is published, the group holding
+    # other blanks already (every public is listed, its zeros blanked like any small count).
+    blanked = [
+        key for key in ((last, other), (last, short)) if by_commune[key]["statut_diffusion"] == "secret_statistique"
+    ]
+    assert (
+        len(blanked) == 1 and by_commune[blanked[0]]["cheques_utilises"] == by_commune[blanked[0]]["valeur_euros"] == ""
+    )
+    assert {by_commune[(last, other)]["cheques_utilises"], by_commune[(last, short)]["cheques_utilises"]} == {"", "12"}
     assert by_public[(last, "Senior")]["cheques_utilises"] == "15"
+    # Every public in each month, so that a blank never tells which public used the vouchers.
+    labels = {label for _, label in statistics.BeneficiaryCategory.choices} | {statistics.NO_HANDOUT}
+    for month in (before, last):
+        assert {public for m, public in by_public if m == month} == labels
     # October: 10 to a young person, 1 not handed out: both blanked.
     assert by_public[(before, "Jeune")]["statut_diffusion"] == "secret_statistique"
     assert by_public[(before, statistics.NO_HANDOUT)]["statut_diffusion"] == "secret_statistique"
-    assert len(by_commune) == 3 and len(by_public) == 3
+    assert len(by_commune) == 3 and len(by_public) == 2 * len(labels)
     # Places: the fablab (#APTIC) and the médiathèque (reference) offer the help's category.
     places = {r["categorie_service"]: r for r in attack.rows(files[f"{PLACES}.csv"])}
     assert (places[short]["lieux_aptic"], places[short]["lieux_reference"], places[short]["lieux_total"]) == (
@@ -193,19 +202,24 @@ def test_the_figures_small_counts_blanked_with_their_second_cell(client, uses, t
 def test_no_blanked_count_can_be_recovered(client, uses, tmp_path):
     files = _files(client, tmp_path / "published")
     by_commune, by_public = attack.rows(files[f"{BY_COMMUNE}.csv"]), attack.rows(files[f"{BY_PUBLIC}.csv"])
-    assert sum(r["statut_diffusion"] == "secret_statistique" for r in by_commune + by_public) == 4
+    publics = len(statistics.BeneficiaryCategory.values) + 1
+    # Every October public (10 young, 1 not handed out, none else); every November public but the
+    # seniors' 15; November's 3 at the commune.
+    assert (
+        sum(r["statut_diffusion"] == "secret_statistique" for r in by_commune + by_public) == publics + publics - 1 + 1
+    )
 
     assert attack.by_differencing(by_commune, by_public) == {}
     assert attack.by_algebra(by_commune, by_public) == set()
 
 
 def test_the_attack_recovers_a_count_blanked_alone(client, uses, tmp_path):
-    """The attack works: with the primary suppression only, November's 3 comes back, both ways."""
+    """The attack works: were November's publics without uses left out (or shown as 0), its 3 would
+    come back, both ways."""
     files = _files(client, tmp_path / "published")
     by_commune, by_public = attack.rows(files[f"{BY_COMMUNE}.csv"]), attack.rows(files[f"{BY_PUBLIC}.csv"])
-    for row in by_commune:  # publish again the secondary cell: November's 12 of the help
-        if row["mois"] == f"{uses['last']:%Y-%m}" and row["categorie_service"] == uses["short"].category.label:
-            row.update(cheques_utilises="12", valeur_euros="120.00", services="12", statut_diffusion="diffuse")
+    last = f"{uses['last']:%Y-%m}"
+    by_public = [row for row in by_public if row["mois"] != last or row["statut_diffusion"] == "diffuse"]
     three = next(i for i, r in enumerate(by_commune) if r["cheques_utilises"] == "")
     recovered = attack.by_differencing(by_commune, by_public)
     assert recovered[("cheques_utilises", three)] == 3 and recovered[("valeur_euros", three)] == Decimal("30.00")
@@ -321,3 +335,11 @@ def test_no_use_yet_gives_empty_but_valid_files(client, db, tmp_path, monkeypatc
     assert report.valid, frictionless_errors(report)
     assert files[f"{BY_COMMUNE}.csv"].decode().count("\n") == 1
     assert Publication.objects.get().months_until is None
+
+
+def test_a_month_is_published_once_its_last_uses_can_no_longer_be_cancelled(uses):
+    """A use stays cancellable 24 hours and its cancellation counts on its day: the month ended is
+    left out on the 1st and 2nd of the next one, so a published month never changes."""
+    following = statistics._next_month(uses["last"])
+    assert uses["last"] not in statistics.published_months(following + datetime.timedelta(days=1))
+    assert uses["last"] in statistics.published_months(following + datetime.timedelta(days=2))
