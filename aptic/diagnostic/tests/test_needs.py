@@ -154,7 +154,7 @@ def test_training_needs_appear_at_five_providers_and_match_an_independent_comput
     # On the département's diagnostic page, as a table; on France's, a pointer to a territory.
     response = client.get(reverse("diagnostic:departement", kwargs={"code": "33"}))
     page = response.content.decode()
-    assert response.status_code == 200, page[page.find("<main"):][:500]
+    assert response.status_code == 200, page[page.find("<main") :][:500]
     assert "Besoins de formation des acteurs de la médiation numérique" in page and "Publics prioritaires" in page
     assert "secret statistique" in page  # the publics' counts stay in the open data, not per territory
     assert f'<th scope="row">{five.themes[0].name}</th><td class="num">{five.themes[0].median_label}</td>' in page

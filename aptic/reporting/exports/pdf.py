@@ -106,6 +106,7 @@ def _table(rows, styles, *, widths, head=None, numeric=()) -> LongTable:
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, PALE),
+        ("FONT", (0, 0), (-1, -1), FONT, 8),  # else the table names Helvetica, which is not embedded
     ]
     if head:
         style += [("BACKGROUND", (0, 0), (-1, 0), PALE), ("LINEBELOW", (0, 0), (-1, 0), 0.5, INK)]
@@ -157,7 +158,7 @@ def _chart(breakdown: Breakdown) -> tuple[Drawing | None, str]:
     top = max(values + [0.0]) or 1.0
     if breakdown.chart == "bar":
         height = 14 * len(rows) + 30
-        drawing = Drawing(WIDTH, height)
+        drawing = _drawing(WIDTH, height)
         chart = HorizontalBarChart()
         chart.x, chart.y, chart.width, chart.height = 70 * mm, 20, WIDTH - 75 * mm, height - 30
         values, labels = values[::-1], labels[::-1]  # the first row on top (the largest, or the oldest)
@@ -177,6 +178,16 @@ def _chart(breakdown: Breakdown) -> tuple[Drawing | None, str]:
 
 
 LABEL_SIZE = 7
+
+
+def _drawing(width: float, height: float) -> Drawing:
+    """A drawing whose initial font is ours: renderPDF otherwise starts each one in Helvetica, which
+    the PDF would then name without embedding it."""
+    drawing = Drawing(width, height)
+    drawing.initialFontName, drawing.initialFontSize = FONT, LABEL_SIZE
+    return drawing
+
+
 MAX_LINE_LABELS = 24  # beyond, every other label (or one in three…) is written: they would overlap
 
 
@@ -190,7 +201,7 @@ def _line_chart(labels: list[str], values: list[float]):
     below = (longest * math.sin(math.radians(45)) if turned else LABEL_SIZE) + 12
     left = max(15 * mm, (longest * math.cos(math.radians(45)) if turned else longest / 2) + 6)
     plot = 55 * mm
-    drawing = Drawing(WIDTH, plot + below + 10)
+    drawing = _drawing(WIDTH, plot + below + 10)
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = left, below, WIDTH - left - 5 * mm, plot
     chart.data = [values]
@@ -275,7 +286,7 @@ def _map(points: tuple[MapPoint, ...], styles) -> list:
     width, height = WIDTH, MAP_HEIGHT
     scale = min((width - 2 * margin) / span, (height - 2 * margin - 20) / span)
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     drawing.add(Rect(0, 0, width, height, fillColor=PALE, strokeColor=GREY, strokeWidth=0.5))
     top = max([p.value for p in points] + [1])
     for point, x, y in sorted(zip(points, xs, ys, strict=True), key=lambda item: -item[0].value):

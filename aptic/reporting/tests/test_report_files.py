@@ -91,7 +91,15 @@ def test_pdf_holds_the_cover_figures_tables_and_map():
     ):
         assert expected in text, expected
     assert "/FontFile2" in data.decode("latin-1")  # the font is embedded
-    pages = len(PdfReader(io.BytesIO(data)).pages)
+    reader = PdfReader(io.BytesIO(data))
+    pages = len(reader.pages)
+    for page in reader.pages:  # every font the pages name is embedded (none of reportlab's standard 14)
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            assert "/FontDescriptor" in descendant, font["/BaseFont"]
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
     assert pages >= 2 and f"Page 2 sur {pages}" in text
 
 
