@@ -98,7 +98,8 @@ def _state() -> tuple[dict, dict, tuple]:
 
 
 def _marks() -> dict:
-    return dict(Watermark.objects.values_list("source", "last_id"))
+    """Each source's watermark, 0 before its first refresh (as _state reads it)."""
+    return dict.fromkeys(SOURCES, 0) | dict(Watermark.objects.values_list("source", "last_id"))
 
 
 def _day(value):

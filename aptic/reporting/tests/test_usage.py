@@ -494,3 +494,16 @@ def test_a_refresh_during_a_snapshot_counts_nothing_twice(world, funder):
         assert usage_totals(funder_id=funder.pk)["used"] == 2
         refresh_settled()
         assert usage_totals(funder_id=funder.pk)["used"] == 3
+
+
+@pytest.mark.django_db
+def test_before_any_refresh_a_query_reads_once(world, funder):
+    """No watermark yet: the consistency check must still match (it read everything 5 times)."""
+    from django.test.utils import CaptureQueriesContext
+
+    spend(world, 1)
+    assert not Watermark.objects.exists()
+    with CaptureQueriesContext(connection) as captured:
+        assert usage_totals(funder_id=funder.pk)["used"] == 1
+    tails = [q["sql"] for q in captured.captured_queries if ") f WHERE" in q["sql"]]
+    assert len(tails) == 1
