@@ -19,6 +19,7 @@ one transaction: new ids are created, changed rows updated, rows absent from the
 
 import datetime
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from aptic.places import services as places
 from aptic.places.models import ReferenceImport, ReferenceImportStatus, ReferencePlace
 from aptic.places.selectors import TwinIndex
 from aptic.providers.services import clean_siret
+from aptic.territories.normalise import normalise_name
 
 from . import reading, standard
 from .services import INSEE_CODE, POSTAL_CODE, _date, _Lookups, _number, _restore_zero, _split, _url
@@ -139,6 +141,17 @@ UNKNOWN_TYPOLOGY = "Colonne typologie : valeur inconnue du vocabulaire, ignorée
 _normalised = functools.lru_cache(maxsize=4096)(standard.normalise_value)
 
 
+# Tabs, line breaks, other control characters and the invisible format ones (U+2028, U+202E…).
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def _agrees(commune, name: str, postal_code: str) -> bool:
+    """Whether a row's commune name or postal code fits the commune its INSEE code names."""
+    wanted = normalise_name(name)
+    named = wanted == commune.search_name or wanted.startswith(commune.search_name + " ")
+    return named or (bool(postal_code) and postal_code in commune.postal_codes.split())
+
+
 def _row_errors(row: reading.Row, lookups: _Lookups, seen: dict[str, int], notes: _Notes):
     """(the ReferenceRow, []) or (None, the row's errors in French, each naming its line and column)."""
     errors = []
@@ -192,6 +205,14 @@ def _row_errors(row: reading.Row, lookups: _Lookups, seen: dict[str, int], notes
                 "commune",
                 f"Aucune commune actuelle ne correspond à « {value('commune')[:60]} » ({codes or 'sans code'}).",
             )
+        elif insee_code and not _agrees(commune, value("commune"), postal_code):
+            # A code INSEE wins over the name; one that fits neither the name nor the postal code is a slip.
+            error(
+                "code_insee",
+                f"« {insee_code} » est le code INSEE de {commune.name}, pas de « {value('commune')[:60]} »"
+                + (f" ({postal_code})" if postal_code else "")
+                + ".",
+            )
 
     latitude = longitude = None
     for column, bound in (("latitude", 90), ("longitude", 180)):
@@ -235,6 +256,12 @@ def _row_errors(row: reading.Row, lookups: _Lookups, seen: dict[str, int], notes
             updated_on = _date(value("date_maj"))
         except ValueError:
             error("date_maj", f"« {value('date_maj')[:20]} » n'est pas une date (AAAA-MM-JJ, ex. 2024-04-02).")
+        else:
+            if updated_on > timezone.localdate() + datetime.timedelta(days=1):
+                error("date_maj", f"« {value('date_maj')[:20]} » est une date à venir.")
+    for column in ("nom", "adresse", "commune"):
+        if CONTROL.search(value(column)):
+            error(column, "La valeur contient un caractère invisible ou de contrôle (tabulation, retour à la ligne…).")
 
     if errors:
         return None, errors

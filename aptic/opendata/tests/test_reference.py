@@ -120,20 +120,30 @@ def test_duplicate_ids_and_broken_rows_are_reported_by_row_and_column_and_nothin
             _row(5, services="Cuisine"),
             _row(6, date_maj="hier"),
             _row(7, id=""),
+            _row(8, commune="Bègles", code_postal="33130"),  # Saint-Étienne's INSEE code
+            _row(9, date_maj="9999-12-31"),
+            _row(10, nom="Médiathèque\t10", adresse="1 rue \u202eTest"),
         ]
     )
 
-    assert report.has_errors and report.rows_in_error == 6
+    assert (
+        "Ligne 10, colonne code_insee : « 42218 » est le code INSEE de Saint-Étienne, pas de « Bègles » (33130)."
+        in report.errors
+    )
+    assert "Ligne 11, colonne date_maj : « 9999-12-31 » est une date à venir." in report.errors
+    assert any(e.startswith("Ligne 12, colonne nom : La valeur contient un caractère invisible") for e in report.errors)
+    assert any(e.startswith("Ligne 12, colonne adresse : La valeur contient") for e in report.errors)
+    assert report.has_errors and report.rows_in_error == 9
     assert "Ligne 4, colonne id : L'identifiant « carto-2 » figure déjà ligne 3." in report.errors
     assert any(e.startswith("Ligne 5, colonne commune : Aucune commune actuelle") for e in report.errors)
     assert any(e.startswith("Ligne 6, colonne latitude :") for e in report.errors)
     assert any(e.startswith("Ligne 7, colonne services : Valeur inconnue « Cuisine »") for e in report.errors)
     assert any(e.startswith("Ligne 8, colonne date_maj :") for e in report.errors)
     assert "Ligne 9, colonne id : Cette valeur est obligatoire." in report.errors
-    assert report.summary.startswith("Aucun lieu importé : 6 lignes sur 8 sont en erreur.")
+    assert report.summary.startswith("Aucun lieu importé : 9 lignes sur 11 sont en erreur.")
     assert list(ReferencePlace.objects.values_list("pk", "name", "updated_at", "retired_at")) == before
     record = ReferenceImport.objects.latest("created_at")
-    assert record.status == "refused" and len(record.errors) == 6
+    assert record.status == "refused" and len(record.errors) == 10
 
 
 def test_an_unusable_file_is_refused_in_french_and_recorded():
