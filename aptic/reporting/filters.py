@@ -275,6 +275,10 @@ def _one(params, name: str, choices: Choices, message: str) -> str:
     return values[0]
 
 
+# The funder's own page and the staff's drill-down into it say the same.
+OUTSIDE = "n'est pas dans le territoire de ce tableau de bord."
+
+
 def parse_filters(params: QueryDict, *, options: FilterOptions, today: datetime.date | None = None) -> Filters:
     """The view the query string asks for, checked against `options`; DomainError in French
     for anything else (unknown or foreign ids, reversed or absurd periods, an oversized query)."""
@@ -300,10 +304,15 @@ def parse_filters(params: QueryDict, *, options: FilterOptions, today: datetime.
         start=start,
         end=end,
         orders=tuple(sorted({parse_id(v) for v in orders})),
-        commune=_one(params, "commune", options.communes, "Cette commune n'est pas dans votre territoire."),
-        epci=_one(params, "epci", options.epcis, "Cet EPCI n'est pas dans votre territoire."),
+        commune=_one(
+            params, "commune", options.communes, "Cette commune n'est pas dans le territoire de ce tableau de bord."
+        ),
+        epci=_one(params, "epci", options.epcis, "Cet EPCI n'est pas dans le territoire de ce tableau de bord."),
         departement=_one(
-            params, "departement", options.departements, "Ce département n'est pas dans votre territoire."
+            params,
+            "departement",
+            options.departements,
+            "Ce département n'est pas dans le territoire de ce tableau de bord.",
         ),
         category=parse_id(category) if category else None,
         typology=parse_id(typology) if typology else None,

@@ -369,7 +369,7 @@ def test_the_funder_page_still_says_which_filter_value_is_wrong(client, world, f
     client.force_login(funder_member)
     response = client.get(url(funder), {"commune": "33281"})
     assert response.status_code == 400
-    assert escape("Cette commune n'est pas dans votre territoire.") in response.content.decode()
+    assert escape("Cette commune n'est pas dans le territoire de ce tableau de bord.") in response.content.decode()
 
 
 def test_the_weekly_series_has_no_future_week_and_starts_at_the_first_activity(client, world, funder, funder_member):

@@ -211,7 +211,10 @@ def test_the_dashboard_filters_narrow_the_map(client, world):
         ({"periode": "dates", "du": "1066-10-14", "au": "2026-01-01"}, "La période doit être comprise"),
         ({"periode": "siecle"}, "Cette période n'existe pas"),
         ({"categorie": "99999999999999999999999"}, "Cette catégorie de service n'existe pas"),
-        ({"commune": "69001"}, "Cette commune n'est pas dans votre territoire"),  # the other funder's
+        (
+            {"commune": "69001"},
+            "Cette commune n'est pas dans le territoire de ce tableau de bord",
+        ),  # the other funder's
         ({"au": "x" * 10_000}, "L'adresse de cette page est trop longue"),
     ],
 )
