@@ -198,10 +198,10 @@ def _check_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
     return {index: name for name, index in found.items()}, warnings
 
 
-def read_table(data: bytes, *, max_rows: int | None = None, max_bytes: int = MAX_BYTES) -> Table:
-    """The rows of the file, or a DomainError saying in French what is wrong with the file.
-    `max_bytes`: raised for the reference places (opendata.reference), whose files are bigger."""
-    max_rows = MAX_ROWS if max_rows is None else max_rows
+def check_text(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str, str, str]:
+    """(text, encoding name, text without its leading BOM and blank lines) of a file that can be a
+    CSV table, or a DomainError saying in French why not: what an upload can be refused for at once,
+    before its rows are read."""
     check_size(len(data), max_bytes)
     if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
         raise DomainError("Le fichier est vide.", field=FILE)
@@ -217,6 +217,14 @@ def read_table(data: bytes, *, max_rows: int | None = None, max_bytes: int = MAX
         )
     if not stripped.strip():
         raise DomainError("Le fichier est vide.", field=FILE)
+    return text, encoding, stripped
+
+
+def read_table(data: bytes, *, max_rows: int | None = None, max_bytes: int = MAX_BYTES) -> Table:
+    """The rows of the file, or a DomainError saying in French what is wrong with the file.
+    `max_bytes`: raised for the reference places (opendata.reference), whose files are bigger."""
+    max_rows = MAX_ROWS if max_rows is None else max_rows
+    text, encoding, stripped = check_text(data, max_bytes=max_bytes)
     header_line = stripped.splitlines()[0]
     delimiter = detect_delimiter(header_line)
 

@@ -491,7 +491,7 @@ def reference_import_request(*, source: str, data: bytes, filename: str, user) -
     """Keep the uploaded file and queue its import (REFERENCE_IMPORT_JOB): 50,000 rows take longer
     than a web request should."""
     source = clean_source(source)
-    reading.check_size(len(data), REFERENCE_MAX_BYTES)
+    reading.check_text(data, max_bytes=REFERENCE_MAX_BYTES)  # a zip, an image, JSON: refused at once
     with transaction.atomic():
         record = ReferenceImport(source=source, filename=filename[:255], created_by=user)
         record.file.save(f"{timezone.now():%Y%m%d%H%M%S}.csv", ContentFile(data), save=False)

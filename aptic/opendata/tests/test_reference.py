@@ -274,6 +274,18 @@ def test_staff_page_refuses_a_missing_source_and_others_cannot_see_it(client):
     client.force_login(UserFactory(is_staff=True))
     response = client.post(reverse("opendata:reference_places"), {"source": "", "file": _upload([_row(1)])})
     assert response.status_code == 400 and "Indiquez le nom de la source" in response.content.decode()
+    # What cannot be a CSV table is refused at the upload, before any job or stored file.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for name, data in (
+        ("carte.png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+        ("lieux.json", b'[{"id": 1}]'),
+        ("vide.csv", b""),
+    ):
+        upload = SimpleUploadedFile(name, data, content_type="application/octet-stream")
+        response = client.post(reverse("opendata:reference_places"), {"source": SOURCE, "file": upload})
+        assert response.status_code == 400, name
+    assert not ReferenceImport.objects.exists()
     client.force_login(UserFactory())
     assert client.get(reverse("opendata:reference_places")).status_code in (302, 403)
 
