@@ -57,6 +57,7 @@ def _statistics(table: Table) -> Dataset:
         frequency=NIGHTLY,
         files=(
             Link("Données", "opendata:statistics_csv", {"name": table.name}, "CSV"),
+            Link("Données", "opendata:statistics_xlsx", {"name": table.name}, "XLSX"),
             Link("Data Package (tous les jeux statistiques)", "opendata:statistics_datapackage", format="JSON"),
         ),
         schema_label="Schéma (Table Schema)",

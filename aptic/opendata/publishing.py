@@ -3,9 +3,12 @@ them, under a directory of their own in the private storage, then the Publicatio
 them the ones served. A reader never sees half a generation: the row is written last. Re-exported
 by services.py, the app's door for writes."""
 
+import csv
 import datetime
 import hashlib
+import io
 import json
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -104,3 +107,19 @@ def statistics_publish(*, today: datetime.date | None = None) -> Publication:
 def latest_publication() -> Publication:
     """The generation the URLs serve; written now if there was never one."""
     return Publication.objects.first() or statistics_publish()
+
+
+def statistics_xlsx(publication: Publication, name: str) -> bytes:
+    """The XLSX twin of a published table (issue #15: every CSV also as XLSX): its stored CSV's rows,
+    integers and numbers typed as the Table Schema says, through the one tabular writer."""
+    table = TABLES[name]
+    with private_storage.open(f"{publication.directory}/{csv_name(name)}", "rb") as handle:
+        reader = csv.reader(io.StringIO(handle.read().decode("utf-8")))
+        header = next(reader)
+        kinds = {f.name: f.type for f in table.fields}
+        convert = [
+            int if kinds.get(column) == "integer" else Decimal if kinds.get(column) == "number" else str
+            for column in header
+        ]
+        rows = [[kind(cell) if cell != "" else None for kind, cell in zip(convert, row, strict=True)] for row in reader]
+    return tabular.xlsx_bytes(header, rows, title=table.title)

@@ -19,6 +19,7 @@ urlpatterns += [
     path("opendata/statistiques/datapackage.json", views.statistics_datapackage, name="statistics_datapackage"),
     path("opendata/statistiques/<str:name>.schema.json", views.statistics_schema, name="statistics_schema"),
     path("opendata/statistiques/<str:name>.csv", views.statistics_csv, name="statistics_csv"),
+    path("opendata/statistiques/<str:name>.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
 ]
 
 # The places in the data·inclusion schema (ADR 0053).

@@ -3,7 +3,7 @@ JSON), the open statistics (ADR 0051), and the staff import of places."""
 
 import tempfile
 
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -142,6 +142,21 @@ def statistics_csv(request, name: str):
         return _unknown_dataset(request, name)
     filename = publishing.csv_name(name)
     return _stored(publishing.latest_publication(), filename, tabular.CSV_CONTENT_TYPE, attachment=True)
+
+
+@public
+@require_safe
+def statistics_xlsx(request, name: str):
+    if name not in statistics.TABLES:
+        return _unknown_dataset(request, name)
+    publication = publishing.latest_publication()
+    try:
+        data = publishing.statistics_xlsx(publication, name)
+    except FileNotFoundError:
+        raise Http404("Ce fichier vient d'être remplacé : rechargez la page.") from None
+    response = HttpResponse(data, content_type=tabular.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return _open_data(response, publication)
 
 
 @public

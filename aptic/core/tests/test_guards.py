@@ -154,6 +154,11 @@ def _cells(path, response) -> list[str]:
     return texts
 
 
+# Files holding no text a user typed: the open statistics count by commune, category and typology,
+# whose names come from the reference data (still written through the neutralising writer).
+NO_FREE_TEXT = ("opendata/statistiques/",)
+
+
 def _exports():
     """Every route of the resolver that serves a CSV or an Excel file (by its name or its format)."""
     for route, pattern in _patterns():
@@ -161,7 +166,8 @@ def _exports():
             for fmt in ("csv", "xlsx"):
                 yield route, pattern, {"fmt": fmt}
         elif route.endswith((".csv", ".xlsx")):
-            yield route, pattern, {}
+            # The open statistics (ADR 0051) by table name: the places by commune hold the world's place.
+            yield route, pattern, {"name": "lieux-communes-categories"} if "<str:name>" in route else {}
 
 
 def test_every_export_neutralises_formula_looking_names(settings, tmp_path, django_capture_on_commit_callbacks):
@@ -197,6 +203,8 @@ def test_every_export_neutralises_formula_looking_names(settings, tmp_path, djan
                 ):
                     downloaded.append((path, _cells(path, response)))
         assert downloaded, f"{route}: no file downloaded"
+        if route.startswith(NO_FREE_TEXT):
+            continue
         for path, cells in downloaded:
             shown = [cell for cell in cells if cell.lstrip("'") in FORMULAS.values()]
             assert shown, f"{path}: the formula-looking names are not in the file"

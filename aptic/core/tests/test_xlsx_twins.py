@@ -102,6 +102,8 @@ def samples(db, settings, tmp_path, django_capture_on_commit_callbacks):
         "payouts:staff_statement": (pay.staff, {"pk": payout.pk}),
         "vouchers:redemptions_export": (provider.admin, {"org_slug": provider.slug}),
         "opendata:places_csv": (None, {}),
+        # The open statistics (ADR 0051): the places by commune hold the published place.
+        "opendata:statistics_csv": (None, {"name": "lieux-communes-categories"}),
     }
 
 

@@ -295,7 +295,8 @@ def test_unknown_dataset_is_a_french_404(client, db):
     for url in (
         reverse("opendata:statistics_csv", kwargs={"name": "inconnu"}),
         reverse("opendata:statistics_schema", kwargs={"name": "inconnu"}),
-        "/opendata/statistiques/utilisations-communes.xlsx",
+        reverse("opendata:statistics_xlsx", kwargs={"name": "inconnu"}),
+        "/opendata/statistiques/utilisations-communes.ods",
         "/opendata/statistiques/%2e%2e%2fdatapackage.csv",
     ):
         response = client.get(url)
