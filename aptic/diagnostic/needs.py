@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from aptic.core import formats
-from aptic.core.disclosure import MIN_PROVIDERS, MIN_PUBLISHED_VOUCHERS
+from aptic.core.disclosure import MIN_PROVIDERS, MIN_PUBLISHED_VOUCHERS, suppressed
 from aptic.distribution.models import BeneficiaryCategory
 from aptic.providers.models import QualificationTheme, Submission
 from aptic.reporting.selectors import usage, usage_snapshot
@@ -291,14 +291,11 @@ def _population(communes: QuerySet[Commune]) -> int:
 
 
 def _blanked(counts: dict[str, int]) -> set[str]:
-    """The counts to blank: under MIN_PUBLISHED_VOUCHERS, and, if that is a single one, the next
-    smallest too (the total of the group is published: one blank alone would come back by difference).
-    Ties go to the first code in sorted order, so the same figures always blank the same rows."""
-    blank = {public for public, n in counts.items() if n < MIN_PUBLISHED_VOUCHERS}
-    shown = sorted((n, public) for public, n in counts.items() if public not in blank)
-    if len(blank) == 1 and shown:
-        blank.add(shown[0][1])
-    return blank
+    """The counts to blank: the territory's publics are one group whose total the page publishes
+    (disclosure.suppressed); a public alone is blanked if small, and its total with it."""
+    if len(counts) == 1:
+        return {public for public, n in counts.items() if n < MIN_PUBLISHED_VOUCHERS}
+    return suppressed(counts, [counts])
 
 
 def _figures(counts: dict[str, int], population: int) -> dict[str, Figures]:

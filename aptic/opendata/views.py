@@ -28,6 +28,9 @@ EXPORT_MAX_AGE = 15 * 60  # seconds: places, offers and labels change during the
 # it, a thousand places is the most we let one upload take. The command takes up to reading.MAX_ROWS.
 WEB_MAX_ROWS = 1_000
 
+# A generation deleted between the page and the download (the job keeps the two latest).
+REPLACED = "Ce fichier vient d'être remplacé : rechargez la page."
+
 
 def _download(content, *, content_type: str, extension: str, disposition: str) -> StreamingHttpResponse:
     if hasattr(content, "read"):
@@ -114,7 +117,7 @@ def _stored(publication, filename: str, content_type: str, *, attachment: bool):
     try:
         handle = private_storage.open(f"{publication.directory}/{filename}", "rb")
     except FileNotFoundError:
-        raise Http404("Ce fichier vient d'être remplacé : rechargez la page.") from None
+        raise Http404(REPLACED) from None
     response = FileResponse(handle, content_type=content_type, as_attachment=attachment, filename=filename)
     return _open_data(response, publication)
 
@@ -153,7 +156,7 @@ def statistics_xlsx(request, name: str):
     try:
         data = publishing.statistics_xlsx(publication, name)
     except FileNotFoundError:
-        raise Http404("Ce fichier vient d'être remplacé : rechargez la page.") from None
+        raise Http404(REPLACED) from None
     response = HttpResponse(data, content_type=tabular.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return _open_data(response, publication)

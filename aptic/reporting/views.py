@@ -3,6 +3,7 @@ called by the dashboard page for ?format=csv|xlsx|pdf), and the row-level export
 exports' list, where the files prepared in the background wait 30 days."""
 
 import tempfile
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
@@ -37,13 +38,14 @@ def bad_request(request, message: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
-def report_export(request, report: Report, *, organisation, slug: str) -> HttpResponse:
-    """The report in the format asked by ?format= (csv, xlsx, pdf), with the organisation's brand
-    if its offer is white-label; any other format is a French 400."""
+def report_export(request, build: Callable[[], Report], *, organisation, slug: str) -> HttpResponse:
+    """The report `build()` returns, in the format asked by ?format= (csv, xlsx, pdf), with the
+    organisation's brand if its offer is white-label; any other format is a French 400, answered
+    before anything is built (a staff drill-down journals each build)."""
     fmt = request.GET.get("format", "")
     if fmt not in REPORT_FORMATS:
         return bad_request(request, UNKNOWN_FORMAT)
-    report, logo = branded(report, organisation)
+    report, logo = branded(build(), organisation)
     write, content_type = REPORT_FORMATS[fmt]
     data = report_pdf(report, logo=logo) if fmt == "pdf" else write(report)
     response = HttpResponse(data, content_type=content_type)
@@ -69,10 +71,9 @@ def report_page(
         context = context | {"filters": Filters(options=options), "filters_error": exc.message}
         return render(request, template, context, status=400)
     if wants_file:
-        if request.GET.get("format") not in REPORT_FORMATS:  # before building (a drill-down is journaled)
-            return bad_request(request, UNKNOWN_FORMAT)
-        report = (build_file or build)(filters)
-        return report_export(request, report, organisation=owner or request.organisation, slug=slug)
+        return report_export(
+            request, lambda: (build_file or build)(filters), organisation=owner or request.organisation, slug=slug
+        )
     return render(request, template, context | {"filters": filters, "report": build(filters)})
 
 

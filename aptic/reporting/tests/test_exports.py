@@ -227,7 +227,7 @@ def real_report(funder) -> Report:
 
 def answer(funder, fmt):
     request = RequestFactory().get("/", {"format": fmt})
-    return report_export(request, real_report(funder), organisation=funder, slug="tableau-de-bord")
+    return report_export(request, lambda: real_report(funder), organisation=funder, slug="tableau-de-bord")
 
 
 @pytest.mark.django_db
