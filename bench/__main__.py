@@ -2,7 +2,9 @@
 
 Benchmarks run on a database of their own, created for the run and dropped after: on the
 PostgreSQL server of DATABASE_URL when it names one, else in a throw-away SQLite file. They never
-touch var/ or the database DATABASE_URL names.
+touch var/ or the database DATABASE_URL names. BENCH_KEEP_DATABASE=<name> runs on that PostgreSQL
+database instead, created if missing and kept (the `dashboards` bench builds its history in one run
+and measures it in another: BENCH_DASHBOARD_PHASE).
 """
 
 import atexit
@@ -26,8 +28,18 @@ def _fresh_postgres_database(url: str) -> str:
 
     def admin(sql):
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(sql)
+            cursor = conn.execute(sql)
+            return cursor.fetchall() if sql.startswith("SELECT") else None
 
+    kept = os.environ.get("BENCH_KEEP_DATABASE", "")
+    if kept:
+        # A database kept across runs (a full-scale history built once, measured later): created
+        # if missing, never dropped.
+        if not kept.isidentifier():
+            raise SystemExit(f"BENCH_KEEP_DATABASE: {kept!r} is not a database name")
+        if not admin(f"SELECT 1 FROM pg_database WHERE datname = '{kept}'"):  # noqa: S608
+            admin(f"CREATE DATABASE {kept}")
+        return f"{server}/{kept}"
     admin(f"CREATE DATABASE {name}")
 
     def drop():

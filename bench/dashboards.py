@@ -40,6 +40,9 @@ RAW_RUNS = int(os.environ.get("BENCH_DASHBOARD_RAW_RUNS", "3"))  # a raw page ta
 # "first": the raw SQL beside the first line of each part only (at full scale a raw page takes minutes).
 RAW_LINES = os.environ.get("BENCH_DASHBOARD_RAW_LINES", "all")
 BOOKLET = 10
+# "build": build the history and stop (with BENCH_KEEP_DATABASE, which keeps it); "measure": measure
+# the history a build phase left in that database (its code may be newer: migrate ran); "all": both.
+PHASE = os.environ.get("BENCH_DASHBOARD_PHASE", "all")
 
 
 def _table(model):
@@ -156,9 +159,34 @@ def _world():
         plan.append((order.pk, uses, (n * 7919) % PLACES, width, (n * 2) % len(distributors), dists))
     issued = time.perf_counter() - started
     _history(plan, offers, distributors, staff)
+    built = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return funders, plan, offers, staff, issued, time.perf_counter() - started
+        cursor.execute("CREATE UNLOGGED TABLE bench_meta (staff_id bigint, issued float, built float, scale int)")
+        cursor.execute("INSERT INTO bench_meta VALUES (%s, %s, %s, %s)", [staff.pk, issued, built, SCALE])
+    return funders, plan, offers, staff, issued, built
+
+
+def _kept_world():
+    """What _world returned, read back from the database a build phase left."""
+    from aptic.accounts.models import User
+    from aptic.places.models import Offer
+    from aptic.vouchers.models import Order
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT staff_id, issued, built, scale FROM bench_meta")
+        staff_id, issued, built, scale = cursor.fetchone()
+        if scale != SCALE:
+            raise SystemExit(f"dashboards: the kept history is at 1/{scale}, not 1/{SCALE}")
+        cursor.execute("SELECT order_id, uses, pstart, pwidth, dstart, dcount FROM bench_plan ORDER BY order_id")
+        plan = cursor.fetchall()
+    funder_of = dict(Order.objects.filter(pk__in=[p[0] for p in plan]).values_list("pk", "funder"))
+    from aptic.accounts.models import Organisation
+
+    by_id = Organisation.objects.in_bulk([funder_of[p[0]] for p in plan])
+    funders = [by_id[funder_of[p[0]]] for p in plan]
+    offers = list(Offer.objects.select_related("place__commune").order_by("pk"))
+    return funders, plan, offers, User.objects.get(pk=staff_id), issued, built
 
 
 def _history(plan, offers, distributors, staff):
@@ -468,9 +496,16 @@ def run():
         f"dashboards at 1/{SCALE} of the issue's scale: {VOUCHERS:,} vouchers, {USES:,} uses over a year, "
         f"{FUNDERS:,} funders, {PLACES:,} places"
     )
-    funders, plan, offers, staff, issued, built = _world()
+    if PHASE == "measure":
+        funders, plan, offers, staff, issued, built = _kept_world()
+        print("  the history of an earlier build phase (BENCH_KEEP_DATABASE), measured by this code:")
+    else:
+        funders, plan, offers, staff, issued, built = _world()
     print(f"  history built: vouchers issued (order_issue's COPY)   {issued:8.1f} s")
     print(f"  history built in all (+ shipments, handouts, uses)     {built:8.1f} s")
+    if PHASE == "build":
+        print("  build phase only (BENCH_DASHBOARD_PHASE=build): measure with BENCH_DASHBOARD_PHASE=measure")
+        return
 
     usage_refresh()  # notes the bound
     started = time.perf_counter()
