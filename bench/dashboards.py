@@ -489,7 +489,7 @@ def run():
         print("dashboards: skipped, this goal is about PostgreSQL (DATABASE_URL=postgresql://…)")
         return
     from aptic.reporting.facts import SOURCES
-    from aptic.reporting.models import ROLLUPS, UsageDaily
+    from aptic.reporting.models import COHORTS, ROLLUPS, UsageDaily
     from aptic.reporting.services import SETTLE, usage_refresh
 
     print(
@@ -513,7 +513,7 @@ def run():
     folded = time.perf_counter() - started
     rows = sum(model.objects.count() for model, _ in SOURCES.values())
     print(f"  usage_refresh, the whole history folded                {folded:8.1f} s   ({rows / folded:,.0f} rows/s)")
-    for model in ROLLUPS:
+    for model in ROLLUPS + COHORTS:
         print(f"    {model.__name__:<24} {model.objects.count():>12,} rows")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

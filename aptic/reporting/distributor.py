@@ -145,7 +145,7 @@ def distributor_report(organisation, filters: Filters | None = None, *, today: d
     used = sum(row["used"] for row in handed.values())
     used_cents = sum(row["used_cents"] for row in handed.values())
     publics = list(handed)
-    then_used = handed_out_then_used(scope, filters.start, filters.end, ("public",), today=today)
+    then_used = handed_out_then_used(scope, filters.start, filters.end, ("public",))
     then_used = {key[0]: n for key, n in then_used.items() if key[0]}
     median = usage_median_delay(public__in=publics, **scope) if publics else None
 

@@ -53,6 +53,13 @@ def days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
+def days_before(day: str, days: str) -> str:
+    """SQL of the date a number of days before a date."""
+    if connection.vendor == "postgresql":
+        return f"({day} - {days})"
+    return f"date({day}, '-' || {days} || ' days')"
+
+
 def month_of(day: str) -> str:
     """SQL of the first day of a date's month."""
     if connection.vendor == "postgresql":

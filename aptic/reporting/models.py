@@ -54,6 +54,8 @@ class Measures(models.Model):
     # first of its month.
     DIMENSIONS: tuple = ()
     GRAIN = "day"
+    # True for the cohorts (ADR 0055): "day" is the day of the vouchers' handout, not of the use.
+    BY_HANDOUT = False
 
     class Meta:
         abstract = True
@@ -110,9 +112,10 @@ class UsageDaily(Measures):
 # groups or filters by. Their unique key leads with funder_id: one funder's dashboard is one range.
 
 
-def _rollup(name: str, dimensions: tuple, grain: str, what: str, doc: str, indexed: tuple = ()):
+def _rollup(name: str, dimensions: tuple, grain: str, what: str, doc: str, indexed: tuple = (), by_handout=False):
     """A rollup model keeping `dimensions` (UsageDaily's fields) by day or by month."""
     attrs = {"__module__": __name__, "__doc__": doc, "DIMENSIONS": dimensions, "GRAIN": grain}
+    attrs["BY_HANDOUT"] = by_handout
     for dimension in dimensions:
         attrs[dimension] = UsageDaily._meta.get_field(dimension).clone()
     if grain == "month":
@@ -186,6 +189,22 @@ ROLLUPS = (
     UsageMonthly,
     UsageDaily,
 )
+
+
+# The usage rate's cohorts (ADR 0055): the uses of the vouchers whose handout is known, by the day
+# or month of that handout ("day" is the handout's here), so that "handed out in the period, used
+# since" is a range of rows, not a fold of UsageDaily by use day and delay. Not in ROLLUPS: only
+# selectors.usage_by_handout reads them; other filters than these dimensions read UsageDaily.
+_COHORT = (*_BY, "distributor_id", "public")
+UsageCohortMonthly = _rollup(
+    "UsageCohortMonthly", _COHORT, "month", "remise",
+    "Vouchers used, by the month of their handout, distributor and public.", by_handout=True,
+)  # fmt: skip
+UsageCohortDaily = _rollup(
+    "UsageCohortDaily", _COHORT, "day", "remise",
+    "Vouchers used, by the day of their handout, distributor and public.", by_handout=True,
+)  # fmt: skip
+COHORTS = (UsageCohortMonthly, UsageCohortDaily)
 
 
 class Watermark(models.Model):

@@ -16,8 +16,8 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from . import models
-from .facts import SOURCES, no_jit
-from .models import DIMENSIONS, MEASURES, UsageFunderDaily, Watermark
+from .facts import SOURCES, days_before, no_jit
+from .models import COHORTS, DIMENSIONS, MEASURES, UsageDaily, UsageFunderDaily, Watermark
 
 _SQL = {"exact": "= %s", "gt": "> %s", "gte": ">= %s", "lt": "< %s", "lte": "<= %s"}
 # The rollups the selectors may read, smallest first (the tests narrow it to the finest).
@@ -39,10 +39,19 @@ def _checked(group_by, filters) -> tuple[tuple, list]:
     return tuple(group_by), checked
 
 
-def _where(filters) -> tuple[str, list]:
+def _handout_day() -> str:
+    """SQL of a use's handout day (its day minus its delay), for the usage rate's cohorts."""
+    q = connection.ops.quote_name
+    return days_before(q("day"), q("delay_days"))
+
+
+def _where(filters, by_handout=False) -> tuple[str, list]:
+    """SQL of the filters; by_handout: "day" is the handout's, and only uses with one count."""
     sql, params = ["1 = 1"], []
+    if by_handout:
+        filters = [*filters, ("delay_days", "gte", 0)]
     for name, kind, value in filters:
-        column = connection.ops.quote_name(name)
+        column = _handout_day() if by_handout and name == "day" else connection.ops.quote_name(name)
         if kind == "in":
             sql.append(f"{column} IN ({', '.join(['%s'] * len(value))})" if value else "1 = 0")
             params.extend(value)
@@ -52,17 +61,23 @@ def _where(filters) -> tuple[str, list]:
     return " AND ".join(sql), params
 
 
-def _tail(marks: dict, group_by: tuple, filters: list, pushed: dict, sources=tuple(SOURCES)) -> list:
+def _tail(marks: dict, group_by: tuple, filters: list, pushed: dict, sources=tuple(SOURCES), by_handout=False) -> list:
     """The facts of the rows after the watermarks, grouped and filtered by the database."""
     parts, params = [], []
     for source in sources:
         sql, part_params = SOURCES[source][1](marks.get(source, 0), None, pushed)
         parts.append(sql)
         params += part_params
-    where, where_params = _where(filters)
+    return _grouped(f"({' UNION ALL '.join(parts)}) f", params, group_by, filters, by_handout)
+
+
+def _grouped(source: str, params: list, group_by: tuple, filters: list, by_handout=False) -> list:
+    """The measures of `source` (SQL of a table or subquery with every dimension) grouped and
+    filtered by the database, as tuples (the groups' values, then the measures)."""
+    where, where_params = _where(filters, by_handout)
     columns = ", ".join(connection.ops.quote_name(name) for name in group_by)
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
-    sql = f"SELECT {columns + ', ' if columns else ''}{sums} FROM ({' UNION ALL '.join(parts)}) f WHERE {where}"  # noqa: S608
+    sql = f"SELECT {columns + ', ' if columns else ''}{sums} FROM {source} WHERE {where}"  # noqa: S608
     if columns:
         sql += f" GROUP BY {columns}"
     with connection.cursor() as cursor:
@@ -134,13 +149,13 @@ def _period(filters) -> tuple | None:
     return first, last
 
 
-def _plan(group_by: tuple, filters: list, span, grains=("day", "month")) -> list | None:
+def _plan(group_by: tuple, filters: list, span, grains=("day", "month"), rollups=None) -> list | None:
     """[(rollup, filters)] whose sums together are the answer: the smallest rollup holding every
     dimension of the query; a monthly one reads the whole months of the period, its first and last
     days coming from a daily one. `span` is the (first, last) day the rollups hold."""
     needed = set(group_by) | {name for name, _, _ in filters}
     others = [f for f in filters if f[0] != "day"]
-    for model in ROLLUPS:
+    for model in rollups or ROLLUPS:
         if model.GRAIN not in grains or not needed <= set(model.DIMENSIONS):
             continue
         if model.GRAIN == "day":
@@ -172,7 +187,7 @@ def _plan(group_by: tuple, filters: list, span, grains=("day", "month")) -> list
         if end_exclusive:
             edges.append((end, last))
         for low, high in edges:
-            edge = _plan(group_by, [*others, ("day", "gte", low), ("day", "lte", high)], span, grains=("day",))
+            edge = _plan(group_by, [*others, ("day", "gte", low), ("day", "lte", high)], span, ("day",), rollups)
             if edge is None:
                 return None
             plan += edge
@@ -180,8 +195,15 @@ def _plan(group_by: tuple, filters: list, span, grains=("day", "month")) -> list
     return None
 
 
-def _rollups(group_by: tuple, filters: list, span, totals: dict) -> None:
-    for model, where in _plan(group_by, filters, span):
+def _rollups(group_by: tuple, filters: list, span, totals: dict, by_handout=False) -> None:
+    if by_handout:
+        _cohorts(group_by, filters, totals)
+        return
+    _rollups_of(_plan(group_by, filters, span), group_by, totals)
+
+
+def _rollups_of(plan: list, group_by: tuple, totals: dict) -> None:
+    for model, where in plan:
         rows = model.objects.filter(**{f"{name}__{kind}": value for name, kind, value in where})
         sums = {m: Sum(m) for m in MEASURES}
         rows = rows.values(*group_by).annotate(**sums).order_by() if group_by else [rows.aggregate(**sums)]
@@ -191,6 +213,18 @@ def _rollups(group_by: tuple, filters: list, span, totals: dict) -> None:
                 into[name] += row[name] or 0
 
 
+def _cohorts(group_by: tuple, filters: list, totals: dict) -> None:
+    """The uses by handout day: from the cohorts when they hold every dimension of the query (the
+    handout days they hold are not the use days of `span`: no bound dropped), else grouped by the
+    database from UsageDaily."""
+    needed = set(group_by) | {name for name, _, _ in filters}
+    if needed <= set(COHORTS[-1].DIMENSIONS):
+        _rollups_of(_plan(group_by, filters, (datetime.date.min, datetime.date.max), rollups=COHORTS), group_by, totals)
+    else:
+        table = connection.ops.quote_name(UsageDaily._meta.db_table)
+        _add_tail(_grouped(table, [], group_by, filters, by_handout=True), group_by, totals)
+
+
 def _add_tail(rows, group_by: tuple, totals: dict) -> None:
     for row in rows:
         into = totals[tuple(_day(v) if n == "day" else v for n, v in zip(group_by, row, strict=False))]
@@ -198,12 +232,13 @@ def _add_tail(rows, group_by: tuple, totals: dict) -> None:
             into[name] += int(value or 0)
 
 
-def _read(group_by: tuple, filters: list, lookups: dict) -> tuple[dict, dict]:
+def _read(group_by: tuple, filters: list, lookups: dict, by_handout: bool) -> tuple[dict, dict]:
     marks, pending, span = _state()
     totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
-    _rollups(group_by, filters, span, totals)
+    _rollups(group_by, filters, span, totals, by_handout)
     if pending:
-        _add_tail(_tail(marks, group_by, filters, lookups, [s for s in SOURCES if s in pending]), group_by, totals)
+        sources = [s for s in SOURCES if s in pending]
+        _add_tail(_tail(marks, group_by, filters, lookups, sources, by_handout), group_by, totals)
     return totals, marks
 
 
@@ -272,11 +307,24 @@ def _snapshot_state(snapshot: dict, lookups: dict) -> tuple:
     return marks, span, snapshot[key]
 
 
-def _read_in_snapshot(snapshot: dict, group_by: tuple, filters: list, lookups: dict) -> tuple[dict, dict]:
+def _by_handout(tail: list) -> list:
+    """The tail's uses whose handout is known, their day being the handout's."""
+    return [
+        (values | {"day": values["day"] - datetime.timedelta(days=values["delay_days"])}, measures)
+        for values, measures in tail
+        if values["delay_days"] >= 0
+    ]
+
+
+def _read_in_snapshot(
+    snapshot: dict, group_by: tuple, filters: list, lookups: dict, by_handout: bool
+) -> tuple[dict, dict]:
     marks, span, tail = _snapshot_state(snapshot, lookups)
     totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
     with no_jit():  # as _state's settings do outside a snapshot: JIT took seconds on the daily rollup
-        _rollups(group_by, filters, span, totals)
+        _rollups(group_by, filters, span, totals, by_handout)
+    if by_handout:
+        tail = _by_handout(tail)
     _add_tail(
         [(*(values[n] for n in group_by), *measures) for values, measures in tail if _matches(values, filters)],
         group_by,
@@ -289,16 +337,27 @@ def usage(*, group_by=(), **filters) -> list[dict]:
     """The measures summed by the dimensions of group_by, for the facts matching filters (lookups
     on dimensions: funder_id=…, day__gte=…, commune__in=…). One dict per group, with its
     dimensions and every measure; groups whose measures are all zero are left out."""
+    return _usage(group_by, filters, by_handout=False)
+
+
+def usage_by_handout(*, group_by=(), **filters) -> list[dict]:
+    """As usage(), for the uses of the vouchers whose handout is known, "day" standing for the day
+    of their handout, not of their use (the usage rate's cohorts, ADR 0055): day__gte=… and
+    day__lte=… select the vouchers handed out in that period, whenever they were used."""
+    return _usage(group_by, filters, by_handout=True)
+
+
+def _usage(group_by, filters: dict, by_handout: bool) -> list[dict]:
     group_by, checked = _checked(group_by, filters)
     # A refresh committing between the reads would count its rows twice (in the rollups and in
     # the tail): read again when the watermarks moved meanwhile.
     snapshot = _snapshot.get()
     for _ in range(5):
         if snapshot is not None:
-            totals, marks = _read_in_snapshot(snapshot, group_by, checked, filters)
+            totals, marks = _read_in_snapshot(snapshot, group_by, checked, filters, by_handout)
         else:
             with transaction.atomic():  # the settings of _state last until its end
-                totals, marks = _read(group_by, checked, filters)
+                totals, marks = _read(group_by, checked, filters, by_handout)
         if _marks() == marks:
             break
         if snapshot is not None:

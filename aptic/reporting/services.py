@@ -8,8 +8,8 @@ import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .facts import SOURCES, month_of, no_jit
-from .models import DIMENSIONS, MEASURES, ROLLUPS, UsageDaily, Watermark
+from .facts import SOURCES, days_before, month_of, no_jit
+from .models import COHORTS, DIMENSIONS, MEASURES, ROLLUPS, UsageDaily, Watermark
 
 # Ids folded per statement: bounds the database's work area in a catch-up (10 million events).
 CHUNK = 250_000
@@ -49,16 +49,20 @@ def _q(name: str) -> str:
 
 def _upsert_sql(model, source: str) -> str:
     """Add the rows of `source` (a table with every dimension and measure) to the rollup `model`,
-    grouped by its dimensions (a monthly rollup's day: the first of the month): one statement,
-    SQLite and PostgreSQL alike. Built from the models' own names only."""
+    grouped by its dimensions (a monthly rollup's day: the first of the month; a cohort's: the
+    handout's, for the uses whose handout is known): one statement, SQLite and PostgreSQL alike.
+    Built from the models' own names only."""
     table = _q(model._meta.db_table)
-    keys = [month_of(_q("day")) if name == "day" and model.GRAIN == "month" else _q(name) for name in model.DIMENSIONS]
+    day = days_before(_q("day"), _q("delay_days")) if model.BY_HANDOUT else _q("day")
+    day = month_of(day) if model.GRAIN == "month" else day
+    keys = [day if name == "day" else _q(name) for name in model.DIMENSIONS]
+    where = f"{_q('delay_days')} >= 0" if model.BY_HANDOUT else "true"
     columns = ", ".join(_q(c) for c in model.DIMENSIONS + MEASURES)
     sums = ", ".join(f"SUM({_q(m)})" for m in MEASURES)
     add = ", ".join(f"{_q(m)} = {table}.{_q(m)} + EXCLUDED.{_q(m)}" for m in MEASURES)
-    # WHERE true: SQLite would read the ON of ON CONFLICT as a join's otherwise.
+    # A WHERE always: SQLite would read the ON of ON CONFLICT as a join's otherwise.
     return (
-        f"INSERT INTO {table} ({columns}) SELECT {', '.join(keys)}, {sums} FROM {source} WHERE true "  # noqa: S608
+        f"INSERT INTO {table} ({columns}) SELECT {', '.join(keys)}, {sums} FROM {source} WHERE {where} "  # noqa: S608
         f"GROUP BY {', '.join(keys)} ON CONFLICT ({', '.join(_q(c) for c in model.DIMENSIONS)}) DO UPDATE SET {add}"
     )
 
@@ -86,7 +90,7 @@ def _fold(source: str, lo: int, hi: int) -> None:
                 f"GROUP BY {dims} HAVING {nonzero}",
                 params,
             )
-            for model in ROLLUPS:
+            for model in ROLLUPS + COHORTS:
                 cursor.execute(_upsert_sql(model, FOLD_TABLE))
             lo = top
 
@@ -94,7 +98,7 @@ def _fold(source: str, lo: int, hi: int) -> None:
 def rollups_rebuild() -> None:
     """Empty the coarser rollups and sum them again from UsageDaily (after changing one of them)."""
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in ROLLUPS:
+        for model in ROLLUPS + COHORTS:
             if model is not UsageDaily:
                 model.objects.all().delete()
                 cursor.execute(_upsert_sql(model, _q(UsageDaily._meta.db_table)))
