@@ -143,17 +143,23 @@ def print_page_start(canvas: Canvas) -> None:
     canvas.translate(BLEED, BLEED)
 
 
+# Words a shortened name does not end on before its ellipsis ("… de la" → "…").
+_DANGLING = {"à", "au", "aux", "d'", "de", "des", "du", "en", "et", "l'", "la", "le", "les", "par", "pour", "sur"}
+ELLIPSIS = "\u2026"
+
+
 def fit_lines(
     text: str, font: str, width: float, *, size: float, min_size: float, max_lines: int = 2
 ) -> tuple[float, list[str]]:
     """The size and lines at which `text` fits `width`: one line shrunk down to min_size, else wrapped
-    on up to max_lines lines, each count tried from `size` down. Below min_size only if even that
-    fails: a funder's name is never cut (half-point steps)."""
+    on up to max_lines lines, each count tried from `size` down (half-point steps). Never below
+    min_size: a text that does not fit even so is shortened at a word boundary, with an ellipsis
+    (ADR 0058), on max_lines lines at min_size."""
     register_fonts()
     text = " ".join(text.split())
 
-    def fits(at: float, lines_allowed: int) -> list[str] | None:
-        lines = simpleSplit(text, font, at, width)
+    def fits(candidate: str, at: float, lines_allowed: int) -> list[str] | None:
+        lines = simpleSplit(candidate, font, at, width)
         if len(lines) <= lines_allowed and all(stringWidth(line, font, at) <= width for line in lines):
             return lines
         return None
@@ -161,12 +167,24 @@ def fit_lines(
     for lines_allowed in range(1, max_lines + 1):
         at = size
         while at >= min_size:
-            if (lines := fits(at, lines_allowed)) is not None:
+            if (lines := fits(text, at, lines_allowed)) is not None:
                 return at, lines
             at -= 0.5
-    at = min_size
-    while at > 1:
-        at -= 0.5
-        if (lines := fits(at, max_lines)) is not None:
-            return at, lines
-    return at, [text]
+    return min_size, _shortened(text, lambda candidate: fits(candidate, min_size, max_lines))
+
+
+def _shortened(text: str, fits) -> list[str]:
+    """The lines of the longest start of `text` that fits with an ellipsis: whole words, not ending on
+    a small word or a punctuation mark; a first word too long alone is cut between letters."""
+    words = text.split(" ")
+    for count in range(len(words) - 1, 0, -1):
+        kept = words[:count]
+        while len(kept) > 1 and kept[-1].lower() in _DANGLING:
+            kept.pop()
+        candidate = " ".join(kept).rstrip(",;:-\u2013\u2014 ") + ELLIPSIS
+        if (lines := fits(candidate)) is not None:
+            return lines
+    for cut in range(len(words[0]) - 1, 0, -1):
+        if (lines := fits(words[0][:cut] + ELLIPSIS)) is not None:
+            return lines
+    return [ELLIPSIS]

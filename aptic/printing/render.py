@@ -10,7 +10,7 @@ with crop marks. Built for speed and flat memory:
 
 For the print shop (ADR 0046): PDF/X-1a:2003 (core/pdf.print_canvas): CMYK only, embedded fonts,
 TrimBox = the A4 sheet, BleedBox 3 mm larger, the colour bands printed into the bleed; long funder
-names shrink, then wrap.
+names shrink, then wrap on two lines, then are shortened at a word boundary (ADR 0058).
 
 Regenerating gives the same bytes: invariant mode (fixed dates and document ID), fixed metadata,
 and nothing in the pages that depends on the moment.
@@ -105,9 +105,13 @@ def _lines(canvas: Canvas, lines: list[str], font: str, size: float, x: float, y
         y -= 1.2 * size
 
 
+BAND_NAME_SIZE, BAND_NAME_MIN, BAND_NAME_LINES = 9, 6.5, 2  # ADR 0058: legible on two lines at most
+
+
 @dataclass(frozen=True)
 class _Band:
-    """The funder's name in the voucher's band, right of the title: fitted once per file."""
+    """The funder's name in the voucher's band, right of the title: fitted once per file, on two
+    lines at most, 6.5 pt at least; a name that does not fit even so is shortened (ADR 0058)."""
 
     size: float
     lines: list[str]
@@ -116,7 +120,20 @@ class _Band:
     def fit(cls, funder_name: str) -> "_Band":
         register_fonts()
         room = CELL_W - 2 * MARGIN - stringWidth(TITLE, FONT_BOLD, 11) - 6 * mm
-        return cls(*fit_lines(funder_name, FONT, room, size=9, min_size=6.5, max_lines=3))
+        return cls(
+            *fit_lines(funder_name, FONT, room, size=BAND_NAME_SIZE, min_size=BAND_NAME_MIN, max_lines=BAND_NAME_LINES)
+        )
+
+    @property
+    def name(self) -> str:
+        """The name as printed (shortened or not): the cover prints the same."""
+        return " ".join(self.lines)
+
+
+def printed_name(funder_name: str) -> str:
+    """What the vouchers and covers print of `funder_name`: itself when it fits the voucher's band,
+    else its start with an ellipsis (ADR 0058)."""
+    return _Band.fit(funder_name).name
 
 
 def _voucher_frame(canvas: Canvas, spec: PrintSpec, band: _Band, y: float) -> None:
@@ -201,7 +218,9 @@ def _cover(canvas: Canvas, spec: PrintSpec, booklet: int, first: int, image) -> 
         canvas.drawCentredString(PAGE_W / 2, PAGE_H * 0.74, "numérique pour tous")
         canvas.setFillColor(CMYK_BLACK)
         # The name's block grows upwards from 0.45 of the page, towards the band (room for three lines).
-        size, lines = fit_lines(f"Offert par {spec.funder_name}", FONT_BOLD, width, size=20, min_size=14, max_lines=3)
+        # The name as the vouchers print it; three lines of 14 pt or more hold any name the band holds.
+        name = printed_name(spec.funder_name)
+        size, lines = fit_lines(f"Offert par {name}", FONT_BOLD, width, size=20, min_size=14, max_lines=3)
         top = PAGE_H * 0.45 + (len(lines) - 1) * 1.2 * size
         _lines(canvas, lines, FONT_BOLD, size, PAGE_W / 2, top, "centre")
         offer = f"{spec.booklet_size} chèques de {spec.face_value}, {spec.booklet_validity}"

@@ -3,9 +3,12 @@
 parser), the PDF/X-1a identification poppler reads, TrimBox and BleedBox, the funder's name inside
 its space however long (pdfium's character boxes), QR codes that decode to the configured site."""
 
+import ctypes
 import io
+import re
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import segno
 import zxingcpp
@@ -106,9 +109,27 @@ def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _sizes(textpage, boxes_and_indexes):
+    return [pdfium_c.FPDFText_GetFontSize(textpage.raw, i) for i, _ in boxes_and_indexes]
+
+
+def _line_count(textpage, chars) -> int:
+    """How many baselines the characters stand on (pdfium's character origins)."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    baselines = set()
+    for i, _ in chars:
+        assert pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y)
+        baselines.add(round(y.value, 1))
+    return len(baselines)
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("length", [64, NAME_MAX])
+@pytest.mark.parametrize("length", [64, 120, NAME_MAX])
 def test_the_longest_funder_names_stay_in_their_space(make_order, staff, funder, length):
+    """Any name the forms accept (200 characters): on the voucher, in the band right of the title, on
+    two lines at most, 6.5 pt at least; on the cover, three lines of 14 pt at least; both inside the
+    trim. A name too long for that is shortened at a word boundary with an ellipsis, alike on both
+    (ADR 0058). Sizes and positions as pdfium reads them."""
     funder.name = _name(length)
     funder.save()
     data = _print(make_order(quantity=10), staff)
@@ -116,31 +137,48 @@ def test_the_longest_funder_names_stay_in_their_space(make_order, staff, funder,
     cover, vouchers = document[0].get_textpage(), document[1].get_textpage()
     words = " ".join(funder.name.split())
     cover_text = " ".join(cover.get_text_range().split())
-    assert f"Offert par {words}" in cover_text  # whole, however many lines
+    voucher_text = " ".join(vouchers.get_text_range().split())
+    if length == NAME_MAX:  # the start of the name, whole words, then an ellipsis; the same on the cover
+        printed = re.search(r"Offert par (.+?…)", cover_text).group(1)
+        assert words.startswith(printed[:-1]) and words[len(printed) - 1] == " " and len(printed) >= 100
+        assert printed in voucher_text
+    else:
+        printed = words
+        assert f"Offert par {words}" in cover_text and words in voucher_text  # whole, however many lines
     trim = (BLEED_PT, BLEED_PT, BLEED_PT + PAGE_W, BLEED_PT + PAGE_H)
     for textpage in (cover, vouchers):
         for box in _boxes(textpage, 0, textpage.count_chars()):
             if box != (0, 0, 0, 0):  # generated spaces and line breaks have no box
                 assert trim[0] <= box[0] and box[2] <= trim[2] and trim[1] <= box[1] and box[3] <= trim[3]
     # On the voucher: the name in the band, right of the title, never over it, within the cell.
-    assert words in " ".join(vouchers.get_text_range().split())
     searcher = vouchers.search(TITLE, match_case=True)
     index, count = searcher.get_next()
     title = _boxes(vouchers, index, count)
     band_bottom = BLEED_PT + _slot_y(0) + CELL_H - BAND_TOP - BAND_H
     band = (BLEED_PT + LEFT, band_bottom, BLEED_PT + LEFT + CELL_W, band_bottom + BAND_H)
     others = [
-        box
+        (i, box)  # the characters with ink (a space's box is empty)
         for i, box in enumerate(_boxes(vouchers, 0, vouchers.count_chars()))
-        if not index <= i < index + count and box != (0, 0, 0, 0) and _overlap(box, band)
+        if not index <= i < index + count and box[0] < box[2] and _overlap(box, band)
     ]
-    assert len(others) >= len(words.replace(" ", ""))
-    for box in others:
+    inked = "".join(vouchers.get_text_range(i, 1) for i, _ in others)
+    assert inked.replace(" ", "") == printed.replace(" ", "")  # the name and nothing else
+    for _, box in others:
         assert band[0] <= box[0] and box[2] <= band[2] and band[1] <= box[1] and box[3] <= band[3]
         assert not any(_overlap(box, t) for t in title)
-    if length == 64:  # shrunk within limits, on at most two lines
-        bottoms = sorted(box[1] for box in others)
-        assert sum(1 for a, b in zip(bottoms, bottoms[1:], strict=False) if b - a > 4) + 1 <= 2
+    assert _line_count(vouchers, others) <= 2
+    assert min(_sizes(vouchers, others)) >= 6.5
+    # On the cover: "Offert par" and the name, between the blue band and the booklet's line.
+    searcher = cover.search("Offert par", match_case=True)
+    start, _ = searcher.get_next()
+    expected, name, i = f"Offertpar{printed}".replace(" ", ""), [], start
+    while len(name) < len(expected):  # its characters with ink, in reading order
+        if cover.get_text_range(i, 1).strip():
+            name.append((i, cover.get_charbox(i)))
+        i += 1
+    assert "".join(cover.get_text_range(i, 1) for i, _ in name) == expected
+    assert _line_count(cover, name) <= 3 and min(_sizes(cover, name)) >= 14
+    assert max(box[3] for _, box in name) < BLEED_PT + PAGE_H * 0.55  # under the blue band
 
 
 @pytest.mark.django_db
