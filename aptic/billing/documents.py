@@ -182,15 +182,7 @@ def invoice_pdf(invoice, lines: list[Line], credits: list[tuple[str, datetime.da
         lines=lines,
         totals=totals,
         dates=[("Échéance", date_fr(invoice.due_on))],
-        references=[
-            (label, value)
-            for label, value in (
-                ("Bon de commande", invoice.purchase_order_ref),
-                ("N° d'engagement", invoice.commitment_number),
-                ("Code service", invoice.service_code),
-            )
-            if value
-        ],
+        references=_chorus_references(invoice.purchase_order_ref, invoice.commitment_number, invoice.service_code),
         notes=notes,
     )
     e = einvoice.EInvoice(
@@ -203,16 +195,32 @@ def invoice_pdf(invoice, lines: list[Line], credits: list[tuple[str, datetime.da
         lines=lines,
         total_cents=invoice.total_cents,
         prepaid_cents=invoice.credits_cents,
-        # Chorus Pro matches the invoice with the commitment (engagement juridique) when there is one.
-        purchase_order_ref=invoice.commitment_number or invoice.purchase_order_ref,
+        purchase_order_ref=invoice.purchase_order_ref,
+        commitment_number=invoice.commitment_number,
         notes=[("", OUTSIDE_VAT), *legal_notes(seller, public=buyer.public)]
         + [("", f"Avoir {n} du {date_fr(d)} déduit : {euros(c)}.") for n, d, c in credits],
     )
     return einvoice.embed(render(doc), e)
 
 
+def _chorus_references(purchase_order_ref: str, commitment_number: str, service_code: str) -> list[tuple[str, str]]:
+    """What the PDF says of the buyer's references, as its CII does (BG-24, BT-13, BT-10)."""
+    labelled = (
+        ("Bon de commande", purchase_order_ref),
+        ("N° d'engagement", commitment_number),
+        ("Code service", service_code),
+    )
+    return [(label, value) for label, value in labelled if value]
+
+
 def credit_note_pdf(
-    note, lines: list[Line], *, buyer: einvoice.Buyer, preceding: list[tuple[str, datetime.date]]
+    note,
+    lines: list[Line],
+    *,
+    buyer: einvoice.Buyer,
+    preceding: list[tuple[str, datetime.date]],
+    commitment_number: str = "",
+    purchase_order_ref: str = "",
 ) -> bytes:
     seller = legal.seller()
     notes = [note.reason, "Cet avoir est déduit de votre prochaine facture #APTIC."]
@@ -233,7 +241,8 @@ def credit_note_pdf(
         buyer=_buyer_lines(buyer.name, buyer.address, buyer.postcode, buyer.city, buyer.siren, buyer.siret),
         lines=lines,
         totals=totals,
-        references=[("Facture", n) for n, _ in preceding],
+        references=[("Facture", n) for n, _ in preceding]
+        + _chorus_references(purchase_order_ref, commitment_number, buyer.service_code),
         notes=notes,
     )
     e = einvoice.EInvoice(
@@ -244,6 +253,8 @@ def credit_note_pdf(
         buyer=buyer,
         lines=lines,
         total_cents=note.total_cents,
+        purchase_order_ref=purchase_order_ref,
+        commitment_number=commitment_number,
         preceding=preceding,
         notes=[("", note.reason), *terms],
     )

@@ -38,6 +38,8 @@ BILLING_FRAMEWORK = "S1"
 # BT-34/BT-49: the French directory's electronic address scheme (0225); every company's default
 # address there is its SIREN.
 ADDRESS_SCHEME = "0225"
+# BT-123 of a supporting document that is the buyer's purchase order (BR-FR-17's list).
+PURCHASE_ORDER_DOCUMENT = "BON_COMMANDE"
 # PDF/A: the header and the metadata the document information dictionary and the XMP both carry.
 PDF_HEADER = "%PDF-1.7"
 CREATOR = "#APTIC"
@@ -98,7 +100,8 @@ class EInvoice:
     total_cents: int
     prepaid_cents: int = 0
     due_on: datetime.date | None = None
-    purchase_order_ref: str = ""
+    purchase_order_ref: str = ""  # the buyer's purchase order
+    commitment_number: str = ""  # Chorus Pro's numéro d'engagement, BT-13 when given
     preceding: list[tuple[str, datetime.date]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (UNTDID 4451 subject code or "", text)
 
@@ -189,8 +192,13 @@ def cii_xml(doc: EInvoice) -> bytes:
     }
     if doc.due_on:
         data["BT-9"] = doc.due_on
-    if doc.purchase_order_ref:
-        data["BT-13"] = doc.purchase_order_ref
+    # BT-13: the commitment number Chorus Pro matches the invoice with, else the purchase order's
+    # reference; given both, the purchase order is also named as a supporting document (BG-24, the
+    # BON_COMMANDE code of BR-FR-17), so that neither reference is lost (ADR 0058).
+    if reference := doc.commitment_number or doc.purchase_order_ref:
+        data["BT-13"] = reference
+    if doc.commitment_number and doc.purchase_order_ref and doc.purchase_order_ref != doc.commitment_number:
+        data["BG-24"] = [{"BT-122": doc.purchase_order_ref, "BT-123": PURCHASE_ORDER_DOCUMENT}]
     if doc.buyer.service_code:
         data["BT-10"] = doc.buyer.service_code
     if doc.preceding:

@@ -112,6 +112,12 @@ def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None =
         credits.append((note, used))
         left -= used
     buyer = _buyer_of(order.funder, quote)
+    if not buyer.siren:  # BT-49: its address in the directory of e-invoices is its SIREN (ADR 0058)
+        raise DomainError(
+            f"Facture impossible : le commanditaire « {buyer.name} » n'a pas de numéro SIRET. Une facture "
+            "électronique est adressée au SIREN de son destinataire (annuaire des factures électroniques) : "
+            "renseignez le SIRET de l'organisation, puis émettez la facture."
+        )
     number = numbering.number_next(kind=DocumentKind.INVOICE, year=issued_on.year)
     invoice = Invoice(
         number=number,
@@ -301,8 +307,14 @@ def _release_printing(order: Order, actor) -> None:
     order_print_release(order=order, user=actor, reason="paid")
 
 
-def _credit_note_create(note: CreditNote, lines: list[Line], buyer, preceding) -> CreditNote:
-    note.pdf = documents.credit_note_pdf(note, lines, buyer=buyer, preceding=preceding)
+def _credit_note_create(note: CreditNote, lines: list[Line], buyer, preceding, invoice=None) -> CreditNote:
+    """`invoice`: the one it credits, whose Chorus Pro references it repeats (ADR 0058)."""
+    references = (
+        {"commitment_number": invoice.commitment_number, "purchase_order_ref": invoice.purchase_order_ref}
+        if invoice
+        else {}
+    )
+    note.pdf = documents.credit_note_pdf(note, lines, buyer=buyer, preceding=preceding, **references)
     note.save()
     return note
 
@@ -377,7 +389,7 @@ def credit_note_correction_issue(
         vat,
     )
     buyer = einvoice.Buyer.of(invoice)
-    note = _credit_note_create(note, [line], buyer, [(invoice.number, invoice.issued_on)])
+    note = _credit_note_create(note, [line], buyer, [(invoice.number, invoice.issued_on)], invoice)
     audit_record(
         actor=actor,
         action=AuditAction.CREDIT_NOTE_ISSUED,
@@ -432,7 +444,7 @@ def expiry_credit_note_issue(
     line = Line(f"Chèques expirés — commande n° {order.pk}", count, order.face_value_cents, credited, None, 0)
     buyer = einvoice.Buyer.of(invoice) if invoice else _buyer_of(order.funder, getattr(order, "quote", None))
     preceding = [(invoice.number, invoice.issued_on)] if invoice else []
-    return _credit_note_create(note, [line], buyer, preceding)
+    return _credit_note_create(note, [line], buyer, preceding, invoice)
 
 
 def expiry_credit_notes_issue(*, actor=None, issued_on: datetime.date | None = None) -> list[CreditNote]:

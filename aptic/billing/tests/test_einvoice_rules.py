@@ -17,6 +17,7 @@ from aptic.billing import services
 from aptic.billing.invoicing import expiry_credit_notes_issue
 from aptic.billing.models import Invoice
 from aptic.core.errors import DomainError
+from aptic.vouchers.issuance import order_create, order_issue
 from aptic.vouchers.lifecycle import vouchers_expire
 
 from .helpers import NS, SCHEMATRONS, facturx, pdf_bytes, pdf_text, schematron_failures, xpath
@@ -57,8 +58,7 @@ def test_public_invoice_and_credit_notes_pass_both_schematrons_with_chorus_pro_r
     )
     assert (invoice.commitment_number, invoice.service_code) == ("EJ-2026/000118", "SERV_FACTURES-01")
     root = facturx(invoice.pdf)  # XSD, EN 16931 and BR-FR: no failure
-    assert xpath(root, AGREEMENT + "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == "EJ-2026/000118"
-    assert xpath(root, AGREEMENT + "ram:BuyerReference") == "SERV_FACTURES-01"
+    _assert_chorus_references(root)
     context = "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"
     assert xpath(root, context) == "S1"
     seller = root.xpath(AGREEMENT + "ram:SellerTradeParty/ram:URIUniversalCommunication/ram:URIID", namespaces=NS)
@@ -72,15 +72,61 @@ def test_public_invoice_and_credit_notes_pass_both_schematrons_with_chorus_pro_r
     note = services.credit_note_correction_issue(
         invoice=invoice, amount_excl_vat_cents=10_000, reason="Livraison facturée deux fois", actor=staff
     )
-    assert xpath(facturx(note.pdf), AGREEMENT + "ram:BuyerReference") == "SERV_FACTURES-01"
+    _assert_chorus_references(facturx(note.pdf))
+    assert "Bon de commande : BC 2026/118" in pdf_text(note.pdf) and "Code service : SERV_FACTURES-01" in pdf_text(
+        note.pdf
+    )
     services.payment_record(
         invoice=invoice, amount_cents=invoice.due_cents, received_on=datetime.date.today(), actor=staff
     )
     vouchers_expire(day=invoice.order.grace_until + datetime.timedelta(days=1))
     (expiry,) = expiry_credit_notes_issue()
     root = facturx(expiry.pdf)
+    _assert_chorus_references(root)
     subjects = root.xpath("rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode/text()", namespaces=NS)
     assert sorted(subjects) == ["AAB", "PMD", "PMT"]
+
+
+def _assert_chorus_references(root):
+    """BT-13 the commitment number, BT-10 the service code, the purchase order a supporting document
+    (BG-24 qualified BON_COMMANDE): each once, read by XPath in the CII."""
+    assert root.xpath(AGREEMENT + "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID/text()", namespaces=NS) == [
+        "EJ-2026/000118"
+    ]
+    assert root.xpath(AGREEMENT + "ram:BuyerReference/text()", namespaces=NS) == ["SERV_FACTURES-01"]
+    documents = root.xpath(AGREEMENT + "ram:AdditionalReferencedDocument", namespaces=NS)
+    assert [(xpath(d, "ram:IssuerAssignedID"), xpath(d, "ram:TypeCode"), xpath(d, "ram:Name")) for d in documents] == [
+        ("BC 2026/118", "916", "BON_COMMANDE")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_purchase_order_alone_is_bt_13(sent_quote, staff):
+    invoice = _invoiced(sent_quote(), staff, kind="purchase_order", purchase_order_ref="BC-2026-7")
+    root = facturx(invoice.pdf)  # no failure in either schematron
+    assert root.xpath(AGREEMENT + "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID/text()", namespaces=NS) == [
+        "BC-2026-7"
+    ]
+    assert root.xpath(AGREEMENT + "ram:AdditionalReferencedDocument", namespaces=NS) == []
+
+
+@pytest.mark.django_db
+def test_a_buyer_without_siren_is_refused_at_the_invoice_with_a_french_message(staff, funder):
+    """An order made without a quote, for a funder recorded without SIRET: BT-49 is the buyer's SIREN
+    in the directory (BR-FR-12), so no invoice is issued and staff are told what to fill in; with it,
+    the invoice passes both schematrons."""
+    order = order_issue(order=order_create(funder=funder, quantity=100))
+    assert order.funder.siret == ""
+    with pytest.raises(DomainError, match="Facture impossible : le commanditaire .* n'a pas de numéro SIRET"):
+        services.invoice_issue(order=order, actor=staff)
+    assert not Invoice.objects.filter(order=order).exists()
+    order.funder.siret = "21330063500017"
+    order.funder.save()
+    invoice = services.invoice_issue(order=order, actor=staff)
+    buyer = facturx(invoice.pdf).xpath(
+        AGREEMENT + "ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID", namespaces=NS
+    )
+    assert [(e.text, e.get("schemeID")) for e in buyer] == [("213300635", "0225")]
 
 
 @pytest.mark.django_db

@@ -19,6 +19,8 @@ N = "\u202f"
 @pytest.fixture
 def expired_paid_order(funder, staff):
     """1,500 vouchers of 2025 (accepted until 31/01/2026, so expired now), invoiced and paid."""
+    funder.siret = "22330001300016"  # invoiced: its SIREN is its e-invoicing address (ADR 0058)
+    funder.save()
     gironde = DepartementFactory(code="33", name="Gironde")
     merignac = CommuneFactory(insee_code="33281", name="Mérignac", departement=gironde, postal_codes="33700")
     order = order_create(
