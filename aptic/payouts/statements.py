@@ -1,6 +1,7 @@
 """A payout's statement for its provider, as CSV, XLSX and PDF: every voucher (serial number, date, place,
-service, amount), then the face value, the subscription netted and the amount transferred. The PDF says
-which days of use it covers, and why when they come before the run's month, and numbers its pages."""
+service, amount), then the face value, the subscription netted and the amount transferred. Each says
+which days of use it covers, and why when they come before the run's month (the CSV and the workbook
+under their totals, ADR 0058); the PDF numbers its pages."""
 
 import io
 from xml.sax.saxutils import escape
@@ -36,25 +37,41 @@ def _status_line(payout: Payout) -> str:
     return payout.get_status_display() + "."
 
 
-def period_lines(payout: Payout) -> list[str]:
-    """The days of use the statement covers; a monthly run also pays what older months left owing."""
+PERIOD_LABEL, NOTE_LABEL = "Période couverte", "Note"
+
+
+def _period(payout: Payout) -> tuple[str, list[str]]:
+    """The days of use the statement covers ("" when none), and why when they come before the
+    run's month: a monthly run also pays what older months left owing."""
     first, last = statement_span(payout)
     if first is None:
-        return ["Aucun chèque dans ce relevé."]
-    lines = [f"Période couverte : utilisations du {formats.date(first)} au {formats.date(last)}."]
+        return "", ["Aucun chèque dans ce relevé."]
+    covered = f"utilisations du {formats.date(first)} au {formats.date(last)}"
     run = payout.run
     if run.kind == RunKind.MONTHLY and run.period_start:
         if timezone.localdate(first) < run.period_start:
-            lines.append(
+            return covered, [
                 f"Le virement mensuel pour {formats.month(run.period_start)} règle aussi les utilisations "
                 "des mois précédents qui n'avaient pas encore été payées."
-            )
-    else:
-        lines.append(
-            f"Ce virement à la demande règle les utilisations antérieures au {formats.date_time(run.cutoff)} "
-            "qui n'avaient pas encore été payées."
-        )
-    return lines
+            ]
+        return covered, []
+    return covered, [
+        f"Ce virement à la demande règle les utilisations antérieures au {formats.date_time(run.cutoff)} "
+        "qui n'avaient pas encore été payées."
+    ]
+
+
+def period_lines(payout: Payout) -> list[str]:
+    """The period as the PDF states it, in sentences."""
+    covered, notes = _period(payout)
+    return ([f"{PERIOD_LABEL} : {covered}."] if covered else []) + notes
+
+
+def _period_rows(payout: Payout) -> list[list]:
+    """The same under the totals of the CSV and the workbook: a label, then the text, in the first two
+    columns (the table's header stays the first line, for whoever reads it as data)."""
+    covered, notes = _period(payout)
+    return ([[PERIOD_LABEL, covered]] if covered else []) + [[NOTE_LABEL, note] for note in notes]
 
 
 def _table(payout: Payout) -> list[list]:
@@ -66,6 +83,8 @@ def _table(payout: Payout) -> list[list]:
     rows.append(["Valeur des chèques", "", "", "", tabular.amount(payout.gross_cents)])
     rows.append(["Abonnement déduit (TTC)", "", "", "", tabular.amount(-(payout.fee_cents + payout.vat_cents))])
     rows.append(["Montant viré", "", "", "", tabular.amount(payout.net_cents)])
+    rows.append([])
+    rows.extend(_period_rows(payout))
     return rows
 
 

@@ -57,7 +57,7 @@ def test_the_provider_downloads_its_csv_and_pdf_statements(pay, client, paid_run
     year = pay.order.valid_from.year
     assert [r[0] for r in vouchers] == [f"{year}-{pay.order.pk:05d}-{n:07d}" for n in (1, 2, 3)]
     assert all(r[2] == "Lieu de Fablab Alpha & Cie" and r[3] == "Atelier « découverte »" for r in vouchers)
-    assert all(r[4] == "10,00" for r in vouchers) and rows[-1] == ["Montant viré", "", "", "", "30,00"]
+    assert all(r[4] == "10,00" for r in vouchers) and ["Montant viré", "", "", "", "30,00"] in rows
 
     url = reverse("payouts:provider_statement", kwargs={"org_slug": alpha.slug, "pk": payout.pk, "fmt": "pdf"})
     response = client.get(url)
@@ -152,3 +152,42 @@ def test_the_pdf_statement_numbers_its_pages_states_its_period_and_embeds_its_fo
         str(f.get_object()["/BaseFont"]).split("+")[-1] for p in reader.pages for f in p["/Resources"]["/Font"].values()
     }
     assert names == {"BitstreamVeraSans-Roman", "BitstreamVeraSans-Bold"}  # Vera (aptic.core.pdf), no Helvetica
+
+
+def test_the_csv_and_xlsx_statements_state_their_period_as_the_pdf_does(
+    pay, client, django_capture_on_commit_callbacks
+):
+    """Read back with the csv module (French Excel's dialect) and openpyxl: the header first, the
+    vouchers, the totals, then the period covered and why it reaches an older month (ADR 0058)."""
+    from openpyxl import load_workbook
+
+    alpha = pay.provider("Fablab Alpha")
+    older = pay.month.replace(day=1) - datetime.timedelta(days=20)
+    pay.redeem(alpha, 1, at=timezone.make_aware(datetime.datetime.combine(older, datetime.time(9))))
+    pay.redeem(alpha, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.run_create(kind=RunKind.MONTHLY, month=pay.month, user=pay.staff)
+    payout = run.payouts.get(provider=alpha)
+    client.force_login(alpha.admin)
+
+    def url(fmt):
+        return reverse("payouts:provider_statement", kwargs={"org_slug": alpha.slug, "pk": payout.pk, "fmt": fmt})
+
+    period = f"utilisations du {older:%d/%m/%Y} au {pay.month.replace(day=15):%d/%m/%Y}"
+    why = "règle aussi les utilisations des mois précédents qui n'avaient pas encore été payées."
+    rows = list(csv.reader(io.StringIO(client.get(url("csv")).content.decode("utf-8-sig")), delimiter=";"))
+    book = load_workbook(io.BytesIO(client.get(url("xlsx")).content), read_only=True)
+    (sheet,) = book.worksheets
+    cells = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    for table in (rows, cells):
+        assert table[0] == ["Numéro de chèque", "Date", "Lieu", "Service", "Montant (€)"]
+        assert len([r for r in table[1:] if r and str(r[0]).startswith(f"{pay.order.valid_from.year}-")]) == 3
+        labels = [r[0] for r in table if r]
+        assert labels.index("Montant viré") < labels.index("Période couverte") < labels.index("Note")
+        (covered,) = [r for r in table if r and r[0] == "Période couverte"]
+        (note,) = [r for r in table if r and r[0] == "Note"]
+        assert covered[1] == period and note[1].startswith("Le virement mensuel pour") and note[1].endswith(why)
+    pdf = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(client.get(url("pdf")).content)).pages
+    )
+    assert f"Période couverte : {period}." in pdf  # the PDF says the same
