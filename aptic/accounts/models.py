@@ -96,12 +96,18 @@ class LegalCategory(models.TextChoices):
     OTHER = "other", "Autre"
 
 
+PRINT_NAME_MAX = 120
+
+
 class Organisation(models.Model):
     kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
     legal_category = models.CharField(
         "catégorie juridique", max_length=20, choices=LegalCategory.choices, default=LegalCategory.OTHER
     )
     name = models.CharField("nom", max_length=200)
+    # What a funder's vouchers and booklet covers print instead of a name too long for them (ADR 0058);
+    # empty: the name. Its fit is checked by the printing app (printing.services.funder_print_name_set).
+    print_name = models.CharField("nom imprimé sur les chèques", max_length=PRINT_NAME_MAX, blank=True)
     slug = models.SlugField("identifiant d'adresse", max_length=80, unique=True)
     siret = models.CharField("SIRET", max_length=14, blank=True)
     address = models.CharField("adresse", max_length=250, blank=True)

@@ -57,6 +57,7 @@ class AuditAction(models.TextChoices):
     ORDER_ISSUED = "order.issued", "Commande de chèques émise"
     PRINT_RELEASED = "print.released", "Impression lancée"
     PRINT_COVER_UPLOADED = "print.cover_uploaded", "Couverture déposée"
+    PRINT_NAME_CHANGED = "print.name_changed", "Nom imprimé sur les chèques modifié"
     PRINT_REGENERATED = "print.regenerated", "Fichiers d'impression refaits"
     SHIPMENT_RECORDED = "shipment.recorded", "Expédition de carnets enregistrée"
     MAILING_MAILED = "mailing.mailed", "Envoi postal posté"

@@ -136,6 +136,11 @@ def printed_name(funder_name: str) -> str:
     return _Band.fit(funder_name).name
 
 
+def name_fits(funder_name: str) -> bool:
+    """Whether the band prints `funder_name` whole."""
+    return printed_name(funder_name) == " ".join(funder_name.split())
+
+
 def _voucher_frame(canvas: Canvas, spec: PrintSpec, band: _Band, y: float) -> None:
     """The fixed part of one voucher cell whose bottom is at y."""
     band_y = y + CELL_H - BAND_TOP - BAND_H

@@ -9,6 +9,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from aptic.accounts.models import PRINT_NAME_MAX, Organisation
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core import clock, formats
 from aptic.core.errors import DomainError
@@ -20,7 +21,7 @@ from aptic.vouchers.models import Order, Voucher
 
 from .checks import site_url_refusal
 from .models import PrintCover, PrintFile, PrintRelease, ReleaseReason, cover_path, print_file_path
-from .render import PrintSpec, render
+from .render import PrintSpec, name_fits, printed_name, render
 
 JOB_KIND = "printing.generate"
 DEFAULT_FILE_VOUCHERS = 5000  # what a printer's RIP takes in one file
@@ -160,6 +161,40 @@ def print_cover_upload(*, order: Order, user, upload) -> PrintCover:
     return cover
 
 
+def funder_print_name_set(*, funder, print_name: str, user):
+    """The name the funder's vouchers and booklet covers print (ADR 0058): empty for its own name;
+    otherwise it must fit the voucher's band (two lines, 6.5 pt at least) without being shortened.
+    Files already produced keep the name they were made with; produce them again to change it."""
+    print_name = " ".join((print_name or "").split())
+    if len(print_name) > PRINT_NAME_MAX:
+        raise DomainError(f"Le nom imprimé compte {PRINT_NAME_MAX} caractères au plus.", field="print_name")
+    if print_name and not name_fits(print_name):
+        raise DomainError(
+            "Ce nom ne tient pas sur les deux lignes du bandeau du chèque : raccourcissez-le "
+            f"(il serait imprimé « {printed_name(print_name)} »).",
+            field="print_name",
+        )
+    with transaction.atomic():
+        funder = Organisation.objects.select_for_update().get(pk=funder.pk)
+        if funder.print_name == print_name:
+            return funder
+        before, funder.print_name = funder.print_name, print_name
+        funder.save(update_fields=["print_name"])
+        audit_record(
+            actor=user,
+            action=AuditAction.PRINT_NAME_CHANGED,
+            target=funder,
+            organisation=funder,
+            details={"avant": before, "après": print_name},
+        )
+    return funder
+
+
+def funder_printed_name(funder) -> str:
+    """What the funder's vouchers print: its print name, else its name (shortened if need be)."""
+    return printed_name(funder.print_name or funder.name)
+
+
 # Producing the files (run by the job, see jobs_handlers.py).
 
 
@@ -174,7 +209,7 @@ def print_spec(order: Order) -> PrintSpec:
     return PrintSpec(
         order_id=order.pk,
         year=order.year,
-        funder_name=order.funder.name,
+        funder_name=order.funder.print_name or order.funder.name,
         face_value=_euros(order.face_value_cents),
         valid_from=f"{order.valid_from:%d/%m/%Y}",
         valid_until=f"{order.valid_until:%d/%m/%Y}",

@@ -8,4 +8,5 @@ urlpatterns = [
     path("equipe/impression/<int:pk>/", views.staff_order, name="staff_order"),
     path("equipe/impression/<int:pk>/fichiers/<int:part>/", views.staff_file, name="staff_file"),
     path("equipe/impression/<int:pk>/couverture/", views.staff_cover, name="staff_cover"),
+    path("espace/<slug:org_slug>/nom-imprime/", views.funder_print_name, name="funder_print_name"),
 ]

@@ -1,20 +1,24 @@
-"""Staff pages of printing: orders with their release and print state; one order's print page.
+"""Staff pages of printing: orders with their release and print state; one order's print page. The
+funder's page of the name its vouchers print (ADR 0058).
 
 Print files are downloadable by staff only: they carry every code of the order, and the platform
 hands them to the printer (ADR 0015)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from aptic.accounts.permissions import staff_required
+from aptic.accounts.models import OrganisationKind
+from aptic.accounts.permissions import organisation_required, staff_required
 from aptic.core.errors import DomainError
 from aptic.core.files import file_response
 
 from . import selectors, services
-from .forms import CoverForm, EarlyReleaseForm
+from .forms import CoverForm, EarlyReleaseForm, PrintNameForm
 from .models import PrintFile
+from .render import name_fits
 
 
 def _add_error(form, exc: DomainError) -> None:
@@ -95,3 +99,31 @@ def staff_cover(request, pk):
     if cover is None:
         raise Http404("Pas de couverture personnalisée.")
     return file_response(cover.image, f"couverture-commande-{pk}.{cover.extension}", inline=True)
+
+
+@organisation_required(kinds=[OrganisationKind.FUNDER])
+def funder_print_name(request):
+    """What the vouchers print as the funder's name; its administrators change it."""
+    funder = request.organisation
+    form = PrintNameForm(initial={"print_name": funder.print_name})
+    if request.method == "POST":
+        if not request.membership.is_admin:
+            raise PermissionDenied("Seuls les administrateurs de l'organisation peuvent modifier le nom imprimé.")
+        form = PrintNameForm(request.POST)
+        if form.is_valid():
+            try:
+                services.funder_print_name_set(
+                    funder=funder, print_name=form.cleaned_data["print_name"], user=request.user
+                )
+            except DomainError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, "Nom imprimé enregistré : il figurera sur les prochains carnets imprimés.")
+                return redirect("printing:funder_print_name", org_slug=funder.slug)
+    context = {
+        "organisation": funder,
+        "printed": services.funder_printed_name(funder),
+        "shortened": not funder.print_name and not name_fits(funder.name),
+        "form": form,
+    }
+    return render(request, "printing/funder_print_name.html", context, status=400 if form.errors else 200)
