@@ -18,7 +18,6 @@ from aptic.core.files import file_response
 from . import selectors, services
 from .forms import CoverForm, EarlyReleaseForm, PrintNameForm
 from .models import PrintFile
-from .render import name_fits
 
 
 def _add_error(form, exc: DomainError) -> None:
@@ -80,6 +79,7 @@ def staff_order(request, pk):
         "cover_form": cover_form,
         "cover_refusal": services.cover_refusal(order),
         "file_limit": services.file_voucher_limit(),
+        "printed_name": services.funder_printed_name(order.funder),
     }
     return render(request, "printing/staff_order.html", context, status=400 if failed else 200)
 
@@ -120,10 +120,7 @@ def funder_print_name(request):
             else:
                 messages.success(request, "Nom imprimé enregistré : il figurera sur les prochains carnets imprimés.")
                 return redirect("printing:funder_print_name", org_slug=funder.slug)
-    context = {
-        "organisation": funder,
-        "printed": services.funder_printed_name(funder),
-        "shortened": not funder.print_name and not name_fits(funder.name),
-        "form": form,
-    }
+    printed = services.funder_printed_name(funder)
+    shortened = not funder.print_name and printed != " ".join(funder.name.split())
+    context = {"organisation": funder, "printed": printed, "shortened": shortened, "form": form}
     return render(request, "printing/funder_print_name.html", context, status=400 if form.errors else 200)

@@ -61,3 +61,17 @@ def test_the_funder_s_page_says_what_is_printed_and_its_admins_change_it(client,
     assert "CA du Grand Territoire de la Dordogne" in card and url in card
     funder.refresh_from_db()
     assert funder.print_name == "CA du Grand Territoire de la Dordogne"
+
+
+@pytest.mark.django_db
+def test_staff_see_the_name_the_vouchers_print(client, staff, make_order, funder, funder_admin):
+    funder.name = _name(LONG)
+    funder.save()
+    order = make_order(quantity=10)
+    client.force_login(staff)
+    url = reverse("printing:staff_order", kwargs={"pk": order.pk})
+    page = client.get(url).content.decode()
+    assert "Nom imprimé" in page and "raccourci" in page
+    funder_print_name_set(funder=funder, print_name="CA du Grand Territoire", user=funder_admin)
+    page = client.get(url).content.decode()
+    assert "CA du Grand Territoire" in page and "raccourci" not in page
