@@ -32,6 +32,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "siret", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["commune"]
+    # Set by the funder's administrators, checked against the voucher's band (printing, ADR 0058).
+    readonly_fields = ["print_name"]
     inlines = [MembershipInline]
 
 
