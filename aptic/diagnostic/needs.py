@@ -203,7 +203,7 @@ class PublicUse:
     label: str
     published: PublishedCells
     population: int
-    share: Decimal | None  # 0 to 1, of the territory's published uses; None when there are none
+    share: Decimal | None  # 0 to 1, of the territory's published uses; None when all its cells are blanked
     france_share: Decimal | None
 
     @property
@@ -225,11 +225,11 @@ class PublicUse:
 
     @property
     def share_label(self) -> str:
-        return "" if self.share is None else formats.percent(self.share)
+        return _share(self.share)
 
     @property
     def france_share_label(self) -> str:
-        return "" if self.france_share is None else formats.percent(self.france_share)
+        return _share(self.france_share)
 
     @property
     def index(self) -> int | None:
@@ -338,8 +338,10 @@ def _population(communes: QuerySet[Commune]) -> int:
 
 
 def _shares(publics: dict[str, PublishedCells]) -> dict[str, Decimal]:
+    """Each public's share of the published uses; none for a public whose every cell is blanked
+    (unknown, not 0)."""
     total = sum(cells.vouchers for cells in publics.values())
-    return {public: Decimal(cells.vouchers) / total for public, cells in publics.items()} if total else {}
+    return {public: Decimal(cells.vouchers) / total for public, cells in publics.items() if cells.vouchers}
 
 
 def _departements(level: str, code: str) -> list[tuple[str, str]]:
