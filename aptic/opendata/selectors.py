@@ -237,14 +237,20 @@ def published_publics() -> PublishedPublics:
     """The uses by département and public exactly as the open data publishes them: read from the
     served CSV, blanked cells left out (never from the usage facts, so that no figure derived from
     them says more than the file). Parsed once per generation and process: a generation never changes."""
+    return served(USES_BY_PUBLIC.name, _published_publics)
+
+
+def served(name: str, parse):
+    """parse(directory, digest) of the published table `name` of the generation the URLs serve
+    (parse is cached by its arguments: a generation never changes)."""
     for _ in range(2):
         publication = publishing.latest_publication()
-        digest = publication.files.get(publishing.csv_name(USES_BY_PUBLIC.name), {}).get("hash", "")
+        digest = publication.files.get(publishing.csv_name(name), {}).get("hash", "")
         try:
-            return _published_publics(publication.directory, digest)
+            return parse(publication.directory, digest)
         except FileNotFoundError:  # replaced meanwhile (the job keeps two): read the new one
             continue
-    raise FileNotFoundError(publishing.csv_name(USES_BY_PUBLIC.name))
+    raise FileNotFoundError(publishing.csv_name(name))
 
 
 @functools.lru_cache(maxsize=4)
