@@ -66,8 +66,9 @@ BUILDERS = [
 # Which demo a database holds: a new builder gives a new version.
 _BUILDER_NAMES = ",".join(build.__module__.removesuffix(".demo").rsplit(".", 1)[-1] for build in BUILDERS)
 # Raised when the builders change what they make without a new builder (2: the calendar, ADR 0024;
-# 3: every date on the calendar and the year of use, ADR 0037).
-REVISION = 3
+# 3: every date on the calendar and the year of use, ADR 0037; 4: questionnaires answered theme by
+# theme, places' own e-mail addresses, ADR 0057).
+REVISION = 4
 # A digest: the names of eight builders no longer fit the 64 characters of the dataset's checksum.
 VERSION = f"{SEED}:" + hashlib.sha256(f"{_BUILDER_NAMES};{REVISION}".encode()).hexdigest()[:32]
 

@@ -1,5 +1,5 @@
 """Training needs of a territory's digital-mediation actors and its priority publics (issue #16,
-item 7; method in ADR 0053): aggregates for a section of the territorial diagnostic, never one
+item 7; method in ADR 0053 and 0057): aggregates for a section of the territorial diagnostic, never one
 provider's score, never a count that could point at someone.
 
 Training needs: the providers acting in the territory (their seat, or one of their places, is in
@@ -11,32 +11,36 @@ lowest median. Nothing is shown over fewer than disclosure.MIN_PROVIDERS provide
 than a mean, so that two nested territories differing by one provider do not give its score back
 by difference.
 
-Priority publics: the vouchers used at the territory's places, by the public the booklet was
-handed out to (reporting.selectors.usage: a handout itself has no territory, its use has one),
-per 1,000 inhabitants and as a share of the territory's uses, beside France; a public whose share
-is larger than in France is a priority. A count under disclosure.MIN_PUBLISHED_VOUCHERS is blanked,
-with its rate; if that leaves a single blank, the next smallest is blanked too, since the
-territory's total of uses is published on the same page and would give it back.
+Priority publics (ADR 0057, superseding 0053's method): read from the open data's by-public file
+(aptic.opendata.selectors.published_publics), never from the usage facts. For a département, its
+published cells added up over the published months; for a région, its départements'; a blanked cell
+stays unknown (the figure reads "au moins N"), and France's shares come from the same published
+cells. A public whose share of the territory's published uses is larger than its share of France's
+is a priority. Every figure is a sum a reader of the file can make: the page adds no equation on
+the blanks, so the suppression stays in one place, the open data's. An EPCI or a commune gets no
+figure (the file is by département) and a pointer to its départements.
 """
 
+import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
+from django.utils.text import capfirst
 
 from aptic.core import formats
-from aptic.core.disclosure import MIN_PROVIDERS, MIN_PUBLISHED_VOUCHERS, suppressed
+from aptic.core.disclosure import MIN_PROVIDERS, MIN_PUBLISHED_VOUCHERS
 from aptic.distribution.models import BeneficiaryCategory
+from aptic.opendata.selectors import PublishedCells, published_publics
+from aptic.opendata.statistics import NO_HANDOUT, USES_BY_PUBLIC
 from aptic.providers.models import QualificationTheme, Submission
-from aptic.reporting.selectors import usage, usage_snapshot
-from aptic.territories.models import Commune
+from aptic.territories.models import Commune, Departement
 
 # Level of a territory → its commune field, and the usage dimension of the same name.
 LEVELS = {"region": "region_id", "departement": "departement_id", "epci": "epci_id", "commune": "insee_code"}
 SECRET = "secret statistique"
-UNRECORDED = "Remise non enregistrée"  # a voucher used without its booklet's handout being recorded
 NO_RATE = "non calculé"  # a population unknown or of 0
 HUNDREDTH = Decimal("0.01")
 
@@ -54,12 +58,6 @@ def _percent(value: Decimal | None) -> str:
 
 def _share(value: Decimal | None) -> str:
     return SECRET if value is None else formats.percent(value)
-
-
-def _rate(blanked: bool, rate: Decimal | None) -> str:
-    if blanked:
-        return SECRET
-    return NO_RATE if rate is None else formats.number(rate, decimals=2)
 
 
 # --- Training needs --------------------------------------------------------------------------
@@ -193,137 +191,197 @@ def training_needs(level: str, code: str) -> TrainingNeeds:
 
 # --- Priority publics ------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Figures:
-    """One public's uses in an area: count, per 1,000 inhabitants, share of the area's uses (all
-    None when blanked; the rate None too when the population is unknown). Unrounded: labels round."""
-
-    vouchers: int | None
-    per_thousand: Decimal | None
-    share: Decimal | None
-
-    @property
-    def blanked(self) -> bool:
-        return self.vouchers is None
+# What the by-public file lists beside the publics one can aim at: never a priority.
+NOT_A_PUBLIC = frozenset({NO_HANDOUT, BeneficiaryCategory.OTHER.label, BeneficiaryCategory.NOT_STATED.label})
 
 
 @dataclass(frozen=True)
 class PublicUse:
-    code: str
+    """One public's published uses in the territory (the open data's cells added up, blanks left
+    out), and its share of them beside its share of France's published uses."""
+
     label: str
-    local: Figures
-    france: Figures
+    published: PublishedCells
+    population: int
+    share: Decimal | None  # 0 to 1, of the territory's published uses; None when all its cells are blanked
+    france_share: Decimal | None
 
     @property
     def vouchers_label(self) -> str:
-        return SECRET if self.local.blanked else formats.number(self.local.vouchers)
+        return _at_least(self.published)
+
+    @property
+    def secret_label(self) -> str:
+        return _secret(self.published)
 
     @property
     def per_thousand_label(self) -> str:
-        return _rate(self.local.blanked, self.local.per_thousand)
-
-    @property
-    def france_per_thousand_label(self) -> str:
-        return _rate(self.france.blanked, self.france.per_thousand)
+        if not self.published.vouchers:
+            return SECRET if self.published.secret else "0"
+        if not self.population:
+            return NO_RATE
+        rate = formats.number(Decimal(self.published.vouchers) * 1000 / self.population, decimals=2)
+        return f"au moins {rate}" if self.published.secret else rate
 
     @property
     def share_label(self) -> str:
-        return _share(self.local.share)
+        return _share(self.share)
 
     @property
     def france_share_label(self) -> str:
-        return _share(self.france.share)
+        return _share(self.france_share)
 
     @property
     def index(self) -> int | None:
-        """The public's share of the territory's uses against its share of France's (100: the same).
-        Shares, not rates: a territory where the platform runs has rates far above France's for
-        every public, which says nothing about which public it reaches more."""
-        if self.local.share is None or not self.france.share:
+        """The public's share of the territory's published uses against its share of France's
+        (100: the same). Shares, not rates: wherever the platform runs, its rates per inhabitant are
+        far above France's for every public, which says nothing about whom it reaches."""
+        if self.share is None or not self.france_share:
             return None
-        return int((self.local.share * 100 / self.france.share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return int((self.share * 100 / self.france_share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     @property
-    def comparison_label(self) -> str:
+    def is_priority(self) -> bool:
+        return self.label not in NOT_A_PUBLIC and self.index is not None and self.index > 100
+
+    @property
+    def index_label(self) -> str:
         if self.index is None:
             return ""
-        if self.index > 100:
-            return "plus représenté qu'en France"
-        return "moins représenté qu'en France" if self.index < 100 else "comme en France"
+        return f"{self.index} (priorité)" if self.is_priority else str(self.index)
+
+
+def _secret(cells: PublishedCells) -> str:
+    return f"{formats.number(cells.secret)} sur {formats.number(cells.cells)}"
+
+
+def _at_least(cells: PublishedCells) -> str:
+    if cells.secret and not cells.vouchers:
+        return SECRET
+    shown = formats.number(cells.vouchers)
+    return f"au moins {shown}" if cells.secret else shown
 
 
 @dataclass(frozen=True)
 class PriorityPublics:
-    population: int
-    rows: list[PublicUse] = field(default_factory=list)  # most vouchers per inhabitant first, blanked last
+    level: str
+    population: int = 0
+    rows: list[PublicUse] = field(default_factory=list)  # most published uses first
+    total: PublishedCells = PublishedCells()
+    first_month: datetime.date | None = None
+    last_month: datetime.date | None = None
+    # EPCI and commune: the départements whose figures are published (code, name), most inhabitants first.
+    departements: list[tuple[str, str]] = field(default_factory=list)
     title: str = "Publics prioritaires"
+    dataset: str = USES_BY_PUBLIC.name  # the open-data table the figures come from
     method: str = (
-        "Chèques utilisés dans les lieux du territoire, selon le public auquel le carnet avait été remis : "
-        "pour 1 000 habitants et en part des chèques utilisés, à côté de la France entière. Un nombre "
-        f"inférieur à {MIN_PUBLISHED_VOUCHERS} chèques n'est pas publié (secret statistique)."
+        "Chèques utilisés dans les lieux du territoire, selon le public noté à la remise du carnet : les chiffres "
+        "mensuels par département et par public publiés dans les données ouvertes, additionnés sur les mois "
+        f"publiés. Un chiffre sous {MIN_PUBLISHED_VOUCHERS} chèques, ou masqué pour qu'un autre ne puisse être "
+        "retrouvé, y est sous secret statistique : il n'est compté ni ici ni pour la France. Un public est "
+        "prioritaire quand sa part des chèques du territoire dépasse sa part en France (indice au-dessus de 100)."
     )
 
     @property
-    def population_label(self) -> str:
-        return formats.count(self.population, "habitant")
+    def is_published(self) -> bool:
+        """Only départements and régions: the open data gives the publics by département, no finer."""
+        return self.level in ("region", "departement")
+
+    @property
+    def total_label(self) -> str:
+        return _at_least(self.total)
+
+    @property
+    def total_secret_label(self) -> str:
+        return _secret(self.total)
+
+    @property
+    def period_label(self) -> str:
+        if self.first_month is None:
+            return ""
+        if self.first_month == self.last_month:
+            return formats.month(self.first_month)
+        return f"de {formats.month(self.first_month)} à {formats.month(self.last_month)}"
 
     @property
     def priorities(self) -> list[str]:
-        """The publics holding a larger share of the territory's uses than of France's, most first."""
-        ranked = sorted((row for row in self.rows if row.index is not None and row.index > 100), key=lambda r: -r.index)
-        return [row.label for row in ranked]
+        """The publics holding a larger share of the territory's published uses than of France's, most first."""
+        return [row.label for row in sorted((r for r in self.rows if r.is_priority), key=lambda r: -r.index)]
 
     @property
     def message(self) -> str:
-        if not self.rows:
-            return "Aucun chèque n'a encore été utilisé dans les lieux de ce territoire."
-        parts = []
-        if not self.population:
-            parts.append("La population de ce territoire n'est pas connue : aucun taux pour 1 000 habitants.")
+        if not self.is_published:
+            return (
+                "Les chèques utilisés par public ne sont publiés que par département, sous secret statistique : "
+                "ils ne sont pas donnés pour une intercommunalité ni pour une commune."
+            )
+        if not self.total.cells:
+            return "Aucune utilisation de chèque n'est encore publiée pour ce territoire (mois achevés)."
+        if not self.total.vouchers:
+            return (
+                f"{capfirst(self.period_label)}, les chiffres publiés pour ce territoire sont tous sous secret "
+                "statistique : trop petits, ils pourraient désigner quelqu'un."
+            )
+        used = (
+            f"{capfirst(self.period_label)}, les données ouvertes comptent {self.total_label} "
+            f"{formats.plural(self.total.vouchers, 'chèque')} utilisés dans les lieux du territoire"
+        )
+        if self.total.secret:
+            used += ", certains mois étant sous secret statistique"
         if self.priorities:
-            parts.append(f"Publics plus représentés qu'en France : {formats.join(self.priorities)}.")
-        return " ".join(parts)
+            return f"{used} ; publics plus représentés qu'en France : {formats.join(self.priorities)}."
+        return f"{used} ; aucun public n'y est plus représenté qu'en France."
 
 
 def _population(communes: QuerySet[Commune]) -> int:
     return communes.aggregate(total=Sum("population"))["total"] or 0
 
 
-def _blanked(counts: dict[str, int]) -> set[str]:
-    """The counts to blank: the territory's publics are one group whose total the page publishes
-    (disclosure.suppressed); a public alone is blanked if small, and its total with it."""
-    if len(counts) == 1:
-        return {public for public, n in counts.items() if n < MIN_PUBLISHED_VOUCHERS}
-    return suppressed(counts, [counts])
+def _shares(publics: dict[str, PublishedCells]) -> dict[str, Decimal]:
+    """Each public's share of the published uses; none for a public whose every cell is blanked
+    (unknown, not 0)."""
+    total = sum(cells.vouchers for cells in publics.values())
+    return {public: Decimal(cells.vouchers) / total for public, cells in publics.items() if cells.vouchers}
 
 
-def _figures(counts: dict[str, int], population: int) -> dict[str, Figures]:
-    blank, total = _blanked(counts), sum(counts.values())
-    return {
-        public: Figures(None, None, None)
-        if public in blank
-        else Figures(n, Decimal(n) * 1000 / population if population else None, Decimal(n) / total)
-        for public, n in counts.items()
-    }
-
-
-def _uses_by_public(**territory) -> dict[str, int]:
-    return {row["public"]: row["used"] for row in usage(group_by=["public"], **territory) if row["used"] > 0}
+def _departements(level: str, code: str) -> list[tuple[str, str]]:
+    """The départements of a territory's communes, most inhabitants first."""
+    rows = (
+        _communes(level, code)
+        .filter(is_current=True)
+        .values("departement_id", "departement__name")
+        .annotate(people=Sum("population"))
+        .order_by(F("people").desc(nulls_last=True), "departement_id")
+    )
+    return [(row["departement_id"], row["departement__name"]) for row in rows]
 
 
 def priority_publics(level: str, code: str) -> PriorityPublics:
-    """The publics the territory's vouchers reach (level: region, departement, epci, commune), per
-    1,000 inhabitants and as shares of its uses, beside France."""
-    population = _population(_communes(level, code))
-    with usage_snapshot():  # both reads see the same uses: the territory's are among France's
-        local = _figures(_uses_by_public(**{level: code}), population)
-        france = _figures(_uses_by_public(), _population(Commune.objects.all()))
-    labels = dict(BeneficiaryCategory.choices) | {"": UNRECORDED}
-    blank = Figures(None, None, None)
+    """The publics the vouchers used in a territory reach (level: region, departement; an EPCI or a
+    commune gets its départements, whose figures are published), from the open data's published
+    cells only: a blank stays unknown, and nothing is computed that the file does not already give."""
+    communes = _communes(level, code)
+    if level not in ("region", "departement"):
+        return PriorityPublics(level=level, departements=_departements(level, code))
+    published = published_publics()
+    codes = (
+        [code]
+        if level == "departement"
+        else list(Departement.objects.filter(region_id=code).values_list("code", flat=True))
+    )
+    local, france = published.publics(codes), published.publics()
+    population = _population(communes)
+    shares, france_shares = _shares(local), _shares(france)
     rows = [
-        PublicUse(public, labels.get(public, public), figures, france.get(public, blank))
-        for public, figures in local.items()
+        PublicUse(public, cells, population, shares.get(public), france_shares.get(public))
+        for public, cells in local.items()
     ]
-    rows.sort(key=lambda row: (row.local.blanked, -(row.local.vouchers or 0), row.label))
-    return PriorityPublics(population=population, rows=rows)
+    rows.sort(key=lambda row: (-row.published.vouchers, row.published.secret, row.label))
+    return PriorityPublics(
+        level=level,
+        population=population,
+        rows=rows,
+        total=sum(local.values(), PublishedCells()),
+        first_month=published.first_month,
+        last_month=published.last_month,
+    )

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from aptic.core.disclosure import MIN_PUBLISHED_VOUCHERS
+from aptic.opendata.published_uses import published_uses
+from aptic.opendata.selectors import PublishedCells
 from aptic.reporting.selectors import usage
 from aptic.territories.models import Commune, Departement, Epci, Region
 from aptic.vocabulary.models import ServiceCategory
@@ -22,7 +23,6 @@ CODES = {
     Level.EPCI: re.compile(r"^[0-9]{9}$"),
     Level.COMMUNE: re.compile(r"^[0-9][0-9AB][0-9]{3}$"),
 }
-USES_DAYS = 365  # uses are counted over the last twelve months
 LEAST_COVERED = 10
 # Colour bands of the map (upper bounds, km), each with its class and French label.
 BANDS = (
@@ -186,21 +186,38 @@ def _stored_figures(place: Territory) -> dict[int, Figures]:
     }
 
 
-def _uses(place: Territory, since: datetime.date, **filters) -> dict[int, int]:
-    rows = usage(group_by=["category_id"], day__gte=since, **place.usage_filter, **filters)
+def _funder_uses(place: Territory, funder_id: int, first: datetime.date, last: datetime.date) -> dict[int, int]:
+    """The funder's own uses (its data, not the public's), over the months of the published ones."""
+    rows = usage(group_by=["category_id"], funder_id=funder_id, day__gte=first, day__lt=last, **place.usage_filter)
     return {row["category_id"]: row["used"] for row in rows}
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
 @dataclass(frozen=True)
 class Uses:
-    count: int | None  # None: blanked, under the publication threshold
-    rate: float | None  # per 1,000 inhabitants
+    """A territory's uses of a category as the open data publishes them (ADR 0060): its published
+    cells added up, the blanked ones left out."""
 
+    cells: PublishedCells
+    population: int
 
-def _published(count: int, population: int) -> Uses:
-    if count < MIN_PUBLISHED_VOUCHERS:
-        return Uses(None, None)
-    return Uses(count, count * 1000 / population if population else None)
+    @property
+    def count(self) -> int | None:
+        """None: every cell blanked (secret statistique)."""
+        return None if self.cells.secret and not self.cells.vouchers else self.cells.vouchers
+
+    @property
+    def partial(self) -> bool:
+        """Some cells blanked: the count is a lower bound."""
+        return bool(self.cells.secret) and self.count is not None
+
+    @property
+    def rate(self) -> float | None:  # per 1,000 inhabitants
+        count = self.count
+        return count * 1000 / self.population if count is not None and self.population else None
 
 
 @dataclass(frozen=True)
@@ -253,7 +270,9 @@ class Diagnostic:
     least_covered: list = field(default_factory=list)
     children: list = field(default_factory=list)
     population: int = 0
-    since: datetime.date | None = None
+    # The months of the uses (the open data's last twelve), and the first day after them.
+    first_month: datetime.date | None = None
+    last_month: datetime.date | None = None
     median_level: str = ""
 
     @property
@@ -282,21 +301,28 @@ def diagnostic(place: Territory, category: ServiceCategory, *, funder_id: int | 
     result.median_level = _PLURALS.get(place.level, "")
     if run is None:
         return result
-    since = timezone.localdate() - datetime.timedelta(days=USES_DAYS)
-    result.since = since
+    published = published_uses()
+    result.first_month, result.last_month = published.first_month, published.last_month
+    if published.last_month is not None:
+        since, until = published.first_month, _next_month(published.last_month)
+    else:  # nothing published yet: the funder's own uses of the last twelve whole months
+        until = timezone.localdate().replace(day=1)
+        since = (until - datetime.timedelta(days=365)).replace(day=1)
     own, up, france = _stored_figures(place), _stored_figures(parent) if parent else {}, _stored_figures(FRANCE)
     medians = dict(NationalMedian.objects.filter(level=place.level).values_list("category_id", "coverage"))
-    own_uses, up_uses, france_uses = _uses(place, since), _uses(parent, since) if parent else {}, _uses(FRANCE, since)
-    funder = _uses(place, since, funder_id=funder_id) if funder_id is not None else None
+    own_uses, france_uses = published.of(place.level, place.code), published.of(FRANCE.level, "")
+    up_uses = published.of(parent.level, parent.code) if parent else {}
+    funder = _funder_uses(place, funder_id, since, until) if funder_id is not None else None
+    none = PublishedCells()
     empty = Figures(0, 0, 0, dict.fromkeys(THRESHOLDS_KM, 0))
     for term in categories():
         mine = own.get(term.pk, empty)
         theirs = up.get(term.pk) if parent else None
         nation = france.get(term.pk, empty)
         uses = (
-            _published(own_uses.get(term.pk, 0), mine.population),
-            _published(up_uses.get(term.pk, 0), theirs.population) if theirs else None,
-            _published(france_uses.get(term.pk, 0), nation.population),
+            Uses(own_uses.get(term.label, none), mine.population),
+            Uses(up_uses.get(term.label, none), theirs.population) if theirs else None,
+            Uses(france_uses.get(term.label, none), nation.population),
         )
         median = medians.get(term.pk)
         result.lines.append(
@@ -312,7 +338,7 @@ def diagnostic(place: Territory, category: ServiceCategory, *, funder_id: int | 
             )  # fmt: skip
         )
     result.population = result.lines[0].own.population if result.lines else 0
-    _map(result, category, funder_id, since)
+    _map(result, category, funder_id, since, until)
     if place.level != Level.COMMUNE:
         result.least_covered = list(
             CommuneSummary.objects.filter(**{f"commune__{k}": v for k, v in place.commune_filter.items()})
@@ -322,7 +348,7 @@ def diagnostic(place: Territory, category: ServiceCategory, *, funder_id: int | 
     return result
 
 
-def _map(result: Diagnostic, category: ServiceCategory, funder_id: int | None, since: datetime.date) -> None:
+def _map(result: Diagnostic, category: ServiceCategory, funder_id: int | None, since, until) -> None:
     """The communes of the map: the territory's (a commune's: those of its parent)."""
     place = result.territory
     area = result.parent if place.level == Level.COMMUNE and result.parent else place
@@ -345,7 +371,12 @@ def _map(result: Diagnostic, category: ServiceCategory, funder_id: int | None, s
         funder = {
             row["commune"]: row["used"]
             for row in usage(
-                group_by=["commune"], funder_id=funder_id, category_id=category.pk, day__gte=since, **area.usage_filter
+                group_by=["commune"],
+                funder_id=funder_id,
+                category_id=category.pk,
+                day__gte=since,
+                day__lt=until,
+                **area.usage_filter,
             )  # fmt: skip
         }
     result.map_communes = [

@@ -12,7 +12,7 @@ from aptic.territories.forms import CommuneLookupForm
 from .compute import THRESHOLDS_KM
 from .forms import CategoryForm
 from .models import Level
-from .needs import training_needs
+from .needs import priority_publics, training_needs
 from .selectors import BANDS, FRANCE, categories, diagnostic, territory
 
 NOT_FOUND = {
@@ -38,6 +38,7 @@ def _page(request, place, *, funder=None, extra=None):
     }
     if place.level != Level.FRANCE:
         context["needs"] = training_needs(place.level, place.code)
+        context["publics"] = priority_publics(place.level, place.code)
     if category is not None:
         context["diagnostic"] = diagnostic(place, category, funder_id=funder.pk if funder else None)
     else:

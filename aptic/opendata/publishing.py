@@ -113,13 +113,20 @@ def statistics_xlsx(publication: Publication, name: str) -> bytes:
     """The XLSX twin of a published table (issue #15: every CSV also as XLSX): its stored CSV's rows,
     integers and numbers typed as the Table Schema says, through the one tabular writer."""
     table = TABLES[name]
-    with private_storage.open(f"{publication.directory}/{csv_name(name)}", "rb") as handle:
-        reader = csv.reader(io.StringIO(handle.read().decode("utf-8")))
-        header = next(reader)
-        kinds = {f.name: f.type for f in table.fields}
-        convert = [
-            int if kinds.get(column) == "integer" else Decimal if kinds.get(column) == "number" else str
-            for column in header
-        ]
-        rows = [[kind(cell) if cell != "" else None for kind, cell in zip(convert, row, strict=True)] for row in reader]
+    header, cells = stored_rows(publication.directory, name)
+    kinds = {f.name: f.type for f in table.fields}
+    convert = [
+        int if kinds.get(column) == "integer" else Decimal if kinds.get(column) == "number" else str
+        for column in header
+    ]
+    rows = [[kind(cell) if cell != "" else None for kind, cell in zip(convert, row, strict=True)] for row in cells]
     return tabular.xlsx_bytes(header, rows, title=table.title)
+
+
+def stored_rows(directory: str, name: str) -> tuple[list[str], list[list[str]]]:
+    """A published table's header and rows, read back from the stored CSV of a generation (its
+    directory) as a reuser reads the file: strings, "" for a blank. FileNotFoundError when the
+    generation was deleted meanwhile."""
+    with private_storage.open(f"{directory}/{csv_name(name)}", "rb") as handle:
+        reader = csv.reader(io.StringIO(handle.read().decode("utf-8")))
+        return next(reader), list(reader)

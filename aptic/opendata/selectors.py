@@ -15,8 +15,11 @@ the prefetch of `prefetch_related` without a model instance per link nor an IN l
 7 queries per 2,000 places, memory bounded by the page.
 """
 
+import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -26,7 +29,8 @@ from aptic.places.models import OPEN_DATA_FIELDS, Offer, Place
 from aptic.providers.selectors import labelled_providers
 from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 
-from . import standard
+from . import publishing, standard
+from .statistics import PUBLISHED, USES_BY_PUBLIC
 
 CHUNK = 2000
 
@@ -192,3 +196,77 @@ def standard_rows(places: QuerySet[Place] | None = None, *, chunk: int = CHUNK) 
         offers = _offers(low, last)
         for place in page:
             yield _row(place, vocabulary, links, offers.get(place["pk"], []))
+
+
+# --- The published uses by public, read back (ADR 0057) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedCells:
+    """One public's cells of the by-public file in a set of months and départements: the published
+    counts added up, and how many cells there were and how many blanked (secret statistique)."""
+
+    vouchers: int = 0
+    cells: int = 0
+    secret: int = 0
+
+    def __add__(self, other: "PublishedCells") -> "PublishedCells":
+        return PublishedCells(self.vouchers + other.vouchers, self.cells + other.cells, self.secret + other.secret)
+
+
+@dataclass(frozen=True)
+class PublishedPublics:
+    """The file `utilisations-departements-publics` of the served generation, added up over its
+    months: département code → public (the file's label) → its cells."""
+
+    first_month: datetime.date | None = None
+    last_month: datetime.date | None = None
+    departements: dict[str, dict[str, PublishedCells]] = field(default_factory=dict)
+
+    def publics(self, departements=None) -> dict[str, PublishedCells]:
+        """Each public's cells over these départements (every one when None)."""
+        codes = self.departements if departements is None else departements
+        total = defaultdict(PublishedCells)
+        for code in codes:
+            for public, cells in self.departements.get(code, {}).items():
+                total[public] += cells
+        return dict(total)
+
+
+def published_publics() -> PublishedPublics:
+    """The uses by département and public exactly as the open data publishes them: read from the
+    served CSV, blanked cells left out (never from the usage facts, so that no figure derived from
+    them says more than the file). Parsed once per generation and process: a generation never changes."""
+    return served(USES_BY_PUBLIC.name, _published_publics)
+
+
+def served(name: str, parse):
+    """parse(directory, digest) of the published table `name` of the generation the URLs serve
+    (parse is cached by its arguments: a generation never changes)."""
+    for _ in range(2):
+        publication = publishing.latest_publication()
+        digest = publication.files.get(publishing.csv_name(name), {}).get("hash", "")
+        try:
+            return parse(publication.directory, digest)
+        except FileNotFoundError:  # replaced meanwhile (the job keeps two): read the new one
+            continue
+    raise FileNotFoundError(publishing.csv_name(name))
+
+
+@functools.lru_cache(maxsize=4)
+def _published_publics(directory: str, digest: str) -> PublishedPublics:
+    header, rows = publishing.stored_rows(directory, USES_BY_PUBLIC.name)
+    month, departement, public, used, status = (
+        header.index(column)
+        for column in ("mois", "code_departement", "public", "cheques_utilises", "statut_diffusion")
+    )
+    cells = defaultdict(lambda: defaultdict(PublishedCells))
+    months = set()
+    for row in rows:
+        months.add(row[month])
+        shown = row[status] == PUBLISHED
+        cells[row[departement]][row[public]] += PublishedCells(int(row[used]) if shown else 0, 1, 0 if shown else 1)
+    first, last = (
+        (datetime.date.fromisoformat(f"{m}-01") for m in (min(months), max(months))) if months else (None, None)
+    )
+    return PublishedPublics(first, last, {code: dict(publics) for code, publics in cells.items()})

@@ -1,7 +1,10 @@
 """Demo places and offers: one to three places per provider, in its commune and neighbouring ones,
-each with opening hours, contacts and two to four priced services."""
+each with opening hours, contacts (an address of its own, not its provider's login) and two to four
+priced services."""
 
 import datetime
+
+from django.utils.text import slugify
 
 from aptic.demo.names import distinct_name, of_place
 from aptic.places import services as places
@@ -69,6 +72,12 @@ OFFERS = {
 PHONE_PREFIX = {"33": "05 56", "42": "04 77"}
 
 
+def contact_email(name: str) -> str:
+    """A place's public address, its own: never a demo account's login (structure.N@demo.aptic.fr),
+    which the open data and the data·inclusion export would otherwise publish beside the place."""
+    return f"accueil@{slugify(name)[:50].strip('-')}.demo.aptic.fr"
+
+
 def _nearest(commune, pool, count):
     def distance(other):
         return (other.latitude - commune.latitude) ** 2 + (other.longitude - commune.longitude) ** 2
@@ -117,7 +126,7 @@ def build(context) -> None:
                 phone=" ".join(
                     [PHONE_PREFIX.get(commune.departement_id, "01 45")] + [str(rng.randint(10, 99)) for _ in "abc"]
                 ),
-                email=provider.email,
+                email=contact_email(name),
                 accessibility=rng.choice(
                     ["Accès de plain-pied, toilettes adaptées.", "Ascenseur ; boucle magnétique à l'accueil.", ""]
                 ),

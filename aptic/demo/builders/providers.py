@@ -4,7 +4,9 @@ Each step dated after the one before, as the product orders them (ADR 0037): eli
 questionnaire, staff decision, charter, subscription, kit — all before the year of use."""
 
 import datetime
+import random
 
+from aptic.providers import scoring
 from aptic.providers import services as providers
 from aptic.providers.models import PaymentMethod, SubscriptionPlan
 from aptic.providers.selectors import active_questionnaire, current_charter
@@ -19,12 +21,47 @@ PLANS = [
 ]
 
 
-def _answers(questionnaire, best: bool) -> dict[int, int]:
-    answers = {}
-    for question in questionnaire.questions.prefetch_related("options"):
-        options = sorted(question.options.all(), key=lambda o: o.points)
-        answers[question.pk] = (options[-1] if best else options[0]).pk
-    return answers
+# How well the field answers each theme, 0 (the weakest option) to 1 (the best): teams are trained
+# and open to every public more often than they innovate or hold the specific skills (a helper's
+# accreditation, disabled people's needs). Shifted per département, so that two territories'
+# weakest themes differ on the diagnostic pages.
+THEME_LEVELS = {
+    "aptitudes": 0.72,
+    "publics": 0.68,
+    "territoires": 0.58,
+    "innovation": 0.42,
+    "competences-specifiques": 0.5,
+}
+DEPARTEMENT_SHIFTS = {
+    "33": {"territoires": -0.15, "innovation": 0.12},
+    "42": {"competences-specifiques": -0.15, "aptitudes": -0.08, "territoires": 0.1},
+}
+
+
+def _answers(questionnaire, rng: random.Random, shifts: dict[str, float], *, passing: bool) -> dict[int, int]:
+    """Answers drawn around each theme's level (the field's, the département's shift, the provider's
+    own), each question a little off its theme's: a total at or above the threshold when `passing`,
+    under it otherwise, drawn again a little higher (or lower) until it is."""
+    questions = questionnaire.answerable_questions
+    for attempt in range(100):
+        lift = 0.03 * attempt if passing else -0.03 * attempt
+        strengths = {
+            code: min(0.98, max(0.02, level + shifts.get(code, 0) + lift + rng.gauss(0, 0.15)))
+            for code, level in THEME_LEVELS.items()
+        }
+        answers, lines = {}, []
+        for question in questions:
+            options = sorted(question.options.all(), key=lambda o: (o.points, o.position))
+            drawn = strengths.get(question.theme.code, 0.6) * (len(options) - 1) + rng.gauss(0, 0.6)
+            option = options[min(len(options) - 1, max(0, round(drawn)))]
+            answers[question.pk] = option.pk
+            theme = question.theme
+            lines.append(
+                scoring.Line(theme.code, theme.name, theme.position, question.weight, option.points, options[-1].points)
+            )
+        if (scoring.compute(lines).percent >= questionnaire.threshold_percent) == passing:
+            return answers
+    raise AssertionError("no demo answer on the right side of the threshold")
 
 
 def _admin_of(organisation):
@@ -51,9 +88,14 @@ def build(context) -> None:
         answered = organisation.demo_requested_at + datetime.timedelta(days=rng.randint(3, 20), hours=1)
         decided = calendar.moment(calendar._day(answered.date(), rng.randint(2, 10)), 11)
         signed = decided + datetime.timedelta(days=rng.randint(0, 4), hours=3)
-        submission = providers.submission_create(
-            provider=provider, answers=_answers(questionnaire, best=stage != BELOW), user=admin, at=answered
+        # Its own random source: the answers vary without changing what the shared one draws next.
+        answers = _answers(
+            questionnaire,
+            random.Random(f"aptic-demo-questionnaire-{rank}"),
+            DEPARTEMENT_SHIFTS.get(organisation.commune.departement_id, {}),
+            passing=stage != BELOW,
         )
+        submission = providers.submission_create(provider=provider, answers=answers, user=admin, at=answered)
         if stage in (BELOW, REVIEW):
             continue
         if stage == REJECTED:

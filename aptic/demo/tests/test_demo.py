@@ -229,6 +229,47 @@ def test_public_catalogue_map_and_open_data_work_on_the_demo(client, demo):
 
 
 @pytest.mark.django_db
+def test_no_published_place_e_mail_is_a_login_address(client, demo):
+    """The lieux files and the data·inclusion export publish each place's e-mail: never a demo
+    account's login (it was the provider's, whose admin logs in with it)."""
+    import csv
+    import io
+    import json
+
+    def body(response):
+        assert response.status_code == 200
+        return b"".join(response.streaming_content) if response.streaming else response.content
+
+    rows = csv.DictReader(io.StringIO(body(client.get(reverse("opendata:places_csv"))).decode()))
+    published = {address.strip().lower() for row in rows for address in row["courriels"].split("|") if address}
+    services = json.loads(body(client.get(reverse("opendata:datainclusion_services"))))
+    published |= {service["courriel"].lower() for service in services if service["courriel"]}
+    assert len(published) >= 20  # every demo place has its own address
+    logins = {email.lower() for email in User.objects.values_list("email", flat=True)}
+    assert not published & logins
+    assert not published & {e.lower() for e in Organisation.objects.values_list("email", flat=True) if e}
+
+
+@pytest.mark.django_db
+def test_quality_questionnaires_vary_by_theme_and_territory(demo):
+    """Answers drawn per theme, not all-best or all-worst: the training needs of the Gironde and of
+    the Loire differ, and so do a territory's themes."""
+    from aptic.diagnostic.needs import training_needs
+    from aptic.providers.models import Submission
+
+    percents = {}
+    for scores in Submission.objects.values_list("theme_scores", flat=True):
+        for code, entry in scores.items():
+            percents.setdefault(code, set()).add(entry["percent"])
+    assert len(percents) == 5 and all(len(values) >= 4 for values in percents.values())
+    gironde, loire = training_needs("departement", "33"), training_needs("departement", "42")
+    assert gironde.is_published and loire.is_published
+    for needs in (gironde, loire):
+        assert len({theme.below_share for theme in needs.themes}) >= 3, needs.themes
+    assert gironde.themes[0].code != loire.themes[0].code
+
+
+@pytest.mark.django_db
 def test_a_demo_funder_follows_its_orders_from_printing_to_use(client, demo):
     """The funder space (issue #5, item 9): each order's stage and its vouchers counted at each step."""
     from aptic.funders.selectors import funder_orders_progress

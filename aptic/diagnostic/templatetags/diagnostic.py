@@ -25,6 +25,14 @@ def taux(value):
 
 
 @register.filter
+def taux_publie(uses):
+    """A territory's published uses per 1,000 inhabitants (ADR 0060): '—' when every cell is under
+    statistical secrecy or the population unknown, 'au moins …' when some are."""
+    rate = taux(uses.rate)
+    return f"au moins {rate}" if uses.partial and uses.rate is not None else rate
+
+
+@register.filter
 def part(value):
     """A share from 0 to 1 as a percentage; None → '—'."""
     return "—" if value is None else formats.percent(value)

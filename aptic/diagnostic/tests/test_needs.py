@@ -1,31 +1,26 @@
-"""Training needs and priority publics of a territory (diagnostic.needs, ADR 0053), checked against
-a computation made here from the answers themselves and the vouchers spent, and against the
-thresholds under which nothing is shown (4 providers: nothing, 5: the figures)."""
+"""Training needs of a territory (diagnostic.needs, ADR 0053), checked against a computation made
+here from the answers themselves, and against the thresholds under which nothing is shown (4
+providers: nothing, 5: the figures). The priority publics are in test_publics.py (ADR 0057)."""
 
+import html
 import random
 import statistics
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
-from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 from stdnum import luhn
 
 from aptic.core.tests.factories import CommuneFactory, DepartementFactory, MembershipFactory, RegionFactory
 from aptic.diagnostic import needs
-from aptic.distribution.shipments import booklet_hand_out, shipment_create
-from aptic.places.models import Offer, Place
-from aptic.printing.models import PrintRelease
+from aptic.places.models import Place
 from aptic.providers import selectors as provider_selectors
 from aptic.providers import services as providers
 from aptic.providers.models import Submission, SubmissionAnswer
 from aptic.reporting.tests.test_usage import voucher, world  # noqa: F401 (world: a fixture)
-from aptic.territories.models import Commune, Epci
-from aptic.vouchers.redemption import redemption_create
+from aptic.territories.models import Epci
 from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
-from aptic.vouchers.tests.test_views_support import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +151,7 @@ def test_training_needs_appear_at_five_providers_and_match_an_independent_comput
     page = response.content.decode()
     assert response.status_code == 200, page[page.find("<main") :][:500]
     assert "Besoins de formation des acteurs de la médiation numérique" in page and "Publics prioritaires" in page
-    assert "secret statistique" in page  # the publics' counts stay in the open data, not per territory
+    assert "Aucune utilisation de chèque n'est encore publiée pour ce territoire" in html.unescape(page)  # no use
     assert f'<th scope="row">{five.themes[0].name}</th><td class="num">{five.themes[0].median_label}</td>' in page
     assert "5 structures, seuil de qualification" in page
     assert "choisissez un territoire" in client.get(reverse("diagnostic:france")).content.decode()
@@ -179,101 +174,7 @@ def test_an_unknown_level_is_a_programming_error_and_an_unknown_code_an_empty_te
         needs.training_needs("canton", "33")
     empty = needs.training_needs("departement", "99")
     assert (empty.providers, empty.themes) == (0, [])
+    with pytest.raises(ValueError):
+        needs.priority_publics("canton", "33")
     publics = needs.priority_publics("commune", "99999")
-    assert (publics.population, publics.rows) == (0, [])
-    assert publics.message == "Aucun chèque n'a encore été utilisé dans les lieux de ce territoire."
-
-
-# --- Priority publics ------------------------------------------------------------------------
-
-
-def test_blanking_takes_a_second_count_when_one_alone_would_come_back_by_difference():
-    assert needs._blanked({"senior": 30, "young": 12, "student": 4}) == {"student", "young"}
-    assert needs._blanked({"senior": 30, "young": 3, "student": 4}) == {"student", "young"}
-    assert needs._blanked({"senior": 30, "young": 11}) == set()
-    assert needs._blanked({"senior": 5}) == {"senior"}  # alone: the total is itself under the threshold
-
-
-def test_a_population_of_zero_gives_no_rate_and_no_division_by_zero():
-    figures = needs._figures({"senior": 20, "young": 30}, 0)
-    assert figures["senior"] == needs.Figures(20, None, Decimal("0.4"))
-    row = needs.PublicUse("senior", "Senior", figures["senior"], figures["senior"])
-    assert (row.per_thousand_label, row.share_label, row.index) == (needs.NO_RATE, "40,0\u202f%", 100)
-    publics = needs.PriorityPublics(population=0, rows=[row])
-    assert publics.message == "La population de ce territoire n'est pas connue : aucun taux pour 1 000 habitants."
-
-
-def _spend(order, place, offer, provider, cashier, first: int, last: int):
-    """Vouchers first..last of the order used two by two (20 € on a 25 € workshop)."""
-    for sequence in range(first, last + 1, 2):
-        codes = [voucher(order, s).code for s in range(sequence, min(sequence + 2, last + 1))]
-        redemption_create(provider=provider, place=place, offer=offer, codes=codes, user=cashier)
-
-
-def test_priority_publics_per_thousand_inhabitants_and_shares_beside_france(world, funder, staff):  # noqa: F811
-    today = timezone.localdate()
-    distributor = world["distributor"]
-    member = MembershipFactory(organisation=distributor, role="member").user
-    first, second = world["order"], issue(funder, quantity=20)
-    PrintRelease.objects.create(order=second, reason="paid", released_by=staff)
-    shipment_create(order=first, recipient=distributor, ranges=[(4, 4)], shipped_on=today, user=staff)
-    shipment_create(order=second, recipient=distributor, ranges=[(1, 2)], shipped_on=today, user=staff)
-    # Booklets of 10. First order: 1 (already) and 2 to seniors, 3 and 4 to the young; second: a job
-    # seeker, a student.
-    for order, number, public in ((first, 2, "senior"), (first, 3, "young"), (first, 4, "young"),
-                                  (second, 1, "job_seeker"), (second, 2, "student")):  # fmt: skip
-        booklet_hand_out(organisation=distributor, order_id=order.pk, number=number, category=public, user=member)
-    gironde = DepartementFactory(code="33", name="Gironde", region=RegionFactory(code="75", name="Nouvelle-Aquitaine"))
-    bordeaux = CommuneFactory(
-        insee_code="33063", name="Bordeaux", population=261_804, postal_codes="33000", departement=gironde
-    )
-    antenna = Place.objects.create(
-        provider=world["provider"], name="Antenne de Bordeaux", address="1 cours Test", commune=bordeaux,
-        latitude=bordeaux.latitude, longitude=bordeaux.longitude,
-    )  # fmt: skip
-    antenna_offer = Offer.objects.create(place=antenna, category=world["category"], title="Atelier", price_cents=2500,
-                                         duration_minutes=60, format="group")  # fmt: skip
-    here = (world["place"], world["offer"], world["provider"], world["cashier"])
-    there = (antenna, antenna_offer, world["provider"], world["cashier"])
-    _spend(first, *here, 1, 15)  # 15 seniors in the Loire
-    _spend(first, *there, 16, 20)  # 5 in Bordeaux
-    _spend(first, *here, 21, 32)  # 12 young in the Loire
-    _spend(first, *there, 33, 40)  # 8 in Bordeaux
-    _spend(second, *here, 1, 3)  # 3 job seekers in the Loire
-    _spend(second, *here, 11, 14)  # 4 students in the Loire
-
-    loire = needs.priority_publics("departement", world["commune"].departement_id)
-
-    # Every commune of the département and of France (the package loads the real territories).
-    population = Commune.objects.filter(departement_id=world["commune"].departement_id).aggregate(n=Sum("population"))[
-        "n"
-    ]
-    france_population = Commune.objects.aggregate(n=Sum("population"))["n"]
-    assert loire.population == population
-    rows = {row.code: row for row in loire.rows}
-    assert set(rows) == {"senior", "young", "job_seeker", "student"}
-    # 3 and 4 are under 11: blanked with their rates and shares (two blanks: their sum, 7, tells neither).
-    for code in ("job_seeker", "student"):
-        assert rows[code].local == needs.Figures(None, None, None)
-        assert rows[code].france.blanked  # France has the same 3 and 4
-        assert (rows[code].vouchers_label, rows[code].share_label) == (needs.SECRET, needs.SECRET)
-    senior, young = rows["senior"], rows["young"]
-    assert (senior.local.vouchers, young.local.vouchers, senior.france.vouchers, young.france.vouchers) == (
-        15,
-        12,
-        20,
-        20,
-    )
-    close = lambda value, exact: abs(Fraction(value) - exact) < Fraction(1, 10**20)  # noqa: E731
-    assert close(senior.local.per_thousand, Fraction(15_000, population))
-    assert close(senior.france.per_thousand, Fraction(20_000, france_population))
-    assert close(senior.local.share, Fraction(15, 34)) and close(senior.france.share, Fraction(20, 47))
-    assert senior.per_thousand_label == f"{Decimal(15_000) / population:.2f}".replace(".", ",")
-    assert senior.share_label == "44,1\u202f%"  # 15 / 34
-    # Shares against France's: seniors 15/34 against 20/47 (104), the young 12/34 against 20/47 (83).
-    assert (senior.index, young.index) == (104, 83)
-    assert senior.comparison_label == "plus représenté qu'en France"
-    assert young.comparison_label == "moins représenté qu'en France"
-    assert [row.code for row in loire.rows] == ["senior", "young", "job_seeker", "student"]
-    assert loire.priorities == ["Senior"]
-    assert loire.message == "Publics plus représentés qu'en France : Senior."
+    assert (publics.is_published, publics.rows, publics.departements) == (False, [], [])
