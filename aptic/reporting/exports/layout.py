@@ -3,7 +3,7 @@ and the territorial diagnostic's report (aptic/diagnostic/report_pdf.py) are bui
 so that both read alike and neither names a font it does not embed.
 
 - text: `text_styles()` (Vera, embedded by aptic.core.pdf), `paragraph()` (escaped text);
-- tables: `table()` and `column_widths()` (no header broken inside a word);
+- tables: `table()`, and `fitted_table()` whose columns fit their words (`column_widths()`);
 - drawings: `vector_drawing()`, whose initial font is ours, and `MapFrame`, points of latitude and
   longitude projected on a plain rectangle with a scale bar (no tiles: nothing fetched, nothing to
   license);
@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Image, LongTable, Paragraph, SimpleDocTemplate, TableStyle
+from reportlab.platypus import Flowable, Image, LongTable, Paragraph, SimpleDocTemplate, TableStyle
 
 from aptic.core import formats
 from aptic.core.pdf import FONT, FONT_BOLD, register_fonts
@@ -65,9 +65,14 @@ def logo_image(data: bytes | None):
     return Image(io.BytesIO(data), width=width * scale, height=height * scale, hAlign="LEFT")
 
 
+def _cell(cell, style):
+    return cell if isinstance(cell, Flowable) else paragraph(cell, style)
+
+
 def table(rows, styles, *, widths, head=None) -> LongTable:
-    data = [[paragraph(cell, styles["cell"]) for cell in head]] if head else []
-    data += [[paragraph(cell, styles["cell"]) for cell in row] for row in rows]
+    """Cells are texts (escaped) or flowables (a paragraph of several lines)."""
+    data = [[_cell(cell, styles["cell"]) for cell in head]] if head else []
+    data += [[_cell(cell, styles["cell"]) for cell in row] for row in rows]
     result = LongTable(data, colWidths=widths, repeatRows=1 if head else 0)
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -103,6 +108,18 @@ def column_widths(head: list[str], rows: list[list[str]], size: float) -> list[f
         first = WIDTH - others
     spare = WIDTH - first - others
     return [first] + [n + spare / (count - 1) for n in need[1:]]
+
+
+def fitted_table(head: list[str], rows: list[list[str]], styles, *, measured=None) -> LongTable:
+    """A table whose columns fit their words (column_widths, over `measured` rows, all by
+    default): many columns take a smaller type rather than words cut in two."""
+    measured = rows if measured is None else measured
+    count, style = len(head), styles["cell"]
+    widths = column_widths(head, measured, style.fontSize)
+    if widths is None:
+        style = ParagraphStyle("narrow", parent=style, fontSize=6.5, leading=8)
+        widths = column_widths(head, measured, style.fontSize) or [WIDTH / count] * count
+    return table(rows, {"cell": style}, widths=widths, head=head)
 
 
 def vector_drawing(width: float, height: float) -> Drawing:
