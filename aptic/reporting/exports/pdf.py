@@ -12,7 +12,6 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Circle, Drawing, Rect
 from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, PageBreak, Spacer
@@ -30,7 +29,7 @@ from .layout import (
     WIDTH,
     MapFrame,
     a4_pdf,
-    column_widths,
+    fitted_table,
     logo_image,
     paragraph,
     table,
@@ -172,12 +171,7 @@ def _breakdown(breakdown: Breakdown, styles) -> list:
     if not rows:
         rows = [["Aucune donnée pour ces filtres."] + [""] * (count - 1)]
     names = [header(c) for c in breakdown.columns]
-    style = styles["cell"]
-    widths = column_widths(names, rows[:200] if breakdown.rows else [], style.fontSize)
-    if widths is None:  # many columns: a smaller type rather than words cut in two
-        style = ParagraphStyle("narrow", parent=style, fontSize=6.5, leading=8)
-        widths = column_widths(names, rows[:200] if breakdown.rows else [], style.fontSize) or [WIDTH / count] * count
-    story += [Spacer(1, 2 * mm), table(rows, {"cell": style}, widths=widths, head=names)]
+    story += [Spacer(1, 2 * mm), fitted_table(names, rows, styles, measured=rows[:200] if breakdown.rows else [])]
     return story
 
 
