@@ -57,6 +57,7 @@ FARTHEST_ROWS = 15  # the map's table: its farthest communes (the page lists the
 # The page's link states the file's size as this bound; the tests hold the largest report (France,
 # its MAP_LIMIT communes on the map) under it.
 MAX_KILOBYTES = 300
+OVERSEAS_PREFIX = "97"  # the INSEE codes of the overseas départements' communes
 MAP_HEAD = ("Commune", "Habitants", "Distance", "Lieu le plus proche", "Classe")
 LEAST_HEAD = ("Rang", "Commune", "Habitants", f"Catégories à plus de {COVERED_KM} km", "Lieu le plus éloigné")
 LEVEL_LINES = {
@@ -336,14 +337,17 @@ def _places(d: Diagnostic, w: _Writer) -> list:
     parent = d.parent.name if d.parent else None
     head = ["Catégorie", w.aptic[0].upper() + w.aptic[1:], "Lieux de référence", f"Pour 10{NBSP}000 hab."]
     head += [parent] if parent else []
-    head += ["France", f"Couverture ({COVERED_KM} km)", "Médiane nationale"]
+    france = d.territory.level != Level.FRANCE
+    head += ["France"] if france else []
+    head += [f"Couverture ({COVERED_KM} km)", "Médiane nationale"]
     rows = []
     for line in d.lines:
         row = [line.category.label, number(line.own.aptic_places), number(line.own.reference_places)]
         row.append(rate(line.own.per_10000))
         if parent:
             row.append(rate(line.parent.per_10000 if line.parent else None))
-        row += [rate(line.france.per_10000), share(line.own.coverage), share(line.median)]
+        row += [rate(line.france.per_10000)] if france else []
+        row += [share(line.own.coverage), share(line.median)]
         rows.append(row)
     return w.section(
         "Lieux par catégorie de service",
@@ -409,6 +413,13 @@ def _band_legend(w: _Writer):
     return legend
 
 
+def _drawn(communes: list) -> list:
+    """The communes the map draws: the metropolitan ones when the overseas are among them too (one
+    frame from Guadeloupe to Réunion would shrink France to a dot), else all."""
+    metropolitan = [c for c in communes if not c.code.startswith(OVERSEAS_PREFIX)]
+    return metropolitan or communes
+
+
 def _map(d: Diagnostic, w: _Writer) -> list:
     communes = d.map_communes
     label = d.category.label if d.category else ""
@@ -422,14 +433,21 @@ def _map(d: Diagnostic, w: _Writer) -> list:
         f"Chaque disque est le centre d'une commune{around}, coloré selon la distance en ligne droite au lieu le plus "
         f"proche qui propose « {label} ».{shown}"
     )
-    story = w.section("Carte des communes : distance au lieu le plus proche", intro)
+    title = "Carte des communes : distance au lieu le plus proche"
     if not communes:
-        return story + [w.p("Aucune commune à montrer.")]
-    frame = MapFrame([(c.latitude, c.longitude) for c in communes])
-    radius = max(1.6, min(5.0, 70 / len(communes) ** 0.5))
+        return w.section(title, intro) + [w.p("Aucune commune à montrer.")]
+    drawn = _drawn(communes)
+    if len(drawn) < len(communes):
+        left = len(communes) - len(drawn)
+        intro += (
+            f" {count_words(left, 'commune')} d'outre-mer {formats.plural(left, 'n’est', 'ne sont')} pas sur la "
+            "carte, qui montre la métropole."
+        )
+    frame = MapFrame([(c.latitude, c.longitude) for c in drawn])
+    radius = max(1.6, min(5.0, 70 / len(drawn) ** 0.5))
     order = {css: n for n, (_, css, _) in enumerate(BANDS)}
     # The nearest first, so that the far communes, the ones the report is about, are drawn on top.
-    for commune in sorted(communes, key=lambda c: (c.highlighted, order[c.band[0]])):
+    for commune in sorted(drawn, key=lambda c: (c.highlighted, order[c.band[0]])):
         x, y = frame.at(commune.latitude, commune.longitude)
         fill = BAND_COLOURS[commune.band[0]]
         if commune.highlighted:
@@ -448,8 +466,9 @@ def _map(d: Diagnostic, w: _Writer) -> list:
     if w.brand:
         rows = [[row[0], row[1], row[2], row[3].replace("lieu #APTIC", "lieu labellisé"), row[4]] for row in rows]
     caption = f"Les {len(farthest)} communes les plus éloignées d'un lieu proposant « {label} »"
-    return story + [
-        KeepTogether([frame.drawing, _band_legend(w), w.p(note, "small")]),
+    w.titles.append(title)
+    return [
+        KeepTogether([w.p(title, "h2"), w.p(intro), frame.drawing, _band_legend(w), w.p(note, "small")]),
         Spacer(1, 3 * mm),
         KeepTogether(
             [w.p(caption), w.table(MAP_HEAD, rows, widths=[50 * mm, 22 * mm, 22 * mm, 35 * mm, WIDTH - 129 * mm])]

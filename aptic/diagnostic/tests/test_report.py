@@ -154,6 +154,14 @@ def test_the_map_draws_one_disc_per_commune_in_its_band_s_colour(client, compute
     communes = Commune.objects.filter(epci_id=BORDEAUX_METROPOLE, is_current=True).count()
     assert fills.get(rgb(BAND_COLOURS["band-none"])) == communes + 1
     assert fills.get(rgb(BAND_COLOURS["band-near"])) == 1  # the legend's alone
+    # France: its farthest communes, the overseas left out of a map of the metropolis (and said to be).
+    ranked = CommuneCoverage.objects.filter(category=category, france_rank__isnull=False)
+    overseas = ranked.filter(commune__insee_code__startswith="97").count()
+    assert 0 < overseas < ranked.count() == 1000
+    data = download(client, url("france"), categorie=category.code)
+    fills = fills_by_colour(map_page(data))
+    assert sum(fills.get(rgb(colour), 0) for colour in BAND_COLOURS.values()) == ranked.count() - overseas + 4
+    assert f"{formats.number(overseas, space=' ')} communes d'outre-mer ne sont pas sur la carte" in words(data)
 
 
 @pytest.mark.django_db
