@@ -120,6 +120,7 @@ def test_every_territory_s_report_holds_its_name_figures_and_sections(client, co
     for category in computed["categories"]:
         assert category.label in content
     assert "en ligne droite" in content
+    assert "Pour 10 000 hab." in content  # the header's no-break space measured whole, never cut
     assert "INSEE" in content and "cartographie nationale" in content
     assert f"Page 2 sur {len(reader.pages)}" in content
     assert reader.metadata.title.startswith(f"Diagnostic territorial : {title}")

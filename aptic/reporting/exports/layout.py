@@ -90,13 +90,14 @@ CELL_PADDING = 12  # a table cell's left and right padding (reportlab's 6 points
 
 def column_widths(head: list[str], rows: list[list[str]], size: float) -> list[float] | None:
     """Column widths in which no header breaks inside a word and no cell inside its no-break
-    spaces: each column at least its longest word, the first taking what is left (up to 70 mm),
-    the others sharing the rest. None when the words do not fit the page at this size."""
+    spaces (words split on the breaking space only: str.split() would split on U+00A0 too): each
+    column at least its longest word, the first taking what is left (up to 70 mm), the others
+    sharing the rest. None when the words do not fit the page at this size."""
     count = len(head)
     need = []
     for column in range(count):
         texts = [head[column]] + [row[column] for row in rows]
-        longest = max(stringWidth(word, FONT, size) for text in texts for word in (text.split() or [""]))
+        longest = max(stringWidth(word, FONT, size) for text in texts for word in (text.split(" ") or [""]))
         need.append(longest + CELL_PADDING)
     if sum(need) > WIDTH:
         return None
