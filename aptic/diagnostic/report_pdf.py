@@ -273,8 +273,8 @@ def _cover(d: Diagnostic, w: _Writer, *, funder_name, logo, edited_at, titles) -
     if funder_name:
         story += [
             Spacer(1, 4 * mm),
-            w.p(f"Rapport de {funder_name}", "h2"),
-            w.p("Ses propres chèques utilisés sont ajoutés aux chiffres publics."),
+            w.p(f"Rapport préparé pour {formats.the(funder_name)}", "h2"),
+            w.p("Ses propres chèques utilisés sont ajoutés aux chiffres publics (« Vos chèques »)."),
         ]
     story += [
         Spacer(1, 6 * mm),
@@ -465,14 +465,18 @@ def _map(d: Diagnostic, w: _Writer) -> list:
     ]
     if w.brand:
         rows = [[row[0], row[1], row[2], row[3].replace("lieu #APTIC", "lieu labellisé"), row[4]] for row in rows]
+    head, widths = MAP_HEAD, [50 * mm, 22 * mm, 22 * mm, 35 * mm, WIDTH - 129 * mm]
+    if any(c.funder_uses is not None for c in farthest):  # the funder's report: its uses in each commune
+        rows = [row + [number(c.funder_uses or 0)] for row, c in zip(rows, farthest, strict=True)]
+        head, widths = (*MAP_HEAD, "Vos chèques utilisés"), [44 * mm, 20 * mm, 20 * mm, 32 * mm, 42 * mm, 22 * mm]
     caption = f"Les {len(farthest)} communes les plus éloignées d'un lieu proposant « {label} »"
     w.titles.append(title)
     return [
-        KeepTogether([w.p(title, "h2"), w.p(intro), frame.drawing, _band_legend(w), w.p(note, "small")]),
-        Spacer(1, 3 * mm),
         KeepTogether(
-            [w.p(caption), w.table(MAP_HEAD, rows, widths=[50 * mm, 22 * mm, 22 * mm, 35 * mm, WIDTH - 129 * mm])]
+            [w.p(f"{title}, « {label} »", "h2"), w.p(intro), frame.drawing, _band_legend(w), w.p(note, "small")]
         ),
+        Spacer(1, 3 * mm),
+        KeepTogether([w.p(caption), w.table(head, rows, widths=widths)]),
     ]
 
 

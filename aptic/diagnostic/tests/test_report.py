@@ -18,9 +18,12 @@ from aptic.core.tests.helpers import text
 from aptic.diagnostic.models import CommuneCoverage, CommuneSummary, Run, TerritoryFigures
 from aptic.diagnostic.report_pdf import BAND_COLOURS, MAX_KILOBYTES
 from aptic.diagnostic.selectors import BANDS
+from aptic.diagnostic.services import diagnostic_compute
 from aptic.printing.tests.conftest import sold_order  # noqa: F401 (an order sold by an offer, a fixture)
 from aptic.printing.tests.helpers import fonts_not_embedded, pdffonts_rows
+from aptic.reporting.tests.test_usage import spend, world  # noqa: F401 (the counter's world, a fixture)
 from aptic.territories.models import Commune
+from aptic.vouchers.tests.conftest import counter  # noqa: F401
 
 from .places import BORDEAUX_METROPOLE
 from .test_pages import url
@@ -208,8 +211,8 @@ def test_the_funder_s_report_carries_its_uses_and_is_closed_to_others(client, co
     response = client.get(path, {"format": "pdf"})
     assert response["Cache-Control"] == "private, no-store"
     content = words(response.content)
-    assert "Rapport de Département de la Gironde" in content and "Gironde (33)" in content
-    assert "Vos chèques utilisés" in content and "#APTIC" in content
+    assert "Rapport préparé pour le Département de la Gironde" in content and "Gironde (33)" in content
+    assert content.count("Vos chèques utilisés") >= 2 and "#APTIC" in content  # the uses' and the map's tables
     client.force_login(other)
     assert client.get(path, {"format": "pdf"}).status_code == 403
     client.logout()
@@ -218,6 +221,27 @@ def test_the_funder_s_report_carries_its_uses_and_is_closed_to_others(client, co
     client.force_login(MembershipFactory(organisation=nowhere).user)
     missing = client.get(reverse("diagnostic:funder", kwargs={"org_slug": nowhere.slug}), {"format": "pdf"})
     assert missing.status_code == 404 and "n'est pas connu" in text(missing)
+
+
+@pytest.mark.django_db
+def test_the_funder_s_report_counts_its_own_uses_which_the_public_one_does_not(client, world):  # noqa: F811
+    funder = world["order"].funder
+    funder.commune_id = "42218"  # Saint-Étienne: its territory is the Loire
+    funder.save(update_fields=["commune"])
+    diagnostic_compute()
+    for sequences in ((1, 2, 3), (4, 5, 6), (7, 8, 9)):
+        spend(world, *sequences)
+    category = world["category"]
+    client.force_login(MembershipFactory(organisation=funder, role="member").user)
+    path = reverse("diagnostic:funder", kwargs={"org_slug": funder.slug})
+    content = words(download(client, path, categorie=category.code))
+    assert "Loire (42)" in content
+    assert (
+        f"Vos chèques : 9 chèques utilisés dans les lieux du territoire en douze mois, le plus en « {category.label} »"
+        in content
+    )
+    public = words(download(client, url("departement", "42"), categorie=category.code))
+    assert "Vos chèques" not in public  # no funder's column nor reading in the public report
 
 
 @pytest.mark.django_db
