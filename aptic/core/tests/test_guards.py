@@ -1,7 +1,9 @@
 """Guards that keep issue #12 fixed on pages not written yet: every URL the resolver knows is fed odd
-integers and long strings in every GET parameter it may read (never a 500), and every CSV or Excel
-export it serves is downloaded with formula-looking names in the data (no cell may start like a
-formula in a CSV, no cell is a formula in an XLSX, ADR 0021)."""
+integers and long strings in every GET parameter it may read (never a 500), a page that serves
+itself as a file (?format=, the dashboards' and the diagnostic's reports) is asked each format with
+the same odd values beside it, and every CSV or Excel export it serves is downloaded with
+formula-looking names in the data (no cell may start like a formula in a CSV, no cell is a formula
+in an XLSX, ADR 0021)."""
 
 import csv
 import inspect
@@ -16,12 +18,14 @@ from openpyxl import load_workbook
 
 from aptic.core import tabular
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
+from aptic.diagnostic.services import diagnostic_compute
 from aptic.payouts import services as payouts
 from aptic.payouts.models import RunKind
 from aptic.payouts.tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
+FILE_FORMATS = ("pdf", "csv", "xlsx")
 ODD = ["²", "٣", "５", str(10**30), "-1", "x" * 10_000]
 # Parameters pages commonly read; each page's own are added from its <form method="get"> and its view's code.
 COMMON = [
@@ -81,6 +85,9 @@ def people(settings, tmp_path):
     world = World()
     provider = world.provider("Fablab du guet")
     world.redeem(provider, 2)
+    world.funder.commune = world.commune  # a territory: the funder's diagnostic and its report
+    world.funder.save(update_fields=["commune"])
+    diagnostic_compute()  # the diagnostic's pages with their figures, and their reports (ADR 0056)
     distributor = OrganisationFactory(kind="distributor")
     return world, {
         "anonyme": (None, provider.slug),
@@ -99,7 +106,7 @@ def test_no_get_parameter_of_any_page_gives_a_500(people, who):
     if user is not None:
         client.force_login(user)
     values = {"org_slug": slug, "insee_code": world.commune.insee_code, "fmt": "csv"}
-    failures, pages = [], 0
+    failures, pages, files = [], 0, set()
     for route, pattern in _patterns():
         if route.startswith("back-office/") and not (
             who == "equipe" and pattern.lookup_str.endswith("changelist_view")
@@ -123,7 +130,21 @@ def test_no_get_parameter_of_any_page_gives_a_500(people, who):
             for name in own:
                 if client.get(path, {name: value}).status_code >= 500:
                     failures.append((path, name, value[:20]))
+        if "format" in own:  # the page as a file: each format, then the odd values beside the one it serves
+            for fmt in FILE_FORMATS:
+                response = client.get(path, {"format": fmt})
+                if response.status_code >= 500:
+                    failures.append((path, "format", fmt))
+                if response.status_code != 200:
+                    continue
+                files.add(route)
+                for value in ODD:
+                    if client.get(path, dict.fromkeys(own, value) | {"format": fmt}).status_code >= 500:
+                        failures.append((path, f"*&format={fmt}", value[:20]))
     assert pages >= 3, "the walk must reach pages"
+    assert "diagnostic/" in files, "the walk must reach the diagnostic's report"
+    if who == "commanditaire":
+        assert "espace/<slug:org_slug>/diagnostic/" in files
     assert failures == []
 
 

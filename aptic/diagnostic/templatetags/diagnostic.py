@@ -6,6 +6,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from aptic.core import formats
+from aptic.diagnostic import wording
+from aptic.diagnostic.wording import KINDS
 
 register = template.Library()
 
@@ -13,38 +15,32 @@ register = template.Library()
 @register.filter
 def km(value):
     """12.345 → '12,3 km'; None → 'aucun lieu'."""
-    if value is None:
-        return "aucun lieu"
-    return f"{formats.number(round(value, 1), decimals=1)}{formats.NBSP}km"
+    return wording.km(value)
 
 
 @register.filter
 def taux(value):
     """A rate (per 1,000 or 10,000 inhabitants) with two decimals; None → '—'."""
-    return "—" if value is None else formats.number(round(value, 2), decimals=2)
+    return wording.rate(value)
 
 
 @register.filter
 def taux_publie(uses):
     """A territory's published uses per 1,000 inhabitants (ADR 0060): '—' when every cell is under
     statistical secrecy or the population unknown, 'au moins …' when some are."""
-    rate = taux(uses.rate)
-    return f"au moins {rate}" if uses.partial and uses.rate is not None else rate
+    return wording.published_rate(uses)
 
 
 @register.filter
 def part(value):
     """A share from 0 to 1 as a percentage; None → '—'."""
-    return "—" if value is None else formats.percent(value)
+    return wording.share(value)
 
 
 @register.filter
 def seuil(shares, km_value):
     """{{ figures.shares|seuil:10 }}: the share beyond that many km."""
     return shares.get(int(km_value)) if shares else None
-
-
-KINDS = {"aptic": "lieu #APTIC", "reference": "lieu de référence"}
 
 
 @register.filter

@@ -1,38 +1,16 @@
 """The public diagnostic pages of each level, the funder's page closed to other funders, and bad
 input (malformed or unknown codes, overseas communes, no place, no inhabitant, no computation)."""
 
-import random
-
 import pytest
 from django.urls import reverse
 
 from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.core.tests.helpers import text
-from aptic.diagnostic.models import CommuneCoverage, CommuneSummary, NationalMedian, Run, TerritoryFigures
-from aptic.diagnostic.services import diagnostic_compute
-from aptic.places.models import ReferencePlace
+from aptic.diagnostic.models import CommuneSummary, Run
 from aptic.places.tests.factories import labelled_place
 from aptic.territories.models import Commune
-from aptic.vocabulary.models import ServiceCategory
 
-from .places import BORDEAUX_METROPOLE, reference_places
-
-STORED = (CommuneCoverage, CommuneSummary, TerritoryFigures, NationalMedian, Run)
-
-
-@pytest.fixture(scope="module")
-def computed(django_db_blocker):
-    """Reference places around Gironde (the last category offered nowhere), the diagnostic
-    computed once and committed for the module, removed after it."""
-    with django_db_blocker.unblock():
-        categories = list(ServiceCategory.objects.filter(is_active=True))
-        places = reference_places(random.Random(52), categories[:-1])
-        diagnostic_compute()
-    yield {"places": places, "categories": categories}
-    with django_db_blocker.unblock():
-        for model in STORED:
-            model.objects.all().delete()
-        ReferencePlace.objects.filter(source="cartographie-nationale").delete()
+from .places import BORDEAUX_METROPOLE
 
 
 def url(level, code=None, **query):
