@@ -40,7 +40,7 @@ from aptic.reporting.exports.layout import (
 from . import wording
 from .compute import COVERED_KM, MAP_LIMIT, THRESHOLDS_KM
 from .models import Level
-from .needs import TrainingNeeds
+from .needs import PriorityPublics, TrainingNeeds
 from .selectors import BANDS, Diagnostic, Figures, Line
 
 PLATFORM_MARK = "#APTIC"
@@ -572,10 +572,39 @@ def _method(d: Diagnostic, w: _Writer, edited_at: datetime.datetime) -> list:
     )
 
 
+def _publics(publics: PriorityPublics | None, w: _Writer) -> list:
+    """The priority publics as the page gives them: the open data's by-public cells (ADR 0057)."""
+    if publics is None:
+        return []
+    story = w.section(publics.title, publics.message)
+    if publics.is_published and publics.rows:
+        head = ["Public", "Chèques utilisés publiés", "Mois sous secret", f"Pour 1{NBSP}000 hab.", "Part",
+                "Part en France", "Indice (France = 100)"]  # fmt: skip
+        rows = [
+            [r.label, r.vouchers_label, r.secret_label, r.per_thousand_label, r.share_label, r.france_share_label,
+             r.index_label]
+            for r in publics.rows
+        ]  # fmt: skip
+        rows.append(["Tous les publics", publics.total_label, publics.total_secret_label, "", "", "", ""])
+        story += [
+            w.p(f"Chèques utilisés par public {publics.period_label}, selon les données ouvertes"),
+            w.table(head, rows),
+        ]
+    elif publics.departements:
+        names = formats.join(f"{name} ({code})" for code, name in publics.departements)
+        story.append(
+            w.p(
+                f"Voir le rapport {'du département' if len(publics.departements) == 1 else 'des départements'} {names}."
+            )
+        )
+    return story + [w.p(publics.method)]
+
+
 def diagnostic_pdf(
     d: Diagnostic,
     *,
     needs: TrainingNeeds | None,
+    publics: PriorityPublics | None = None,
     edited_at: datetime.datetime,
     funder_name: str | None = None,
     brand: str | None = None,
@@ -588,6 +617,7 @@ def diagnostic_pdf(
     w = _Writer(brand)
     story = _key_figures(d, w) + _reading(d, w, needs) + _missing(d, w) + _places(d, w)
     story += _distances(d, w) + _uses(d, w) + _map(d, w) + _least_covered(d, w) + _needs(needs, w)
+    story += _publics(publics, w)
     story += _method(d, w, edited_at)
     story = _cover(d, w, funder_name=funder_name, logo=logo, edited_at=edited_at, titles=w.titles) + story
     title = f"Diagnostic territorial : {heading(d)}"

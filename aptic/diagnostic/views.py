@@ -74,6 +74,7 @@ def _report(request, place, *, funder=None):
     data = diagnostic_pdf(
         found,
         needs=training_needs(place.level, place.code) if place.level != Level.FRANCE else None,
+        publics=priority_publics(place.level, place.code) if place.level != Level.FRANCE else None,
         edited_at=edited_at,
         funder_name=funder.name if funder else None,
         brand=brand,

@@ -132,3 +132,18 @@ def test_before_anything_is_published_the_page_says_so(client, counter, funder):
     diagnostic_compute()
     page = html.unescape(client.get(reverse("diagnostic:departement", kwargs={"code": "42"})).content.decode())
     assert "Aucune utilisation n'est encore publiée en données ouvertes" in page
+
+
+def test_the_pdf_report_gives_the_published_uses_and_publics_only(client, small):
+    from .test_report import download, words
+
+    _file(client)
+    category = small["category"]
+    content = words(download(client, reverse("diagnostic:departement", kwargs={"code": "42"})))
+    line = _line("departement", "42", category)
+    rate = formats.number(round(line.uses[0].rate, 2), decimals=2).replace("\u202f", " ")
+    assert f"{category.label} au moins {rate}" in content  # the uses: the file's cells added up
+    assert "Publics prioritaires" in content and "Jeune au moins 17" in content  # 13 + 4 in B; A's blanked 10 left out
+    assert "Tous les publics au moins" in content
+    epci = words(download(client, reverse("diagnostic:epci", kwargs={"code": small["loire"].epci_id})))
+    assert "ne sont publiés que par département" in epci and "Tous les publics" not in epci
