@@ -22,6 +22,7 @@ from django.utils import timezone
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core import clock, formats, legal
 from aptic.core.errors import DomainError
+from aptic.core.identifiers import clean_siret
 from aptic.ledger import services as ledger
 from aptic.ledger.models import Entry, Transaction
 from aptic.vouchers.models import Order
@@ -112,12 +113,21 @@ def invoice_issue(*, order: Order, actor=None, issued_on: datetime.date | None =
         credits.append((note, used))
         left -= used
     buyer = _buyer_of(order.funder, quote)
-    if not buyer.siren:  # BT-49: its address in the directory of e-invoices is its SIREN (ADR 0058)
-        raise DomainError(
+    # BT-49: its address in the directory of e-invoices is its SIREN (ADR 0058), checked as typed in
+    # the back office, whose field has no check of its own.
+    clean_siret(
+        buyer.siret or buyer.siren,
+        siren_allowed=True,
+        missing=(
             f"Facture impossible : le commanditaire « {buyer.name} » n'a pas de numéro SIRET. Une facture "
             "électronique est adressée au SIREN de son destinataire (annuaire des factures électroniques) : "
             "renseignez le SIRET de l'organisation, puis émettez la facture."
-        )
+        ),
+        invalid=(
+            f"Facture impossible : le numéro SIRET du commanditaire « {buyer.name} » ({{raw}}) n'est pas valide "
+            "(14 chiffres, clé de contrôle) : corrigez-le dans la fiche de l'organisation, puis émettez la facture."
+        ),
+    )
     number = numbering.number_next(kind=DocumentKind.INVOICE, year=issued_on.year)
     invoice = Invoice(
         number=number,

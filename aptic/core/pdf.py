@@ -3,6 +3,7 @@ characters and no-break spaces (PDF/A wants embedded fonts), the sRGB output int
 wants, and amounts written in full."""
 
 import io
+import unicodedata
 from pathlib import Path
 
 import reportlab
@@ -29,6 +30,19 @@ def register_fonts() -> None:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(_FONTS / "Vera.ttf")))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONTS / "VeraBd.ttf")))
+
+
+def unprintable(text: str, font: str = FONT) -> list[str]:
+    """The characters of `text` the embedded font cannot draw (they would print as empty boxes), and
+    the invisible ones (controls, zero-width and direction marks), in order, each once."""
+    register_fonts()
+    glyphs = pdfmetrics.getFont(font).face.charToGlyph
+    found = []
+    for char in text:
+        invisible = unicodedata.category(char).startswith("C")
+        if (invisible or ord(char) not in glyphs) and char not in found:
+            found.append(char)
+    return found
 
 
 def euros(cents: int) -> str:

@@ -158,6 +158,9 @@ def _sides(d: Diagnostic) -> list[tuple[str, str]]:
     return sides
 
 
+PISTE_FIRST_PLACE = " Piste : susciter l'ouverture d'un premier lieu, ou des permanences de lieux voisins."
+
+
 def readings(d: Diagnostic, needs: TrainingNeeds | None, *, aptic: str = "lieux #APTIC") -> list[str]:
     """The reading of the figures and what they point to, one sentence each, every one of them
     drawn from this territory's figures (none is said when its figures say nothing)."""
@@ -170,8 +173,12 @@ def readings(d: Diagnostic, needs: TrainingNeeds | None, *, aptic: str = "lieux 
         )
     if lines and all(line.own.places == 0 for line in lines):
         said.append(
-            "Aucun lieu connu n'est situé sur le territoire : ses habitants dépendent des lieux voisins. "
-            "Piste : susciter l'ouverture d'un premier lieu, ou des permanences de lieux voisins."
+            "Aucun lieu connu n'est situé sur le territoire : ses habitants dépendent des lieux voisins."
+            + (
+                " Piste : susciter l'ouverture d'un premier lieu, ou des permanences de lieux voisins."
+                if d.population
+                else ""
+            )
         )
     else:
         absent = [line.category.label for line in lines if line.own.places == 0]
@@ -197,7 +204,8 @@ def readings(d: Diagnostic, needs: TrainingNeeds | None, *, aptic: str = "lieux 
         said.append(
             f"La catégorie la plus éloignée des habitants est « {worst.category.label} » : {people} "
             f"({share(worst.own.shares[COVERED_KM])}) vivent à plus de {COVERED_KM} km, en ligne droite, du lieu le "
-            f"plus proche qui la propose (France : {share(worst.france.shares[COVERED_KM])})."
+            f"plus proche qui la propose"
+            + (f" (France : {share(worst.france.shares[COVERED_KM])})." if d.territory.level != Level.FRANCE else ".")
         )
     elif d.population and lines:
         said.append(f"Tous les habitants vivent à {COVERED_KM} km ou moins d'un lieu proposant chacune des catégories.")
@@ -226,9 +234,9 @@ def readings(d: Diagnostic, needs: TrainingNeeds | None, *, aptic: str = "lieux 
     if unused and d.population and d.last_month:
         said.append(
             f"Des {aptic} proposent {formats.join(f'« {label} »' for label in unused)}, mais aucune utilisation "
-            f"de chèques n'y est publiée en douze mois (aucune, ou moins de {MIN_PUBLISHED_VOUCHERS} par mois et "
-            "par lieu, sous le secret statistique) : piste, faire connaître cette offre aux publics et aux "
-            "structures qui remettent les chèques."
+            f"de chèques n'y est publiée en douze mois (aucune, ou moins de {MIN_PUBLISHED_VOUCHERS} par mois, "
+            "commune, catégorie et typologie de lieu, sous le secret statistique) : piste, faire connaître cette "
+            "offre aux publics et aux structures qui remettent les chèques."
         )
     used_more = [
         line.category.label
@@ -527,13 +535,6 @@ def _needs(needs: TrainingNeeds | None, w: _Writer) -> list:
         caption = f"Scores par thème du questionnaire qualité ({needs.providers_label}, {needs.threshold_label})"
         head = ["Thème", "Score médian", "Sous le seuil", "Score médian en France", "Sous le seuil en France"]
         story += [w.p(caption), w.table(head, rows)]
-    story.append(
-        w.p(
-            "Publics prioritaires : les chèques utilisés par public sont publiés, sous secret statistique, par mois et "
-            "par département dans les données ouvertes de la plateforme ; ils ne sont pas repris ici par territoire, "
-            "où leur croisement avec ces fichiers permettrait de retrouver des nombres trop petits pour être publiés."
-        )
-    )
     return story
 
 
@@ -578,7 +579,7 @@ def _publics(publics: PriorityPublics | None, w: _Writer) -> list:
         return []
     story = w.section(publics.title, publics.message)
     if publics.is_published and publics.rows:
-        head = ["Public", "Chèques utilisés publiés", "Mois sous secret", f"Pour 1{NBSP}000 hab.", "Part",
+        head = ["Public", "Chèques utilisés publiés", "Chiffres mensuels sous secret", f"Pour 1{NBSP}000 hab.", "Part",
                 "Part en France", "Indice (France = 100)"]  # fmt: skip
         rows = [
             [r.label, r.vouchers_label, r.secret_label, r.per_thousand_label, r.share_label, r.france_share_label,
@@ -592,11 +593,9 @@ def _publics(publics: PriorityPublics | None, w: _Writer) -> list:
         ]
     elif publics.departements:
         names = formats.join(f"{name} ({code})" for code, name in publics.departements)
-        story.append(
-            w.p(
-                f"Voir le rapport {'du département' if len(publics.departements) == 1 else 'des départements'} {names}."
-            )
-        )
+        which = "du département" if len(publics.departements) == 1 else "des départements"
+        story.append(w.p(f"Voir le rapport {which} {names} (page « Diagnostic territorial » du site, ?format=pdf)."))
+        return story
     return story + [w.p(publics.method)]
 
 

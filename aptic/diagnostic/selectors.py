@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from aptic.opendata.published_uses import published_uses
 from aptic.opendata.selectors import PublishedCells
+from aptic.providers.dates import add_months
 from aptic.reporting.selectors import usage
 from aptic.territories.models import Commune, Departement, Epci, Region
 from aptic.vocabulary.models import ServiceCategory
@@ -192,10 +193,6 @@ def _funder_uses(place: Territory, funder_id: int, first: datetime.date, last: d
     return {row["category_id"]: row["used"] for row in rows}
 
 
-def _next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 @dataclass(frozen=True)
 class Uses:
     """A territory's uses of a category as the open data publishes them (ADR 0060): its published
@@ -304,7 +301,7 @@ def diagnostic(place: Territory, category: ServiceCategory, *, funder_id: int | 
     published = published_uses()
     result.first_month, result.last_month = published.first_month, published.last_month
     if published.last_month is not None:
-        since, until = published.first_month, _next_month(published.last_month)
+        since, until = published.first_month, add_months(published.last_month, 1)
     else:  # nothing published yet: the funder's own uses of the last twelve whole months
         until = timezone.localdate().replace(day=1)
         since = (until - datetime.timedelta(days=365)).replace(day=1)

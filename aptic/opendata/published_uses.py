@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from aptic.territories.models import Commune
 
 from . import publishing
-from .selectors import PublishedCells, served
+from .selectors import PublishedCells, last_months, served
 from .statistics import PUBLISHED, USES_BY_COMMUNE
 
-MONTHS = 12  # the diagnostic's window, ending with the file's last month
 FRANCE = ("france", "")
 
 
@@ -33,12 +32,7 @@ class PublishedUses:
 
 
 def published_uses() -> PublishedUses:
-    return served(USES_BY_COMMUNE.name, _published_uses)
-
-
-def _month_back(month: datetime.date, months: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 - months
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    return served(USES_BY_COMMUNE.name, _published_uses, PublishedUses())
 
 
 @functools.lru_cache(maxsize=4)
@@ -50,8 +44,7 @@ def _published_uses(directory: str, digest: str) -> PublishedUses:
     )
     if not rows:
         return PublishedUses()
-    last = datetime.date.fromisoformat(f"{max(row[month] for row in rows)}-01")
-    first = _month_back(last, MONTHS - 1)
+    first, last = last_months({row[month] for row in rows})
     since = f"{first:%Y-%m}"
     by_commune = defaultdict(lambda: defaultdict(PublishedCells))
     for row in rows:

@@ -17,6 +17,7 @@ the prefetch of `prefetch_related` without a model instance per link nor an IN l
 
 import datetime
 import functools
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from aptic.accounts.models import OrganisationKind
 from aptic.places.models import OPEN_DATA_FIELDS, Offer, Place
+from aptic.providers.dates import add_months
 from aptic.providers.selectors import labelled_providers
 from aptic.vocabulary.models import AccessMode, PlaceTypology, Public, ServiceCategory, SupportMode
 
@@ -33,6 +35,8 @@ from . import publishing, standard
 from .statistics import PUBLISHED, USES_BY_PUBLIC
 
 CHUNK = 2000
+MONTHS = 12  # the diagnostic's window of published uses, ending with the files' last month (ADR 0060)
+logger = logging.getLogger(__name__)
 
 # Relation of Place → (column of the standard, vocabulary model).
 RELATIONS = {
@@ -237,12 +241,13 @@ def published_publics() -> PublishedPublics:
     """The uses by département and public exactly as the open data publishes them: read from the
     served CSV, blanked cells left out (never from the usage facts, so that no figure derived from
     them says more than the file). Parsed once per generation and process: a generation never changes."""
-    return served(USES_BY_PUBLIC.name, _published_publics)
+    return served(USES_BY_PUBLIC.name, _published_publics, PublishedPublics())
 
 
-def served(name: str, parse):
+def served(name: str, parse, empty):
     """parse(directory, digest) of the published table `name` of the generation the URLs serve
-    (parse is cached by its arguments: a generation never changes)."""
+    (parse is cached by its arguments: a generation never changes). `empty` if the stored file is
+    gone or unreadable: the pages say nothing is published rather than fail (logged for the team)."""
     for _ in range(2):
         publication = publishing.latest_publication()
         digest = publication.files.get(publishing.csv_name(name), {}).get("hash", "")
@@ -250,7 +255,19 @@ def served(name: str, parse):
             return parse(publication.directory, digest)
         except FileNotFoundError:  # replaced meanwhile (the job keeps two): read the new one
             continue
-    raise FileNotFoundError(publishing.csv_name(name))
+        except (ValueError, IndexError, StopIteration):  # a file not in its schema's shape
+            break
+    logger.error("open data: the stored file %s of the served generation cannot be read", publishing.csv_name(name))
+    return empty
+
+
+def last_months(months, count: int = MONTHS) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first and last month ("AAAA-MM" strings of a file) of the `count` months ending with the
+    file's last one: the window the diagnostic reads (ADR 0060)."""
+    if not months:
+        return None, None
+    last = datetime.date.fromisoformat(f"{max(months)}-01")
+    return add_months(last, 1 - count), last
 
 
 @functools.lru_cache(maxsize=4)
@@ -261,12 +278,9 @@ def _published_publics(directory: str, digest: str) -> PublishedPublics:
         for column in ("mois", "code_departement", "public", "cheques_utilises", "statut_diffusion")
     )
     cells = defaultdict(lambda: defaultdict(PublishedCells))
-    months = set()
+    first, last = last_months({row[month] for row in rows})
     for row in rows:
-        months.add(row[month])
-        shown = row[status] == PUBLISHED
-        cells[row[departement]][row[public]] += PublishedCells(int(row[used]) if shown else 0, 1, 0 if shown else 1)
-    first, last = (
-        (datetime.date.fromisoformat(f"{m}-01") for m in (min(months), max(months))) if months else (None, None)
-    )
+        if row[month] >= f"{first:%Y-%m}":  # the twelve months the diagnostic's uses cover too
+            shown = row[status] == PUBLISHED
+            cells[row[departement]][row[public]] += PublishedCells(int(row[used]) if shown else 0, 1, 0 if shown else 1)
     return PublishedPublics(first, last, {code: dict(publics) for code, publics in cells.items()})

@@ -13,6 +13,7 @@ from aptic.accounts.models import PRINT_NAME_MAX, Organisation
 from aptic.audit.services import AuditAction, audit_record
 from aptic.core import clock, formats
 from aptic.core.errors import DomainError
+from aptic.core.pdf import unprintable
 from aptic.core.uploads import image_info
 from aptic.jobs.services import job_enqueue
 from aptic.vouchers.issuance import order_issue
@@ -168,6 +169,13 @@ def funder_print_name_set(*, funder, print_name: str, user):
     print_name = " ".join((print_name or "").split())
     if len(print_name) > PRINT_NAME_MAX:
         raise DomainError(f"Le nom imprimé compte {PRINT_NAME_MAX} caractères au plus.", field="print_name")
+    if bad := unprintable(print_name):
+        shown = " ".join(f"U+{ord(char):04X}" if not char.isprintable() else f"« {char} »" for char in bad[:5])
+        raise DomainError(
+            f"Ces caractères ne peuvent pas être imprimés sur les chèques : {shown}. Utilisez des lettres, des "
+            "chiffres et la ponctuation usuelle.",
+            field="print_name",
+        )
     if print_name and not name_fits(print_name):
         raise DomainError(
             "Ce nom ne tient pas sur les deux lignes du bandeau du chèque : raccourcissez-le "

@@ -120,6 +120,12 @@ def test_a_buyer_without_siren_is_refused_at_the_invoice_with_a_french_message(s
     with pytest.raises(DomainError, match="Facture impossible : le commanditaire .* n'a pas de numéro SIRET"):
         services.invoice_issue(order=order, actor=staff)
     assert not Invoice.objects.filter(order=order).exists()
+    for junk in ("123", "ABCDEFGHIJKLMN", "21330063500018"):  # the back office's field has no check
+        order.funder.siret = junk
+        order.funder.save()
+        with pytest.raises(DomainError, match=r"Facture impossible : le numéro SIRET .* n'est pas valide"):
+            services.invoice_issue(order=order, actor=staff)
+    assert not Invoice.objects.filter(order=order).exists()
     order.funder.siret = "21330063500017"
     order.funder.save()
     invoice = services.invoice_issue(order=order, actor=staff)

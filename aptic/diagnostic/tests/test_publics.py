@@ -23,6 +23,7 @@ from aptic.distribution.shipments import booklet_hand_out, shipment_create
 from aptic.opendata.statistics import USES_BY_PUBLIC
 from aptic.places.models import Place
 from aptic.printing.models import PrintRelease
+from aptic.providers.dates import add_months
 from aptic.territories.models import Commune
 from aptic.vouchers.models import Voucher
 from aptic.vouchers.redemption import redemption_create
@@ -209,7 +210,8 @@ def test_the_departement_page_gives_the_published_cells_and_never_a_blank(client
     assert table["Senior"][5] == "126 (priorité)" and table["Jeune"][5] == "178 (priorité)"
     assert "publics plus représentés qu'en France : Jeune et Senior." in page
     assert "certains mois étant sous secret statistique" in page
-    assert f"de {formats.month(uses['a'])} à {formats.month(uses['b'])}" in page
+    # The twelve months ending with the file's last (month B), as the uses' section (ADR 0060).
+    assert f"de {formats.month(add_months(uses['b'], -11))} à {formats.month(uses['b'])}" in page
     assert reverse("opendata:statistics_csv", kwargs={"name": USES_BY_PUBLIC.name}) in page
 
     gironde = html.unescape(client.get(reverse("diagnostic:departement", kwargs={"code": "33"})).content.decode())

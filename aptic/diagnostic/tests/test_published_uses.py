@@ -147,3 +147,20 @@ def test_the_pdf_report_gives_the_published_uses_and_publics_only(client, small)
     assert "Tous les publics au moins" in content
     epci = words(download(client, reverse("diagnostic:epci", kwargs={"code": small["loire"].epci_id})))
     assert "ne sont publiés que par département" in epci and "Tous les publics" not in epci
+
+
+def test_a_stored_file_gone_gives_a_page_saying_nothing_is_published_not_a_500(client, small):
+    from aptic.core.files import private_storage
+    from aptic.opendata import publishing
+    from aptic.opendata.statistics import USES_BY_PUBLIC
+
+    _file(client)
+    directory = publishing.latest_publication().directory
+    for table in (USES_BY_COMMUNE, USES_BY_PUBLIC):
+        private_storage.delete(f"{directory}/{publishing.csv_name(table.name)}")
+    for path in ("diagnostic:departement", "diagnostic:region"):
+        code = "42" if path.endswith("departement") else small["loire"].region_id
+        response = client.get(reverse(path, kwargs={"code": code}))
+        assert response.status_code == 200
+        assert "Aucune utilisation n'est encore publiée en données ouvertes" in html.unescape(response.content.decode())
+        assert client.get(reverse(path, kwargs={"code": code}), {"format": "pdf"}).status_code == 200

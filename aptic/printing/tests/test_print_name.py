@@ -75,3 +75,23 @@ def test_staff_see_the_name_the_vouchers_print(client, staff, make_order, funder
     funder_print_name_set(funder=funder, print_name="CA du Grand Territoire", user=funder_admin)
     page = client.get(url).content.decode()
     assert "CA du Grand Territoire" in page and "raccourci" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name,shown",
+    [
+        ("🎉 Gironde 🎉", "« 🎉 »"),  # no glyph in the embedded font: an empty box in print
+        ("Gironde 中文", "« 中 » « 文 »"),
+        ("Gi\u200bronde", "U+200B"),  # zero-width space
+        ("\u202eGironde", "U+202E"),  # right-to-left override: would turn the text around
+    ],
+)
+def test_a_print_name_the_font_cannot_draw_or_hiding_characters_is_refused(funder, funder_admin, name, shown):
+    with pytest.raises(DomainError, match="ne peuvent pas être imprimés sur les chèques") as refused:
+        funder_print_name_set(funder=funder, print_name=name, user=funder_admin)
+    assert shown in refused.value.message and refused.value.field == "print_name"
+    funder.refresh_from_db()
+    assert funder.print_name == ""
+    # French names print: accents, ligatures, guillemets, apostrophes.
+    funder_print_name_set(funder=funder, print_name="Œuvre « Lève-tôt » d’Étréchy", user=funder_admin)
