@@ -16,11 +16,11 @@ NOT_STATED = "Non renseigné"
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
-    """numerator / denominator as a Decimal rounded half up to 4 places (0.4567 reads 45,7 %);
-    None over nothing."""
+    """numerator / denominator as a Decimal, not rounded: the page and the files round it once, as
+    they show it (rounding here first read 3,180 / 21,860 = 14.547 % as 14,6 %); None over nothing."""
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return Decimal(numerator) / Decimal(denominator)
 
 
 def per(numerator: int, denominator: int) -> Decimal | None:

@@ -5,6 +5,7 @@ another's, bad filters answer a French 400, and the team's drill-downs are journ
 import datetime
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -102,7 +103,7 @@ def test_filtered_by_a_category_and_a_commune_the_figures_agree_with_a_count_in_
     assert got["on_top_cents"] == sum(r.remainder_cents for r in redemptions) == 500 + 1500 + 500
     # Handouts have no place: the place filters leave them (booklet 1, 10 vouchers) as they are.
     assert got["handed_out"] == 10 and got["shipped"] == 30 and got["bought"] == 40
-    assert str(got["rate_handed_out"]) == "0.5000" and str(got["rate_bought"]) == "0.1250"
+    assert got["rate_handed_out"] == Decimal("0.5000") and got["rate_bought"] == Decimal("0.1250")
     assert got["median_days"] == 5
     # Without filters, Firminy counts too; filtered on Firminy's commune, only it.
     assert figures(client.get(url(funder)))["used"] == sql_used(funder) == 6
@@ -215,11 +216,11 @@ def test_staff_national_dashboard_drills_down_into_a_funder_and_journals_it(clie
     assert national.status_code == 200
     report = national.context["report"]
     rows = {row[0]: row for row in report.breakdown("commanditaires").rows}
-    assert rows[funder.name][1:3] == (10, 2) and str(rows[funder.name][3]) == "0.2000"
+    assert rows[funder.name][1:3] == (10, 2) and rows[funder.name][3] == Decimal("0.2000")
     # A département's rate: the vouchers its distributors handed out, and how many of them were used.
     departements = {row[0]: row for row in report.breakdown("departements").rows}
     row = departements[str(world["commune"].departement)]
-    assert row[1:3] == (10, 2) and str(row[3]) == "0.2000" and row[4] == 2
+    assert row[1:3] == (10, 2) and row[3] == Decimal("0.2000") and row[4] == 2
     drill = reverse("funders:staff_funder_dashboard", kwargs={"pk": funder.pk})
     assert f'href="{drill}?periode=annee"' in national.content.decode()
     assert not AuditEvent.objects.filter(action=AuditAction.DASHBOARD_VIEWED).exists()
@@ -296,19 +297,19 @@ def test_on_a_short_period_the_usage_rate_follows_the_vouchers_handed_out_in_it(
     response = client.get(url(funder), query)
     got = figures(response)
     assert (got["handed_out"], got["used"]) == (10, 11)
-    assert str(got["rate_handed_out"]) == "0.1000"
+    assert got["rate_handed_out"] == Decimal("0.1000")
     report = response.context["report"]
     for key in ("publics", "aiguilleurs"):
         rates = [row[3] for row in report.breakdown(key).rows if row[3] is not None]
         assert rates and max(rates) <= 1
     publics = {row[0]: row for row in report.breakdown("publics").rows}
-    assert publics["Senior"][1:4] == (10, 11, publics["Senior"][3]) and str(publics["Senior"][3]) == "0.1000"
+    assert publics["Senior"][1:4] == (10, 11, publics["Senior"][3]) and publics["Senior"][3] == Decimal("0.1000")
     assert report.breakdown("publics").summary.startswith("Le meilleur taux d'utilisation par public : Senior, 10")
     assert "sur 10 chèques remis" in report.breakdown("publics").summary
     html = response.content.decode()
     assert "utilisés depuis, à ce jour" in html  # the page states what the rate means
     # Since the start, every voucher handed out (20) and used (11).
-    assert str(figures(client.get(url(funder)))["rate_handed_out"]) == "0.5500"
+    assert figures(client.get(url(funder)))["rate_handed_out"] == Decimal("0.55")
 
 
 def test_the_top_places_share_is_over_every_use_not_the_top_ten(client, world, funder, funder_member):

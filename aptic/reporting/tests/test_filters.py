@@ -166,3 +166,11 @@ def test_the_best_rate_sentence_picks_the_highest_rate_over_the_most_vouchers_an
     assert best_rate_summary(zeros, label_index=0, rate_index=2, base_index=1, what="par aiguilleur") == (
         "Taux d'utilisation par aiguilleur : aucun des chèques remis sur la période n'a encore été utilisé."
     )
+
+
+def test_a_rate_is_rounded_once_where_it_is_shown():
+    from aptic.core import formats
+    from aptic.reporting.tables import rate
+
+    assert formats.percent(rate(3180, 21860)) == "14,5\u202f%"  # 14.547 %: not 14.55 then 14.6
+    assert rate(1, 0) is None
