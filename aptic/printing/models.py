@@ -88,6 +88,9 @@ class PrintFile(models.Model):
     size_bytes = models.PositiveBigIntegerField("taille (octets)")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     generated_at = models.DateTimeField("produit le", default=timezone.now, editable=False)
+    # The funder's name as given to the layout when the file was made (ADR 0058): a file made before
+    # the funder changed its printed name is made again, never kept beside files with the new one.
+    funder_name = models.CharField("nom du commanditaire imprimé", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "fichier d'impression"

@@ -200,7 +200,12 @@ def funder_print_name_set(*, funder, print_name: str, user):
 
 def funder_printed_name(funder) -> str:
     """What the funder's vouchers print: its print name, else its name (shortened if need be)."""
-    return printed_name(funder.print_name or funder.name)
+    return printed_name(funder_given_name(funder))
+
+
+def funder_given_name(funder) -> str:
+    """The name handed to the layout: the funder's chosen print name, else its name."""
+    return funder.print_name or funder.name
 
 
 # Producing the files (run by the job, see jobs_handlers.py).
@@ -217,7 +222,7 @@ def print_spec(order: Order) -> PrintSpec:
     return PrintSpec(
         order_id=order.pk,
         year=order.year,
-        funder_name=order.funder.print_name or order.funder.name,
+        funder_name=funder_given_name(order.funder),
         face_value=_euros(order.face_value_cents),
         valid_from=f"{order.valid_from:%d/%m/%Y}",
         valid_until=f"{order.valid_until:%d/%m/%Y}",
@@ -271,7 +276,7 @@ def print_files_generate(
     done, files = 0, []
     for part, first, last in parts:
         current = existing.get(part)
-        if not force and _reusable(current, first, last):
+        if not force and _reusable(current, first, last, spec.funder_name):
             files.append(current)
             done += last - first + 1
             if progress:
@@ -292,10 +297,11 @@ def print_files_generate(
     return files
 
 
-def _reusable(current: PrintFile | None, first: int, last: int) -> bool:
+def _reusable(current: PrintFile | None, first: int, last: int, funder_name: str) -> bool:
     return (
         current is not None
         and (current.first_sequence, current.last_sequence) == (first, last)
+        and current.funder_name == funder_name
         and bool(current.file)
         and current.file.storage.exists(current.file.name)
     )
@@ -318,6 +324,7 @@ def _write_part(order, spec, part, first, last, step, at=None) -> PrintFile:
             # The path belongs to this order's part: a file left there (a rolled-back run) is replaced.
             record.file.storage.delete(print_file_path(record, record.filename))
             record.first_sequence, record.last_sequence, record.pages = first, last, pages
+            record.funder_name = spec.funder_name
             record.size_bytes, record.sha256 = size, digest.hexdigest()
             record.generated_at = clock.moment(at)
             record.file.save(record.filename, File(handle), save=False)

@@ -80,6 +80,7 @@ def staff_order(request, pk):
         "cover_refusal": services.cover_refusal(order),
         "file_limit": services.file_voucher_limit(),
         "printed_name": services.funder_printed_name(order.funder),
+        "current_name": services.funder_given_name(order.funder),
     }
     return render(request, "printing/staff_order.html", context, status=400 if failed else 200)
 

@@ -95,3 +95,27 @@ def test_a_print_name_the_font_cannot_draw_or_hiding_characters_is_refused(funde
     assert funder.print_name == ""
     # French names print: accents, ligatures, guillemets, apostrophes.
     funder_print_name_set(funder=funder, print_name="Œuvre « Lève-tôt » d’Étréchy", user=funder_admin)
+
+
+@pytest.mark.django_db
+def test_files_made_before_a_new_print_name_are_made_again_not_kept_beside_new_ones(
+    client, staff, make_order, funder, funder_admin
+):
+    from aptic.printing.services import print_files_generate
+
+    order = make_order(quantity=10)
+    cover, _ = _texts(_print(order, staff))
+    (first,) = order.print_files.all()
+    assert first.funder_name == funder.name and f"Offert par {funder.name}" in cover
+    (again,) = print_files_generate(order=order)  # a resumed job keeps what is up to date
+    assert again.sha256 == first.sha256 and again.generated_at == first.generated_at
+    funder_print_name_set(funder=funder, print_name="CA du Grand Territoire", user=funder_admin)
+    client.force_login(staff)
+    page = client.get(reverse("printing:staff_order", kwargs={"pk": order.pk})).content.decode()
+    assert f"fait avec l'ancien nom « {funder.name} »" in page
+    (remade,) = print_files_generate(order=order)  # not force: the name changed, the part is made again
+    assert remade.funder_name == "CA du Grand Territoire"
+    cover, vouchers = _texts(remade.file.open("rb").read())
+    assert "Offert par CA du Grand Territoire" in cover and "CA du Grand Territoire" in vouchers
+    page = client.get(reverse("printing:staff_order", kwargs={"pk": order.pk})).content.decode()
+    assert "ancien nom" not in page
