@@ -2,6 +2,8 @@
 (report_pdf.py), through aptic.core.formats (ADR 0023). A PDF drawn with Vera, which has no narrow
 no-break space, asks for the ordinary one (`space=formats.NBSP`)."""
 
+from decimal import Decimal
+
 from aptic.core import formats
 
 KINDS = {"aptic": "lieu #APTIC", "reference": "lieu de référence"}
@@ -15,8 +17,14 @@ def km(value, *, space: str = formats.NNBSP) -> str:
 
 
 def rate(value, *, space: str = formats.NNBSP) -> str:
-    """A rate (per 1,000 or 10,000 inhabitants) with two decimals; None → '—'."""
-    return "—" if value is None else formats.number(round(value, 2), decimals=2, space=space)
+    """A rate (per 1,000 or 10,000 inhabitants) with two decimals; None → '—'. A rate above zero too
+    small for them keeps two significant digits (0,0043), never reading 0,00."""
+    if value is None:
+        return "—"
+    exact = Decimal(str(value))
+    if exact and abs(exact) < Decimal("0.005"):
+        return formats.number(exact, decimals=1 - exact.adjusted(), space=space)
+    return formats.number(exact, decimals=2, space=space)
 
 
 def published_rate(uses, *, space: str = formats.NNBSP) -> str:

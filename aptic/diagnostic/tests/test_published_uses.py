@@ -164,3 +164,11 @@ def test_a_stored_file_gone_gives_a_page_saying_nothing_is_published_not_a_500(c
         assert response.status_code == 200
         assert "Aucune utilisation n'est encore publiée en données ouvertes" in html.unescape(response.content.decode())
         assert client.get(reverse(path, kwargs={"code": code}), {"format": "pdf"}).status_code == 200
+
+
+def test_a_small_rate_above_zero_never_reads_zero():
+    from aptic.diagnostic.wording import rate
+
+    assert rate(2916 * 1000 / 68_350_798) == "0,04"
+    assert rate(31 * 1000 / 68_350_798) == "0,00045"  # not 0,00: two significant digits
+    assert (rate(0), rate(None), rate(12.345)) == ("0,00", "—", "12,35")
