@@ -110,7 +110,7 @@ def test_every_territory_s_report_holds_its_name_figures_and_sections(client, co
     first = computed["categories"][0]
     link = f'href="?categorie={first.code}&amp;format=pdf"'
     assert link.replace("&amp;", "&") in page or link in page
-    assert f"Télécharger le rapport (PDF, format A4, moins de {MAX_KILOBYTES} ko)" in page
+    assert f"Télécharger le rapport (PDF, format A4, moins de {MAX_KILOBYTES} ko, carte : {first.label})" in page
     data = download(client, url(level, code))
     reader = PdfReader(io.BytesIO(data))
     box = reader.pages[0].mediabox
