@@ -554,5 +554,14 @@ def run():
     _compare("this year", {"day__gte": year}, goal=500, read=_national)
 
     # The largest order has more vouchers than uses: the live uses take the next ones.
-    order_id, uses = plan[0][0], plan[0][1]
-    _live(order_id, uses + 1, offers, staff, largest)
+    order_id = plan[0][0]
+    _live(order_id, _first_unused(order_id), offers, staff, largest)
+
+
+def _first_unused(order_id: int) -> int:
+    """The sequence after the order's last voucher used: the history's, or an earlier measure
+    run's live uses on a kept database."""
+    from aptic.vouchers.models import Voucher
+
+    last = Voucher.objects.filter(order_id=order_id, redemption__isnull=False).order_by("-sequence").first()
+    return (last.sequence if last else 0) + 1

@@ -101,12 +101,11 @@ class UsageDaily(Measures):
             models.Index(fields=["distributor_id", "day"], name="usage_daily_distributor_day"),
             models.Index(fields=["place_id", "day"], name="usage_daily_place_day"),
             models.Index(fields=["day"], name="usage_daily_day"),
-            # A page's series by day under a territory or public filter reads the finest rollup: by
-            # these, not the funder's whole range (full-scale bench: 1.2 s → 37 ms for a commune).
+            # A page's series by day under a commune or EPCI filter reads the finest rollup: by these,
+            # not the funder's whole range (full-scale bench: a page 1.1 s → 89 ms). Not by
+            # département or public: too many rows of every funder, PostgreSQL's plan got slower.
             models.Index(fields=["commune", "day"], name="usage_daily_commune_day"),
             models.Index(fields=["epci", "day"], name="usage_daily_epci_day"),
-            models.Index(fields=["departement", "day"], name="usage_daily_departement_day"),
-            models.Index(fields=["public", "day"], name="usage_daily_public_day"),
         ]
 
     def __str__(self):
