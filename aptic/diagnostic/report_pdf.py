@@ -26,6 +26,7 @@ from aptic.core.pdf import FONT, number
 from aptic.core.pdf import count as count_words
 from aptic.reporting.exports.brand import unmarked_text
 from aptic.reporting.exports.layout import (
+    PLATFORM_MARK,
     WIDTH,
     MapFrame,
     a4_pdf,
@@ -43,7 +44,6 @@ from .models import Level
 from .needs import PriorityPublics, TrainingNeeds
 from .selectors import BANDS, Diagnostic, Figures, Line
 
-PLATFORM_MARK = "#APTIC"
 NBSP = formats.NBSP
 # The map's bands, as diagnostic.css colours them (viridis: lightness falls as the distance grows,
 # so the bands stay apart in grayscale), each symbol outlined in black.

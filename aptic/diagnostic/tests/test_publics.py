@@ -41,6 +41,19 @@ def storage(tmp_path, monkeypatch):
     monkeypatch.setattr(private_storage, "_wrapped", FileSystemStorage(location=tmp_path / "private"))
 
 
+def place_with_workshop(provider, workshop, commune, name):
+    """A place of `provider` in `commune`, with a workshop like `workshop` (its category, 25 €)."""
+    place = Place.objects.create(
+        provider=provider, name=name, address="1 rue Test", commune=commune,
+        latitude=commune.latitude, longitude=commune.longitude,
+    )  # fmt: skip
+    offer = workshop.__class__.objects.create(
+        place=place, category=workshop.category, title="Atelier", price_cents=2500, duration_minutes=60,
+        format="group",
+    )  # fmt: skip
+    return place, offer
+
+
 def _months_ago(n: int) -> datetime.date:
     month = timezone.localdate().replace(day=1)
     for _ in range(n):
@@ -56,14 +69,7 @@ def uses(counter, funder, staff):  # noqa: F811 (counter: the imported fixture)
     Bordeaux): A 11 seniors and 20 job seekers."""
     provider, cashier, place, workshop, _ = counter
     bordeaux = Commune.objects.get(insee_code="33063")
-    antenna = Place.objects.create(
-        provider=provider, name="Antenne de Bordeaux", address="1 cours Test", commune=bordeaux,
-        latitude=bordeaux.latitude, longitude=bordeaux.longitude,
-    )  # fmt: skip
-    antenna_workshop = workshop.__class__.objects.create(
-        place=antenna, category=workshop.category, title="Atelier", price_cents=2500, duration_minutes=60,
-        format="group",
-    )  # fmt: skip
+    antenna, antenna_workshop = place_with_workshop(provider, workshop, bordeaux, "Antenne de Bordeaux")
     a, b = _months_ago(3), _months_ago(2)
     distributor = OrganisationFactory(kind="distributor", name="Maison France Services")
     member = MembershipFactory(organisation=distributor, role="member").user

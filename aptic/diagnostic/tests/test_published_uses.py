@@ -15,13 +15,12 @@ from aptic.core.tests.factories import MembershipFactory, OrganisationFactory
 from aptic.diagnostic.selectors import diagnostic, territory
 from aptic.diagnostic.services import diagnostic_compute
 from aptic.opendata.statistics import USES_BY_COMMUNE
-from aptic.places.models import Place
 from aptic.territories.models import Commune
 from aptic.vouchers.models import Voucher
 from aptic.vouchers.redemption import redemption_create
 from aptic.vouchers.tests.conftest import counter  # noqa: F401 (the counter's world, a fixture)
 
-from .test_publics import storage, uses  # noqa: F401 (fixtures: each test's files; two months of uses)
+from .test_publics import place_with_workshop, storage, uses  # noqa: F401 (fixtures: each test's files; two months of uses)
 
 pytestmark = pytest.mark.django_db
 SECRET = "secret_statistique"
@@ -33,14 +32,7 @@ def small(uses, counter):  # noqa: F811
     under the threshold; and 2 today, in a month not published yet."""
     provider, cashier, place, workshop, _ = counter
     commune = Commune.objects.filter(departement_id="42", is_current=True).exclude(insee_code="42218").first()
-    there = Place.objects.create(
-        provider=provider, name="Médiathèque", address="1 rue Test", commune=commune,
-        latitude=commune.latitude, longitude=commune.longitude,
-    )  # fmt: skip
-    offer = workshop.__class__.objects.create(
-        place=there, category=workshop.category, title="Atelier", price_cents=2500, duration_minutes=60,
-        format="group",
-    )  # fmt: skip
+    there, offer = place_with_workshop(provider, workshop, commune, "Médiathèque")
     order = Voucher.objects.get(sequence=1, order__funder=uses["funder"]).order
     at = datetime.datetime.combine(uses["b"] + datetime.timedelta(days=12), datetime.time(11))
     for pair, when in (((64, 65), at), ((66, 67), at), ((39, 40), None)):

@@ -35,6 +35,7 @@ INK = colors.HexColor("#1d3557")  # dark blue: AA on white, and dark in grayscal
 PALE = colors.HexColor("#e9eef5")
 GREY = colors.HexColor("#5f6b7a")
 LOGO_MAX = (60 * mm, 30 * mm)
+PLATFORM_MARK = "#APTIC"  # a report's mark, unless the funder's white label replaces it
 LABEL_SIZE = 7
 
 

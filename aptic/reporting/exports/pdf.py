@@ -26,6 +26,7 @@ from .layout import (
     GREY,
     INK,
     LABEL_SIZE,
+    PLATFORM_MARK,
     WIDTH,
     MapFrame,
     a4_pdf,
@@ -37,7 +38,6 @@ from .layout import (
     vector_drawing,
 )
 
-PLATFORM_MARK = "#APTIC"
 CHART_ROWS = 15  # bars a chart shows (the largest first); the table below has them all
 
 
