@@ -18,7 +18,7 @@ from .cohort import RATE_HANDED_HELP, handed_out_then_used, used_of_orders
 from .filters import FilterOptions, Filters, filter_options
 from .models import MEASURES
 from .report import Breakdown, Column, Figure, Report, Unit
-from .selectors import usage, usage_median_delay, usage_snapshot
+from .selectors import median_delay, usage, usage_sets, usage_snapshot
 from .tables import (
     NOT_STATED,
     best_rate_summary,
@@ -43,6 +43,8 @@ HANDED = Column("handed_out", "Chèques remis", Unit.COUNT)
 RATE = Column("rate", "Taux d'utilisation", Unit.RATE)
 USE_MEASURES = ("used", "used_cents", "services", "price_cents", "on_top_cents")
 LIFE_MEASURES = ("handed_out", "expired", "stopped")
+PLACES = ("place_id", "category_id", "typology_id", "commune", "epci")
+HANDERS = ("distributor_id", "public")
 
 
 def _total(rows, names_=MEASURES) -> dict:
@@ -73,14 +75,14 @@ class Measures:
         uses = {**scope, **filters.lookups()}
         life = {**scope, **filters.lookups(places=False)}
         self.uses, self.life = uses, life
-        self.days = usage(group_by=("day",), **uses)
-        self.life_days = self.days if life == uses else usage(group_by=("day",), **life)
+        # The queries under the same filters read together: one statement per rollup (ADR 0061).
+        self.days, self.places, self.handers, delays = usage_sets(("day",), PLACES, HANDERS, ("delay_days",), **uses)
+        self.median = median_delay(delays)
+        self.life_days, self.life_handers = self.days, self.handers
+        if life != uses:
+            self.life_days, self.life_handers = usage_sets(("day",), HANDERS, **life)
         shipped = {**scope, **filters.lookups(places=False, publics=False)}
         self.shipped = _total(self.life_days)["shipped"] if shipped == life else _total(usage(**shipped))["shipped"]
-        self.places = usage(group_by=("place_id", "category_id", "typology_id", "commune", "epci"), **uses)
-        self.handers = usage(group_by=("distributor_id", "public"), **uses)
-        self.life_handers = self.handers if life == uses else usage(group_by=("distributor_id", "public"), **life)
-        self.median = usage_median_delay(**uses)
         # The vouchers handed out within the period and used since (the rates' numerator).
         self.cohort = handed_out_then_used(uses, filters.start, filters.end, ("distributor_id", "public"))
 

@@ -106,6 +106,13 @@ class UsageDaily(Measures):
             # département or public: too many rows of every funder, PostgreSQL's plan got slower.
             models.Index(fields=["commune", "day"], name="usage_daily_commune_day"),
             models.Index(fields=["epci", "day"], name="usage_daily_epci_day"),
+            # A page filtered by public, département, category or typology reads the finest rollup
+            # over its funder's range: this index finds the rows matching them there, as one range
+            # (a public, a département) or within the index (a category alone), ADR 0061.
+            models.Index(
+                fields=["funder_id", "public", "departement", "category_id", "typology_id"],
+                name="usage_daily_funder_narrow",
+            ),
         ]
 
     def __str__(self):
@@ -182,8 +189,27 @@ UsageMonthly = _rollup(
 )
 
 
+# The first and last days of a period that are not a whole month, for the breakdowns that need no
+# place (ADR 0061): one day of the largest funder is 2,700 rows of UsageDaily, 60 or 200 of these.
+UsageCategoryDaily = _rollup(
+    "UsageCategoryDaily", (*_BY, "category_id", "typology_id"), "day", "catégorie",
+    "The breakdowns by service category and by place typology, on the days of a period's partial months.",
+)  # fmt: skip
+UsagePublicDaily = _rollup(
+    "UsagePublicDaily", (*_BY, "public", "distributor_id"), "day", "public",
+    "The breakdowns by public and by distributor on the days of a period's partial months; a series by "
+    "day under a public or distributor filter.",
+    indexed=("distributor_id",),
+)  # fmt: skip
+UsageDelayDaily = _rollup(
+    "UsageDelayDaily", (*_BY, "delay_days"), "day", "délai",
+    "The median days from handout to use, on the days of a period's partial months.",
+)  # fmt: skip
+
+
 # From the smallest to the finest (for one funder's year): the selectors read the first that can
-# answer. The monthly cube (every dimension but place and delay) is for filters combined.
+# answer. The monthly cube (every dimension but place and delay) is for filters combined; the small
+# daily rollups come after it, so that whole months are read from the monthly ones.
 ROLLUPS = (
     UsageTerritoryMonthly,
     UsageCategoryMonthly,
@@ -192,6 +218,9 @@ ROLLUPS = (
     UsageFunderDaily,
     UsageDelayMonthly,
     UsageMonthly,
+    UsageCategoryDaily,
+    UsagePublicDaily,
+    UsageDelayDaily,
     UsageDaily,
 )
 

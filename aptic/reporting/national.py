@@ -13,7 +13,7 @@ from aptic.vouchers.models import Order
 from .cohort import RATE_HANDED_HELP, handed_out_then_used, used_of_orders
 from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
-from .selectors import usage, usage_snapshot
+from .selectors import usage_sets, usage_snapshot
 from .tables import NOT_STATED, best_rate_summary, names, rate, summed
 
 HANDED = Column("handed_out", "Chèques remis", Unit.COUNT)
@@ -100,9 +100,7 @@ def national_report(*, filters: Filters, link=lambda funder_id: "") -> Report:
     """Every funder's figures under the period of `filters`; `link(funder_id)` gives the URL of
     the drill-down into a funder's dashboard (the page's)."""
     lookups = filters.lookups()
-    by_funder = usage(group_by=("funder_id",), **lookups)
-    by_distributor = usage(group_by=("distributor_id",), **lookups)
-    by_place = usage(group_by=("departement",), **lookups)
+    by_funder, by_distributor, by_place = usage_sets(("funder_id",), ("distributor_id",), ("departement",), **lookups)
     totals = summed(by_funder, lambda _: (), ("used", "used_cents", "services", "handed_out"))[()]
     bought, order_ids = _bought(filters)
     cohort = handed_out_then_used(lookups, filters.start, filters.end, ("funder_id", "distributor_id"))

@@ -17,7 +17,7 @@ from aptic.vouchers.models import Redemption
 
 from .filters import Filters
 from .report import Breakdown, Column, Figure, Report, Unit
-from .selectors import usage, usage_snapshot
+from .selectors import usage_sets, usage_snapshot
 from .tables import month_of, months_between, names, series_start, summed
 
 MEASURES = ("services", "used", "used_cents")
@@ -62,14 +62,12 @@ def provider_report(organisation, filters: Filters | None = None, *, today: date
     places = dict(Place.objects.filter(provider=organisation).values_list("pk", "name"))
     scope = {"place_id__in": list(places), **filters.lookups()}
 
-    def grouped(dimension):
-        return usage(group_by=[dimension], **scope) if places else []
-
-    by_place = grouped("place_id")
+    by_place, by_funder, by_day = ([], [], [])
+    if places:
+        by_place, by_funder, by_day = usage_sets(("place_id",), ("funder_id",), ("day",), **scope)
     totals = {name: sum(row[name] for row in by_place) for name in (*MEASURES, "on_top_cents")}
-    by_funder = grouped("funder_id")
     funders = names("funder_id", [row["funder_id"] for row in by_funder])
-    months = summed(grouped("day"), lambda row: month_of(row["day"]), MEASURES)
+    months = summed(by_day, lambda row: month_of(row["day"]), MEASURES)
     first = series_start(filters.start, filters.end, months)
     balance = provider_balance(organisation)
     upcoming = next_payout(organisation, today)

@@ -13,7 +13,6 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import Sum
 
 from . import models
 from .facts import SOURCES, days_before, no_jit
@@ -71,12 +70,18 @@ def _tail(marks: dict, group_by: tuple, filters: list, pushed: dict, sources=tup
     return _grouped(f"({' UNION ALL '.join(parts)}) f", params, group_by, filters, by_handout)
 
 
+def _sums() -> str:
+    """The measures' sums; PostgreSQL's SUM of a bigint is a numeric, read as a Decimal: cast back."""
+    cast = "CAST(SUM({}) AS BIGINT)" if connection.vendor == "postgresql" else "SUM({})"
+    return ", ".join(cast.format(m) for m in MEASURES)
+
+
 def _grouped(source: str, params: list, group_by: tuple, filters: list, by_handout=False) -> list:
     """The measures of `source` (SQL of a table or subquery with every dimension) grouped and
     filtered by the database, as tuples (the groups' values, then the measures)."""
     where, where_params = _where(filters, by_handout)
     columns = ", ".join(connection.ops.quote_name(name) for name in group_by)
-    sums = ", ".join(f"SUM({m})" for m in MEASURES)
+    sums = _sums()
     sql = f"SELECT {columns + ', ' if columns else ''}{sums} FROM {source} WHERE {where}"  # noqa: S608
     if columns:
         sql += f" GROUP BY {columns}"
@@ -195,22 +200,67 @@ def _plan(group_by: tuple, filters: list, span, grains=("day", "month"), rollups
     return None
 
 
-def _rollups(group_by: tuple, filters: list, span, totals: dict, by_handout=False) -> None:
+def _rollups(group_bys: list, filters: list, span, totals: list, by_handout=False) -> None:
+    """Add the rollups' figures of each group_by into totals (one dict per group_by)."""
     if by_handout:
-        _cohorts(group_by, filters, totals)
+        for group_by, into in zip(group_bys, totals, strict=True):
+            _cohorts(group_by, filters, into)
         return
-    _rollups_of(_plan(group_by, filters, span), group_by, totals)
+    # The queries reading the same rollup under the same filters share one statement (ADR 0061).
+    reads: dict = defaultdict(list)
+    for n, plan in enumerate(_shared(group_bys, filters, span)):
+        for model, where in plan:
+            reads[model, _key(where)].append((n, where))
+    for (model, _), asked in reads.items():
+        groups = [group_bys[n] for n, _ in asked]
+        for (n, _), rows in zip(asked, _grouped_sets(_table(model), asked[0][1], groups), strict=True):
+            _add_tail(rows, group_bys[n], totals[n])
 
 
-def _rollups_of(plan: list, group_by: tuple, totals: dict) -> None:
-    for model, where in plan:
-        rows = model.objects.filter(**{f"{name}__{kind}": value for name, kind, value in where})
-        sums = {m: Sum(m) for m in MEASURES}
-        rows = rows.values(*group_by).annotate(**sums).order_by() if group_by else [rows.aggregate(**sums)]
-        for row in rows:
-            into = totals[tuple(row[name] for name in group_by)]
-            for name in MEASURES:
-                into[name] += row[name] or 0
+def _shared(group_bys: list, filters: list, span) -> list:
+    """The plan of each group_by; when one of them must read the finest rollup under the whole
+    filters, those reading the monthly cube (as many rows for a funder) ride on that read instead."""
+    plans = [_plan(group_by, filters, span) for group_by in group_bys]
+    finest = [(ROLLUPS[-1], filters)]
+    if len(plans) > 1 and finest in plans:
+        big = {models.UsageMonthly, models.UsageDaily}
+        plans = [finest if any(model in big for model, _ in plan) else plan for plan in plans]
+    return plans
+
+
+def _key(where: list) -> tuple:
+    return tuple((name, kind, tuple(value) if isinstance(value, list) else value) for name, kind, value in where)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _grouped_sets(source: str, filters: list, group_bys: list) -> list[list]:
+    """_grouped() of each group_by over the same rows: on PostgreSQL one statement with GROUPING
+    SETS (the rows read once), one statement each elsewhere (SQLite has none)."""
+    distinct = list(dict.fromkeys(frozenset(g) for g in group_bys))
+    if connection.vendor != "postgresql" or len(distinct) < 2:
+        return [_grouped(source, [], group_by, filters) for group_by in group_bys]
+    columns = sorted(set().union(*distinct), key=DIMENSIONS.index)
+    q = connection.ops.quote_name
+    names = ", ".join(q(c) for c in columns)
+    sets = ", ".join(f"({', '.join(q(c) for c in columns if c in g)})" for g in distinct)
+    where, params = _where(filters)
+    sums = _sums()
+    sql = f"SELECT {names}, GROUPING({names}), {sums} FROM {source} WHERE {where} GROUP BY GROUPING SETS ({sets})"  # noqa: S608
+    # GROUPING() sets the bit of each column a row is not grouped by, the first column highest.
+    mask = {g: sum(1 << (len(columns) - 1 - i) for i, c in enumerate(columns) if c not in g) for g in distinct}
+    found: dict = {bits: [] for bits in mask.values()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            found[row[len(columns)]].append(row)
+    answers = []
+    for group_by in group_bys:
+        at = [columns.index(c) for c in group_by]
+        answers.append([(*(row[i] for i in at), *row[len(columns) + 1 :]) for row in found[mask[frozenset(group_by)]]])
+    return answers
 
 
 def _cohorts(group_by: tuple, filters: list, totals: dict) -> None:
@@ -219,26 +269,38 @@ def _cohorts(group_by: tuple, filters: list, totals: dict) -> None:
     database from UsageDaily."""
     needed = set(group_by) | {name for name, _, _ in filters}
     if needed <= set(COHORTS[-1].DIMENSIONS):
-        _rollups_of(_plan(group_by, filters, (datetime.date.min, datetime.date.max), rollups=COHORTS), group_by, totals)
+        for model, where in _plan(group_by, filters, (datetime.date.min, datetime.date.max), rollups=COHORTS):
+            _add_tail(_grouped(_table(model), [], group_by, where), group_by, totals)
     else:
-        table = connection.ops.quote_name(UsageDaily._meta.db_table)
-        _add_tail(_grouped(table, [], group_by, filters, by_handout=True), group_by, totals)
+        _add_tail(_grouped(_table(UsageDaily), [], group_by, filters, by_handout=True), group_by, totals)
 
 
 def _add_tail(rows, group_by: tuple, totals: dict) -> None:
+    """Add rows (the groups' values, then the measures) into totals, by group."""
+    width = len(group_by)
+    day = group_by.index("day") if "day" in group_by else None
     for row in rows:
-        into = totals[tuple(_day(v) if n == "day" else v for n, v in zip(group_by, row, strict=False))]
-        for name, value in zip(MEASURES, row[len(group_by) :], strict=True):
-            into[name] += int(value or 0)
+        key = tuple(row[:width])
+        if day is not None and isinstance(key[day], str):  # SQLite's text
+            key = (*key[:day], _day(key[day]), *key[day + 1 :])
+        into = totals[key]
+        for name, value in zip(MEASURES, row[width:], strict=True):
+            if value:
+                into[name] += int(value)
 
 
-def _read(group_by: tuple, filters: list, lookups: dict, by_handout: bool) -> tuple[dict, dict]:
+def _new_totals(count: int) -> list:
+    return [defaultdict(lambda: dict.fromkeys(MEASURES, 0)) for _ in range(count)]
+
+
+def _read(group_bys: list, filters: list, lookups: dict, by_handout: bool) -> tuple[list, dict]:
     marks, pending, span = _state()
-    totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
-    _rollups(group_by, filters, span, totals, by_handout)
+    totals = _new_totals(len(group_bys))
+    _rollups(group_bys, filters, span, totals, by_handout)
     if pending:
         sources = [s for s in SOURCES if s in pending]
-        _add_tail(_tail(marks, group_by, filters, lookups, sources, by_handout), group_by, totals)
+        for group_by, into in zip(group_bys, totals, strict=True):
+            _add_tail(_tail(marks, group_by, filters, lookups, sources, by_handout), group_by, into)
     return totals, marks
 
 
@@ -317,19 +379,17 @@ def _by_handout(tail: list) -> list:
 
 
 def _read_in_snapshot(
-    snapshot: dict, group_by: tuple, filters: list, lookups: dict, by_handout: bool
-) -> tuple[dict, dict]:
+    snapshot: dict, group_bys: list, filters: list, lookups: dict, by_handout: bool
+) -> tuple[list, dict]:
     marks, span, tail = _snapshot_state(snapshot, lookups)
-    totals = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    totals = _new_totals(len(group_bys))
     with no_jit():  # as _state's settings do outside a snapshot: JIT took seconds on the daily rollup
-        _rollups(group_by, filters, span, totals, by_handout)
+        _rollups(group_bys, filters, span, totals, by_handout)
     if by_handout:
         tail = _by_handout(tail)
-    _add_tail(
-        [(*(values[n] for n in group_by), *measures) for values, measures in tail if _matches(values, filters)],
-        group_by,
-        totals,
-    )
+    tail = [row for row in tail if _matches(row[0], filters)]
+    for group_by, into in zip(group_bys, totals, strict=True):
+        _add_tail([(*(values[n] for n in group_by), *measures) for values, measures in tail], group_by, into)
     return totals, marks
 
 
@@ -337,35 +397,45 @@ def usage(*, group_by=(), **filters) -> list[dict]:
     """The measures summed by the dimensions of group_by, for the facts matching filters (lookups
     on dimensions: funder_id=…, day__gte=…, commune__in=…). One dict per group, with its
     dimensions and every measure; groups whose measures are all zero are left out."""
-    return _usage(group_by, filters, by_handout=False)
+    return _usage([group_by], filters, by_handout=False)[0]
+
+
+def usage_sets(*group_bys, **filters) -> list[list[dict]]:
+    """usage(group_by=…) of each of group_bys, under the same filters, in that order: the queries
+    reading the same rollup share one read of its rows (a page's breakdowns, ADR 0061)."""
+    return _usage(list(group_bys), filters, by_handout=False)
 
 
 def usage_by_handout(*, group_by=(), **filters) -> list[dict]:
     """As usage(), for the uses of the vouchers whose handout is known, "day" standing for the day
     of their handout, not of their use (the usage rate's cohorts, ADR 0055): day__gte=… and
     day__lte=… select the vouchers handed out in that period, whenever they were used."""
-    return _usage(group_by, filters, by_handout=True)
+    return _usage([group_by], filters, by_handout=True)[0]
 
 
-def _usage(group_by, filters: dict, by_handout: bool) -> list[dict]:
-    group_by, checked = _checked(group_by, filters)
+def _usage(group_bys: list, filters: dict, by_handout: bool) -> list[list[dict]]:
+    group_bys = [_checked(group_by, {})[0] for group_by in group_bys]
+    _, checked = _checked((), filters)
     # A refresh committing between the reads would count its rows twice (in the rollups and in
     # the tail): read again when the watermarks moved meanwhile.
     snapshot = _snapshot.get()
     for _ in range(5):
         if snapshot is not None:
-            totals, marks = _read_in_snapshot(snapshot, group_by, checked, filters, by_handout)
+            totals, marks = _read_in_snapshot(snapshot, group_bys, checked, filters, by_handout)
         else:
             with transaction.atomic():  # the settings of _state last until its end
-                totals, marks = _read(group_by, checked, filters, by_handout)
+                totals, marks = _read(group_bys, checked, filters, by_handout)
         if _marks() == marks:
             break
         if snapshot is not None:
             snapshot.clear()  # a refresh folded the tail meanwhile: read it again
     return [
-        dict(zip(group_by, key, strict=True)) | {m: int(v) for m, v in measures.items()}
-        for key, measures in sorted(totals.items(), key=lambda item: tuple(map(str, item[0])))
-        if any(measures.values())
+        [
+            dict(zip(group_by, key, strict=True)) | {m: int(v) for m, v in measures.items()}
+            for key, measures in sorted(found.items(), key=lambda item: tuple(map(str, item[0])))
+            if any(measures.values())
+        ]
+        for group_by, found in zip(group_bys, totals, strict=True)
     ]
 
 
@@ -377,12 +447,18 @@ def usage_totals(**filters) -> dict:
 
 def usage_median_delay(**filters) -> int | None:
     """Median days from handout to use of the vouchers used (those whose handout is known)."""
-    counts = [(row["delay_days"], row["used"]) for row in usage(group_by=["delay_days"], delay_days__gte=0, **filters)]
+    return median_delay(usage(group_by=["delay_days"], delay_days__gte=0, **filters))
+
+
+def median_delay(rows) -> int | None:
+    """The median of usage rows grouped by delay_days (the uses of vouchers whose handout is
+    unknown, delay -1, left out): a page reads them with its other breakdowns (usage_sets)."""
+    counts = sorted((row["delay_days"], row["used"]) for row in rows if row["delay_days"] >= 0)
     total = sum(n for _, n in counts)
     if total <= 0:
         return None
     seen = 0
-    for delay, n in sorted(counts):
+    for delay, n in counts:
         seen += n
         if 2 * seen >= total:
             return delay

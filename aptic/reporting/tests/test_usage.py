@@ -17,7 +17,7 @@ from aptic.jobs.schedule import frequent_tick
 from aptic.printing.models import PrintRelease
 from aptic.reporting import selectors, services
 from aptic.reporting.models import DIMENSIONS, MEASURES, ROLLUPS, UsageDaily, Watermark
-from aptic.reporting.selectors import usage, usage_median_delay, usage_totals
+from aptic.reporting.selectors import median_delay, usage, usage_median_delay, usage_sets, usage_totals
 from aptic.reporting.services import rollups_rebuild, usage_refresh
 from aptic.vouchers.lifecycle import order_expire, vouchers_reimburse, vouchers_reimbursement_reverse, vouchers_stop
 from aptic.vouchers.models import Voucher, VoucherEvent
@@ -361,20 +361,57 @@ def test_every_rollup_answers_as_the_finest_would(monkeypatch):
                     assert usage(group_by=group_by, **filters) == routed, (group_by, filters)
                     if no_delay:
                         assert usage_median_delay(**filters) == routed_median
+                # A page's queries read together (one statement per rollup on PostgreSQL) answer
+                # as each alone; the median from the delays read with them.
+                groups = [group_by, *(g for g, _ in asked), ["delay_days"], []]
+                together = usage_sets(*groups, **filters)
+                assert together == [usage(group_by=g, **filters) for g in groups], (groups, filters)
+                if no_delay:
+                    assert median_delay(together[-2]) == routed_median
             transaction.set_rollback(True)
 
     check()
+
+
+@pytest.mark.django_db
+def test_a_pages_queries_under_the_same_filters_read_the_finest_rollup_once():
+    """A département and a public: the series by day, the places and the delays need UsageDaily, the
+    publics the monthly cube; on PostgreSQL the four are one statement (GROUPING SETS, ADR 0061),
+    elsewhere one each; the figures are those of each query alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    facts = [
+        {"day": DAYS[n % 7], "funder_id": 1, "order_id": 1, "place_id": n % 3, "departement": ("42", "69")[n % 2],
+         "public": ("senior", "young")[n % 3 == 0], "delay_days": n % 5, "used": 1 + n % 4, "used_cents": 1000}
+        for n in range(30)
+    ]  # fmt: skip
+    UsageDaily.objects.bulk_create([UsageDaily(**f) for f in facts])
+    rollups_rebuild()
+    groups = [("day",), ("place_id",), ("delay_days",), ("public",)]
+    lookups = {"funder_id": 1, "departement": "42", "public": "senior"}
+    with CaptureQueriesContext(connection) as queries:
+        together = usage_sets(*groups, **lookups)
+    finest = [q for q in queries.captured_queries if 'FROM "reporting_usagedaily"' in q["sql"]]
+    assert len(finest) == (1 if connection.vendor == "postgresql" else len(groups))
+    assert together == [usage(group_by=g, **lookups) for g in groups]
+    assert sum(r["used"] for r in together[0]) == sum(
+        f["used"] for f in facts if f["departement"] == "42" and f["public"] == "senior"
+    )
 
 
 def test_a_funders_page_reads_the_small_rollups():
     """The plan of the usual queries: whole months from the monthly rollups, the rest of a period
     from the daily ones, the finest only when a query needs the place and the day."""
     from aptic.reporting.models import (
+        UsageCategoryDaily,
         UsageCategoryMonthly,
+        UsageDelayDaily,
         UsageDelayMonthly,
         UsageFunderDaily,
         UsageMonthly,
         UsagePlaceMonthly,
+        UsagePublicDaily,
         UsagePublicMonthly,
         UsageTerritoryMonthly,
     )
@@ -398,11 +435,17 @@ def test_a_funders_page_reads_the_small_rollups():
     assert custom == [
         (UsageCategoryMonthly, [("day", "gte", datetime.date(2026, 3, 1)), ("day", "lt", datetime.date(2026, 5, 1)),
                         ("funder_id", "exact", 1)]),
-        (UsageDaily, [("day", "gte", datetime.date(2026, 2, 10)), ("day", "lte", datetime.date(2026, 2, 28)),
-                      ("funder_id", "exact", 1)]),
-        (UsageDaily, [("day", "gte", datetime.date(2026, 5, 1)), ("day", "lte", datetime.date(2026, 5, 4)),
-                      ("funder_id", "exact", 1)]),
+        (UsageCategoryDaily, [("day", "gte", datetime.date(2026, 2, 10)), ("day", "lte", datetime.date(2026, 2, 28)),
+                              ("funder_id", "exact", 1)]),
+        (UsageCategoryDaily, [("day", "gte", datetime.date(2026, 5, 1)), ("day", "lte", datetime.date(2026, 5, 4)),
+                              ("funder_id", "exact", 1)]),
     ]  # fmt: skip
+    # The days of partial months: no place, a small daily rollup (ADR 0061); a place, the finest.
+    edges = {"funder_id": 1, "day__gte": datetime.date(2026, 2, 10), "day__lte": datetime.date(2026, 4, 30)}
+    assert [m for m, _ in plan(["public"], **edges)] == [UsagePublicMonthly, UsagePublicDaily]
+    assert [m for m, _ in plan(["delay_days"], **edges)] == [UsageDelayMonthly, UsageDelayDaily]
+    assert [m for m, _ in plan(["place_id"], **edges)] == [UsagePlaceMonthly, UsageDaily]
+    assert [m for m, _ in plan(["day"], public="senior", **year)] == [UsagePublicDaily]
     # A period ending on the first of a month reads that day from a daily rollup (found by the test above).
     assert plan([], funder_id=1, day__gte=datetime.date(2026, 1, 1), day__lte=datetime.date(2026, 5, 1)) == [
         (UsageTerritoryMonthly, [("day", "gte", datetime.date(2026, 1, 1)), ("day", "lt", datetime.date(2026, 5, 1)),
@@ -417,7 +460,8 @@ def test_a_funders_page_reads_the_small_rollups():
     ]
     # Within one month: no whole month, the daily rollups.
     within = {"day__gte": datetime.date(2026, 2, 10), "day__lte": datetime.date(2026, 2, 20)}
-    assert [m for m, _ in plan(["category_id"], funder_id=1, **within)] == [UsageDaily]
+    assert [m for m, _ in plan(["category_id"], funder_id=1, **within)] == [UsageCategoryDaily]
+    assert [m for m, _ in plan(["place_id"], funder_id=1, **within)] == [UsageDaily]
     assert [m for m, _ in plan([], funder_id=1, **within)] == [UsageFunderDaily]
 
 
