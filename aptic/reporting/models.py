@@ -189,27 +189,21 @@ UsageMonthly = _rollup(
 )
 
 
-# The first and last days of a period that are not a whole month, for the breakdowns that need no
-# place (ADR 0061): one day of the largest funder is 2,700 rows of UsageDaily, 60 or 200 of these.
-UsageCategoryDaily = _rollup(
-    "UsageCategoryDaily", (*_BY, "category_id", "typology_id"), "day", "catégorie",
-    "The breakdowns by service category and by place typology, on the days of a period's partial months.",
-)  # fmt: skip
+# A series by day under a public or distributor filter (the funder's handouts to a public, the
+# distributor's dashboard) read UsageDaily: one day of the largest funder is 2,700 rows there, at most
+# 210 here (ADR 0061). No other small daily rollup: on the days of a period's partial months, a page
+# reads its places from UsageDaily, and its categories and delays in the same statement.
 UsagePublicDaily = _rollup(
     "UsagePublicDaily", (*_BY, "public", "distributor_id"), "day", "public",
-    "The breakdowns by public and by distributor on the days of a period's partial months; a series by "
-    "day under a public or distributor filter.",
+    "A series by day under a public or distributor filter; the breakdowns by public and distributor "
+    "on the days of a period's partial months.",
     indexed=("distributor_id",),
-)  # fmt: skip
-UsageDelayDaily = _rollup(
-    "UsageDelayDaily", (*_BY, "delay_days"), "day", "délai",
-    "The median days from handout to use, on the days of a period's partial months.",
 )  # fmt: skip
 
 
 # From the smallest to the finest (for one funder's year): the selectors read the first that can
 # answer. The monthly cube (every dimension but place and delay) is for filters combined; the small
-# daily rollups come after it, so that whole months are read from the monthly ones.
+# daily one comes after it, so that whole months are read from the monthly ones.
 ROLLUPS = (
     UsageTerritoryMonthly,
     UsageCategoryMonthly,
@@ -218,9 +212,7 @@ ROLLUPS = (
     UsageFunderDaily,
     UsageDelayMonthly,
     UsageMonthly,
-    UsageCategoryDaily,
     UsagePublicDaily,
-    UsageDelayDaily,
     UsageDaily,
 )
 

@@ -404,9 +404,7 @@ def test_a_funders_page_reads_the_small_rollups():
     """The plan of the usual queries: whole months from the monthly rollups, the rest of a period
     from the daily ones, the finest only when a query needs the place and the day."""
     from aptic.reporting.models import (
-        UsageCategoryDaily,
         UsageCategoryMonthly,
-        UsageDelayDaily,
         UsageDelayMonthly,
         UsageFunderDaily,
         UsageMonthly,
@@ -435,16 +433,15 @@ def test_a_funders_page_reads_the_small_rollups():
     assert custom == [
         (UsageCategoryMonthly, [("day", "gte", datetime.date(2026, 3, 1)), ("day", "lt", datetime.date(2026, 5, 1)),
                         ("funder_id", "exact", 1)]),
-        (UsageCategoryDaily, [("day", "gte", datetime.date(2026, 2, 10)), ("day", "lte", datetime.date(2026, 2, 28)),
-                              ("funder_id", "exact", 1)]),
-        (UsageCategoryDaily, [("day", "gte", datetime.date(2026, 5, 1)), ("day", "lte", datetime.date(2026, 5, 4)),
-                              ("funder_id", "exact", 1)]),
+        (UsageDaily, [("day", "gte", datetime.date(2026, 2, 10)), ("day", "lte", datetime.date(2026, 2, 28)),
+                      ("funder_id", "exact", 1)]),
+        (UsageDaily, [("day", "gte", datetime.date(2026, 5, 1)), ("day", "lte", datetime.date(2026, 5, 4)),
+                      ("funder_id", "exact", 1)]),
     ]  # fmt: skip
-    # The days of partial months: no place, a small daily rollup (ADR 0061); a place, the finest.
+    # The days of partial months: publics and distributors from their daily rollup (ADR 0061).
     edges = {"funder_id": 1, "day__gte": datetime.date(2026, 2, 10), "day__lte": datetime.date(2026, 4, 30)}
     assert [m for m, _ in plan(["public"], **edges)] == [UsagePublicMonthly, UsagePublicDaily]
-    assert [m for m, _ in plan(["delay_days"], **edges)] == [UsageDelayMonthly, UsageDelayDaily]
-    assert [m for m, _ in plan(["place_id"], **edges)] == [UsagePlaceMonthly, UsageDaily]
+    assert [m for m, _ in plan(["delay_days"], **edges)] == [UsageDelayMonthly, UsageDaily]
     assert [m for m, _ in plan(["day"], public="senior", **year)] == [UsagePublicDaily]
     # A period ending on the first of a month reads that day from a daily rollup (found by the test above).
     assert plan([], funder_id=1, day__gte=datetime.date(2026, 1, 1), day__lte=datetime.date(2026, 5, 1)) == [
@@ -460,7 +457,7 @@ def test_a_funders_page_reads_the_small_rollups():
     ]
     # Within one month: no whole month, the daily rollups.
     within = {"day__gte": datetime.date(2026, 2, 10), "day__lte": datetime.date(2026, 2, 20)}
-    assert [m for m, _ in plan(["category_id"], funder_id=1, **within)] == [UsageCategoryDaily]
+    assert [m for m, _ in plan(["category_id"], funder_id=1, **within)] == [UsageDaily]
     assert [m for m, _ in plan(["place_id"], funder_id=1, **within)] == [UsageDaily]
     assert [m for m, _ in plan([], funder_id=1, **within)] == [UsageFunderDaily]
 
