@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from . import models
-from .facts import SOURCES, days_before, no_jit
+from .facts import READ_SETTINGS, SOURCES, days_before, no_jit
 from .models import COHORTS, DIMENSIONS, MEASURES, UsageDaily, UsageFunderDaily, Watermark
 
 _SQL = {"exact": "= %s", "gt": "> %s", "gte": ">= %s", "lt": "< %s", "lte": "<= %s"}
@@ -106,7 +106,7 @@ def _state() -> tuple[dict, dict, tuple]:
     parts += [f"(SELECT MIN(day) FROM {days})", f"(SELECT MAX(day) FROM {days})"]  # noqa: S608
     if connection.vendor == "postgresql":
         # facts.no_jit's settings, in the same round trip.
-        parts += ["set_config('jit', 'off', true)", "set_config('join_collapse_limit', '1', true)"]
+        parts += list(READ_SETTINGS)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}")
         row = cursor.fetchone()
