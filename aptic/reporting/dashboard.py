@@ -76,15 +76,29 @@ class Measures:
         life = {**scope, **filters.lookups(places=False)}
         self.uses, self.life = uses, life
         # The queries under the same filters read together: one statement per rollup (ADR 0061).
-        self.days, self.places, self.handers, delays = usage_sets(("day",), PLACES, HANDERS, ("delay_days",), **uses)
+        asked = [("day",), PLACES, HANDERS, ("delay_days",)]
+        # Since the start and up to today, the uses of the period are all of them: the vouchers of
+        # the orders used so far (the rate of the vouchers bought) are among the same rows (ADR 0061).
+        whole = filters.start is None and filters.end >= timezone.localdate()
+        asked += [("order_id",)] if whole else []
+        found = usage_sets(*asked, **uses)
+        self.days, self.places, self.handers, delays = found[:4]
         self.median = median_delay(delays)
+        self.by_order = found[4] if whole else None
         self.life_days, self.life_handers = self.days, self.handers
         if life != uses:
             self.life_days, self.life_handers = usage_sets(("day",), HANDERS, **life)
         shipped = {**scope, **filters.lookups(places=False, publics=False)}
         self.shipped = _total(self.life_days)["shipped"] if shipped == life else _total(usage(**shipped))["shipped"]
         # The vouchers handed out within the period and used since (the rates' numerator).
-        self.cohort = handed_out_then_used(uses, filters.start, filters.end, ("distributor_id", "public"))
+        self.cohort = handed_out_then_used(uses, filters.start, filters.end, HANDERS)
+
+    def used_of_orders(self, order_ids) -> int:
+        """Vouchers of these orders used so far (the rate of the vouchers bought)."""
+        if self.by_order is None:
+            return used_of_orders(self.uses, order_ids)
+        wanted = set(order_ids)
+        return sum(row["used"] for row in self.by_order if row["order_id"] in wanted)
 
     def cohort_by(self, dimension: str) -> dict:
         found: dict = {}
@@ -188,8 +202,13 @@ def _by(rows, dimension: str, *, label: str, key: str, title: str, limit: int | 
     totals = summed(rows, lambda r: r[dimension], ("used", "used_cents", "services"))
     # Rows of handouts and expiries only (no place) are not uses: no empty "Non renseigné" row.
     totals = {value: t for value, t in totals.items() if any(t.values())}
-    named = names(dimension, totals)
-    ordered = sorted(totals.items(), key=lambda item: (-item[1]["used"], str(named.get(item[0], ""))))
+    shown = totals
+    if limit and len(totals) > limit:
+        # Only the names of those shown: the top `limit`, with the ties at the cut (ordered by name).
+        cut = sorted((t["used"] for t in totals.values()), reverse=True)[limit - 1]
+        shown = {value: t for value, t in totals.items() if t["used"] >= cut}
+    named = names(dimension, shown)
+    ordered = sorted(shown.items(), key=lambda item: (-item[1]["used"], str(named.get(item[0], ""))))
     total = sum(t["used"] for t in totals.values())
     if limit:
         ordered = ordered[:limit]
@@ -294,7 +313,7 @@ def funder_report(*, funder, filters: Filters) -> Report:
         title="Tableau de bord",
         organisation=funder.name,
         filters=filters.lines(),
-        figures=_figures(totals, bought, released, used_of_orders(m.uses, order_ids), m.median),
+        figures=_figures(totals, bought, released, m.used_of_orders(order_ids), m.median),
         breakdowns=breakdowns(m, filters),
         generated_at=timezone.now(),
         notes=notes(filters, bought=bought, totals=totals),

@@ -267,8 +267,7 @@ def _cohorts(group_by: tuple, filters: list, totals: dict) -> None:
     """The uses by handout day: from the cohorts when they hold every dimension of the query (the
     handout days they hold are not the use days of `span`: no bound dropped), else grouped by the
     database from UsageDaily."""
-    needed = set(group_by) | {name for name, _, _ in filters}
-    if needed <= set(COHORTS[-1].DIMENSIONS):
+    if set(group_by) | {name for name, _, _ in filters} <= set(COHORTS[-1].DIMENSIONS):
         for model, where in _plan(group_by, filters, (datetime.date.min, datetime.date.max), rollups=COHORTS):
             _add_tail(_grouped(_table(model), [], group_by, where), group_by, totals)
     else:

@@ -168,3 +168,40 @@ def test_the_migration_fills_the_cohorts_from_the_daily_rollup():
     ]
     rollups_rebuild()
     assert {model: sorted(model.objects.values_list(*model.DIMENSIONS, "used")) for model in COHORTS} == folded
+
+
+@pytest.mark.django_db
+def test_since_the_start_a_page_reads_its_orders_with_its_uses():
+    """Since the start, the dashboard takes the vouchers used per order (the rate of the vouchers
+    bought) from its uses' statement (ADR 0061): the same figure as reading it on its own."""
+    from aptic.reporting.cohort import used_of_orders
+    from aptic.reporting.dashboard import Measures
+    from aptic.reporting.filters import Filters
+
+    place_filters = st.fixed_dictionaries(
+        {},
+        optional={
+            "commune": VALUES["commune"],
+            "departement": VALUES["departement"],
+            "category": VALUES["category_id"],
+            "public": VALUES["public"],
+            "distributor": VALUES["distributor_id"],
+            "orders": st.lists(VALUES["order_id"], max_size=2).map(tuple),
+        },
+    )
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(facts=st.lists(FACT, max_size=40), chosen=place_filters, orders=st.lists(VALUES["order_id"], max_size=2))
+    def check(facts, chosen, orders):
+        with transaction.atomic():
+            unique = {tuple(f[d] for d in DIMENSIONS): f for f in facts}
+            UsageDaily.objects.bulk_create([UsageDaily(**f) for f in unique.values()])
+            rollups_rebuild()
+            m = Measures({"funder_id": 1}, Filters(period="tout", **chosen))
+            assert m.by_order is not None
+            if chosen.get("orders"):
+                orders = [o for o in orders if o in chosen["orders"]]  # the page's orders are among those ticked
+            assert m.used_of_orders(orders) == used_of_orders(m.uses, orders)
+            transaction.set_rollback(True)
+
+    check()
