@@ -45,7 +45,8 @@ def no_jit():
         yield
 
 
-def _t(model) -> str:
+def quoted(model) -> str:
+    """A model's table name, quoted for SQL."""
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -118,11 +119,11 @@ def voucher_event_facts(lo: int, hi: int | None, filters: dict | None = None) ->
     # The redemption's first voucher (lowest id); a redemption of one voucher needs no lookup.
     first = (
         "(r.voucher_count = 1 OR e.voucher_id = "  # noqa: S608
-        f"(SELECT min(l.voucher_id) FROM {_t(RedemptionLine)} l WHERE l.redemption_id = e.redemption_id))"
+        f"(SELECT min(l.voucher_id) FROM {quoted(RedemptionLine)} l WHERE l.redemption_id = e.redemption_id))"
     )
     typology = (
-        f"(SELECT pt.placetypology_id FROM {_t(Place.typologies.through)} pt "  # noqa: S608
-        f"JOIN {_t(PlaceTypology)} t ON t.id = pt.placetypology_id "
+        f"(SELECT pt.placetypology_id FROM {quoted(Place.typologies.through)} pt "  # noqa: S608
+        f"JOIN {quoted(PlaceTypology)} t ON t.id = pt.placetypology_id "
         "WHERE pt.place_id = r.place_id ORDER BY t.position, t.id LIMIT 1)"
     )
     where, where_params = _range("e.id", lo, hi, filters, {"funder_id": "o.funder_id", "order_id": "v.order_id"})
@@ -152,17 +153,17 @@ def voucher_event_facts(lo: int, hi: int | None, filters: dict | None = None) ->
         CASE WHEN e.to_status = {expired} THEN 1 ELSE 0 END AS expired,
         (CASE WHEN e.to_status = {stopped} THEN 1 ELSE 0 END)
             - (CASE WHEN e.from_status = {stopped} THEN 1 ELSE 0 END) AS stopped
-    FROM {_t(VoucherEvent)} e
-    JOIN {_t(Voucher)} v ON v.id = e.voucher_id
-    JOIN {_t(Order)} o ON o.id = v.order_id
-    LEFT JOIN {_t(Redemption)} r ON r.id = e.redemption_id
-    LEFT JOIN {_t(Offer)} f ON f.id = r.offer_id
-    LEFT JOIN {_t(Place)} p ON p.id = r.place_id
-    LEFT JOIN {_t(Commune)} c ON c.insee_code = p.commune_id
-    LEFT JOIN {_t(Booklet)} b ON b.order_id = v.order_id AND b.number = (v.sequence - 1) / o.booklet_size + 1
-    LEFT JOIN {_t(ShippedBooklet)} sb ON sb.booklet_id = b.id
-    LEFT JOIN {_t(Shipment)} sh ON sh.id = sb.shipment_id
-    LEFT JOIN {_t(Handout)} h ON h.shipped_id = sb.id
+    FROM {quoted(VoucherEvent)} e
+    JOIN {quoted(Voucher)} v ON v.id = e.voucher_id
+    JOIN {quoted(Order)} o ON o.id = v.order_id
+    LEFT JOIN {quoted(Redemption)} r ON r.id = e.redemption_id
+    LEFT JOIN {quoted(Offer)} f ON f.id = r.offer_id
+    LEFT JOIN {quoted(Place)} p ON p.id = r.place_id
+    LEFT JOIN {quoted(Commune)} c ON c.insee_code = p.commune_id
+    LEFT JOIN {quoted(Booklet)} b ON b.order_id = v.order_id AND b.number = (v.sequence - 1) / o.booklet_size + 1
+    LEFT JOIN {quoted(ShippedBooklet)} sb ON sb.booklet_id = b.id
+    LEFT JOIN {quoted(Shipment)} sh ON sh.id = sb.shipment_id
+    LEFT JOIN {quoted(Handout)} h ON h.shipped_id = sb.id
     WHERE {where} AND ({use} OR e.to_status IN ({expired}, {stopped}) OR e.from_status = {stopped})"""  # noqa: S608
     # The only parameters: the time zone of the days (in the order above), then the range.
     return sql, day_params + event_params + day_params + where_params
@@ -179,8 +180,8 @@ def _booklet_facts(day: str, distributor: str, public: str, measures: str, sourc
         0 AS place_id, 0 AS category_id, 0 AS typology_id, '' AS commune, '' AS epci, '' AS departement,
         '' AS region, {distributor} AS distributor_id, {public} AS public, {NO_DELAY} AS delay_days, {measures}
     FROM {source}
-    JOIN {_t(Booklet)} b ON b.id = sb.booklet_id
-    JOIN {_t(Order)} o ON o.id = b.order_id
+    JOIN {quoted(Booklet)} b ON b.id = sb.booklet_id
+    JOIN {quoted(Order)} o ON o.id = b.order_id
     WHERE {where}"""  # noqa: S608 (names from the models)
 
 
@@ -188,7 +189,7 @@ def handout_facts(lo: int, hi: int | None, filters: dict | None = None) -> tuple
     where, params = _range("h.id", lo, hi, filters, {"funder_id": "o.funder_id", "order_id": "b.order_id"})
     sql = _booklet_facts(
         "h.handed_out_on", "h.organisation_id", "h.category", _measures(handed_out="b.size"),
-        f"{_t(Handout)} h JOIN {_t(ShippedBooklet)} sb ON sb.id = h.shipped_id", where,
+        f"{quoted(Handout)} h JOIN {quoted(ShippedBooklet)} sb ON sb.id = h.shipped_id", where,
     )  # fmt: skip
     return sql, params
 
@@ -199,7 +200,7 @@ def shipped_booklet_facts(lo: int, hi: int | None, filters: dict | None = None) 
     where, params = _range("sb.id", lo, hi, filters, {"funder_id": "o.funder_id", "order_id": "b.order_id"})
     sql = _booklet_facts(
         f"COALESCE(sh.shipped_on, {recorded})", "sh.recipient_id", "''", _measures(shipped="b.size"),
-        f"{_t(ShippedBooklet)} sb JOIN {_t(Shipment)} sh ON sh.id = sb.shipment_id", where,
+        f"{quoted(ShippedBooklet)} sb JOIN {quoted(Shipment)} sh ON sh.id = sb.shipment_id", where,
     )  # fmt: skip
     return sql, day_params + params
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from . import models
-from .facts import READ_SETTINGS, SOURCES, days_before, no_jit
+from .facts import READ_SETTINGS, SOURCES, days_before, no_jit, quoted
 from .models import COHORTS, DIMENSIONS, MEASURES, UsageDaily, UsageFunderDaily, Watermark
 
 _SQL = {"exact": "= %s", "gt": "> %s", "gte": ">= %s", "lt": "< %s", "lte": "<= %s"}
@@ -93,16 +93,15 @@ def _grouped(source: str, params: list, group_by: tuple, filters: list, by_hando
 def _state() -> tuple[dict, dict, tuple]:
     """In one statement: each source's watermark and whether rows follow it (a source with none
     needs no tail query), and the first and last days the rollups hold."""
-    q = connection.ops.quote_name
-    marks = f"{q(Watermark._meta.db_table)}"
+    marks = quoted(Watermark)
     parts = []
     for source, (model, _) in SOURCES.items():
         mark = f"COALESCE((SELECT last_id FROM {marks} WHERE source = '{source}'), 0)"  # noqa: S608
         # The highest id (one index probe), not EXISTS (… id > mark): PostgreSQL plans that one
         # as a sequential scan, not knowing the mark (35 ms at 200,000 events).
-        after = f"COALESCE((SELECT MAX(id) FROM {q(model._meta.db_table)}), 0) > {mark}"  # noqa: S608
+        after = f"COALESCE((SELECT MAX(id) FROM {quoted(model)}), 0) > {mark}"  # noqa: S608
         parts += [mark, after]
-    days = q(UsageFunderDaily._meta.db_table)
+    days = quoted(UsageFunderDaily)
     parts += [f"(SELECT MIN(day) FROM {days})", f"(SELECT MAX(day) FROM {days})"]  # noqa: S608
     if connection.vendor == "postgresql":
         # facts.no_jit's settings, in the same round trip.
@@ -213,8 +212,8 @@ def _rollups(group_bys: list, filters: list, span, totals: list, by_handout=Fals
             reads[model, _key(where)].append((n, where))
     for (model, _), asked in reads.items():
         groups = [group_bys[n] for n, _ in asked]
-        for (n, _), rows in zip(asked, _grouped_sets(_table(model), asked[0][1], groups), strict=True):
-            _add_tail(rows, group_bys[n], totals[n])
+        for (n, _), rows in zip(asked, _grouped_sets(quoted(model), asked[0][1], groups), strict=True):
+            _add_rows(rows, group_bys[n], totals[n])
 
 
 def _shared(group_bys: list, filters: list, span) -> list:
@@ -230,10 +229,6 @@ def _shared(group_bys: list, filters: list, span) -> list:
 
 def _key(where: list) -> tuple:
     return tuple((name, kind, tuple(value) if isinstance(value, list) else value) for name, kind, value in where)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _grouped_sets(source: str, filters: list, group_bys: list) -> list[list]:
@@ -269,12 +264,12 @@ def _cohorts(group_by: tuple, filters: list, totals: dict) -> None:
     database from UsageDaily."""
     if set(group_by) | {name for name, _, _ in filters} <= set(COHORTS[-1].DIMENSIONS):
         for model, where in _plan(group_by, filters, (datetime.date.min, datetime.date.max), rollups=COHORTS):
-            _add_tail(_grouped(_table(model), [], group_by, where), group_by, totals)
+            _add_rows(_grouped(quoted(model), [], group_by, where), group_by, totals)
     else:
-        _add_tail(_grouped(_table(UsageDaily), [], group_by, filters, by_handout=True), group_by, totals)
+        _add_rows(_grouped(quoted(UsageDaily), [], group_by, filters, by_handout=True), group_by, totals)
 
 
-def _add_tail(rows, group_by: tuple, totals: dict) -> None:
+def _add_rows(rows, group_by: tuple, totals: dict) -> None:
     """Add rows (the groups' values, then the measures) into totals, by group."""
     width = len(group_by)
     day = group_by.index("day") if "day" in group_by else None
@@ -299,7 +294,7 @@ def _read(group_bys: list, filters: list, lookups: dict, by_handout: bool) -> tu
     if pending:
         sources = [s for s in SOURCES if s in pending]
         for group_by, into in zip(group_bys, totals, strict=True):
-            _add_tail(_tail(marks, group_by, filters, lookups, sources, by_handout), group_by, into)
+            _add_rows(_tail(marks, group_by, filters, lookups, sources, by_handout), group_by, into)
     return totals, marks
 
 
@@ -388,7 +383,7 @@ def _read_in_snapshot(
         tail = _by_handout(tail)
     tail = [row for row in tail if _matches(row[0], filters)]
     for group_by, into in zip(group_bys, totals, strict=True):
-        _add_tail([(*(values[n] for n in group_by), *measures) for values, measures in tail], group_by, into)
+        _add_rows([(*(values[n] for n in group_by), *measures) for values, measures in tail], group_by, into)
     return totals, marks
 
 
