@@ -496,8 +496,8 @@ def _pages(funder, combos: dict, year):
 
 
 def _sql_share(view) -> str:
-    """Where one more run of `view` spends its time: its SQL statements (sent, run, fetched) and
-    the rest (Python: rows to figures, names, sorting)."""
+    """Where one more run of `view` spends its time: its SQL statements (execute: sent, run and
+    answered) and the rest (Python, and fetching the rows: rows to figures, names, sorting)."""
     spent = [0.0, 0]
 
     def clocked(execute, sql, params, many, context):
@@ -537,8 +537,8 @@ def run():
     else:
         funders, plan, offers, staff, issued, built = _world()
     # The bench's own objects (its world: 20,000 offers with their places) out of the collector's
-    # full passes, as aptic/wsgi.py keeps a worker's start-up (ADR 0062): scanned at each one, they
-    # added 100 ms to a page's p95.
+    # full passes, as a web worker freezes its own (aptic/core/startup.py, ADR 0062): scanned at each
+    # one, they added 100 ms to a page's p95.
     gc.collect()
     gc.freeze()
     print(f"  history built: vouchers issued (order_issue's COPY)   {issued:8.1f} s")
@@ -555,9 +555,9 @@ def run():
     print(f"  usage_refresh, the whole history folded                {folded:8.1f} s   ({rows / folded:,.0f} rows/s)")
     for model in ROLLUPS + COHORTS:
         print(f"    {model.__name__:<24} {model.objects.count():>12,} rows")
-    # The steady state of a running platform: autovacuum has marked the folded rows all-visible
-    # (index-only scans, ADR 0062) and gathered their statistics; a fold of a whole year at once
-    # leaves that to this VACUUM.
+    # The state the rollups' autovacuum settings aim at (migration reporting/0008): the folded rows
+    # marked all-visible (index-only scans, ADR 0062) and their statistics gathered. A fold of a
+    # whole year at once leaves that to this VACUUM; pages not yet marked are not measured.
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(quoted(model) for model in ROLLUPS + COHORTS)}")

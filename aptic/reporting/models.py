@@ -107,7 +107,7 @@ class UsageDaily(Measures):
             models.Index(fields=["commune", "day"], name="usage_daily_commune_day"),
             models.Index(fields=["epci", "day"], name="usage_daily_epci_day"),
             # The same within a funder: its rows of one EPCI, not every funder's there nor the whole
-            # funder's range of the covering indexes (migration 0008: a page 200 → 47 ms, ADR 0062).
+            # funder's range of a covering index (migration 0008: a read 200 → 47 ms, ADR 0062).
             models.Index(fields=["funder_id", "commune", "day"], name="usage_daily_funder_commune"),
             models.Index(fields=["funder_id", "epci", "day"], name="usage_daily_funder_epci"),
             # A page filtered by public, département, category or typology reads the finest rollup

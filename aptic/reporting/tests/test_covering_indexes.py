@@ -6,7 +6,7 @@ test fails first."""
 import pytest
 from django.db import connection
 
-from aptic.reporting.models import UsageDaily, UsagePlaceMonthly
+from aptic.reporting.models import COHORTS, ROLLUPS, UsageDaily, UsagePlaceMonthly
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -27,3 +27,19 @@ def test_the_covering_indexes_hold_every_column_of_their_table():
             )
             columns = {row[0] for row in cursor.fetchall()}
         assert columns == {field.column for field in model._meta.concrete_fields} - {"id"}, name
+
+
+def test_every_rollup_is_vacuumed_after_one_percent_of_new_rows():
+    """Index-only scans skip only the pages VACUUM marked all-visible: PostgreSQL's default (20 % of
+    the rows) would leave weeks of a large rollup to the table's pages."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+            [[model._meta.db_table for model in ROLLUPS + COHORTS]],
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == len(ROLLUPS + COHORTS)
+    for table, settings in options.items():
+        assert {"autovacuum_vacuum_insert_scale_factor=0.01", "autovacuum_vacuum_scale_factor=0.01"} <= set(
+            settings or ()
+        ), table
