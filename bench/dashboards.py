@@ -20,7 +20,6 @@ per second arrive.
 
 import datetime
 import functools
-import gc
 import os
 import statistics
 import threading
@@ -523,6 +522,7 @@ def run():
     if connection.vendor != "postgresql":
         print("dashboards: skipped, this goal is about PostgreSQL (DATABASE_URL=postgresql://…)")
         return
+    from aptic.core.startup import startup_freeze
     from aptic.reporting.facts import SOURCES, quoted
     from aptic.reporting.models import COHORTS, ROLLUPS, UsageDaily
     from aptic.reporting.services import SETTLE, usage_refresh
@@ -537,10 +537,9 @@ def run():
     else:
         funders, plan, offers, staff, issued, built = _world()
     # The bench's own objects (its world: 20,000 offers with their places) out of the collector's
-    # full passes, as a web worker freezes its own (aptic/core/startup.py, ADR 0062): scanned at each
-    # one, they added 100 ms to a page's p95.
-    gc.collect()
-    gc.freeze()
+    # full passes, as a web worker freezes its own (ADR 0062): scanned at each one, they added 100 ms
+    # to a page's p95.
+    startup_freeze()
     print(f"  history built: vouchers issued (order_issue's COPY)   {issued:8.1f} s")
     print(f"  history built in all (+ shipments, handouts, uses)     {built:8.1f} s")
     if PHASE == "build":
