@@ -4,8 +4,8 @@ the redemption; its service ratio may not drop more than 5 % against the issue's
 `python -m bench.paired [commit] [pairs]` checks the commit out in a temporary worktree, then runs
 `python -m bench vouchers` (redemption, and a small issuance) there and here in turn, `pairs` times,
 each on a database of its own: the machine's other work weighs on both alike. It prints each run's
-service/raw ratio, the median of each side and the drop. The commit defaults to BENCH_BASE, else
-issue #14's starting commit.
+service/raw ratio (from the rates per second), the median of each side and the drop. The commit
+defaults to BENCH_BASE, else issue #14's starting commit.
 """
 
 import os
@@ -18,8 +18,9 @@ from pathlib import Path
 
 ISSUE_14_START = "b1bc8f5"
 GOAL_DROP = 0.05
-_RATIO = re.compile(r"service redemption_create\s+([\d.]+) ms.*?raw conditional UPDATE\s+([\d.]+) ms.*?"
-                    r"rate ratio service/raw\s+([\d.]+)", re.S)  # fmt: skip
+# The rates (/s, four digits), not the printed ratio: two decimals (0.33, 0.35) move in steps of 3 %.
+_RATES = re.compile(r"service redemption_create\s+([\d.]+) ms each\s+(\d+) /s.*?"
+                    r"raw conditional UPDATE\s+([\d.]+) ms each\s+(\d+) /s", re.S)  # fmt: skip
 
 
 def _run(tree: Path) -> tuple[float, float, float]:
@@ -27,11 +28,11 @@ def _run(tree: Path) -> tuple[float, float, float]:
     out = subprocess.run(
         [sys.executable, "-m", "bench", "vouchers"], cwd=tree, env=env, capture_output=True, text=True, check=True
     ).stdout
-    found = _RATIO.search(out)
+    found = _RATES.search(out)
     if not found:
         raise SystemExit(f"no redemption figures in the output of {tree}:\n{out}")
-    service, raw, ratio = map(float, found.groups())
-    return service, raw, ratio
+    service, service_rate, raw, raw_rate = map(float, found.groups())
+    return service, raw, service_rate / raw_rate
 
 
 def main(base: str, pairs: int) -> None:
@@ -53,13 +54,13 @@ def main(base: str, pairs: int) -> None:
                 for side, where in (("base", tree), ("this", here)):
                     service, raw, ratio = _run(where)
                     ratios[side].append(ratio)
-                    print(f"  pair {n + 1} {side:<4}  service {service:6.2f} ms  raw {raw:6.2f} ms  ratio {ratio:5.2f}")
+                    print(f"  pair {n + 1} {side:<4}  service {service:6.2f} ms  raw {raw:6.2f} ms  ratio {ratio:6.3f}")
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=here, check=False)
     base_ratio, this_ratio = statistics.median(ratios["base"]), statistics.median(ratios["this"])
     drop = (base_ratio - this_ratio) / base_ratio
     verdict = "goal met" if drop <= GOAL_DROP else "GOAL MISSED"
-    print(f"  median ratio  base {base_ratio:.2f}  this {this_ratio:.2f}  drop {drop:+.1%}  ({verdict}: ≤ 5 %)")
+    print(f"  median ratio  base {base_ratio:.3f}  this {this_ratio:.3f}  drop {drop:+.1%}  ({verdict}: ≤ 5 %)")
 
 
 if __name__ == "__main__":

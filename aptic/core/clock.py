@@ -28,3 +28,12 @@ def moment_of(day: datetime.date | None) -> datetime.datetime:
     if day is None or day >= timezone.localdate(now):
         return now
     return timezone.make_aware(datetime.datetime.combine(day, NOON))
+
+
+def day_of(at: datetime.datetime) -> datetime.date:
+    """The platform's day at the moment `at` (timezone.localdate(at), for hot paths: the counter).
+
+    The platform runs in one zone, settings.TIME_ZONE, and never activates another
+    (core/tests/test_clock.py checks it): the default zone spares the lookup of the active one, a
+    context-local read that cost more than any other line of a redemption's Python (ADR 0063)."""
+    return timezone.localdate(at, timezone.get_default_timezone())

@@ -85,11 +85,13 @@ LABELLED_CACHE_SECONDS = 60
 LABELLED = Generation("providers:labelled")
 
 
-def is_labelled_now(provider_id: int) -> bool:
-    """is_labelled for today, cached: the redemption path's form."""
-    key, answer = LABELLED.get(provider_id, today().isoformat())
+def is_labelled_now(provider_id: int, day: datetime.date | None = None) -> bool:
+    """is_labelled for today, cached: the redemption path's form (which passes the `day` it has
+    already read off the clock: timezone.localdate costs as much as the cache lookup)."""
+    day = day or today()
+    key, answer = LABELLED.get(provider_id, day.isoformat())
     if answer is None:
-        answer = labelled_providers().filter(pk=provider_id).exists()
+        answer = labelled_providers(day).filter(pk=provider_id).exists()
         LABELLED.set(key, answer, LABELLED_CACHE_SECONDS)
     return answer
 

@@ -9,10 +9,10 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from aptic.core import formats
+from aptic.core import clock, formats
 from aptic.core.errors import DomainError
 from aptic.ledger import services as ledger
 from aptic.providers.selectors import is_labelled_now
@@ -94,10 +94,10 @@ class Preview:
     needed: int  # the fewest vouchers that cover the price: no change is given
 
 
-def _check_counter(provider, place, offer) -> None:
+def _check_counter(provider, place, offer, today: datetime.date) -> None:
     if place.provider_id != provider.pk:
         raise DomainError("Ce lieu n'appartient pas à votre structure.", code="forbidden_place")
-    if not is_labelled_now(provider.pk):
+    if not is_labelled_now(provider.pk, today):
         raise DomainError(
             "Votre structure n'est pas labellisée aujourd'hui (qualification, charte ou abonnement) : "
             "elle ne peut pas encore accepter de chèques.",
@@ -169,11 +169,12 @@ def _judge(results, vouchers_by_code, setting: Setting | None) -> None:
 
 def vouchers_check(*, provider, place, offer=None, codes, day: datetime.date | None = None) -> list[CodeResult]:
     """Test validity without spending: what would happen if these codes were redeemed here."""
-    _check_counter(provider, place, offer)
+    today = clock.day_of(timezone.now())
+    _check_counter(provider, place, offer, today)
     results = _read_codes(codes)
     wanted = [r.code for r in results if r.ok]
     vouchers = vouchers_for_codes(wanted)
-    setting = _setting(place, offer, day or timezone.localdate()) if offer else None
+    setting = _setting(place, offer, day or today) if offer else None
     _judge(results, {v.code: v for v in vouchers}, setting)
     return results
 
@@ -234,9 +235,11 @@ def redemption_create(
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 100:
         raise DomainError("La clé d'idempotence est trop longue (100 caractères au plus).", code="invalid")
-    _check_counter(provider, place, offer)
-    at = at or timezone.now()
-    setting = _setting(place, offer, day or timezone.localdate(at))
+    now = timezone.now()
+    today = clock.day_of(now)
+    _check_counter(provider, place, offer, today)
+    setting = _setting(place, offer, day or (clock.day_of(at) if at else today))
+    at = at or now
     till = Till(provider, place, offer, user, idempotency_key, at)
     for attempt in range(2):
         results = _read_codes(codes)
@@ -270,14 +273,16 @@ def _description(provider, count: int) -> str:
 
 def _redeem(till, results, wanted, setting) -> RedemptionResult:
     # The read takes no lock and needs no transaction: the write's conditional UPDATE re-checks.
-    with own_statement():
-        return _judge_and_write(till, results, wanted, setting)
+    # One look-up of this thread's connection, one cursor for the read and the write.
+    db = connections[DEFAULT_DB_ALIAS]
+    with own_statement(db), db.cursor() as cursor:
+        return _judge_and_write(cursor, till, results, wanted, setting)
 
 
-def _judge_and_write(till, results, wanted, setting) -> RedemptionResult:
+def _judge_and_write(cursor, till, results, wanted, setting) -> RedemptionResult:
     provider, place, offer, user, idempotency_key, at = till
     # Read without locks: the write's conditional UPDATE re-checks each voucher's state (ADR 0017).
-    found = vouchers_for_codes(wanted)
+    found = vouchers_for_codes(wanted, cursor=cursor)
     # Then look for a twin request: one whose vouchers this read saw spent had committed before it.
     if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
         return RedemptionResult(first, replayed=True)
@@ -300,6 +305,7 @@ def _judge_and_write(till, results, wanted, setting) -> RedemptionResult:
     )
     redemption = unsaved(till, covered=covered, count=len(vouchers))
     write(  # raises VoucherTaken or KeyTaken, which roll this transaction back
+        cursor=cursor,
         redemption=redemption,
         vouchers=vouchers,
         user=user,

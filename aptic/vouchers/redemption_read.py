@@ -28,14 +28,17 @@ def _sql(count: int) -> str:
     return f"SELECT {columns} FROM {quote(Voucher._meta.db_table)} WHERE {quote('code')} IN ({placeholders})"  # noqa: S608
 
 
-def vouchers_for_codes(codes: list[str]) -> list[Voucher]:
-    """The vouchers whose (normalised) code is in `codes`, with `order` set; unknown codes are absent."""
+def vouchers_for_codes(codes: list[str], *, cursor=None) -> list[Voucher]:
+    """The vouchers whose (normalised) code is in `codes`, with `order` set; unknown codes are absent.
+    `cursor`: the redemption's own (one cursor for its read and its write), else a new one."""
     if not codes:
         return []
-    names = _names()
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(len(codes)), list(codes))
-        vouchers = [Voucher.from_db(connection.alias, names, row) for row in cursor.fetchall()]
+    if cursor is None:
+        with connection.cursor() as cursor:
+            return vouchers_for_codes(codes, cursor=cursor)
+    names, alias = _names(), cursor.db.alias
+    cursor.execute(_sql(len(codes)), list(codes))
+    vouchers = [Voucher.from_db(alias, names, row) for row in cursor.fetchall()]
     orders = cached_orders(voucher.order_id for voucher in vouchers)
     for voucher in vouchers:
         voucher.order = orders[voucher.order_id][0]

@@ -10,7 +10,7 @@ index on live redemption lines as the second barrier. Either raises VoucherTaken
 from contextlib import nullcontext
 from typing import NamedTuple
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from aptic.ledger import services as ledger
 
@@ -60,21 +60,22 @@ def unsaved(till: Till, *, covered: int, count: int) -> Redemption:
     )
 
 
-def own_statement():
-    """The scope of a write: on PostgreSQL outside an outer transaction, none (the write is one
-    statement, hence its own transaction: no BEGIN/COMMIT round trips, ADR 0027); inside one, a
-    savepoint, so that a refused write spoils nothing around it and can be retried; the ORM write
-    (SQLite) needs a transaction."""
-    alone = connection.vendor == "postgresql" and not connection.in_atomic_block
-    return nullcontext() if alone else transaction.atomic()
+def own_statement(db):
+    """The scope of a write on the connection `db`: on PostgreSQL outside an outer transaction,
+    none (the write is one statement, hence its own transaction: no BEGIN/COMMIT round trips,
+    ADR 0027); inside one, a savepoint, so that a refused write spoils nothing around it and can be
+    retried; the ORM write (SQLite) needs a transaction."""
+    alone = db.vendor == "postgresql" and not db.in_atomic_block
+    return nullcontext() if alone else transaction.atomic(using=db.alias)
 
 
-def write(*, redemption: Redemption, vouchers, user, reason: str, description: str, entries) -> Redemption:
+def write(*, cursor, redemption: Redemption, vouchers, user, reason: str, description: str, entries) -> Redemption:
     """Save `redemption` (unsaved, fields set) with its lines, events, voucher flips and ledger
-    transaction (`entries`: balanced (account id, cents); `{id}` in `description` becomes its id)."""
+    transaction (`entries`: balanced (account id, cents); `{id}` in `description` becomes its id),
+    through `cursor` on PostgreSQL (the redemption's read went through it too)."""
     try:
-        if connection.vendor == "postgresql":
-            _write_postgresql(redemption, vouchers, user, reason, description, entries)
+        if cursor.db.vendor == "postgresql":
+            _write_postgresql(cursor, redemption, vouchers, user, reason, description, entries)
         else:
             _write_orm(redemption, vouchers, user, reason, description, entries)
     except IntegrityError as exc:
@@ -100,30 +101,29 @@ def _array(integers) -> str:
     return "{" + ",".join(str(int(value)) for value in integers) + "}"
 
 
-def _write_postgresql(redemption, vouchers, user, reason, description, entries):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT aptic_redemption_write(%s, %s, %s, %s, %s, %s, %s, %s, "
-            "%s::bigint[], %s::integer[], %s, %s, %s::bigint[], %s::bigint[])",
-            [
-                redemption.provider_id,
-                redemption.place_id,
-                redemption.offer_id,
-                redemption.price_cents,
-                redemption.covered_cents,
-                user.pk,
-                redemption.created_at,
-                redemption.idempotency_key,
-                _array(v.pk for v in vouchers),
-                _array(v.order.face_value_cents for v in vouchers),
-                reason,
-                description,
-                _array(account_id for account_id, _ in entries),
-                _array(amount for _, amount in entries),
-            ],
-        )
-        redemption.pk = cursor.fetchone()[0]
-    redemption._state.adding, redemption._state.db = False, connection.alias
+def _write_postgresql(cursor, redemption, vouchers, user, reason, description, entries):
+    cursor.execute(
+        "SELECT aptic_redemption_write(%s, %s, %s, %s, %s, %s, %s, %s, "
+        "%s::bigint[], %s::integer[], %s, %s, %s::bigint[], %s::bigint[])",
+        [
+            redemption.provider_id,
+            redemption.place_id,
+            redemption.offer_id,
+            redemption.price_cents,
+            redemption.covered_cents,
+            user.pk,
+            redemption.created_at,
+            redemption.idempotency_key,
+            _array(v.pk for v in vouchers),
+            _array(v.order.face_value_cents for v in vouchers),
+            reason,
+            description,
+            _array(account_id for account_id, _ in entries),
+            _array(amount for _, amount in entries),
+        ],
+    )
+    redemption.pk = cursor.fetchone()[0]
+    redemption._state.adding, redemption._state.db = False, cursor.db.alias
 
 
 def _write_orm(redemption, vouchers, user, reason, description, entries):

@@ -1,8 +1,12 @@
 """When a service says something happened (ADR 0037): now, or the moment given, never to come."""
 
 import datetime
+import pathlib
+import re
+import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from aptic.core import clock
@@ -24,3 +28,33 @@ def test_a_record_of_a_past_day_is_dated_noon_of_that_day_and_of_today_now():
     before = timezone.now()
     assert before <= clock.moment_of(timezone.localdate()) <= timezone.now()
     assert before <= clock.moment_of(None) <= timezone.now()
+
+
+@pytest.mark.parametrize(
+    "utc",
+    [
+        datetime.datetime(2026, 12, 6, 22, 59, tzinfo=datetime.UTC),  # 23:59 in Paris
+        datetime.datetime(2026, 12, 6, 23, 0, tzinfo=datetime.UTC),  # midnight: the 7th
+        datetime.datetime(2026, 3, 28, 23, 30, tzinfo=datetime.UTC),  # the night summer time starts
+        datetime.datetime(2026, 10, 24, 22, 30, tzinfo=datetime.UTC),  # the night it ends
+    ],
+)
+def test_the_day_of_a_moment_is_the_local_day(utc):
+    assert clock.day_of(utc) == timezone.localdate(utc)
+    assert clock.day_of(utc) == utc.astimezone(zoneinfo.ZoneInfo("Europe/Paris")).date()
+
+
+def test_no_code_activates_another_time_zone():
+    """clock.day_of reads the default zone, not the active one: right only while nothing activates
+    another (no per-user zone, no timezone.override in code or tests)."""
+    root = pathlib.Path(clock.__file__).resolve().parents[1]
+    pattern = re.compile(r"\btimezone\.(activate|override)\b|import[^\n]*\b(activate|override)\b[^\n]*timezone|"
+                         r"from django\.utils\.timezone import[^\n]*\b(activate|override)\b")  # fmt: skip
+    here = pathlib.Path(__file__).resolve()
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path != here and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not found
+    assert "TimezoneMiddleware" not in str(settings.MIDDLEWARE)
