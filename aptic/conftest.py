@@ -33,6 +33,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _one_time_zone():
+    """Nothing activates a time zone: core/clock.day_of reads the default one (ADR 0063)."""
+    with guards.one_time_zone():
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _unordered_queries_in_random_order():
     """A query without an order comes back shuffled in tests: nothing may rely on insertion order."""
     with guards.random_default_order():

@@ -18,7 +18,7 @@ from pathlib import Path
 
 ISSUE_14_START = "b1bc8f5"
 GOAL_DROP = 0.05
-# The rates (/s, four digits), not the printed ratio: two decimals (0.33, 0.35) move in steps of 3 %.
+# The rates (/s, three or four digits), not the printed ratio: two decimals (0.33, 0.35) move in steps of 3 %.
 _RATES = re.compile(r"service redemption_create\s+([\d.]+) ms each\s+(\d+) /s.*?"
                     r"raw conditional UPDATE\s+([\d.]+) ms each\s+(\d+) /s", re.S)  # fmt: skip
 

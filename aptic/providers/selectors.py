@@ -85,9 +85,9 @@ LABELLED_CACHE_SECONDS = 60
 LABELLED = Generation("providers:labelled")
 
 
-def is_labelled_now(provider_id: int, day: datetime.date | None = None) -> bool:
-    """is_labelled for today, cached: the redemption path's form (which passes the `day` it has
-    already read off the clock: timezone.localdate costs as much as the cache lookup)."""
+def is_labelled_now(provider_id: int, *, day: datetime.date | None = None) -> bool:
+    """is_labelled for today, cached: the redemption path's form. `day`: today's date, when the
+    caller has read it already (the redemption reads the clock once, ADR 0063); never another day."""
     day = day or today()
     key, answer = LABELLED.get(provider_id, day.isoformat())
     if answer is None:

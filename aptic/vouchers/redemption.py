@@ -97,7 +97,7 @@ class Preview:
 def _check_counter(provider, place, offer, today: datetime.date) -> None:
     if place.provider_id != provider.pk:
         raise DomainError("Ce lieu n'appartient pas à votre structure.", code="forbidden_place")
-    if not is_labelled_now(provider.pk, today):
+    if not is_labelled_now(provider.pk, day=today):
         raise DomainError(
             "Votre structure n'est pas labellisée aujourd'hui (qualification, charte ou abonnement) : "
             "elle ne peut pas encore accepter de chèques.",
@@ -143,7 +143,7 @@ def _read_codes(typed_codes) -> list[CodeResult]:
     return results
 
 
-def _judge(results, vouchers_by_code, setting: Setting | None) -> None:
+def _judge(results, vouchers_by_code, setting: Setting | None, today: datetime.date) -> None:
     """Fill in each result's voucher and problem (state, dates, rules, vouchers per act)."""
     found = [vouchers_by_code[r.code] for r in results if r.ok and r.code in vouchers_by_code]
     rules = cached_rules_for({v.order for v in found})
@@ -161,7 +161,7 @@ def _judge(results, vouchers_by_code, setting: Setting | None) -> None:
             setting is not None and (problem := refusal(order_rules, setting))
         ):
             result.problem = problem
-        elif setting is None and voucher.order.is_expired(timezone.localdate()):
+        elif setting is None and voucher.order.is_expired(today):
             result.problem = expired_refusal(order_rules)
         elif problem := per_act_refusal(order_rules, per_order[voucher.order_id]):
             result.problem = problem
@@ -175,7 +175,7 @@ def vouchers_check(*, provider, place, offer=None, codes, day: datetime.date | N
     wanted = [r.code for r in results if r.ok]
     vouchers = vouchers_for_codes(wanted)
     setting = _setting(place, offer, day or today) if offer else None
-    _judge(results, {v.code: v for v in vouchers}, setting)
+    _judge(results, {v.code: v for v in vouchers}, setting, today)
     return results
 
 
@@ -286,7 +286,7 @@ def _judge_and_write(cursor, till, results, wanted, setting) -> RedemptionResult
     # Then look for a twin request: one whose vouchers this read saw spent had committed before it.
     if (first := _replay(provider, idempotency_key, place, offer, wanted)) is not None:
         return RedemptionResult(first, replayed=True)
-    _judge(results, {v.code: v for v in found}, setting)
+    _judge(results, {v.code: v for v in found}, setting, setting.day)
     if not all(r.ok for r in results):
         bad = sum(not r.ok for r in results)
         raise RedemptionRefused(

@@ -1,5 +1,6 @@
 """Guards the root conftest puts around every test (ADR 0032): unordered queries come back in random
-order, and a test that leaves rows in the ledger ends with every invariant of the books checked."""
+order, a test that leaves rows in the ledger ends with every invariant of the books checked, and no
+code activates a time zone (ADR 0063)."""
 
 import contextvars
 from contextlib import contextmanager
@@ -69,3 +70,29 @@ def ledger_size() -> int:
     from aptic.ledger.models import Transaction
 
     return Transaction.objects.count()
+
+
+class _NoActiveZone:
+    """Stands in for django.utils.timezone's store of the active zone: none is ever found (the default
+    zone applies), and setting one fails, whatever the path (timezone.activate or override under any
+    name, the {% timezone %} tag, a middleware)."""
+
+    def __getattr__(self, name):
+        raise AttributeError(name)
+
+    def __setattr__(self, name, value):
+        raise AssertionError(
+            "The platform runs in one time zone, settings.TIME_ZONE: core/clock.day_of reads the default "
+            "zone, not the active one (ADR 0063). Activating another needs day_of to read the active zone."
+        )
+
+
+@contextmanager
+def one_time_zone():
+    from django.utils import timezone
+
+    active, timezone._active = timezone._active, _NoActiveZone()
+    try:
+        yield
+    finally:
+        timezone._active = active

@@ -63,8 +63,8 @@ def test_a_voucher_stopped_between_the_read_and_the_write_is_refused_by_name(cou
         finally:
             connections.close_all()
 
-    def judge_then_stop(results, vouchers_by_code, setting):
-        judge(results, vouchers_by_code, setting)
+    def judge_then_stop(*args):
+        judge(*args)
         if not calls:
             other = threading.Thread(target=stop_elsewhere)
             other.start()

@@ -57,6 +57,24 @@ def test_a_redemption_is_one_call_of_the_writer_with_all_its_rows(counter, issue
     assert sorted(Entry.objects.filter(transaction=posted).values_list("amount_cents", flat=True)) == [-3000, 3000]
 
 
+def test_the_read_and_the_write_share_one_cursor_closed_after(counter, issued):
+    """ADR 0063: a redemption's voucher read and its write go through one cursor (opening a cursor
+    costs as much as a statement's Python), closed once the redemption is made."""
+    order = issued()
+    codes = codes_of(order, 2)
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith('SELECT "id", "order_id"') or WRITER in sql:
+            seen.append(context["cursor"])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        redeem_result(counter, codes)
+    assert len(seen) == 2 and seen[0] is seen[1]
+    assert seen[0].cursor.closed
+
+
 def _elsewhere(action) -> None:
     """`action` on another connection, committed before this returns (another till)."""
 
